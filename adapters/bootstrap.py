@@ -1,0 +1,92 @@
+"""The composition root: every part of Hearth is built here, and only here.
+
+Every dependency is a parameter with a real default, so tests build the same application with a simulated
+clock or another database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.settings import Settings
+from bot.catalogs import Catalogs
+from bot.clock import SystemClock
+from bot.context import Defaults
+from bot.core import Core
+from bot.i18n import Msg, Translator
+from bot.middleware import check_permission, ignore_bots, rate_limit, resolve_community
+from bot.ports import Clock, Messenger
+from bot.ratelimit import RateLimiter
+from commands import hearth
+from commands.registry import Registry
+from commands.router import CommandRouter, InteractionRouter
+from storage.database import create_engine_for
+from storage.migrate import upgrade
+from storage.unit_of_work import SqlUnitOfWorkFactory
+
+
+@dataclass(slots=True)
+class Commands:
+    """Every command, button and form Hearth knows, with each family's one-line summary."""
+
+    registry: Registry = field(default_factory=Registry)
+    interactions: InteractionRouter = field(default_factory=InteractionRouter)
+    families: dict[str, Msg] = field(default_factory=dict)
+
+
+def build_commands() -> Commands:
+    commands = Commands()
+    hearth.register(commands.registry, commands.interactions)
+    commands.families.update(hearth.FAMILY_SUMMARIES)
+    return commands
+
+
+@dataclass(slots=True)
+class Hearth:
+    """A running Hearth: the core and what it was built from."""
+
+    settings: Settings
+    core: Core
+    commands: Commands
+    engine: AsyncEngine
+    uow: SqlUnitOfWorkFactory
+    clock: Clock
+    translator: Translator
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+async def build_hearth(
+    settings: Settings,
+    *,
+    messenger: Messenger,
+    clock: Clock | None = None,
+    translator: Translator | None = None,
+    migrate: bool = True,
+) -> Hearth:
+    """Build Hearth on `settings`' database, upgrading its schema first unless `migrate` is False."""
+    clock = clock or SystemClock()
+    translator = translator or Catalogs.load()
+    if migrate:
+        await asyncio.to_thread(upgrade, settings.database_url)
+    engine = create_engine_for(settings.database_url, pool_size=settings.db_pool_size)
+    uow = SqlUnitOfWorkFactory(engine)
+    commands = build_commands()
+    limiter = RateLimiter(
+        clock, capacity=settings.rate_limit_count, period=timedelta(seconds=settings.rate_limit_seconds)
+    )
+    core = Core(
+        handlers=[CommandRouter(commands.registry), commands.interactions],
+        middleware=[ignore_bots, rate_limit(limiter), resolve_community, check_permission],
+        messenger=messenger,
+        translator=translator,
+        clock=clock,
+        uow=uow,
+        defaults=Defaults(language=settings.language, timezone=settings.timezone),
+    )
+    return Hearth(settings, core, commands, engine, uow, clock, translator)

@@ -1,0 +1,104 @@
+"""The `hearth` command: the entry point, and the only place that reads `.env` and the environment."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from adapters.settings import Settings, SettingsError, configure_logging
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run `hearth`; returns the process exit status."""
+    from dotenv import load_dotenv
+
+    load_dotenv(Path.cwd() / ".env")
+    return run(argv, os.environ)
+
+
+def run(argv: Sequence[str] | None, env: Mapping[str, str]) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.from_env(env)
+    except SettingsError as error:
+        print(f"hearth: {error}", file=sys.stderr)
+        return 2
+    configure_logging(settings)
+    command = args.command or "run"
+    if command == "db":
+        return _db(settings, args.db_command)
+    if command == "demo":
+        return _script(settings, _demo_lines(), as_json=args.json, database_url=args.database_url)
+    if command == "console" and args.script:
+        try:
+            lines = Path(args.script).read_text(encoding="utf-8").splitlines()
+        except OSError as error:
+            print(f"hearth: cannot read the script {args.script}: {error.strerror}", file=sys.stderr)
+            return 2
+        return _script(settings, lines, as_json=args.json, database_url=args.database_url)
+    from adapters.console.runner import run_interactive
+
+    return asyncio.run(run_interactive(settings))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hearth", description="Hearth keeps communities of practice alive in Slack and Discord."
+    )
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="start Hearth (the console workspace when no platform is configured)")
+    console = sub.add_parser("console", help="a simulated workspace in the terminal")
+    console.add_argument("--script", metavar="FILE", help="run a transcript instead of reading the keyboard")
+    console.add_argument("--json", action="store_true", help="print one JSON object per thing Hearth does")
+    console.add_argument(
+        "--database-url", help="run the script on this database instead of a fresh temporary one"
+    )
+    demo = sub.add_parser("demo", help="play a transcript that shows what Hearth can do")
+    demo.add_argument("--json", action="store_true", help="print one JSON object per thing Hearth does")
+    demo.add_argument("--database-url", help=argparse.SUPPRESS)
+    db = sub.add_parser("db", help="database maintenance")
+    db.add_argument("db_command", choices=("upgrade", "current"), help="upgrade the schema, or show its revision")
+    return parser
+
+
+def _script(settings: Settings, lines: list[str], *, as_json: bool, database_url: str | None) -> int:
+    from adapters.console.runner import run_script
+
+    if database_url:
+        try:
+            settings = Settings.from_env({"DATABASE_URL": database_url})
+        except SettingsError as error:
+            print(f"hearth: {error}", file=sys.stderr)
+            return 2
+        return asyncio.run(run_script(settings, lines, as_json=as_json))
+    with tempfile.TemporaryDirectory(prefix="hearth-console-") as folder:
+        fresh = replace(settings, database_url=f"sqlite:///{Path(folder) / 'console.db'}", db_pool_size=None)
+        return asyncio.run(run_script(fresh, lines, as_json=as_json))
+
+
+def _demo_lines() -> list[str]:
+    from adapters.console.runner import DEMO
+
+    return DEMO.read_text(encoding="utf-8").splitlines()
+
+
+def _db(settings: Settings, action: str) -> int:
+    from storage.migrate import current_revision, upgrade
+
+    if action == "upgrade":
+        upgrade(settings.database_url)
+        print(f"The database ({settings.describe_database()}) is up to date: {current_revision(settings.database_url)}")
+        return 0
+    print(current_revision(settings.database_url) or "empty: run hearth db upgrade")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,153 @@
+"""Hearth's settings, read once from environment variables into a typed, frozen object.
+
+Only the entry point loads `.env`; everything else receives a `Settings`. A wrong, missing or contradictory
+value raises `SettingsError` with one sentence that names the variable and says how to fix it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import zoneinfo
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+SHIPPED_LANGUAGES = ("en", "nl")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+_RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*(s|m|h)\s*$")
+
+
+class SettingsError(Exception):
+    """A setting is wrong; the message is one sentence naming the variable and the fix."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    db_pool_size: int | None
+    language: str
+    timezone: str
+    log_level: str
+    rate_limit_count: int
+    rate_limit_seconds: int
+
+    @property
+    def uses_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Settings:
+        """Build settings from a mapping of environment variables (unset and empty mean the default)."""
+        data_dir = Path(_get(env, "HEARTH_DATA_DIR") or "data")
+        database_url = _database_url(env, data_dir)
+        pool_size = _pool_size(env, database_url)
+        count, seconds = _rate_limit(env)
+        return cls(
+            data_dir=data_dir,
+            database_url=database_url,
+            db_pool_size=pool_size,
+            language=_language(env),
+            timezone=_timezone(env),
+            log_level=_log_level(env),
+            rate_limit_count=count,
+            rate_limit_seconds=seconds,
+        )
+
+    def describe_database(self) -> str:
+        """Where the data lives, without any password."""
+        if self.uses_sqlite:
+            return f"SQLite at {self.database_url.removeprefix('sqlite:///')}"
+        return "PostgreSQL at " + re.sub(r"//[^@/]*@", "//", self.database_url).split("//", 1)[-1]
+
+
+def _get(env: Mapping[str, str], name: str) -> str:
+    return env.get(name, "").strip()
+
+
+def _database_url(env: Mapping[str, str], data_dir: Path) -> str:
+    if "DATABASE_URL" in env and not env["DATABASE_URL"].strip():
+        raise SettingsError(
+            "DATABASE_URL is set but empty: remove it to use SQLite in HEARTH_DATA_DIR, "
+            "or set it to postgresql+psycopg://user:password@host:5432/hearth."
+        )
+    url = _get(env, "DATABASE_URL")
+    if not url:
+        return f"sqlite:///{data_dir / 'hearth.db'}"
+    if url.startswith(("postgres://", "postgresql://")):
+        raise SettingsError(
+            "DATABASE_URL must name the psycopg driver: write postgresql+psycopg:// instead of "
+            f"{url.split('://', 1)[0]}://."
+        )
+    if url.startswith("sqlite:///"):
+        if url in ("sqlite:///", "sqlite:///:memory:") or ":memory:" in url:
+            raise SettingsError(
+                "DATABASE_URL points at an in-memory SQLite database, which loses everything on exit: "
+                "use sqlite:///path/to/hearth.db or leave DATABASE_URL unset."
+            )
+        return url
+    if url.startswith("postgresql+psycopg://"):
+        return url
+    raise SettingsError(
+        "DATABASE_URL must start with sqlite:/// or postgresql+psycopg://, "
+        f"not {url.split('://', 1)[0] or url!r}."
+    )
+
+
+def _pool_size(env: Mapping[str, str], database_url: str) -> int | None:
+    raw = _get(env, "HEARTH_DB_POOL_SIZE")
+    if not raw:
+        return None
+    if database_url.startswith("sqlite"):
+        raise SettingsError(
+            "HEARTH_DB_POOL_SIZE applies only to PostgreSQL: remove it, or set DATABASE_URL to "
+            "postgresql+psycopg://…"
+        )
+    if not raw.isdigit() or not 1 <= int(raw) <= 200:
+        raise SettingsError(f"HEARTH_DB_POOL_SIZE must be a whole number from 1 to 200, not {raw!r}.")
+    return int(raw)
+
+
+def _language(env: Mapping[str, str]) -> str:
+    language = _get(env, "HEARTH_LANGUAGE").lower() or "en"
+    if language not in SHIPPED_LANGUAGES:
+        raise SettingsError(
+            f"HEARTH_LANGUAGE must be one of {', '.join(SHIPPED_LANGUAGES)}, not {language!r}."
+        )
+    return language
+
+
+def _timezone(env: Mapping[str, str]) -> str:
+    zone = _get(env, "HEARTH_TIMEZONE") or "UTC"
+    try:
+        zoneinfo.ZoneInfo(zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(
+            f"HEARTH_TIMEZONE must be an IANA time zone such as Europe/Brussels or America/New_York, not {zone!r}."
+        ) from None
+    return zone
+
+
+def _log_level(env: Mapping[str, str]) -> str:
+    level = _get(env, "HEARTH_LOG_LEVEL").upper() or "INFO"
+    if level not in LOG_LEVELS:
+        raise SettingsError(f"HEARTH_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {level!r}.")
+    return level
+
+
+def _rate_limit(env: Mapping[str, str]) -> tuple[int, int]:
+    raw = _get(env, "HEARTH_RATE_LIMIT") or "20/60s"
+    match = _RATE.match(raw)
+    if match is None or int(match.group(1)) < 1 or int(match.group(2)) < 1:
+        raise SettingsError(
+            f"HEARTH_RATE_LIMIT must look like 20/60s (commands per member per period), not {raw!r}."
+        )
+    unit = {"s": 1, "m": 60, "h": 3600}[match.group(3)]
+    return int(match.group(1)), int(match.group(2)) * unit
+
+
+def configure_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )

@@ -1,0 +1,141 @@
+"""The short, ordered list of rules every event passes before its handlers run."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+
+from bot.context import EventContext
+from bot.errors import PermissionDenied, RateLimited
+from bot.events import MemberLeft, workspace_of
+from bot.i18n import Msg, _, _n
+from bot.messages import UserText, join
+from bot.permissions import Permission
+from bot.ports import AlreadyExists, UnitOfWork
+from bot.ratelimit import RateLimiter
+from bot.tenancy import Member, Role, Workspace
+
+Next = Callable[[], Awaitable[None]]
+Middleware = Callable[[EventContext, Next], Awaitable[None]]
+
+
+async def ignore_bots(ctx: EventContext, call_next: Next) -> None:
+    """Bots, Hearth itself included, never trigger Hearth."""
+    actor = getattr(ctx.event, "actor", None)
+    if actor is not None and actor.is_bot:
+        return
+    await call_next()
+
+
+async def resolve_community(ctx: EventContext, call_next: Next) -> None:
+    """Find (or record) the workspace and member, and the community served in the event's channel."""
+    event = ctx.event
+    async with ctx.unit_of_work() as uow:
+        ctx.workspace = await _workspace(uow, ctx)
+        if isinstance(event, MemberLeft):
+            ctx.member = await uow.members.get(ctx.workspace.id, event.member)
+        else:
+            ctx.member = await _member(uow, ctx, ctx.workspace)
+        channel = ctx.channel
+        if channel is not None:
+            ctx.community = await uow.communities.get_by_channel(ctx.workspace.id, channel)
+        await uow.commit()
+    await call_next()
+
+
+async def _workspace(uow: UnitOfWork, ctx: EventContext) -> Workspace:
+    ref = workspace_of(ctx.event)
+    found = await uow.workspaces.get(ref)
+    name = str(getattr(ctx.event, "workspace_name", "") or ref.id)
+    if found is not None:
+        return found
+    try:
+        return await uow.workspaces.add(ref, name, ctx.clock.now())
+    except AlreadyExists:  # another event recorded it a moment ago
+        again = await uow.workspaces.get(ref)
+        assert again is not None
+        return again
+
+
+async def _member(uow: UnitOfWork, ctx: EventContext, workspace: Workspace) -> Member:
+    actor = ctx.event.actor  # type: ignore[union-attr]
+    found = await uow.members.get(workspace.id, actor.member)
+    if found is None:
+        try:
+            return await uow.members.add(
+                workspace.id, actor.member, display_name=actor.display_name, role=Role.MEMBER,
+                at=ctx.clock.now(),
+            )
+        except AlreadyExists:
+            found = await uow.members.get(workspace.id, actor.member)
+            assert found is not None
+    if actor.display_name and actor.display_name != found.display_name:
+        found = replace(found, display_name=actor.display_name)
+        await uow.members.update(found)
+    return found
+
+
+def rate_limit(limiter: RateLimiter) -> Middleware:
+    """Members who send commands too fast are asked to wait; passive events are never limited."""
+
+    async def middleware(ctx: EventContext, call_next: Next) -> None:
+        actor = getattr(ctx.event, "actor", None)
+        if actor is not None and any(route.interactive for route in ctx.routes):
+            wait = limiter.take(actor.member)
+            if wait is not None:
+                seconds = max(1, math.ceil(wait.total_seconds()))
+                raise RateLimited(
+                    _n(
+                        "You are sending commands faster than Hearth can follow. Try again in {n} second.",
+                        "You are sending commands faster than Hearth can follow. Try again in {n} seconds.",
+                        seconds,
+                    )
+                )
+        await call_next()
+
+    return middleware
+
+
+async def check_permission(ctx: EventContext, call_next: Next) -> None:
+    """Facilitator-only routes are refused, with the names of who can do it."""
+    for route in ctx.routes:
+        await ensure_permission(ctx, route.permission, route.name)
+    await call_next()
+
+
+async def ensure_permission(ctx: EventContext, permission: Permission, action: str) -> None:
+    """Raise `PermissionDenied`, naming who can, unless the member holds `permission`.
+
+    For handlers whose permission depends on the arguments (showing settings is for anyone, changing them is
+    for facilitators).
+    """
+    if not await _allowed(ctx, permission):
+        raise PermissionDenied(await _who_can(ctx, action))
+
+
+async def _allowed(ctx: EventContext, permission: Permission) -> bool:
+    if permission is Permission.ANYONE:
+        return True
+    actor = getattr(ctx.event, "actor", None)
+    if ctx.member is not None and ctx.member.is_facilitator:
+        return True
+    if actor is not None and actor.is_admin:
+        return True
+    if permission is Permission.SETUP and ctx.workspace is not None:
+        async with ctx.unit_of_work() as uow:
+            facilitators = await uow.members.with_role(ctx.workspace.id, Role.FACILITATOR)
+        return not facilitators
+    return False
+
+
+async def _who_can(ctx: EventContext, action: str) -> Msg:
+    assert ctx.workspace is not None
+    async with ctx.unit_of_work() as uow:
+        facilitators = await uow.members.with_role(ctx.workspace.id, Role.FACILITATOR)
+    if not facilitators:
+        return _("Only facilitators can use {command}, and this workspace has none yet. "
+                 "Ask a workspace admin to run /hearth setup.", command=UserText(action))
+    names = join(UserText(member.display_name) for member in facilitators)
+    return _("Only facilitators can use {command}. Ask {names}.", command=UserText(action), names=names)
+

@@ -1,0 +1,162 @@
+"""The ports the core depends on. Adapters and storage implement them; tests pass fakes.
+
+Every repository method takes the workspace id: no query can cross from one tenant into another.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol, Self
+
+from bot.i18n import Translator
+from bot.messages import Form, Message
+from bot.refs import ChannelRef, MemberRef, MessageRef, WorkspaceRef
+from bot.tenancy import Community, Member, Role, Workspace
+
+__all__ = [
+    "Clock",
+    "CommunityRepository",
+    "MemberRepository",
+    "Messenger",
+    "Responder",
+    "Translator",
+    "UnitOfWork",
+    "UnitOfWorkFactory",
+    "WorkspaceRepository",
+]
+
+
+class Clock(Protocol):
+    """The current time. Always time-zone aware, in UTC."""
+
+    def now(self) -> datetime: ...
+
+
+class Messenger(Protocol):
+    """Posts Hearth's messages on a platform.
+
+    Each call raises `DeliveryError` when the platform refuses for good (channel gone, bot removed); transient
+    failures are retried by the adapter before that.
+    """
+
+    async def send(self, channel: ChannelRef, message: Message) -> MessageRef:
+        """Post `message` in `channel` (in `message.thread` when set) and return where it landed."""
+        ...
+
+    async def send_direct(self, member: MemberRef, message: Message) -> MessageRef:
+        """Send `message` to `member` in a direct conversation."""
+        ...
+
+    async def send_ephemeral(self, channel: ChannelRef, member: MemberRef, message: Message) -> None:
+        """Show `message` in `channel` to `member` only."""
+        ...
+
+    async def update(self, ref: MessageRef, message: Message) -> None:
+        """Replace the content of a message Hearth posted earlier."""
+        ...
+
+
+class Responder(Protocol):
+    """A reply already bound to the place an event came from (the interaction, the channel, the member)."""
+
+    async def respond(self, message: Message) -> MessageRef | None:
+        """Answer: privately to the member when `message.ephemeral`, otherwise in the channel."""
+        ...
+
+    async def open_form(self, form: Form) -> None:
+        """Open a form for the member who caused the event."""
+        ...
+
+
+class WorkspaceRepository(Protocol):
+    async def get(self, ref: WorkspaceRef) -> Workspace | None:
+        """The workspace with this platform reference, if Hearth knows it."""
+        ...
+
+    async def add(self, ref: WorkspaceRef, name: str, at: datetime) -> Workspace:
+        """Record a new workspace."""
+        ...
+
+    async def rename(self, workspace_id: int, name: str) -> None: ...
+
+
+class CommunityRepository(Protocol):
+    async def get(self, workspace_id: int, community_id: int) -> Community | None: ...
+
+    async def get_by_channel(self, workspace_id: int, channel: ChannelRef) -> Community | None:
+        """The community served in `channel`, if any."""
+        ...
+
+    async def list(self, workspace_id: int) -> list[Community]:
+        """The workspace's communities, oldest first."""
+        ...
+
+    async def add(
+        self,
+        workspace_id: int,
+        channel: ChannelRef,
+        *,
+        name: str,
+        goal: str,
+        timezone: str,
+        language: str,
+        at: datetime,
+    ) -> Community:
+        """Record a new community; raises `AlreadyExists` if the channel already is one."""
+        ...
+
+    async def update(self, community: Community) -> None:
+        """Store changed name, goal, time zone or language."""
+        ...
+
+
+class MemberRepository(Protocol):
+    async def get(self, workspace_id: int, ref: MemberRef) -> Member | None: ...
+
+    async def add(
+        self, workspace_id: int, ref: MemberRef, *, display_name: str, role: Role, at: datetime
+    ) -> Member:
+        """Record a member seen for the first time."""
+        ...
+
+    async def update(self, member: Member) -> None:
+        """Store changed display name, role, time zone, language or preferences."""
+        ...
+
+    async def with_role(self, workspace_id: int, role: Role) -> list[Member]:
+        """Members holding `role`, by display name."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction over the repositories: `commit` keeps the changes, leaving without it rolls back."""
+
+    workspaces: WorkspaceRepository
+    communities: CommunityRepository
+    members: MemberRepository
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None: ...
+
+    async def commit(self) -> None: ...
+
+    async def rollback(self) -> None: ...
+
+
+class UnitOfWorkFactory(Protocol):
+    def __call__(self) -> UnitOfWork: ...
+
+
+class AlreadyExists(Exception):
+    """A repository refused to add a row that would duplicate a unique one."""
+
+
+class DeliveryError(Exception):
+    """A platform refused a message for good."""

@@ -1,0 +1,60 @@
+"""Who Hearth serves: workspaces, the communities (channels) inside them, and their members."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.refs import ChannelRef, MemberRef, WorkspaceRef
+
+PreferenceValue = str | int | bool
+
+
+class Role(enum.StrEnum):
+    MEMBER = "member"
+    FACILITATOR = "facilitator"
+
+
+@dataclass(frozen=True, slots=True)
+class Workspace:
+    """A Slack team, Discord guild or console workspace that Hearth is installed in."""
+
+    id: int
+    ref: WorkspaceRef
+    name: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Community:
+    """A channel Hearth serves as a community of practice."""
+
+    id: int
+    workspace_id: int
+    channel: ChannelRef
+    name: str
+    goal: str
+    timezone: str
+    language: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A person in a workspace, with their own time zone, language and preferences (None: the community's)."""
+
+    id: int
+    workspace_id: int
+    ref: MemberRef
+    display_name: str
+    role: Role
+    timezone: str | None = None
+    language: str | None = None
+    preferences: Mapping[str, PreferenceValue] = field(default_factory=dict)
+    joined_at: datetime | None = None
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.role is Role.FACILITATOR

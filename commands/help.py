@@ -1,0 +1,97 @@
+"""Help, generated from the registry: `/hearth help`, `/hearth help poll`, `/hearth help meeting schedule`."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+
+from bot.context import EventContext
+from bot.errors import UserError
+from bot.i18n import Msg, _
+from bot.messages import Block, Heading, Message, Note, Paragraph, Text, UserText
+from commands.registry import Registry
+from commands.spec import CommandSpec
+from commands.usage import usage_line
+
+
+def help_message(
+    ctx: EventContext, registry: Registry, families: Mapping[str, Msg], topic: str | None
+) -> Message:
+    """The help for `topic` (a family, a command, or everything), privately, in the member's language.
+
+    Raises `UserError` with the closest topics when `topic` names nothing.
+    """
+    words = tuple(word.lstrip("/").lower() for word in (topic or "").split())
+    if not words:
+        return _overview(ctx, registry, families)
+    specs = _specs_for(registry, words)
+    if not specs:
+        raise UserError(
+            _("There is no help on {topic}.", topic=UserText(" ".join(words))),
+            hint=_suggestion(registry, words),
+        )
+    if len(specs) == 1:
+        return _command_help(ctx, specs[0])
+    return _family_help(ctx, specs, families.get(specs[0].family))
+
+
+def _specs_for(registry: Registry, words: tuple[str, ...]) -> list[CommandSpec]:
+    every = registry.specs()
+    for path in (words, ("hearth", *words)):
+        exact = [spec for spec in every if spec.path == path]
+        if exact:
+            return exact
+        below = [spec for spec in every if spec.path[: len(path)] == path]
+        if below:
+            return below
+    return []
+
+
+def _suggestion(registry: Registry, words: tuple[str, ...]) -> Msg:
+    names = sorted({" ".join(spec.path) for spec in registry.specs()} | set(registry.families()))
+    short = sorted({" ".join(spec.path[1:]) for spec in registry.specs() if spec.family == "hearth"})
+    close = difflib.get_close_matches(" ".join(words), names + short, n=2, cutoff=0.5)
+    if close:
+        return _("Did you mean /hearth help {topic}? /hearth help lists everything.", topic=close[0])
+    return _("/hearth help lists everything Hearth can do.")
+
+
+def _overview(ctx: EventContext, registry: Registry, families: Mapping[str, Msg]) -> Message:
+    blocks: list[Block] = [Heading(ctx.text(_("What Hearth can do")))]
+    for family in registry.families():
+        lines = [Text.of(f"`/{family}`")]
+        if family in families:
+            lines = [Text.of(f"`/{family}` — ", ctx.text(families[family]))]
+        for spec in registry.family(family):
+            lines.append(Text.of(f"\n• `{usage_line(spec)}` — ", ctx.text(spec.summary)))
+        blocks.append(Paragraph(Text.of(*lines)))
+    blocks.append(Note(ctx.text(_("For one command: /hearth help setup, /hearth help facilitators add."))))
+    return Message(tuple(blocks), ephemeral=True)
+
+
+def _family_help(ctx: EventContext, specs: list[CommandSpec], summary: Msg | None) -> Message:
+    blocks: list[Block] = [Heading(Text.of(f"/{' '.join(_common_prefix(specs))}"))]
+    if summary is not None:
+        blocks.append(Paragraph(ctx.text(summary)))
+    for spec in specs:
+        blocks.append(Paragraph(Text.of(f"`{usage_line(spec)}` — ", ctx.text(spec.summary))))
+    return Message(tuple(blocks), ephemeral=True)
+
+
+def _command_help(ctx: EventContext, spec: CommandSpec) -> Message:
+    blocks: list[Block] = [Heading(Text.of(f"`{usage_line(spec)}`")), Paragraph(ctx.text(spec.summary))]
+    for param in spec.params:
+        label = f"--{param.name.replace('_', '-')}" if param.flag else f"<{param.name}>"
+        blocks.append(Paragraph(Text.of(f"`{label}` ", ctx.text(param.help))))
+    if spec.examples:
+        examples = "\n".join(f"`{example}`" for example in spec.examples)
+        blocks.append(Note(Text.of(ctx.text(_("Examples:")), "\n", examples)))
+    return Message(tuple(blocks), ephemeral=True)
+
+
+def _common_prefix(specs: list[CommandSpec]) -> tuple[str, ...]:
+    prefix = specs[0].path
+    for spec in specs[1:]:
+        while spec.path[: len(prefix)] != prefix:
+            prefix = prefix[:-1]
+    return prefix

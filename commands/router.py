@@ -1,0 +1,139 @@
+"""Routes slash commands, button clicks and form submissions to their handlers."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from bot.context import EventContext, Route
+from bot.errors import UserError
+from bot.events import ActionInvoked, CommandInvoked, FormSubmitted, InboundEvent
+from bot.i18n import _
+from bot.permissions import Permission
+from commands.parser import parse_arguments, parse_options
+from commands.registry import Registry
+from commands.spec import CommandSpec
+
+NOT_A_COMMUNITY = _(
+    "This channel is not a Hearth community yet. A facilitator can make it one with /hearth setup."
+)
+
+
+class CommandRouter:
+    """Matches `CommandInvoked` to its spec, parses the arguments and runs the handler."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+
+    def match(self, event: InboundEvent) -> Route | None:
+        if not isinstance(event, CommandInvoked):
+            return None
+        try:
+            if event.options is not None:
+                spec = self.registry.find_by_path((event.command, *event.path))
+                rest = ""
+            else:
+                spec, rest = self.registry.find(event.command, event.text)
+        except UserError as error:
+            return Route(name=f"/{event.command}", run=partial(_fail, error))
+        return Route(name=f"/{spec.name}", run=partial(self._run, spec, rest), permission=spec.permission)
+
+    async def _run(self, spec: CommandSpec, rest: str, ctx: EventContext) -> None:
+        event = ctx.event
+        assert isinstance(event, CommandInvoked)
+        if spec.needs_community and ctx.community is None:
+            raise UserError(NOT_A_COMMUNITY)
+        common: dict[str, Any] = {
+            "workspace": event.channel.workspace,
+            "timezone": ctx.timezone,
+            "now": ctx.clock.now(),
+            "languages": ctx.translator.languages(),
+        }
+        if event.options is not None:
+            args = parse_options(spec, event.options, **common)
+        else:
+            args = parse_arguments(spec, rest, **common)
+        await spec.handler(ctx, args)
+
+
+async def _fail(error: UserError, ctx: EventContext) -> None:
+    raise error
+
+
+ActionHandler = Callable[[EventContext, str], Awaitable[None]]
+FormHandler = Callable[[EventContext, dict[str, str], str], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Action:
+    handler: ActionHandler
+    permission: Permission
+    needs_community: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Form:
+    handler: FormHandler
+    permission: Permission
+    needs_community: bool
+
+
+class InteractionRouter:
+    """Routes button clicks by their stable action id and form submissions by their form id."""
+
+    def __init__(self) -> None:
+        self._actions: dict[str, _Action] = {}
+        self._forms: dict[str, _Form] = {}
+
+    def on_action(
+        self, action_id: str, handler: ActionHandler, *, permission: Permission = Permission.ANYONE,
+        needs_community: bool = True,
+    ) -> None:
+        if action_id in self._actions:
+            raise ValueError(f"action {action_id} is already routed")
+        self._actions[action_id] = _Action(handler, permission, needs_community)
+
+    def on_form(
+        self, form_id: str, handler: FormHandler, *, permission: Permission = Permission.ANYONE,
+        needs_community: bool = True,
+    ) -> None:
+        if form_id in self._forms:
+            raise ValueError(f"form {form_id} is already routed")
+        self._forms[form_id] = _Form(handler, permission, needs_community)
+
+    def match(self, event: InboundEvent) -> Route | None:
+        if isinstance(event, ActionInvoked):
+            action = self._actions.get(event.action_id)
+            if action is None:
+                return Route(name=event.action_id, run=partial(_fail, UserError(STALE)))
+            return Route(
+                name=event.action_id,
+                run=partial(self._run_action, action, event.value),
+                permission=action.permission,
+            )
+        if isinstance(event, FormSubmitted):
+            form = self._forms.get(event.form_id)
+            if form is None:
+                return Route(name=event.form_id, run=partial(_fail, UserError(STALE)))
+            return Route(
+                name=event.form_id,
+                run=partial(self._run_form, form, dict(event.values), event.state),
+                permission=form.permission,
+            )
+        return None
+
+    async def _run_action(self, action: _Action, value: str, ctx: EventContext) -> None:
+        if action.needs_community and ctx.community is None:
+            raise UserError(NOT_A_COMMUNITY)
+        await action.handler(ctx, value)
+
+    async def _run_form(self, form: _Form, values: dict[str, str], state: str, ctx: EventContext) -> None:
+        if form.needs_community and ctx.community is None:
+            raise UserError(NOT_A_COMMUNITY)
+        await form.handler(ctx, values, state)
+
+
+STALE = _("That button or form no longer does anything. Run the command again to get a fresh one.")
+

@@ -1,0 +1,123 @@
+"""Engines for the two supported databases: a SQLite file (the default) and PostgreSQL.
+
+`DATABASE_URL` uses the plain forms `sqlite:///path/to/hearth.db` and `postgresql+psycopg://user@host:port/db`;
+this module maps them to the async drivers the bot runs on and the sync ones Alembic runs on.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+__all__ = ["create_engine_for", "create_migration_engine", "sync_url"]
+
+_SUPPORTED = "sqlite:///path/to/hearth.db or postgresql+psycopg://user@host:port/database"
+
+# Milliseconds a writer waits for another one to finish before SQLite gives up with "database is locked".
+_BUSY_TIMEOUT_MS = 15_000
+
+
+def _unsupported(reason: str) -> ValueError:
+    return ValueError(f"DATABASE_URL {reason}; use {_SUPPORTED}.")
+
+
+def _parse(url: str) -> URL:
+    """`url` parsed, if it is one of the supported forms; `ValueError` otherwise."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise _unsupported("is not a database URL") from None
+    if parsed.drivername == "sqlite":
+        # An in-memory database would be a different, empty one on every pooled connection and in Alembic.
+        if parsed.database in (None, "", ":memory:"):
+            raise _unsupported("names no SQLite file")
+        return parsed
+    if parsed.drivername == "postgresql+psycopg":
+        return parsed
+    # Only the scheme goes into the message: the rest of the URL may hold a password.
+    raise _unsupported(f"has the unsupported scheme {parsed.drivername}://")
+
+
+def sync_url(url: str) -> str:
+    """`url` checked and in the form a synchronous engine (Alembic) takes. Raises `ValueError` if unsupported."""
+    return _parse(url).render_as_string(hide_password=False)
+
+
+def create_engine_for(url: str, *, pool_size: int | None = None) -> AsyncEngine:
+    """An async engine for `DATABASE_URL`. Raises `ValueError` naming the supported forms if it is neither.
+
+    For SQLite the file's directory is created, and every connection gets WAL, a busy timeout and foreign keys;
+    every transaction starts with `BEGIN IMMEDIATE` (see `_prepare_sqlite`).
+    PostgreSQL options such as `?options=-csearch_path%3Dschema` pass through to psycopg.
+    """
+    parsed = _parse(url)
+    options: dict[str, Any] = {}
+    if pool_size is not None:
+        options["pool_size"] = pool_size
+    if parsed.drivername == "sqlite":
+        _create_parent_directory(parsed)
+        engine = create_async_engine(parsed.set(drivername="sqlite+aiosqlite"), **options)
+        _prepare_sqlite(engine.sync_engine, foreign_keys=True)
+        return engine
+    # A pooled connection can die with a database restart or a failover; test it before handing it out.
+    return create_async_engine(parsed, pool_pre_ping=True, **options)
+
+
+def create_migration_engine(url: str) -> Engine:
+    """A sync engine for schema changes (Alembic). Raises `ValueError` naming the supported forms.
+
+    SQLite connections get the same pragmas and `BEGIN IMMEDIATE` as the bot's, except foreign keys: Alembic's
+    batch mode copies and drops tables, which with foreign keys on would cascade into the children.
+    """
+    parsed = _parse(url)
+    if parsed.drivername == "sqlite":
+        _create_parent_directory(parsed)
+        engine = create_engine(parsed)
+        _prepare_sqlite(engine, foreign_keys=False)
+        return engine
+    return create_engine(parsed)
+
+
+def _create_parent_directory(url: URL) -> None:
+    assert url.database is not None  # _parse refuses a SQLite URL without a file
+    Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _prepare_sqlite(engine: Engine, *, foreign_keys: bool) -> None:
+    """Set Hearth's pragmas on every new connection of a SQLite `engine` and make transactions `BEGIN IMMEDIATE`.
+
+    A deferred transaction that reads and then writes fails at once with "database is locked" when another
+    connection wrote in between (the busy timeout does not apply to that case). Taking the write lock at
+    `BEGIN` makes the second writer wait for the first instead.
+    """
+    pragmas = [
+        # First, so that switching the journal mode waits for a busy database instead of failing.
+        f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}",
+        # Readers do not block the writer and the writer does not block readers.
+        "PRAGMA journal_mode=WAL",
+        # Safe with WAL: a power cut may lose the last commits but never corrupts the file.
+        "PRAGMA synchronous=NORMAL",
+        f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}",
+    ]
+
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # The driver would otherwise BEGIN on its own, deferred, and only before DML; SQLAlchemy's
+        # documented recipe hands that job to the "begin" listener below.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            for pragma in pragmas:
+                cursor.execute(pragma)
+        finally:
+            cursor.close()
+
+    def on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    event.listen(engine, "connect", on_connect)
+    event.listen(engine, "begin", on_begin)

@@ -1,0 +1,282 @@
+"""Repositories over an `AsyncSession`: they implement `bot.ports` and return the core's frozen dataclasses.
+
+Every query filters by workspace id. A reference (`ChannelRef`, `MemberRef`) only matches inside the workspace it
+belongs to: asking workspace 1 for a member of workspace 2 finds nothing, even when the platform ids collide.
+Updates of a row that is not in the given workspace raise `LookupError` rather than silently doing nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TypeVar
+
+from sqlalchemy import func, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.ports import AlreadyExists
+from bot.refs import ChannelRef, MemberRef, Platform, WorkspaceRef
+from bot.tenancy import Community, Member, Role, Workspace
+from storage.tables import CommunityRow, HearthTable, MemberRow, WorkspaceRow
+
+__all__ = [
+    "SqlCommunityRepository",
+    "SqlMemberRepository",
+    "SqlWorkspaceRepository",
+]
+
+_Row = TypeVar("_Row", bound=HearthTable)
+
+
+async def _workspace_ref(session: AsyncSession, workspace_id: int) -> WorkspaceRef | None:
+    # The session's identity map serves repeated lookups without a query, and forgets what a rollback undid.
+    row = await session.get(WorkspaceRow, workspace_id)
+    return None if row is None else WorkspaceRef(Platform(row.platform), row.external_id)
+
+
+async def _require_workspace(session: AsyncSession, workspace_id: int, expected: WorkspaceRef) -> None:
+    """Raise `LookupError` unless `workspace_id` exists and is the workspace `expected` refers to."""
+    ref = await _workspace_ref(session, workspace_id)
+    if ref is None:
+        raise LookupError(f"no workspace with id {workspace_id}")
+    if ref != expected:
+        raise LookupError(f"workspace {workspace_id} is {ref}, not {expected}")
+
+
+async def _insert(session: AsyncSession, row: _Row, duplicate: str) -> _Row:
+    """Insert `row` and return it with its id; raise `AlreadyExists(duplicate)` on a unique violation.
+
+    The insert runs in a savepoint, so a duplicate leaves the rest of the unit of work intact.
+    """
+    try:
+        async with session.begin_nested():
+            session.add(row)
+            await session.flush()
+    except IntegrityError as error:
+        if _is_unique_violation(error):
+            raise AlreadyExists(duplicate) from error
+        raise
+    return row
+
+
+def _is_unique_violation(error: IntegrityError) -> bool:
+    # PostgreSQL reports SQLSTATE 23505; SQLite only says so in the message.
+    return getattr(error.orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(error.orig)
+
+
+def _require_updated(rowcount: int, what: str) -> None:
+    if rowcount == 0:
+        raise LookupError(f"{what} does not exist in its workspace")
+
+
+class SqlWorkspaceRepository:
+    """The workspaces Hearth is installed in."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, ref: WorkspaceRef) -> Workspace | None:
+        statement = select(WorkspaceRow).where(
+            col(WorkspaceRow.platform) == ref.platform.value, col(WorkspaceRow.external_id) == ref.id
+        )
+        row = (await self._session.exec(statement)).first()
+        return None if row is None else _workspace(row)
+
+    async def add(self, ref: WorkspaceRef, name: str, at: datetime) -> Workspace:
+        """Record a new workspace; raises `AlreadyExists` if Hearth already knows it."""
+        row = WorkspaceRow(platform=ref.platform.value, external_id=ref.id, name=name, created_at=at)
+        return _workspace(await _insert(self._session, row, f"workspace {ref}"))
+
+    async def rename(self, workspace_id: int, name: str) -> None:
+        """Store a workspace's new name; raises `LookupError` if there is no such workspace."""
+        result = await self._session.exec(
+            update(WorkspaceRow).where(col(WorkspaceRow.id) == workspace_id).values(name=name)
+        )
+        _require_updated(result.rowcount, f"workspace {workspace_id}")
+
+
+def _workspace(row: WorkspaceRow) -> Workspace:
+    assert row.id is not None  # rows come from the database or a flushed insert
+    ref = WorkspaceRef(Platform(row.platform), row.external_id)
+    return Workspace(id=row.id, ref=ref, name=row.name, created_at=row.created_at)
+
+
+class SqlCommunityRepository:
+    """The channels served as communities, per workspace."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, workspace_id: int, community_id: int) -> Community | None:
+        ref = await _workspace_ref(self._session, workspace_id)
+        if ref is None:
+            return None
+        statement = select(CommunityRow).where(
+            col(CommunityRow.workspace_id) == workspace_id, col(CommunityRow.id) == community_id
+        )
+        row = (await self._session.exec(statement)).first()
+        return None if row is None else _community(row, ref)
+
+    async def get_by_channel(self, workspace_id: int, channel: ChannelRef) -> Community | None:
+        """The community served in `channel`, if any."""
+        ref = await _workspace_ref(self._session, workspace_id)
+        if ref != channel.workspace:
+            return None
+        statement = select(CommunityRow).where(
+            col(CommunityRow.workspace_id) == workspace_id, col(CommunityRow.channel_id) == channel.id
+        )
+        row = (await self._session.exec(statement)).first()
+        return None if row is None else _community(row, channel.workspace)
+
+    async def list(self, workspace_id: int) -> list[Community]:
+        """The workspace's communities, oldest first."""
+        ref = await _workspace_ref(self._session, workspace_id)
+        if ref is None:
+            return []
+        statement = (
+            select(CommunityRow)
+            .where(col(CommunityRow.workspace_id) == workspace_id)
+            .order_by(col(CommunityRow.created_at), col(CommunityRow.id))
+        )
+        return [_community(row, ref) for row in await self._session.exec(statement)]
+
+    async def add(
+        self,
+        workspace_id: int,
+        channel: ChannelRef,
+        *,
+        name: str,
+        goal: str,
+        timezone: str,
+        language: str,
+        at: datetime,
+    ) -> Community:
+        """Record a new community; raises `AlreadyExists` if the channel already is one.
+
+        Raises `LookupError` if `workspace_id` is not the workspace `channel` belongs to.
+        """
+        await _require_workspace(self._session, workspace_id, channel.workspace)
+        row = CommunityRow(
+            workspace_id=workspace_id,
+            channel_id=channel.id,
+            name=name,
+            goal=goal,
+            timezone=timezone,
+            language=language,
+            created_at=at,
+        )
+        return _community(await _insert(self._session, row, f"community in {channel}"), channel.workspace)
+
+    async def update(self, community: Community) -> None:
+        """Store changed name, goal, time zone or language.
+
+        Raises `LookupError` if the community does not exist in `community.workspace_id`.
+        """
+        statement = (
+            update(CommunityRow)
+            .where(
+                col(CommunityRow.id) == community.id,
+                col(CommunityRow.workspace_id) == community.workspace_id,
+            )
+            .values(
+                name=community.name,
+                goal=community.goal,
+                timezone=community.timezone,
+                language=community.language,
+            )
+        )
+        result = await self._session.exec(statement)
+        _require_updated(result.rowcount, f"community {community.id}")
+
+
+def _community(row: CommunityRow, workspace: WorkspaceRef) -> Community:
+    assert row.id is not None
+    return Community(
+        id=row.id,
+        workspace_id=row.workspace_id,
+        channel=ChannelRef(workspace, row.channel_id),
+        name=row.name,
+        goal=row.goal,
+        timezone=row.timezone,
+        language=row.language,
+        created_at=row.created_at,
+    )
+
+
+class SqlMemberRepository:
+    """The people in each workspace."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, workspace_id: int, ref: MemberRef) -> Member | None:
+        if await _workspace_ref(self._session, workspace_id) != ref.workspace:
+            return None
+        statement = select(MemberRow).where(
+            col(MemberRow.workspace_id) == workspace_id, col(MemberRow.external_id) == ref.id
+        )
+        row = (await self._session.exec(statement)).first()
+        return None if row is None else _member(row, ref.workspace)
+
+    async def add(self, workspace_id: int, ref: MemberRef, *, display_name: str, role: Role, at: datetime) -> Member:
+        """Record a member seen for the first time; raises `AlreadyExists` if the workspace has them already.
+
+        Raises `LookupError` if `workspace_id` is not the workspace `ref` belongs to.
+        """
+        await _require_workspace(self._session, workspace_id, ref.workspace)
+        row = MemberRow(
+            workspace_id=workspace_id,
+            external_id=ref.id,
+            display_name=display_name,
+            role=role.value,
+            preferences={},
+            joined_at=at,
+        )
+        return _member(await _insert(self._session, row, f"member {ref}"), ref.workspace)
+
+    async def update(self, member: Member) -> None:
+        """Store changed display name, role, time zone, language or preferences.
+
+        Raises `LookupError` if the member does not exist in `member.workspace_id`.
+        """
+        statement = (
+            update(MemberRow)
+            .where(col(MemberRow.id) == member.id, col(MemberRow.workspace_id) == member.workspace_id)
+            .values(
+                display_name=member.display_name,
+                role=member.role.value,
+                timezone=member.timezone,
+                language=member.language,
+                preferences=dict(member.preferences),
+            )
+        )
+        result = await self._session.exec(statement)
+        _require_updated(result.rowcount, f"member {member.id}")
+
+    async def with_role(self, workspace_id: int, role: Role) -> list[Member]:
+        """Members holding `role`, by display name (ignoring case, the same on every database)."""
+        ref = await _workspace_ref(self._session, workspace_id)
+        if ref is None:
+            return []
+        statement = (
+            select(MemberRow)
+            .where(col(MemberRow.workspace_id) == workspace_id, col(MemberRow.role) == role.value)
+            .order_by(func.lower(col(MemberRow.display_name)), col(MemberRow.id))
+        )
+        return [_member(row, ref) for row in await self._session.exec(statement)]
+
+
+def _member(row: MemberRow, workspace: WorkspaceRef) -> Member:
+    assert row.id is not None
+    return Member(
+        id=row.id,
+        workspace_id=row.workspace_id,
+        ref=MemberRef(workspace, row.external_id),
+        display_name=row.display_name,
+        role=Role(row.role),
+        timezone=row.timezone,
+        language=row.language,
+        preferences=dict(row.preferences),
+        joined_at=row.joined_at,
+    )

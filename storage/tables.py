@@ -1,0 +1,113 @@
+"""The tables. Rows stay inside `storage/`; repositories turn them into the core's frozen dataclasses.
+
+Every table that belongs to a tenant carries `workspace_id`, and deleting a workspace deletes its rows.
+New tables subclass `HearthTable`, so that they share its metadata: the one Alembic compares with the database.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, Dialect, Index, MetaData, TypeDecorator, UniqueConstraint
+from sqlalchemy.orm import registry
+from sqlmodel import Field, SQLModel
+
+__all__ = ["CommunityRow", "HearthTable", "MemberRow", "UtcDateTime", "WorkspaceRow", "metadata"]
+
+# Constraint names derived from their columns: the same on SQLite and PostgreSQL, so that migrations can name
+# a constraint to drop it and autogenerate comparisons are stable.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class HearthTable(SQLModel, registry=registry(metadata=metadata)):
+    """Base of Hearth's tables: its own metadata, so no other SQLModel table ends up in the migrations."""
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A moment stored in UTC and always read back time-zone aware.
+
+    SQLite keeps no offset: it would store an aware datetime's wall clock as is and hand back a naive one.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("Hearth stores time-zone aware datetimes only")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def _moment() -> Any:
+    return Field(sa_column=Column(UtcDateTime(), nullable=False))
+
+
+def _workspace_id() -> Any:
+    return Field(foreign_key="workspace.id", ondelete="CASCADE", nullable=False)
+
+
+class WorkspaceRow(HearthTable, table=True):
+    """A Slack team, Discord guild or console workspace."""
+
+    __tablename__ = "workspace"
+    __table_args__ = (UniqueConstraint("platform", "external_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=16)
+    external_id: str = Field(max_length=64)
+    name: str = Field(max_length=255)
+    created_at: datetime = _moment()
+
+
+class CommunityRow(HearthTable, table=True):
+    """A channel served as a community of practice."""
+
+    __tablename__ = "community"
+    __table_args__ = (UniqueConstraint("workspace_id", "channel_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _workspace_id()
+    channel_id: str = Field(max_length=64)
+    name: str = Field(max_length=255)
+    goal: str = Field(max_length=2000)
+    timezone: str = Field(max_length=64)
+    language: str = Field(max_length=16)
+    created_at: datetime = _moment()
+
+
+class MemberRow(HearthTable, table=True):
+    """A person in a workspace; `timezone` and `language` are None when the community's apply."""
+
+    __tablename__ = "member"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "external_id"),
+        Index(None, "workspace_id", "role"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _workspace_id()
+    external_id: str = Field(max_length=64)
+    display_name: str = Field(max_length=255)
+    role: str = Field(max_length=16)
+    timezone: str | None = Field(default=None, max_length=64)
+    language: str | None = Field(default=None, max_length=16)
+    preferences: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    joined_at: datetime = _moment()

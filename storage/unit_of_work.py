@@ -1,0 +1,81 @@
+"""The unit of work: one session, one transaction, the repositories over it."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.ports import CommunityRepository, MemberRepository, WorkspaceRepository
+from storage.database import create_engine_for
+from storage.repositories import SqlCommunityRepository, SqlMemberRepository, SqlWorkspaceRepository
+
+__all__ = ["Database", "SqlUnitOfWork", "SqlUnitOfWorkFactory"]
+
+
+class SqlUnitOfWork:
+    """One transaction over the repositories: `commit` keeps the changes, leaving without it rolls back.
+
+    Use one unit per task: a session must never be shared between concurrently running coroutines. On SQLite a
+    unit holds the database's write lock from its first query until it commits, rolls back or ends, and other
+    units wait for it: keep units short, and never open a second unit while one is open in the same task.
+    """
+
+    workspaces: WorkspaceRepository
+    communities: CommunityRepository
+    members: MemberRepository
+
+    def __init__(self, session: AsyncSession) -> None:
+        # A session takes a connection only when first used, so creating it here holds nothing yet.
+        self._session = session
+        self.workspaces = SqlWorkspaceRepository(session)
+        self.communities = SqlCommunityRepository(session)
+        self.members = SqlMemberRepository(session)
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        # Closing rolls back whatever was not committed and returns the connection to the pool.
+        await self._session.close()
+
+    async def commit(self) -> None:
+        await self._session.commit()
+
+    async def rollback(self) -> None:
+        await self._session.rollback()
+
+
+class SqlUnitOfWorkFactory:
+    """Makes a new `SqlUnitOfWork`, with its own session, on every call."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        # Objects handed out stay readable after commit without a trip to the database (no lazy IO in async).
+        self._sessions = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+
+    def __call__(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self._sessions())
+
+
+class Database:
+    """The engine Hearth runs on and the units of work over it. Call `dispose` on shutdown."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self.uow_factory = SqlUnitOfWorkFactory(engine)
+
+    @classmethod
+    def connect(cls, url: str, *, pool_size: int | None = None) -> Database:
+        """A database for `DATABASE_URL` (see `create_engine_for`); connections open on first use."""
+        return cls(create_engine_for(url, pool_size=pool_size))
+
+    async def dispose(self) -> None:
+        """Close every pooled connection."""
+        await self.engine.dispose()

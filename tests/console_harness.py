@@ -1,0 +1,45 @@
+"""Drive Hearth through the console adapter, as a member would, and read what Hearth did."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+from adapters.bootstrap import Hearth
+from adapters.console.runner import Printer, console_session, run_lines
+from adapters.console.session import ConsoleSession
+from adapters.console.workspace import Output
+from adapters.settings import Settings
+
+START = datetime(2026, 3, 27, 8, 0, tzinfo=UTC)
+
+
+@dataclass(slots=True)
+class Transcript:
+    hearth: Hearth
+    session: ConsoleSession
+    printer: Printer
+
+    async def run(self, script: str) -> list[Output]:
+        """Run transcript lines; returns what Hearth did. A line the console cannot carry out fails the test."""
+        before = len(self.session.workspace.outputs)
+        errors_before = len(self.printer.errors)
+        await run_lines(self.session, self.printer, script.strip().splitlines())
+        assert self.printer.errors[errors_before:] == []
+        return self.session.workspace.outputs[before:]
+
+    async def one(self, script: str) -> Output:
+        outputs = await self.run(script)
+        assert len(outputs) == 1, outputs
+        return outputs[0]
+
+
+@asynccontextmanager
+async def transcript(database_url: str, **settings: object) -> AsyncIterator[Transcript]:
+    base = replace(Settings.from_env({}), database_url=database_url)
+    printer = Printer(io.StringIO(), as_json=True)
+    async with console_session(replace(base, **settings), printer, start=START) as (hearth, session):
+        yield Transcript(hearth, session, printer)

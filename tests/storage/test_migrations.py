@@ -1,0 +1,128 @@
+"""Migrations: the only way the schema changes, so they must agree with the models on every backend."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+
+from storage.database import create_migration_engine
+from storage.migrate import MIGRATIONS, alembic_config, current_revision, upgrade
+from storage.tables import metadata
+
+REPOSITORY = Path(__file__).parents[2]
+HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def test_there_is_exactly_one_head() -> None:
+    assert ScriptDirectory.from_config(alembic_config()).get_heads() == [HEAD]
+    assert HEAD is not None
+
+
+def test_the_migrated_schema_matches_the_models(database_url: str) -> None:
+    engine = create_migration_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            differences = compare_metadata(context, metadata)
+    finally:
+        engine.dispose()
+    assert differences == []
+
+
+def test_the_migrated_schema_has_the_constraints_by_name(database_url: str) -> None:
+    engine = create_migration_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            schema = inspect(connection)
+            unique = {
+                c["name"]
+                for table in ("workspace", "community", "member")
+                for c in schema.get_unique_constraints(table)
+            }
+            foreign = {
+                fk["name"]: fk["options"].get("ondelete")
+                for table in ("community", "member")
+                for fk in schema.get_foreign_keys(table)
+            }
+            indexes = {index["name"] for index in schema.get_indexes("member")}
+    finally:
+        engine.dispose()
+    assert {
+        "uq_workspace_platform_external_id",
+        "uq_community_workspace_id_channel_id",
+        "uq_member_workspace_id_external_id",
+    } <= unique
+    assert foreign == {"fk_community_workspace_id_workspace": "CASCADE", "fk_member_workspace_id_workspace": "CASCADE"}
+    assert "ix_member_workspace_id_role" in indexes
+
+
+def test_upgrading_again_changes_nothing(database_url: str) -> None:
+    assert current_revision(database_url) == HEAD
+    upgrade(database_url)
+    upgrade(database_url, "head")
+    assert current_revision(database_url) == HEAD
+
+
+def test_upgrade_creates_the_directory_of_a_sqlite_file(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'nested' / 'dir' / 'hearth.db'}"
+    upgrade(url)
+    assert (tmp_path / "nested" / "dir" / "hearth.db").is_file()
+    assert current_revision(url) == HEAD
+
+
+async def test_upgrade_works_while_an_event_loop_runs(tmp_path: Path) -> None:
+    in_thread = f"sqlite:///{tmp_path / 'thread.db'}"
+    await asyncio.to_thread(upgrade, in_thread)
+    assert current_revision(in_thread) == HEAD
+
+    # Called straight from a coroutine it blocks the loop for a moment, but still works.
+    direct = f"sqlite:///{tmp_path / 'direct.db'}"
+    upgrade(direct)
+    assert current_revision(direct) == HEAD
+
+
+def test_upgrade_creates_the_schema_from_nothing(unmigrated_database_url: str) -> None:
+    assert current_revision(unmigrated_database_url) is None
+    upgrade(unmigrated_database_url)
+    assert current_revision(unmigrated_database_url) == HEAD
+
+
+async def test_upgrades_started_together_in_one_process_all_succeed(unmigrated_database_url: str) -> None:
+    await asyncio.gather(*(asyncio.to_thread(upgrade, unmigrated_database_url) for _ in range(4)))
+    assert current_revision(unmigrated_database_url) == HEAD
+
+
+async def test_processes_upgrading_at_once_all_succeed(unmigrated_database_url: str) -> None:
+    # Several bot processes starting together on one empty database: one migrates, the others wait and
+    # then find it done (without the lock, they would fail creating tables that already exist).
+    script = "import sys; from storage.migrate import upgrade; upgrade(sys.argv[1])"
+    processes = [
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-c",
+            script,
+            unmigrated_database_url,
+            cwd=REPOSITORY,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        for _ in range(4)
+    ]
+    errors = [(await process.communicate())[1].decode() for process in processes]
+    assert errors == [""] * 4
+    assert [process.returncode for process in processes] == [0] * 4
+    assert current_revision(unmigrated_database_url) == HEAD
+
+
+def test_the_migrations_are_found_from_any_working_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert MIGRATIONS.is_absolute()
+    url = f"sqlite:///{tmp_path / 'elsewhere.db'}"
+    upgrade(url)
+    assert current_revision(url) == HEAD

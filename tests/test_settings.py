@@ -1,0 +1,88 @@
+"""Settings are read once from a mapping; each wrong, missing or contradictory value stops start-up clearly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from adapters.cli import run
+from adapters.settings import Settings, SettingsError
+
+
+def test_defaults_use_sqlite_in_the_data_folder() -> None:
+    settings = Settings.from_env({})
+    assert settings.database_url == "sqlite:///data/hearth.db"
+    assert settings.language == "en"
+    assert settings.timezone == "UTC"
+    assert (settings.rate_limit_count, settings.rate_limit_seconds) == (20, 60)
+    assert settings.describe_database() == "SQLite at data/hearth.db"
+
+
+def test_data_dir_moves_the_default_database() -> None:
+    settings = Settings.from_env({"HEARTH_DATA_DIR": "/srv/hearth"})
+    assert settings.database_url == "sqlite:////srv/hearth/hearth.db"
+
+
+def test_postgres_url_and_pool_size() -> None:
+    settings = Settings.from_env(
+        {"DATABASE_URL": "postgresql+psycopg://hearth:secret@db:5432/hearth", "HEARTH_DB_POOL_SIZE": "10"}
+    )
+    assert settings.db_pool_size == 10
+    assert "secret" not in settings.describe_database()
+
+
+def test_values_are_normalised() -> None:
+    settings = Settings.from_env({"HEARTH_LANGUAGE": " NL ", "HEARTH_LOG_LEVEL": "debug", "HEARTH_RATE_LIMIT": "5/2m"})
+    assert (settings.language, settings.log_level) == ("nl", "DEBUG")
+    assert (settings.rate_limit_count, settings.rate_limit_seconds) == (5, 120)
+
+
+@pytest.mark.parametrize(
+    ("env", "variable", "fix"),
+    [
+        ({"DATABASE_URL": "mysql://x"}, "DATABASE_URL", "postgresql+psycopg://"),
+        ({"DATABASE_URL": "postgres://u@h/db"}, "DATABASE_URL", "postgresql+psycopg://"),
+        ({"DATABASE_URL": "sqlite:///:memory:"}, "DATABASE_URL", "sqlite:///path/to/hearth.db"),
+        ({"HEARTH_LANGUAGE": "fr"}, "HEARTH_LANGUAGE", "en, nl"),
+        ({"HEARTH_TIMEZONE": "Europe/Brusels"}, "HEARTH_TIMEZONE", "Europe/Brussels"),
+        ({"HEARTH_LOG_LEVEL": "LOUD"}, "HEARTH_LOG_LEVEL", "DEBUG"),
+        ({"HEARTH_RATE_LIMIT": "lots"}, "HEARTH_RATE_LIMIT", "20/60s"),
+        ({"HEARTH_RATE_LIMIT": "0/60s"}, "HEARTH_RATE_LIMIT", "20/60s"),
+        (
+            {"DATABASE_URL": "postgresql+psycopg://u@h/db", "HEARTH_DB_POOL_SIZE": "many"},
+            "HEARTH_DB_POOL_SIZE", "1 to 200",
+        ),
+    ],
+)
+def test_wrong_values_name_the_variable_and_the_fix(env: dict[str, str], variable: str, fix: str) -> None:
+    with pytest.raises(SettingsError) as raised:
+        Settings.from_env(env)
+    message = str(raised.value)
+    assert message.startswith(variable)
+    assert fix in message
+    assert message.count(". ") == 0 or message.endswith(".")
+
+
+def test_missing_value_set_but_empty() -> None:
+    with pytest.raises(SettingsError, match=r"^DATABASE_URL is set but empty"):
+        Settings.from_env({"DATABASE_URL": "  "})
+
+
+def test_contradiction_pool_size_with_sqlite() -> None:
+    with pytest.raises(SettingsError, match=r"^HEARTH_DB_POOL_SIZE applies only to PostgreSQL"):
+        Settings.from_env({"HEARTH_DB_POOL_SIZE": "5"})
+
+
+def test_settings_are_frozen() -> None:
+    settings = Settings.from_env({})
+    with pytest.raises(AttributeError):
+        settings.language = "nl"  # type: ignore[misc]
+
+
+def test_the_entry_point_stops_with_one_sentence(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    status = run(["demo"], {"HEARTH_TIMEZONE": "Nowhere/Special"})
+    assert status == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("hearth: HEARTH_TIMEZONE must be an IANA time zone")
+    assert "Traceback" not in err
