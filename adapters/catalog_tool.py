@@ -48,8 +48,9 @@ def po_path(language: str) -> Path:
 
 
 def update() -> None:
-    template = extract()
     for language in LANGUAGES:
+        # A fresh template for each catalog: Babel's update shares message objects with the template.
+        template = extract()
         path = po_path(language)
         if path.exists():
             with path.open("rb") as handle:
@@ -60,8 +61,7 @@ def update() -> None:
         catalog.obsolete.clear()
         if language == SOURCE_LANGUAGE:
             for message in catalog:
-                strings = (message.string,) if isinstance(message.string, str) else tuple(message.string or ())
-                if message.id and not all(strings):
+                if message.id and not _translated(message):
                     message.string = message.id if isinstance(message.id, str) else tuple(message.id)
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as handle:
@@ -90,14 +90,18 @@ def problems() -> list[str]:
             if entry is None:
                 found.append(f"{language}: missing {key!r}")
                 continue
-            strings = (entry.string,) if isinstance(entry.string, str) else tuple(entry.string or ())
             if entry.fuzzy:
                 found.append(f"{language}: fuzzy {key!r}")
-            elif not strings or not all(strings):
+            elif not _translated(entry):
                 found.append(f"{language}: untranslated {key!r}")
         for key in sorted(set(present) - wanted, key=str):
             found.append(f"{language}: obsolete {key!r}")
     return found
+
+
+def _translated(message: Message) -> bool:
+    strings = message.string if isinstance(message.string, (tuple, list)) else (message.string,)
+    return bool(strings) and all(strings)
 
 
 def main(argv: list[str]) -> int:

@@ -151,3 +151,6 @@ def configure_logging(settings: Settings) -> None:
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    if settings.log_level != "DEBUG":
+        # Alembic narrates every migration step at INFO; one line from Hearth says the schema is current.
+        logging.getLogger("alembic").setLevel(logging.WARNING)

@@ -196,7 +196,9 @@ async def _change_settings(ctx: EventContext, changes: Mapping[str, str]) -> Non
         await uow.communities.update(community)
         await uow.commit()
     ctx.community = community
-    message = await _settings_message(ctx, community, heading=_("Settings saved."))
+    message = await _settings_message(
+        ctx, community, heading=_("Settings of {name} saved.", name=UserText(community.name))
+    )
     await ctx.reply(message)
 
 

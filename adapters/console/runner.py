@@ -97,9 +97,9 @@ async def run_lines(session: ConsoleSession, printer: Printer, lines: Iterable[s
     return failures
 
 
-async def run_script(settings: Settings, lines: Iterable[str], *, as_json: bool, out: TextIO = sys.stdout) -> int:
+async def run_script(settings: Settings, lines: Iterable[str], *, as_json: bool, out: TextIO | None = None) -> int:
     """Run a whole transcript; the exit status is 1 when any line failed."""
-    printer = Printer(out, as_json)
+    printer = Printer(out or sys.stdout, as_json)
     async with console_session(settings, printer) as (_, session):
         failures = await run_lines(session, printer, lines)
     return 1 if failures else 0
@@ -117,8 +117,10 @@ Type what a member would do, one action per line:
 """
 
 
-async def run_interactive(settings: Settings, *, out: TextIO = sys.stdout, inp: TextIO = sys.stdin) -> int:
+async def run_interactive(settings: Settings, *, out: TextIO | None = None, inp: TextIO | None = None) -> int:
     """An interactive simulated workspace on the configured database."""
+    out = out or sys.stdout
+    inp = inp or sys.stdin
     printer = Printer(out, as_json=False)
     async with console_session(settings, printer) as (_, session):
         session.echo = None

@@ -73,7 +73,7 @@ async def test_members_see_settings_but_only_facilitators_change_them(t) -> None
 async def test_facilitator_changes_settings_and_language_follows(t) -> None:  # type: ignore[no-untyped-def]
     await t.run("as ana\n/hearth setup --goal Learn")
     saved = await t.one('/hearth settings --goal "Share a lesson a week" --lang nl')
-    assert "Instellingen opgeslagen." in saved.text
+    assert "Instellingen van general opgeslagen." in saved.text
     assert "Doel: Share a lesson a week" in saved.text
 
 
@@ -82,7 +82,7 @@ async def test_settings_form_round_trip(t) -> None:  # type: ignore[no-untyped-d
     form = await t.one(f"click {post.id} Edit settings")
     assert form.kind == "form" and form.id == "f1" and form.to == "ana"
     saved = await t.one('submit f1 goal="Share one lesson" tz=Europe/Amsterdam')
-    assert "Settings saved." in saved.text
+    assert "Settings of general saved." in saved.text
     assert "Goal: Share one lesson" in saved.text and "Time zone: Europe/Amsterdam" in saved.text
 
 

@@ -43,7 +43,7 @@ def test_dutch_translation_and_plural_forms() -> None:
 
 def test_unknown_language_and_unknown_message_fall_back_to_english() -> None:
     catalogs = Catalogs.load()
-    assert catalogs.gettext("fr", "Settings saved.") == "Settings saved."
+    assert catalogs.gettext("fr", "Goal") == "Goal"
     assert catalogs.gettext("nl", "A sentence nobody wrote.") == "A sentence nobody wrote."
     assert set(catalogs.languages()) == {"en", "nl"}
 

@@ -1,0 +1,118 @@
+"""The `hearth` command: demo, scripted transcripts in both formats, the interactive console, db upgrade."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from adapters.cli import run
+from adapters.console.runner import run_interactive
+from adapters.settings import Settings
+
+KEYS = {"at", "kind", "id", "channel", "to", "text", "buttons", "files"}
+
+
+def json_lines(text: str) -> list[dict[str, object]]:
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def test_demo_plays_through_without_a_failed_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["demo", "--json"], {}) == 0
+    records = json_lines(capsys.readouterr().out)
+    assert [r for r in records if r["kind"] == "error"] == []
+    assert {r["kind"] for r in records} >= {"post", "ephemeral", "form"}
+    assert all(set(r) == KEYS for r in records)
+
+
+def test_script_json_follows_the_documented_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    script = tmp_path / "t.txt"
+    script.write_text(
+        "# a comment\n\nclock 2026-03-27T09:00 Europe/Brussels\nas ana\nin #data\n/hearth setup --name Data\n"
+        "say Anyone tried dbt?\nclick m1 Edit settings\nsubmit f1 name=\"Data CoP\"\n",
+        encoding="utf-8",
+    )
+    assert run(["console", "--script", str(script), "--json"], {}) == 0
+    post, whisper, form, saved = json_lines(capsys.readouterr().out)
+    assert post == {
+        "at": "2026-03-27T08:00:00Z", "kind": "post", "id": "m1", "channel": "#data", "to": None,
+        "text": post["text"], "buttons": [{"label": "Edit settings", "action": "hearth.settings.edit"}],
+        "files": [],
+    }
+    assert str(post["text"]).startswith("Data is now a Hearth community.")
+    assert (whisper["kind"], whisper["id"], whisper["to"]) == ("ephemeral", "m2", "ana")
+    assert (form["kind"], form["id"], form["to"]) == ("form", "f1", "ana")
+    # The member's message took m3: ids count members' and Hearth's messages alike.
+    assert (saved["kind"], saved["id"]) == ("ephemeral", "m4")
+    assert "Data CoP" in str(saved["text"])
+
+
+def test_lines_the_runner_cannot_understand(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    script = tmp_path / "bad.txt"
+    script.write_text("as ana\ndance wildly\n/hearth help\nclick m99 OK\nwait forever\n", encoding="utf-8")
+    assert run(["console", "--script", str(script), "--json"], {}) == 1
+    records = json_lines(capsys.readouterr().out)
+    errors = [r for r in records if r["kind"] == "error"]
+    assert [e["line"] for e in errors] == [2, 4, 5]
+    assert all(set(e) == {"kind", "line", "text"} for e in errors)
+    assert any(r["kind"] == "ephemeral" for r in records)  # the good lines still ran
+
+
+def test_readable_transcript(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    script = tmp_path / "t.txt"
+    script.write_text("clock 2026-03-27T09:00 Europe/Brussels\nas ana\n/hearth setup\n", encoding="utf-8")
+    assert run(["console", "--script", str(script)], {}) == 0
+    out = capsys.readouterr().out
+    assert "Fri 27 Mar 09:00 ana in #general> /hearth setup" in out
+    assert "[m1] Hearth (#general):" in out
+    assert "[Edit settings]" in out
+
+
+def test_unreadable_script(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert run(["console", "--script", str(tmp_path / "missing.txt")], {}) == 2
+    assert "cannot read the script" in capsys.readouterr().err
+
+
+def test_script_on_a_chosen_database_keeps_its_data(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"sqlite:///{tmp_path / 'kept.db'}"
+    first, second = tmp_path / "1.txt", tmp_path / "2.txt"
+    first.write_text("as ana\n/hearth setup --name Kept\n", encoding="utf-8")
+    second.write_text("as ana\n/hearth settings\n", encoding="utf-8")
+    assert run(["console", "--script", str(first), "--json", "--database-url", url], {}) == 0
+    assert run(["console", "--script", str(second), "--json", "--database-url", url], {}) == 0
+    last = json_lines(capsys.readouterr().out)[-1]
+    assert "Settings of Kept" in str(last["text"])
+
+
+def test_db_upgrade_and_current(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    env = {"HEARTH_DATA_DIR": str(tmp_path)}
+    assert run(["db", "current"], env) == 0
+    assert "empty" in capsys.readouterr().out
+    assert run(["db", "upgrade"], env) == 0
+    assert "is up to date" in capsys.readouterr().out
+    assert (tmp_path / "hearth.db").exists()
+
+
+async def test_interactive_console_says_where_its_data_is(tmp_path: Path) -> None:
+    settings = Settings.from_env({"HEARTH_DATA_DIR": str(tmp_path)})
+    out = io.StringIO()
+    status = await run_interactive(settings, out=out, inp=io.StringIO("help\n/hearth help\nfly away\nquit\n"))
+    text = out.getvalue()
+    assert status == 0
+    assert f"Hearth console on SQLite at {tmp_path}/hearth.db" in text
+    assert "as ana [facilitator]" in text  # the console's own help
+    assert "What Hearth can do" in text
+    assert "! line 3: unknown action 'fly'" in text
+
+
+def test_the_installed_entry_point_runs(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "adapters.cli", "demo", "--json"], capture_output=True, text=True, timeout=120,
+        cwd=tmp_path, env={"PATH": "", "HEARTH_DATA_DIR": str(tmp_path)},
+    )
+    assert done.returncode == 0, done.stderr
+    assert json_lines(done.stdout)
