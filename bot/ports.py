@@ -70,19 +70,27 @@ class Responder(Protocol):
 
 
 class WorkspaceRepository(Protocol):
+    """The workspaces Hearth is installed in."""
+
     async def get(self, ref: WorkspaceRef) -> Workspace | None:
         """The workspace with this platform reference, if Hearth knows it."""
         ...
 
     async def add(self, ref: WorkspaceRef, name: str, at: datetime) -> Workspace:
-        """Record a new workspace."""
+        """Record a new workspace; raises `AlreadyExists` if the platform reference is known already."""
         ...
 
-    async def rename(self, workspace_id: int, name: str) -> None: ...
+    async def rename(self, workspace_id: int, name: str) -> None:
+        """Store the workspace's new name; raises `LookupError` for an unknown workspace."""
+        ...
 
 
 class CommunityRepository(Protocol):
-    async def get(self, workspace_id: int, community_id: int) -> Community | None: ...
+    """The communities (channels) of one workspace at a time."""
+
+    async def get(self, workspace_id: int, community_id: int) -> Community | None:
+        """The community with this id, if it belongs to `workspace_id`."""
+        ...
 
     async def get_by_channel(self, workspace_id: int, channel: ChannelRef) -> Community | None:
         """The community served in `channel`, if any."""
@@ -107,21 +115,25 @@ class CommunityRepository(Protocol):
         ...
 
     async def update(self, community: Community) -> None:
-        """Store changed name, goal, time zone or language."""
+        """Store changed name, goal, time zone or language; `LookupError` if it is not in its workspace."""
         ...
 
 
 class MemberRepository(Protocol):
-    async def get(self, workspace_id: int, ref: MemberRef) -> Member | None: ...
+    """The members of one workspace at a time."""
+
+    async def get(self, workspace_id: int, ref: MemberRef) -> Member | None:
+        """The member with this platform reference in `workspace_id`, if Hearth has seen them."""
+        ...
 
     async def add(
         self, workspace_id: int, ref: MemberRef, *, display_name: str, role: Role, at: datetime
     ) -> Member:
-        """Record a member seen for the first time."""
+        """Record a member seen for the first time; raises `AlreadyExists` if they are recorded already."""
         ...
 
     async def update(self, member: Member) -> None:
-        """Store changed display name, role, time zone, language or preferences."""
+        """Store changed display name, role, time zone, language or preferences; `LookupError` if unknown."""
         ...
 
     async def with_role(self, workspace_id: int, role: Role) -> list[Member]:
@@ -130,7 +142,12 @@ class MemberRepository(Protocol):
 
 
 class UnitOfWork(Protocol):
-    """One transaction over the repositories: `commit` keeps the changes, leaving without it rolls back."""
+    """One transaction over the repositories: `commit` keeps the changes, leaving without it rolls back.
+
+    Keep units short and never wait on a platform inside one: on SQLite a unit holds the database's write lock
+    from its first statement (so that concurrent writers queue instead of failing), and one task must not open a
+    second unit while its first is still open.
+    """
 
     workspaces: WorkspaceRepository
     communities: CommunityRepository

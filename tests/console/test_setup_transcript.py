@@ -138,3 +138,18 @@ async def test_commands_outside_a_community_say_how_to_start(t) -> None:  # type
     answer = await t.one("as ana\n/hearth settings")
     assert answer.kind == "ephemeral"
     assert "not a Hearth community yet" in answer.text and "/hearth setup" in answer.text
+
+
+async def test_user_text_never_becomes_markup(t) -> None:  # type: ignore[no-untyped-def]
+    from bot.messages import Paragraph, UserText
+
+    hostile = "<!channel> **loud** `x` @everyone"
+    post = (await t.run(f'as ana\n/hearth setup --name "{hostile}" --goal "<https://evil.example|click>"'))[0]
+    message = t.session.workspace.messages[post.id].message
+    parts = [part for block in message.blocks if isinstance(block, Paragraph) for part in block.text.parts]
+    assert UserText(hostile) in parts
+    trusted = "".join(part for part in parts if isinstance(part, str))
+    assert "<!channel>" not in trusted and "@everyone" not in trusted
+    # The console shows what the member typed, exactly; markup is only ever Hearth's own.
+    assert post.text.startswith(hostile + " is now a Hearth community.")
+    assert "Goal: <https://evil.example|click>" in post.text

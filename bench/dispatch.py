@@ -1,0 +1,146 @@
+"""Commands per second through `Core.handle` on SQLite, against bare sqlite3 round trips in the same run.
+
+Prints one JSON object: for a read command (`/hearth settings`) and a write command (`/hearth me --tz …`), the
+throughput and p50/p99 latency through the whole core (middleware, parsing, repositories, rendering); and as
+the baseline, the same number of bare `sqlite3` round trips (one transaction reading and updating one row) on a
+file with the same pragmas. `ratio` is Hearth's commands per second divided by the baseline's.
+
+    python bench/dispatch.py [--commands 2000] [--members 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sqlite3
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from adapters.bootstrap import build_hearth
+from adapters.settings import Settings
+from bot.clock import SimulatedClock
+from bot.events import Actor, CommandInvoked
+from bot.messages import Form, Message
+from bot.refs import ChannelRef, MemberRef, MessageRef, Platform, WorkspaceRef
+
+WORKSPACE = WorkspaceRef(Platform.CONSOLE, "bench")
+CHANNEL = ChannelRef(WORKSPACE, "general")
+ZONES = ("Europe/Brussels", "America/New_York", "Asia/Tokyo")
+
+
+@dataclass
+class Silent:
+    """A messenger and responder that only counts what Hearth says."""
+
+    sent: int = 0
+
+    async def respond(self, message: Message) -> MessageRef | None:
+        self.sent += 1
+        return None
+
+    async def open_form(self, form: Form) -> None:
+        self.sent += 1
+
+    async def send(self, channel: ChannelRef, message: Message) -> MessageRef:
+        self.sent += 1
+        return MessageRef(channel, str(self.sent))
+
+    async def send_direct(self, member: MemberRef, message: Message) -> MessageRef:
+        return await self.send(CHANNEL, message)
+
+    async def send_ephemeral(self, channel: ChannelRef, member: MemberRef, message: Message) -> None:
+        self.sent += 1
+
+    async def update(self, ref: MessageRef, message: Message) -> None:
+        self.sent += 1
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+async def hearth_run(folder: Path, commands: int, members: int) -> dict[str, dict[str, float]]:
+    settings = replace(
+        Settings.from_env({}), database_url=f"sqlite:///{folder / 'hearth.db'}", rate_limit_count=1_000_000
+    )
+    silent = Silent()
+    clock = SimulatedClock(datetime(2026, 3, 27, 9, 0, tzinfo=UTC))
+    hearth = await build_hearth(settings, messenger=silent, clock=clock)
+    actors = [Actor(MemberRef(WORKSPACE, f"member{i}"), f"member{i}") for i in range(members)]
+
+    def command(actor: Actor, text: str) -> CommandInvoked:
+        return CommandInvoked(actor=actor, channel=CHANNEL, at=clock.now(), command="hearth", text=text,
+                              channel_name="general")
+
+    await hearth.core.handle(command(actors[0], "setup --name Bench"), silent)
+    results: dict[str, dict[str, float]] = {}
+    for name, text_for in (
+        ("read", lambda i: "settings"),
+        ("write", lambda i: f"me --tz {ZONES[i % len(ZONES)]}"),
+    ):
+        latencies: list[float] = []
+        started = time.perf_counter()
+        for i in range(commands):
+            before = time.perf_counter()
+            await hearth.core.handle(command(actors[i % members], text_for(i)), silent)
+            latencies.append(time.perf_counter() - before)
+        elapsed = time.perf_counter() - started
+        results[name] = {
+            "commands_per_second": round(commands / elapsed, 1),
+            "p50_ms": round(percentile(latencies, 0.50) * 1000, 3),
+            "p99_ms": round(percentile(latencies, 0.99) * 1000, 3),
+        }
+    await hearth.close()
+    return results
+
+
+def baseline_run(folder: Path, commands: int, members: int) -> dict[str, float]:
+    """Bare sqlite3: one short write transaction per command, the floor any command pays."""
+    connection = sqlite3.connect(folder / "baseline.db", isolation_level=None)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=NORMAL")
+    connection.execute("CREATE TABLE member (id INTEGER PRIMARY KEY, name TEXT, timezone TEXT)")
+    connection.executemany("INSERT INTO member VALUES (?, ?, ?)", [(i, f"member{i}", None) for i in range(members)])
+    started = time.perf_counter()
+    for i in range(commands):
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute("SELECT id, name, timezone FROM member WHERE id = ?", (i % members,)).fetchone()
+        connection.execute("UPDATE member SET timezone = ? WHERE id = ?", (ZONES[i % len(ZONES)], i % members))
+        connection.execute("COMMIT")
+    elapsed = time.perf_counter() - started
+    connection.close()
+    return {"round_trips_per_second": round(commands / elapsed, 1)}
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--commands", type=int, default=2000)
+    parser.add_argument("--members", type=int, default=50)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="hearth-bench-") as name:
+        folder = Path(name)
+        hearth = asyncio.run(hearth_run(folder, args.commands, args.members))
+        baseline = baseline_run(folder, args.commands, args.members)
+    base = baseline["round_trips_per_second"]
+    print(json.dumps({
+        "benchmark": "dispatch",
+        "workload": {
+            "commands_each": args.commands, "members": args.members, "database": "SQLite file, WAL",
+            "read_command": "/hearth settings", "write_command": "/hearth me --tz <zone>",
+        },
+        "read": {**hearth["read"], "ratio_to_baseline": round(hearth["read"]["commands_per_second"] / base, 4)},
+        "write": {**hearth["write"], "ratio_to_baseline": round(hearth["write"]["commands_per_second"] / base, 4)},
+        "baseline": {"what": "bare sqlite3 BEGIN IMMEDIATE; SELECT; UPDATE; COMMIT", **baseline},
+        "python": sys.version.split()[0],
+    }, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
