@@ -246,8 +246,10 @@ class ConsoleSession:
         return self.workspace.channel(self.channel)
 
     def _neutral(self, text: str) -> str:
-        """Rewrite @name and #channel the way Slack does before Hearth sees them."""
-        text = MENTION.sub(lambda m: f"<@{m.group(1)}>", text)
+        """Rewrite @name and #channel the way Slack does before Hearth sees them: only for real ones."""
+        text = MENTION.sub(
+            lambda m: f"<@{m.group(1)}>" if m.group(1) in self.workspace.members else m.group(0), text
+        )
         return CHANNEL_MENTION.sub(
             lambda m: f"<#{m.group(1)}>" if m.group(1) in self.workspace.channels else m.group(0), text
         )

@@ -54,7 +54,7 @@ async def test_errors_are_translated_for_the_member(t) -> None:  # type: ignore[
 
 
 async def test_permission_refusal_names_who_can(t) -> None:  # type: ignore[no-untyped-def]
-    await t.run("as ana\n/hearth setup\n/hearth facilitators add @cleo")
+    await t.run("as cleo\nas ana\n/hearth setup\n/hearth facilitators add @cleo")
     answer = await t.one("as ben\n/hearth facilitators add @ben")
     assert answer.kind == "ephemeral" and answer.to == "ben"
     assert "Ask ana, cleo." in answer.text

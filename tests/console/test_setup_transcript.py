@@ -115,7 +115,7 @@ async def test_me_sets_and_resets_own_preferences(t) -> None:  # type: ignore[no
 
 
 async def test_facilitators_add_and_remove(t) -> None:  # type: ignore[no-untyped-def]
-    await t.run("as ana\n/hearth setup")
+    await t.run("as ben\nas ana\n/hearth setup")
     added = await t.one("/hearth facilitators add @ben")
     assert added.kind == "post" and "@ben is now a facilitator, thanks to @ana." in added.text
     again = await t.one("/hearth facilitators add @ben")
