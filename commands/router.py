@@ -67,15 +67,8 @@ FormHandler = Callable[[EventContext, dict[str, str], str], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
-class _Action:
-    handler: ActionHandler
-    permission: Permission
-    needs_community: bool
-
-
-@dataclass(frozen=True, slots=True)
-class _Form:
-    handler: FormHandler
+class _Interaction:
+    run: Callable[[EventContext, ActionInvoked | FormSubmitted], Awaitable[None]]
     permission: Permission
     needs_community: bool
 
@@ -84,55 +77,56 @@ class InteractionRouter:
     """Routes button clicks by their stable action id and form submissions by their form id."""
 
     def __init__(self) -> None:
-        self._actions: dict[str, _Action] = {}
-        self._forms: dict[str, _Form] = {}
+        self._actions: dict[str, _Interaction] = {}
+        self._forms: dict[str, _Interaction] = {}
 
     def on_action(
         self, action_id: str, handler: ActionHandler, *, permission: Permission = Permission.ANYONE,
         needs_community: bool = True,
     ) -> None:
-        if action_id in self._actions:
-            raise ValueError(f"action {action_id} is already routed")
-        self._actions[action_id] = _Action(handler, permission, needs_community)
+        """Route clicks on `action_id` to `handler(ctx, value)`."""
+
+        async def run(ctx: EventContext, event: ActionInvoked | FormSubmitted) -> None:
+            assert isinstance(event, ActionInvoked)
+            await handler(ctx, event.value)
+
+        _add(self._actions, action_id, _Interaction(run, permission, needs_community))
 
     def on_form(
         self, form_id: str, handler: FormHandler, *, permission: Permission = Permission.ANYONE,
         needs_community: bool = True,
     ) -> None:
-        if form_id in self._forms:
-            raise ValueError(f"form {form_id} is already routed")
-        self._forms[form_id] = _Form(handler, permission, needs_community)
+        """Route submissions of `form_id` to `handler(ctx, values, state)`."""
+
+        async def run(ctx: EventContext, event: ActionInvoked | FormSubmitted) -> None:
+            assert isinstance(event, FormSubmitted)
+            await handler(ctx, dict(event.values), event.state)
+
+        _add(self._forms, form_id, _Interaction(run, permission, needs_community))
 
     def match(self, event: InboundEvent) -> Route | None:
         if isinstance(event, ActionInvoked):
-            action = self._actions.get(event.action_id)
-            if action is None:
-                return Route(name=event.action_id, run=partial(_fail, UserError(STALE)))
-            return Route(
-                name=event.action_id,
-                run=partial(self._run_action, action, event.value),
-                permission=action.permission,
-            )
-        if isinstance(event, FormSubmitted):
-            form = self._forms.get(event.form_id)
-            if form is None:
-                return Route(name=event.form_id, run=partial(_fail, UserError(STALE)))
-            return Route(
-                name=event.form_id,
-                run=partial(self._run_form, form, dict(event.values), event.state),
-                permission=form.permission,
-            )
-        return None
+            key, table = event.action_id, self._actions
+        elif isinstance(event, FormSubmitted):
+            key, table = event.form_id, self._forms
+        else:
+            return None
+        routed = table.get(key)
+        if routed is None:
+            return Route(name=key, run=partial(_fail, UserError(STALE)))
+        return Route(name=key, run=partial(_run_interaction, routed, event), permission=routed.permission)
 
-    async def _run_action(self, action: _Action, value: str, ctx: EventContext) -> None:
-        if action.needs_community and ctx.community is None:
-            raise UserError(NOT_A_COMMUNITY)
-        await action.handler(ctx, value)
 
-    async def _run_form(self, form: _Form, values: dict[str, str], state: str, ctx: EventContext) -> None:
-        if form.needs_community and ctx.community is None:
-            raise UserError(NOT_A_COMMUNITY)
-        await form.handler(ctx, values, state)
+def _add(table: dict[str, _Interaction], key: str, routed: _Interaction) -> None:
+    if key in table:
+        raise ValueError(f"{key} is already routed")
+    table[key] = routed
+
+
+async def _run_interaction(routed: _Interaction, event: ActionInvoked | FormSubmitted, ctx: EventContext) -> None:
+    if routed.needs_community and ctx.community is None:
+        raise UserError(NOT_A_COMMUNITY)
+    await routed.run(ctx, event)
 
 
 STALE = _("That button or form no longer does anything. Run the command again to get a fresh one.")
