@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,8 +13,6 @@ from bot.permissions import Permission
 from bot.ports import Clock, Messenger, Responder, UnitOfWork, UnitOfWorkFactory
 from bot.refs import ChannelRef, MessageRef
 from bot.tenancy import Community, Member, Workspace
-
-log = logging.getLogger("hearth.core")
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,9 +99,10 @@ class EventContext:
             return render(self.translator, self.community_language, message)
         return Text.of(message)
 
-    def plain(self, message: Msg) -> str:
-        """`message` as a plain string in the member's language (button labels, form titles)."""
-        return "".join(p for p in self.text(message).parts if isinstance(p, str))
+    def plain(self, message: Msg, *, public: bool = False) -> str:
+        """`message` as a plain string (button labels, form titles), in the community's language if `public`."""
+        text = self.public_text(message) if public else self.text(message)
+        return "".join(part for part in text.parts if isinstance(part, str))
 
     async def reply(self, message: Message) -> MessageRef | None:
         return await self.responder.respond(message)

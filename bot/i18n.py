@@ -78,8 +78,7 @@ def render(translator: Translator, language: str, message: Msg) -> Text:
             parts.append(match.group(0))
         else:
             value = message.params[name]
-            parts.append(value if isinstance(value, (Text, str)) or not isinstance(value, (int, float))
-                         else format_number(value))
+            parts.append(format_number(value) if isinstance(value, (int, float)) else value)
         position = match.end()
     if position < len(template):
         parts.append(template[position:])
@@ -89,8 +88,3 @@ def render(translator: Translator, language: str, message: Msg) -> Text:
 def format_number(value: int | float) -> str:
     return str(value) if isinstance(value, int) else f"{value:.1f}"
 
-
-def render_plain(translator: Translator, language: str, message: Msg) -> str:
-    """Translate into a plain string; only for values that are plain text themselves (labels, titles)."""
-    text = render(translator, language, message)
-    return "".join(part if isinstance(part, str) else getattr(part, "value", "") for part in text.parts)

@@ -161,7 +161,7 @@ async def setup(ctx: EventContext, args: dict[str, Any]) -> None:
             "Change these with /hearth settings --goal \"…\" --tz … --lang …, or the button below. "
             "Everything Hearth can do: /hearth help."
         ))),
-        Actions((Button(_plain(ctx.public_text(_("Edit settings"))), EDIT_SETTINGS),)),
+        Actions((Button(ctx.plain(_("Edit settings"), public=True), EDIT_SETTINGS),)),
     ]
     await ctx.reply(Message(tuple(blocks)))
     if first:
@@ -390,6 +390,3 @@ def _is_admin(ctx: EventContext) -> bool:
     actor = getattr(ctx.event, "actor", None)
     return bool(actor is not None and actor.is_admin)
 
-
-def _plain(text: Text) -> str:
-    return "".join(part for part in text.parts if isinstance(part, str))

@@ -37,7 +37,7 @@ class Printer:
         if output.kind == "dm":
             where = f"DM to {output.to}"
         elif output.kind == "ephemeral":
-            where = f"{output.channel}, only {output.to} sees this"
+            where = f"{output.channel}, visible only to {output.to}"
         elif output.kind == "form":
             where = f"form for {output.to}"
         head = f"  [{output.id}] Hearth ({where})" + (" updated" if output.kind == "update" else "")
