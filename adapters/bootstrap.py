@@ -7,6 +7,10 @@ clock or another database.
 from __future__ import annotations
 
 import asyncio
+import os
+import socket
+import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -21,10 +25,13 @@ from bot.i18n import Msg, Translator
 from bot.middleware import check_permission, ignore_bots, rate_limit, resolve_community
 from bot.ports import Clock, Messenger
 from bot.ratelimit import RateLimiter
+from bot.scheduling.engine import Engine
+from bot.scheduling.model import ScheduledKind
 from commands import hearth
 from commands.registry import Registry
 from commands.router import CommandRouter, InteractionRouter
 from storage.database import create_engine_for
+from storage.ledger import SqlDeliveryLedger
 from storage.migrate import upgrade
 from storage.unit_of_work import SqlUnitOfWorkFactory
 
@@ -52,13 +59,14 @@ class Hearth:
     settings: Settings
     core: Core
     commands: Commands
-    engine: AsyncEngine
+    database: AsyncEngine
     uow: SqlUnitOfWorkFactory
     clock: Clock
     translator: Translator
+    scheduler: Engine
 
     async def close(self) -> None:
-        await self.engine.dispose()
+        await self.database.dispose()
 
 
 async def build_hearth(
@@ -67,15 +75,21 @@ async def build_hearth(
     messenger: Messenger,
     clock: Clock | None = None,
     translator: Translator | None = None,
+    kinds: Sequence[ScheduledKind] = (),
     migrate: bool = True,
 ) -> Hearth:
-    """Build Hearth on `settings`' database, upgrading its schema first unless `migrate` is False."""
+    """Build Hearth on `settings`' database, upgrading its schema first unless `migrate` is False.
+
+    `kinds` are the schedule kinds the features register with the scheduling engine; the engine is built but
+    not started (the scheduler driver or the console starts it).
+    """
     clock = clock or SystemClock()
     translator = translator or Catalogs.load()
     if migrate:
         await asyncio.to_thread(upgrade, settings.database_url)
-    engine = create_engine_for(settings.database_url, pool_size=settings.db_pool_size)
-    uow = SqlUnitOfWorkFactory(engine)
+    database = create_engine_for(settings.database_url, pool_size=settings.db_pool_size)
+    uow = SqlUnitOfWorkFactory(database)
+    scheduler = Engine(kinds=kinds, ledger=SqlDeliveryLedger(database), clock=clock, owner=instance_name())
     commands = build_commands()
     limiter = RateLimiter(
         clock, capacity=settings.rate_limit_count, period=timedelta(seconds=settings.rate_limit_seconds)
@@ -88,5 +102,11 @@ async def build_hearth(
         clock=clock,
         uow=uow,
         defaults=Defaults(language=settings.language, timezone=settings.timezone),
+        scheduler=scheduler,
     )
-    return Hearth(settings, core, commands, engine, uow, clock, translator)
+    return Hearth(settings, core, commands, database, uow, clock, translator, scheduler)
+
+
+def instance_name() -> str:
+    """Names this process in the delivery ledger: who holds a claim."""
+    return f"{socket.gethostname()[:32]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"

@@ -12,6 +12,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from adapters.settings import Settings, SettingsError, configure_logging
+from bot.messages import Message
+from bot.ports import DeliveryError
+from bot.refs import ChannelRef, MemberRef, MessageRef
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -34,6 +37,8 @@ def run(argv: Sequence[str] | None, env: Mapping[str, str]) -> int:
     command = args.command or "run"
     if command == "db":
         return _db(settings, args.db_command)
+    if command == "schedules":
+        return asyncio.run(_schedules(settings, args.limit))
     if command == "demo":
         return _script(settings, _demo_lines(), as_json=args.json, database_url=args.database_url)
     if command == "console" and args.script:
@@ -63,6 +68,8 @@ def _parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="play a transcript that shows what Hearth can do")
     demo.add_argument("--json", action="store_true", help="print one JSON object per thing Hearth does")
     demo.add_argument("--database-url", help=argparse.SUPPRESS)
+    schedules = sub.add_parser("schedules", help="what is scheduled next, and recent deliveries and failures")
+    schedules.add_argument("--limit", type=int, default=30, help="how many upcoming schedules to list")
     db = sub.add_parser("db", help="database maintenance")
     db.add_argument("db_command", choices=("upgrade", "current"), help="upgrade the schema, or show its revision")
     return parser
@@ -87,6 +94,35 @@ def _demo_lines() -> list[str]:
     from adapters.console.runner import DEMO
 
     return DEMO.read_text(encoding="utf-8").splitlines()
+
+
+async def _schedules(settings: Settings, limit: int) -> int:
+    from adapters.bootstrap import build_hearth
+    from adapters.schedules_report import print_schedules
+    from storage.ledger import SqlDeliveryLedger
+
+    hearth = await build_hearth(settings, messenger=ReadOnlyMessenger())
+    try:
+        await print_schedules(hearth, SqlDeliveryLedger(hearth.database), sys.stdout, limit=limit)
+    finally:
+        await hearth.close()
+    return 0
+
+
+class ReadOnlyMessenger:
+    """For commands that only look: any attempt to post is refused."""
+
+    async def send(self, channel: ChannelRef, message: Message) -> MessageRef:
+        raise DeliveryError("this command only reads; it posts nothing")
+
+    async def send_direct(self, member: MemberRef, message: Message) -> MessageRef:
+        raise DeliveryError("this command only reads; it posts nothing")
+
+    async def send_ephemeral(self, channel: ChannelRef, member: MemberRef, message: Message) -> None:
+        raise DeliveryError("this command only reads; it posts nothing")
+
+    async def update(self, ref: MessageRef, message: Message) -> None:
+        raise DeliveryError("this command only reads; it posts nothing")
 
 
 def _db(settings: Settings, action: str) -> int:

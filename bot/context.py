@@ -10,7 +10,7 @@ from bot.events import InboundEvent, MemberLeft
 from bot.i18n import Msg, Translator, render
 from bot.messages import Form, Inline, Message, Paragraph, Text
 from bot.permissions import Permission
-from bot.ports import Clock, Messenger, Responder, UnitOfWork, UnitOfWorkFactory
+from bot.ports import Clock, Messenger, Responder, Scheduler, UnitOfWork, UnitOfWorkFactory
 from bot.refs import ChannelRef, MessageRef
 from bot.tenancy import Community, Member, Workspace
 
@@ -48,6 +48,7 @@ class EventContext:
     clock: Clock
     uow: UnitOfWorkFactory
     defaults: Defaults
+    scheduler: Scheduler | None = None
     routes: list[Route] = field(default_factory=list)
     workspace: Workspace | None = None
     member: Member | None = None

@@ -18,7 +18,7 @@ from bot.events import InboundEvent, MemberLeft
 from bot.i18n import Translator, _
 from bot.messages import Message, Note, Paragraph
 from bot.middleware import Middleware, Next
-from bot.ports import Clock, Messenger, Responder, UnitOfWorkFactory
+from bot.ports import Clock, Messenger, Responder, Scheduler, UnitOfWorkFactory
 from bot.responders import MessengerResponder
 
 log = logging.getLogger("hearth.core")
@@ -46,6 +46,7 @@ class Core:
         clock: Clock,
         uow: UnitOfWorkFactory,
         defaults: Defaults,
+        scheduler: Scheduler | None = None,
     ) -> None:
         self.handlers = list(handlers)
         self.middleware = list(middleware)
@@ -54,6 +55,7 @@ class Core:
         self.clock = clock
         self.uow = uow
         self.defaults = defaults
+        self.scheduler = scheduler
 
     async def handle(self, event: InboundEvent, responder: Responder | None = None) -> None:
         """Run `event` through the middleware and every handler that matches it. Never raises."""
@@ -82,6 +84,7 @@ class Core:
             clock=self.clock,
             uow=self.uow,
             defaults=self.defaults,
+            scheduler=self.scheduler,
         )
 
     async def _chain(self, ctx: EventContext, index: int, last: Next) -> None:

@@ -20,6 +20,7 @@ __all__ = [
     "MemberRepository",
     "Messenger",
     "Responder",
+    "Scheduler",
     "Translator",
     "UnitOfWork",
     "UnitOfWorkFactory",
@@ -54,6 +55,14 @@ class Messenger(Protocol):
 
     async def update(self, ref: MessageRef, message: Message) -> None:
         """Replace the content of a message Hearth posted earlier."""
+        ...
+
+
+class Scheduler(Protocol):
+    """The scheduling engine, as features see it."""
+
+    async def refresh(self, kind: str, workspace_id: int, subject: str) -> None:
+        """Re-read one schedule after it was created, changed or ended, so the change takes effect at once."""
         ...
 
 

@@ -13,7 +13,16 @@ from sqlalchemy import JSON, Column, DateTime, Dialect, Index, MetaData, TypeDec
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
-__all__ = ["CommunityRow", "HearthTable", "MemberRow", "UtcDateTime", "WorkspaceRow", "metadata"]
+__all__ = [
+    "CommunityRow",
+    "DeliveryRow",
+    "HearthTable",
+    "MemberRow",
+    "SchedulerStateRow",
+    "UtcDateTime",
+    "WorkspaceRow",
+    "metadata",
+]
 
 # Constraint names derived from their columns: the same on SQLite and PostgreSQL, so that migrations can name
 # a constraint to drop it and autogenerate comparisons are stable.
@@ -111,3 +120,39 @@ class MemberRow(HearthTable, table=True):
     language: str | None = Field(default=None, max_length=16)
     preferences: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     joined_at: datetime = _moment()
+
+
+class DeliveryRow(HearthTable, table=True):
+    """One occurrence of a schedule in the delivery ledger; its unique key makes every delivery happen once."""
+
+    __tablename__ = "delivery"
+    __table_args__ = (
+        UniqueConstraint("kind", "workspace_id", "subject", "occurrence_at"),
+        Index(None, "state", "lease_until"),
+        Index(None, "state", "next_attempt_at"),
+        Index(None, "updated_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=32)
+    workspace_id: int = _workspace_id()
+    subject: str = Field(max_length=128)
+    occurrence_at: datetime = _moment()
+    due_at: datetime = _moment()
+    state: str = Field(max_length=16)
+    attempts: int = Field(default=1)
+    owner: str = Field(max_length=64)
+    lease_until: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
+    next_attempt_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
+    detail: str = Field(default="", max_length=500)
+    created_at: datetime = _moment()
+    updated_at: datetime = _moment()
+
+
+class SchedulerStateRow(HearthTable, table=True):
+    """Named moments the scheduling engine keeps across restarts (the watermark)."""
+
+    __tablename__ = "scheduler_state"
+
+    name: str = Field(primary_key=True, max_length=32)
+    at: datetime = _moment()

@@ -76,13 +76,20 @@ async def console_session(
     workspace = ConsoleWorkspace(clock=clock, zone=zone)
     messenger = ConsoleMessenger(workspace)
     hearth = await build_hearth(settings, messenger=messenger, clock=clock)
+    await hearth.scheduler.start()
     session = ConsoleSession(hearth.core, hearth.uow, workspace, messenger, clock)
+    # wait and until fire through the same engine a deployment runs, in time order.
+    session.advance.append(lambda moment: _advance(hearth, clock, moment))
     workspace.listeners.append(printer.output)
     session.echo = lambda line: printer.echo(session, line)
     try:
         yield hearth, session
     finally:
         await hearth.close()
+
+
+async def _advance(hearth: Hearth, clock: SimulatedClock, moment: datetime) -> None:
+    await hearth.scheduler.advance_to(moment, clock.set)
 
 
 async def run_lines(session: ConsoleSession, printer: Printer, lines: Iterable[str]) -> int:

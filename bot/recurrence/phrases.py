@@ -1,0 +1,877 @@
+"""Reading a schedule written in words: "every 2 weeks on Tuesday at 15:00", "elke maand op de laatste vrijdag".
+
+A phrase is a run of parts, in any order, each kind at most once (case, extra spaces and commas do not matter):
+
+    how often   every day · every 3 days · every weekday · every week · every 2 weeks · every other week ·
+                every month · every quarter · every year · every Monday · daily, weekly, monthly, quarterly,
+                yearly, annually, fortnightly
+    on which    on Tuesday · on Monday and Thursday · Mondays and Thursdays · Mon, Thu · on weekdays ·
+    days        on the first Thursday · on the last Friday · on the 15th · on day 15 · on the last day ·
+                on 1 March · on March 1   ("on" may be left out)
+                of the month · of each quarter   (after numbered weekdays or days of the month)
+    at          at 15:00 · at 3pm · at 3:30 pm · at 9 · at 19.30 · at 15h30
+    from        from 2026-04-01   (dates may also be written day first: 1/4/2026, 01-04-2026, 1.4.2026)
+    until       until 2026-12-31
+    how many    10 times · for 10 times
+    except      except 2026-04-14 and 2026-04-28
+
+Dutch has the same parts with its own words: "elke 2 weken op dinsdag om 15:00", "om de week", "op werkdagen",
+"elke maand op de eerste donderdag", "op de 15e", "elk kwartaal", "elk jaar op 1 maart", "vanaf …",
+"tot en met …" (or "tot …"), "10 keer", "behalve …". The words the sentences of `bot.recurrence.sentences`
+use come from the same catalog entries and Babel names, so every sentence reads back; the other spellings
+(synonyms) are listed here.
+
+What a phrase means:
+
+- The time of day is 09:00 when the phrase names none.
+- Without "from", the start is the first instance at or after `now`. With "from", the start is that day at
+  the phrase's time, and the first occurrence is the first instance from then on (the day itself need not
+  be one). The start also decides which weeks "every 2 weeks" means.
+- "every week", "every month", "every quarter" and "every year" without days fall on the start's weekday or
+  day of the month (today's, or the "from" day's).
+- "every quarter" means calendar quarters: January, April, July and October (FREQ=YEARLY;BYMONTH=1,4,7,10),
+  so "the first Monday of each quarter" is the same for every community, whenever it was set up.
+- "until" includes that whole day; "except" skips the occurrence on that day.
+- A month without the day (the 31st in April, a fifth Monday) is skipped, as RFC 5545 does.
+
+An RFC 5545 rule is accepted too: an "RRULE:FREQ=…" line, optionally with a DTSTART line before it (a DTSTART
+with TZID sets the zone) and EXDATE lines, on separate lines or one. Without DTSTART it starts like a phrase.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, TypeVar
+
+from babel.lists import format_list
+
+from bot.errors import UserError
+from bot.i18n import Msg, _
+from bot.messages import UserText
+from bot.recurrence.rule import (
+    DAILY,
+    MAX_COUNT,
+    MAX_INTERVAL,
+    MONTHLY,
+    WEEKLY,
+    YEARLY,
+    Recurrence,
+    RuleParts,
+    first_instance,
+    parse_rule,
+    read_rfc5545,
+    zone_of,
+)
+from bot.recurrence.sentences import END_OF_DAY, QUARTER_MONTHS, WORKING_DAYS, Wording, wording
+
+DEFAULT_TIME = time(9, 0)
+LANGUAGES = ("en", "nl")
+FIRST_YEAR = 1900
+LAST_YEAR = 2200
+
+EXAMPLES: dict[str, tuple[str, str]] = {
+    "en": ("every 2 weeks on Tuesday at 15:00", "every month on the first Thursday at 10:00"),
+    "nl": ("elke 2 weken op dinsdag om 15:00", "elke maand op de eerste donderdag om 10:00"),
+}
+
+# Shown back at most this long: enough to recognise, short enough for one line.
+_SHOWN_LIMIT = 80
+
+
+def parse_recurrence(text: str, *, timezone: str, now: datetime, language: str | None = None) -> Recurrence:
+    """Read a schedule written in words (or an RFC 5545 RRULE) in the IANA zone `timezone`.
+
+    `language` is "en" or "nl"; None tries English, then Dutch. The start is the first instance at or after the
+    aware `now`, at the phrase's time (09:00 when it names none), unless the phrase says "from".
+    Raises `UserError` for anything it cannot read, saying how much it understood, with two examples as the
+    hint. `timezone` must be a valid zone and `now` aware (they come from the code, not the member);
+    otherwise `ValueError`.
+    """
+    zone_of(timezone)
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("now must be an aware datetime")
+    if _RAW.match(text):
+        return _parse_rfc5545(text, timezone=timezone, now=now, language=language or "en")
+    attempts: list[_NotUnderstood] = []
+    for candidate in (language,) if language else LANGUAGES:
+        try:
+            draft = _read(_grammar(candidate), _tokens(text))
+        except _NotUnderstood as failure:
+            attempts.append(failure)
+            continue
+        return _build(draft, text, timezone=timezone, now=now, language=candidate)
+    # Answer in the language that got furthest (the first one on a tie).
+    best = max(attempts, key=lambda failure: failure.position)
+    raise best.error(text)
+
+
+# Reading the words
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    word: str
+    start: int
+    end: int
+
+
+_WORD = re.compile(r"[^\s,;]+")
+
+
+def _tokens(text: str) -> list[_Token]:
+    # Trailing dots go, so "Mon." and "jan." read as names and a final "." ends nothing.
+    found = []
+    for match in _WORD.finditer(text):
+        word = match.group().casefold().rstrip(".")
+        if word:
+            found.append(_Token(word, match.start(), match.end()))
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class _Slot:
+    name: str
+
+
+Piece = str | re.Pattern[str] | _Slot
+
+
+@dataclass(frozen=True, slots=True)
+class _Pattern:
+    """A template turned into pieces: literal words, words with a number in them ("15th"), and slots."""
+
+    pieces: tuple[Piece, ...]
+    meaning: object = None
+
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def _pattern(template: str, meaning: object = None) -> _Pattern:
+    pieces: list[Piece] = []
+    for token in _tokens(template):
+        whole = _PLACEHOLDER.fullmatch(token.word)
+        if whole:
+            pieces.append(_Slot(whole.group(1)))
+        elif "{" in token.word:
+            # A number inside a word, like "{n}th" or "{n}e".
+            regex = ""
+            for piece in re.split(r"(\{\w+\})", token.word):
+                placeholder = _PLACEHOLDER.fullmatch(piece)
+                regex += f"(?P<{placeholder.group(1)}>[0-9]{{1,6}})" if placeholder else re.escape(piece)
+            pieces.append(re.compile(regex))
+        else:
+            pieces.append(token.word)
+    return _Pattern(tuple(pieces), meaning)
+
+
+@dataclass(frozen=True, slots=True)
+class _Head:
+    """How often: `every` is day, weekday, week, month, quarter or year, or None when the days say it
+    ("every Monday"); `interval` None means the number in the phrase."""
+
+    every: str | None
+    interval: int | None = 1
+
+
+@dataclass(frozen=True, slots=True)
+class _Item:
+    """One kind of day in a list: weekday, nth (a numbered weekday), monthday or date; `nth` for numbered
+    weekdays and `last` for "the last day"."""
+
+    kind: str
+    nth: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Part:
+    kind: str
+    patterns: tuple[_Pattern, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Grammar:
+    language: str
+    parts: tuple[_Part, ...]
+    items: tuple[_Pattern, ...]
+    weekdays: dict[str, tuple[int, ...]]
+    months: dict[str, int]
+    conjunctions: frozenset[str]
+
+
+# Spellings beyond the sentence's own words. (template, meaning)
+_HEAD_SYNONYMS: dict[str, tuple[tuple[str, _Head], ...]] = {
+    "en": (
+        ("daily", _Head("day")), ("each day", _Head("day")), ("every other day", _Head("day", 2)),
+        ("each {n} days", _Head("day", None)),
+        ("on weekdays", _Head("weekday")), ("weekdays", _Head("weekday")), ("each weekday", _Head("weekday")),
+        ("every workday", _Head("weekday")), ("on workdays", _Head("weekday")),
+        ("weekly", _Head("week")), ("each week", _Head("week")), ("every other week", _Head("week", 2)),
+        ("each {n} weeks", _Head("week", None)), ("fortnightly", _Head("week", 2)),
+        ("every fortnight", _Head("week", 2)),
+        ("monthly", _Head("month")), ("each month", _Head("month")), ("every other month", _Head("month", 2)),
+        ("each {n} months", _Head("month", None)),
+        ("quarterly", _Head("quarter")), ("each quarter", _Head("quarter")),
+        ("yearly", _Head("year")), ("annually", _Head("year")), ("each year", _Head("year")),
+        ("every other year", _Head("year", 2)), ("each {n} years", _Head("year", None)),
+        ("every {days}", _Head(None)), ("each {days}", _Head(None)), ("every other {days}", _Head(None, 2)),
+    ),
+    "nl": (
+        ("dagelijks", _Head("day")), ("iedere dag", _Head("day")), ("om de dag", _Head("day", 2)),
+        ("om de {n} dagen", _Head("day", None)), ("iedere {n} dagen", _Head("day", None)),
+        ("op werkdagen", _Head("weekday")), ("werkdagen", _Head("weekday")), ("iedere werkdag", _Head("weekday")),
+        ("op weekdagen", _Head("weekday")), ("elke weekdag", _Head("weekday")),
+        ("wekelijks", _Head("week")), ("iedere week", _Head("week")), ("om de week", _Head("week", 2)),
+        ("tweewekelijks", _Head("week", 2)), ("om de {n} weken", _Head("week", None)),
+        ("iedere {n} weken", _Head("week", None)),
+        ("maandelijks", _Head("month")), ("iedere maand", _Head("month")), ("om de maand", _Head("month", 2)),
+        ("om de {n} maanden", _Head("month", None)), ("iedere {n} maanden", _Head("month", None)),
+        ("ieder kwartaal", _Head("quarter")), ("elke kwartaal", _Head("quarter")),
+        ("per kwartaal", _Head("quarter")),
+        ("jaarlijks", _Head("year")), ("ieder jaar", _Head("year")), ("elke jaar", _Head("year")),
+        ("om het jaar", _Head("year", 2)), ("om de {n} jaar", _Head("year", None)),
+        ("iedere {n} jaar", _Head("year", None)),
+        ("elke {days}", _Head(None)), ("iedere {days}", _Head(None)), ("elk {days}", _Head(None)),
+    ),
+}
+_ITEM_SYNONYMS: dict[str, tuple[tuple[str, _Item], ...]] = {
+    "en": (
+        *(
+            (f"{word} {{weekday}}", _Item("nth", nth))
+            for nth, words in {
+                1: ("first", "1st", "the 1st"), 2: ("second", "2nd", "the 2nd"), 3: ("third", "3rd", "the 3rd"),
+                4: ("fourth", "4th", "the 4th"), 5: ("fifth", "5th", "the 5th"), -1: ("last",),
+            }.items()
+            for word in words
+        ),
+        ("day {n}", _Item("monthday")), ("the {n}", _Item("monthday")), ("{n}st", _Item("monthday")),
+        ("{n}nd", _Item("monthday")), ("{n}rd", _Item("monthday")), ("{n}th", _Item("monthday")),
+        ("last day", _Item("monthday", -1)),
+        ("{month} {day}", _Item("date")), ("the {day} of {month}", _Item("date")), ("{day} of {month}", _Item("date")),
+    ),
+    "nl": (
+        *(
+            (f"{word} {{weekday}}", _Item("nth", nth))
+            for nth, words in {
+                1: ("eerste", "1e", "1ste", "de 1e", "de 1ste"), 2: ("tweede", "2e", "2de", "de 2e", "de 2de"),
+                3: ("derde", "3e", "3de", "de 3e", "de 3de"), 4: ("vierde", "4e", "4de", "de 4e", "de 4de"),
+                5: ("vijfde", "5e", "5de", "de 5e", "de 5de"), -1: ("laatste",),
+            }.items()
+            for word in words
+        ),
+        ("dag {n}", _Item("monthday")), ("de {n}", _Item("monthday")), ("de {n}ste", _Item("monthday")),
+        ("de {n}de", _Item("monthday")), ("{n}e", _Item("monthday")), ("{n}ste", _Item("monthday")),
+        ("{n}de", _Item("monthday")), ("laatste dag", _Item("monthday", -1)),
+    ),
+}
+_PART_SYNONYMS: dict[str, dict[str, tuple[tuple[str, object], ...]]] = {
+    "en": {
+        "on": (("{days}", None),),
+        "period": (
+            ("of the month", "month"), ("of each month", "month"), ("of every month", "month"),
+            ("each month", "month"), ("of the quarter", "quarter"), ("of each quarter", "quarter"),
+            ("of every quarter", "quarter"), ("each quarter", "quarter"),
+        ),
+        "time": (("{clock}", None),),
+        "from": (("starting {date}", None), ("starting on {date}", None), ("starting from {date}", None),
+                 ("beginning {date}", None)),
+        "until": (("till {date}", None), ("through {date}", None), ("until and including {date}", None),
+                  ("up to {date}", None), ("ending {date}", None), ("ending on {date}", None)),
+        "count": (("for {n} times", None), ("for {n} time", None), ("{n} occurrences", None),
+                  ("for {n} occurrences", None), ("once", 1)),
+        "except": (("except on {dates}", None), ("but not {dates}", None), ("but not on {dates}", None),
+                   ("skipping {dates}", None), ("not on {dates}", None)),
+    },
+    "nl": {
+        "on": (("{days}", None),),
+        "period": (
+            ("van de maand", "month"), ("van elke maand", "month"), ("van iedere maand", "month"),
+            ("van het kwartaal", "quarter"), ("van elk kwartaal", "quarter"), ("van ieder kwartaal", "quarter"),
+        ),
+        "time": (("{clock}", None),),
+        "from": (("met ingang van {date}", None), ("beginnend op {date}", None)),
+        "until": (("tot {date}", None), ("t/m {date}", None), ("tot en met {date}", None)),
+        "count": (("voor {n} keer", None), ("{n} maal", None), ("eenmalig", 1)),
+        "except": (("behalve op {dates}", None), ("niet op {dates}", None), ("uitgezonderd {dates}", None)),
+    },
+}
+_WEEKDAY_SYNONYMS: dict[str, dict[str, tuple[int, ...]]] = {
+    "en": {"tues": (1,), "weds": (2,), "thur": (3,), "thurs": (3,), "weekdays": WORKING_DAYS,
+           "workdays": WORKING_DAYS},
+    "nl": {"werkdagen": WORKING_DAYS, "weekdagen": WORKING_DAYS},
+}
+_PLURAL_ENDINGS = {"en": ("s",), "nl": ("en",)}
+_MONTH_SYNONYMS = {"en": {"sept": 9}, "nl": {"sept": 9, "maa": 3}}
+
+
+@functools.lru_cache(maxsize=8)
+def _grammar(language: str) -> _Grammar:
+    words = wording(language)
+    heads = [_pattern(words.heads[key], _Head(key)) for key in ("day", "weekday", "week", "month", "quarter", "year")]
+    heads += [_pattern(words.heads[key], _Head(key[:-1], None)) for key in ("days", "weeks", "months", "years")]
+    heads += [_pattern(template, meaning) for template, meaning in _HEAD_SYNONYMS.get(language, ())]
+    items = [_pattern("{weekday}", _Item("weekday"))]
+    items += [_pattern(template, _Item("nth", nth)) for nth, template in words.nth_weekdays.items()]
+    items += [_pattern(template, _Item("monthday")) for template in words.month_days.values()]
+    items += [_pattern(words.last_day, _Item("monthday", -1)), _pattern(words.date_in_year, _Item("date"))]
+    items += [_pattern(template, meaning) for template, meaning in _ITEM_SYNONYMS.get(language, ())]
+    synonyms = _PART_SYNONYMS.get(language, {})
+
+    def part(kind: str, *templates: tuple[str, object]) -> _Part:
+        every = (*templates, *synonyms.get(kind, ()))
+        return _Part(kind, tuple(_pattern(template, meaning) for template, meaning in every))
+
+    parts = (
+        _Part("how-often", tuple(heads)),
+        part("on", (words.on, None)),
+        part("period"),
+        part("time", (words.at, None)),
+        part("from", (words.since, None)),
+        part("until", (words.until, None)),
+        part("count", *((template, None) for template in words.times)),
+        part("except", (words.skipping, None)),
+    )
+    return _Grammar(
+        language=language,
+        parts=parts,
+        items=tuple(items),
+        weekdays=_weekday_words(words, language),
+        months=_month_words(words, language),
+        conjunctions=_conjunctions(language),
+    )
+
+
+def _weekday_words(words: Wording, language: str) -> dict[str, tuple[int, ...]]:
+    found: dict[str, tuple[int, ...]] = {}
+    for index, (name, short) in enumerate(zip(words.weekdays, words.weekday_abbreviations, strict=True)):
+        name, short = name.casefold(), short.casefold().rstrip(".")
+        for spelling in (name, short, *(name + ending for ending in _PLURAL_ENDINGS.get(language, ()))):
+            found[spelling] = (index,)
+    found.update(_WEEKDAY_SYNONYMS.get(language, {}))
+    return found
+
+
+def _month_words(words: Wording, language: str) -> dict[str, int]:
+    found = {name.casefold(): index + 1 for index, name in enumerate(words.months)}
+    found.update({name.casefold().rstrip("."): index + 1 for index, name in enumerate(words.month_abbreviations)})
+    found.update(_MONTH_SYNONYMS.get(language, {}))
+    return found
+
+
+def _conjunctions(language: str) -> frozenset[str]:
+    # The words Babel puts between list items ("and", "en"), so the sentences' lists read back.
+    joined = str(format_list(["\x01", "\x02", "\x03"], locale=language))
+    between = re.split(r"[\x01\x02\x03]", joined)
+    return frozenset(token.word for piece in between for token in _tokens(piece)) | {"&", "and", "en"}
+
+
+# Matching
+
+
+Found = tuple[Any, int] | None  # a value read and the position after it
+Reader = Callable[[_Grammar, Sequence[_Token], int], Found]
+
+
+def _match(pattern: _Pattern, grammar: _Grammar, tokens: Sequence[_Token], position: int) -> (
+    tuple[dict[str, Any], int] | None
+):
+    values: dict[str, Any] = {}
+    for piece in pattern.pieces:
+        if isinstance(piece, _Slot):
+            found = _READERS[piece.name](grammar, tokens, position)
+            if found is None:
+                return None
+            values[piece.name], position = found
+            continue
+        if position >= len(tokens):
+            return None
+        word = tokens[position].word
+        if isinstance(piece, str):
+            if word != piece:
+                return None
+        else:
+            matched = piece.fullmatch(word)
+            if not matched:
+                return None
+            values.update({name: int(value) for name, value in matched.groupdict().items()})
+        position += 1
+    return values, position
+
+
+def _read_number(grammar: _Grammar, tokens: Sequence[_Token], position: int) -> Found:
+    if position < len(tokens) and re.fullmatch(r"[0-9]{1,6}", tokens[position].word):
+        return int(tokens[position].word), position + 1
+    return None
+
+
+_DAY_OF_MONTH = re.compile(r"([0-9]{1,2})(?:st|nd|rd|th|e|ste|de)?")
+
+
+def _read_day(grammar: _Grammar, tokens: Sequence[_Token], position: int) -> Found:
+    if position < len(tokens):
+        matched = _DAY_OF_MONTH.fullmatch(tokens[position].word)
+        if matched and 1 <= int(matched.group(1)) <= 31:
+            return int(matched.group(1)), position + 1
+    return None
+
+
+def _read_weekday(grammar: _Grammar, tokens: Sequence[_Token], position: int) -> Found:
+    if position < len(tokens) and tokens[position].word in grammar.weekdays:
+        return grammar.weekdays[tokens[position].word], position + 1
+    return None
+
+
+def _read_month(grammar: _Grammar, tokens: Sequence[_Token], position: int) -> Found:
+    if position < len(tokens) and tokens[position].word in grammar.months:
+        return grammar.months[tokens[position].word], position + 1
+    return None
+
+
+_CLOCK = re.compile(r"([0-9]{1,2})(?:[:.]([0-9]{2}))?(am|pm|a\.m|p\.m|h|u)?")
+_CLOCK_WITH_LETTER = re.compile(r"([0-9]{1,2})[hu]([0-9]{2})")
+_MERIDIEM = {"am": "am", "a.m": "am", "pm": "pm", "p.m": "pm"}
+_HOUR_WORDS = frozenset({"uur", "h", "o'clock"})
+
+
+def _read_time(grammar: _Grammar, tokens: Sequence[_Token], position: int, *, plain: bool = True) -> (
+    Found
+):
+    """A time of day: 15:00, 9.30, 9, 3pm, 3:30 pm, 15h, 15u30, 9 uur. `plain` allows a bare hour."""
+    if position >= len(tokens):
+        return None
+    word = tokens[position].word
+    with_letter = _CLOCK_WITH_LETTER.fullmatch(word)
+    clock = _CLOCK.fullmatch(word)
+    if with_letter:
+        hour, minute, suffix = int(with_letter.group(1)), int(with_letter.group(2)), "h"
+    elif clock:
+        hour, minute, suffix = int(clock.group(1)), int(clock.group(2) or 0), clock.group(3) or ""
+        if not (plain or clock.group(2) or suffix):
+            return None
+    else:
+        return None
+    position += 1
+    if not suffix and position < len(tokens) and tokens[position].word in _MERIDIEM:
+        suffix = tokens[position].word
+        position += 1
+    meridiem = _MERIDIEM.get(suffix)
+    if meridiem is not None:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if meridiem == "pm" else 0)
+    elif position < len(tokens) and tokens[position].word in _HOUR_WORDS:
+        position += 1
+    if hour > 23 or minute > 59:
+        return None
+    return time(hour, minute), position
+
+
+def _read_clock(grammar: _Grammar, tokens: Sequence[_Token], position: int) -> Found:
+    return _read_time(grammar, tokens, position, plain=False)
+
+
+_YEAR_FIRST = re.compile(r"([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})")
+_DAY_FIRST = re.compile(r"([0-9]{1,2})[-/.]([0-9]{1,2})[-/.]([0-9]{4})")
+
+
+def _read_date(grammar: _Grammar, tokens: Sequence[_Token], position: int) -> Found:
+    if position >= len(tokens):
+        return None
+    word = tokens[position].word
+    year_first, day_first = _YEAR_FIRST.fullmatch(word), _DAY_FIRST.fullmatch(word)
+    if year_first:
+        year, month, day = (int(part) for part in year_first.groups())
+    elif day_first:
+        day, month, year = (int(part) for part in day_first.groups())
+    else:
+        return None
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        return None
+    try:
+        return date(year, month, day), position + 1
+    except ValueError:
+        return None
+
+
+def _read_dates(grammar: _Grammar, tokens: Sequence[_Token], position: int) -> Found:
+    return _read_list(grammar, tokens, position, lambda at: _read_date(grammar, tokens, at))
+
+
+def _read_days(grammar: _Grammar, tokens: Sequence[_Token], position: int) -> Found:
+    """A list of days of one kind. The value is (kind, values): weekday numbers, (weekday, nth) pairs, days of
+    the month, or (month, day) pairs."""
+    first = _read_item(grammar, tokens, position)
+    if first is None:
+        return None
+    kind = first[0][0]
+
+    def same_kind(at: int) -> tuple[tuple[str, tuple[Any, ...]], int] | None:
+        found = _read_item(grammar, tokens, at)
+        return found if found is not None and found[0][0] == kind else None
+
+    listed = _read_list(grammar, tokens, position, same_kind)
+    assert listed is not None  # the first item is there
+    items, position = listed
+    return (kind, tuple(value for _, values in items for value in values)), position
+
+
+def _read_item(grammar: _Grammar, tokens: Sequence[_Token], position: int) -> (
+    tuple[tuple[str, tuple[Any, ...]], int] | None
+):
+    """The longest day at `position` ("the 1st Thursday" rather than "the 1st"), as (kind, values)."""
+    best: tuple[tuple[str, tuple[Any, ...]], int] | None = None
+    for pattern in grammar.items:
+        matched = _match(pattern, grammar, tokens, position)
+        if matched is None:
+            continue
+        values, end = matched
+        item = pattern.meaning
+        assert isinstance(item, _Item)
+        found = _item_values(item, values)
+        if found is not None and (best is None or end > best[1]):
+            best = ((item.kind, found), end)
+    return best
+
+
+def _item_values(item: _Item, values: dict[str, Any]) -> tuple[Any, ...] | None:
+    if item.kind == "weekday":
+        return tuple(values["weekday"])
+    if item.kind == "nth":
+        weekdays = values["weekday"]
+        return ((weekdays[0], item.nth),) if len(weekdays) == 1 else None
+    if item.kind == "monthday":
+        day = item.nth or values["n"]
+        return (day,) if day == -1 or 1 <= day <= 31 else None
+    return ((values["month"], values["day"]),)
+
+
+Item = TypeVar("Item")
+
+
+def _read_list(
+    grammar: _Grammar, tokens: Sequence[_Token], position: int, item: Callable[[int], tuple[Item, int] | None]
+) -> tuple[list[Item], int] | None:
+    """Items separated by commas (already gone) or "and"/"en"/"&"; the value is the list of items read."""
+    first = item(position)
+    if first is None:
+        return None
+    values, position = [first[0]], first[1]
+    while True:
+        at = position
+        if at < len(tokens) and tokens[at].word in grammar.conjunctions:
+            at += 1
+        found = item(at)
+        if found is None:
+            return values, position
+        values.append(found[0])
+        position = found[1]
+
+
+_READERS: dict[str, Reader] = {
+    "n": _read_number,
+    "day": _read_day,
+    "weekday": _read_weekday,
+    "month": _read_month,
+    "time": _read_time,
+    "clock": _read_clock,
+    "date": _read_date,
+    "dates": _read_dates,
+    "days": _read_days,
+}
+
+
+# Putting the parts together
+
+
+@dataclass(frozen=True, slots=True)
+class _Draft:
+    """What the phrase has said so far."""
+
+    seen: frozenset[str] = frozenset()
+    every: str | None = None
+    interval: int = 1
+    kind: str | None = None
+    days: tuple[Any, ...] = ()
+    period: str | None = None
+    clock: time | None = None
+    since: date | None = None
+    until: date | None = None
+    count: int | None = None
+    skipped: tuple[date, ...] = ()
+
+
+class _NotUnderstood(Exception):
+    """The phrase stopped making sense at token `position` (or lacks how often it repeats)."""
+
+    def __init__(self, tokens: Sequence[_Token], position: int, language: str, *, no_frequency: bool = False):
+        super().__init__(position)
+        self.tokens, self.position, self.language, self.no_frequency = tokens, position, language, no_frequency
+
+    def error(self, text: str) -> UserError:
+        tokens, position = self.tokens, self.position
+        hint = _examples(self.language)
+        if self.no_frequency:
+            understood = text[: tokens[-1].end] if tokens else text
+            return UserError(
+                _("I understood '{understood}' but not how often it repeats.", understood=_shown(understood)),
+                hint=hint,
+            )
+        if position == 0:
+            return UserError(_("'{text}' is not a schedule I can read.", text=_shown(text)), hint=hint)
+        grammar = _grammar(self.language)
+        end = position + 1
+        while end < len(tokens) and not _starts_a_part(grammar, tokens, end):
+            end += 1
+        return UserError(
+            _(
+                "I understood '{understood}' but not '{rest}'.",
+                understood=_shown(text[: tokens[position - 1].end]),
+                rest=_shown(text[tokens[position].start : tokens[end - 1].end]),
+            ),
+            hint=hint,
+        )
+
+
+def _examples(language: str) -> Msg:
+    first, second = EXAMPLES.get(language, EXAMPLES["en"])
+    return _("Write it like {first} or {second}.", first=f"`{first}`", second=f"`{second}`")
+
+
+def _shown(text: str) -> UserText:
+    shown = " ".join(text.split())
+    return UserText(shown if len(shown) <= _SHOWN_LIMIT else shown[: _SHOWN_LIMIT - 1] + "…")
+
+
+def _starts_a_part(grammar: _Grammar, tokens: Sequence[_Token], position: int) -> bool:
+    return any(
+        _match(pattern, grammar, tokens, position) is not None for part in grammar.parts for pattern in part.patterns
+    )
+
+
+def _read(grammar: _Grammar, tokens: Sequence[_Token]) -> _Draft:
+    """The parts of the phrase. Raises `_NotUnderstood` at the furthest point any reading reached."""
+    furthest = [0]
+    draft = _read_from(grammar, tokens, 0, _Draft(), furthest)
+    if draft is None:
+        at_end = furthest[0] >= len(tokens)
+        raise _NotUnderstood(tokens, furthest[0], grammar.language, no_frequency=at_end)
+    return draft
+
+
+def _read_from(
+    grammar: _Grammar, tokens: Sequence[_Token], position: int, draft: _Draft, furthest: list[int]
+) -> _Draft | None:
+    # Longest part first, but a shorter one is tried when the rest does not read after the longer: "every
+    # day 15 times" is "every day" and "15 times", not "every day 15" (the 15th of the month) and "times".
+    # Each kind of part comes at most once, so this search is at most eight parts deep.
+    furthest[0] = max(furthest[0], position)
+    if position == len(tokens):
+        return draft if _frequency(draft) is not None else None
+    for changed, end in _next_parts(grammar, tokens, position, draft):
+        found = _read_from(grammar, tokens, end, changed, furthest)
+        if found is not None:
+            return found
+    return None
+
+
+def _next_parts(grammar: _Grammar, tokens: Sequence[_Token], position: int, draft: _Draft) -> (
+    list[tuple[_Draft, int]]
+):
+    """The parts that read at `position` and agree with what the phrase said before, longest first."""
+    found: list[tuple[_Draft, int]] = []
+    for part in grammar.parts:
+        if part.kind in draft.seen:
+            continue
+        for pattern in part.patterns:
+            matched = _match(pattern, grammar, tokens, position)
+            if matched is None:
+                continue
+            values, end = matched
+            changed = _apply(part.kind, pattern.meaning, values, draft)
+            if changed is not None and _consistent(changed) and (changed, end) not in found:
+                found.append((changed, end))
+    return sorted(found, key=lambda step: -step[1])
+
+
+def _apply(kind: str, meaning: object, values: dict[str, Any], draft: _Draft) -> _Draft | None:
+    seen = draft.seen | {kind}
+    if kind == "how-often":
+        assert isinstance(meaning, _Head)
+        interval = meaning.interval if meaning.interval is not None else values["n"]
+        if not 1 <= interval <= MAX_INTERVAL:
+            return None
+        if meaning.every is not None:
+            return replace(draft, seen=seen, every=meaning.every, interval=interval)
+        if "on" in draft.seen:
+            return None
+        kind_of_days, days = values["days"]  # "every Monday": the days say how often
+        return replace(draft, seen=seen | {"on"}, interval=interval, kind=kind_of_days, days=days)
+    if kind == "on":
+        kind_of_days, days = values["days"]
+        return replace(draft, seen=seen, kind=kind_of_days, days=days)
+    if kind == "period":
+        return replace(draft, seen=seen, period=str(meaning))
+    if kind == "time":
+        return replace(draft, seen=seen, clock=values.get("time") or values["clock"])
+    if kind == "from":
+        return replace(draft, seen=seen, since=values["date"])
+    if kind == "until":
+        return replace(draft, seen=seen, until=values["date"])
+    if kind == "count":
+        count = meaning if isinstance(meaning, int) else values["n"]
+        return replace(draft, seen=seen, count=count) if count >= 1 else None
+    if kind == "except":
+        return replace(draft, seen=seen, skipped=tuple(values["dates"]))
+    return None
+
+
+_KIND_FREQUENCY = {"weekday": "week", "nth": "month", "monthday": "month", "date": "year"}
+_FITTING_KINDS: dict[str, tuple[str | None, ...]] = {
+    "day": (None,),
+    "weekday": (None,),
+    "week": (None, "weekday"),
+    "month": (None, "nth", "monthday"),
+    "quarter": (None, "nth", "monthday"),
+    "year": (None, "date"),
+}
+
+
+def _consistent(draft: _Draft) -> bool:
+    """Whether how often, which days and "of the month/quarter" fit together."""
+    if draft.every is not None and draft.kind not in _FITTING_KINDS[draft.every]:
+        return False
+    if draft.kind == "date" and len(draft.days) > 1:
+        return False  # one date a year: RFC 5545 cannot pair each month with its own day
+    if draft.period is not None and (
+        draft.kind not in (None, "nth", "monthday") or draft.every not in (None, draft.period)
+    ):
+        return False
+    return not (_frequency(draft) == "quarter" and draft.interval != 1)
+
+
+def _frequency(draft: _Draft) -> str | None:
+    return draft.every or draft.period or _KIND_FREQUENCY.get(draft.kind or "")
+
+
+# From the phrase to a recurrence
+
+
+def _build(draft: _Draft, text: str, *, timezone: str, now: datetime, language: str) -> Recurrence:
+    zone = zone_of(timezone)
+    clock = draft.clock or DEFAULT_TIME
+    anchor = draft.since or now.astimezone(zone).date()
+    hint = _examples(language)
+    try:
+        rule = parse_rule(_rule(draft, anchor).format()).format()  # read back: canonical order of values
+    except ValueError:
+        raise UserError(_never(text), hint=hint) from None
+    if draft.since is not None:
+        start = datetime.combine(draft.since, clock)
+    else:
+        try:
+            found = first_instance(Recurrence(rule, datetime.combine(anchor, clock), timezone), now)
+        except ValueError:
+            found = None
+        if found is None:
+            raise UserError(_never(text), hint=hint)
+        start = found
+    until = None if draft.until is None else datetime.combine(draft.until, END_OF_DAY)
+    if until is not None and until < start:
+        raise UserError(_ends_before_start(until, start))
+    if draft.count is not None and draft.count > MAX_COUNT:
+        raise UserError(_("A schedule can repeat at most {limit} times.", limit=MAX_COUNT))
+    skipped = tuple(datetime.combine(day, clock) for day in draft.skipped)
+    try:
+        recurrence = Recurrence(rule, start, timezone, until, draft.count, skipped)
+    except ValueError:
+        raise UserError(_never(text), hint=hint) from None
+    if recurrence.next_after(_moment(start, timezone) - timedelta(microseconds=1)) is None:
+        raise UserError(_never(text), hint=hint)
+    return recurrence
+
+
+def _rule(draft: _Draft, anchor: date) -> RuleParts:
+    every = _frequency(draft)
+    interval = draft.interval
+    if every == "day":
+        return RuleParts(DAILY, interval)
+    if every == "weekday":
+        return RuleParts(WEEKLY, byday=tuple((weekday, 0) for weekday in WORKING_DAYS))
+    if every == "week":
+        weekdays = sorted(set(draft.days)) or [anchor.weekday()]
+        return RuleParts(WEEKLY, interval, byday=tuple((weekday, 0) for weekday in weekdays))
+    if every == "year":
+        month, day = draft.days[0] if draft.days else (anchor.month, anchor.day)
+        return RuleParts(YEARLY, interval, bymonth=(month,), bymonthday=(day,))
+    byday: tuple[tuple[int, int], ...] = ()
+    bymonthday: tuple[int, ...] = ()
+    if draft.kind == "nth":
+        byday = tuple(sorted(set(draft.days)))
+    elif draft.kind == "monthday":
+        bymonthday = tuple(sorted(set(draft.days)))
+    else:
+        bymonthday = (anchor.day,)
+    if every == "quarter":
+        return RuleParts(YEARLY, bymonth=QUARTER_MONTHS, bymonthday=bymonthday, byday=byday)
+    return RuleParts(MONTHLY, interval, bymonthday=bymonthday, byday=byday)
+
+
+def _moment(wall: datetime, timezone: str) -> datetime:
+    return wall.replace(tzinfo=zone_of(timezone)).astimezone(UTC)
+
+
+def _never(text: str) -> Msg:
+    return _("'{text}' never happens: no day in the calendar matches it.", text=_shown(text))
+
+
+def _ends_before_start(until: datetime, start: datetime) -> Msg:
+    return _(
+        "This schedule ends on {until}, before it starts on {start}.",
+        until=until.date().isoformat(),
+        start=start.date().isoformat(),
+    )
+
+
+# RFC 5545 text
+
+
+_RAW = re.compile(r"\s*(?:(?:RRULE|DTSTART|EXDATE)\s*[:;]|FREQ\s*=)", re.IGNORECASE)
+_LINE_START = re.compile(r"\s+(?=(?:RRULE|DTSTART|EXDATE)\s*[:;])", re.IGNORECASE)
+
+
+def _parse_rfc5545(text: str, *, timezone: str, now: datetime, language: str) -> Recurrence:
+    hint = _examples(language)
+    invalid = UserError(
+        _(
+            "'{text}' is not a recurrence rule Hearth can use. Check it against RFC 5545, or describe the "
+            "schedule in words.",
+            text=_shown(text),
+        ),
+        hint=hint,
+    )
+    lines = [piece for line in text.strip().splitlines() for piece in _LINE_START.split(line.strip()) if piece]
+    lines = [f"RRULE:{line}" if line.upper().startswith("FREQ") else line for line in lines]
+    try:
+        read = read_rfc5545("\n".join(lines), default_timezone=timezone)
+        if isinstance(read.start, datetime):
+            start = read.start
+        elif isinstance(read.start, date):
+            start = datetime.combine(read.start, DEFAULT_TIME)
+        else:
+            today = now.astimezone(zone_of(read.timezone)).date()
+            found = first_instance(Recurrence(read.rule, datetime.combine(today, DEFAULT_TIME), read.timezone), now)
+            if found is None:
+                raise UserError(_never(text), hint=hint)
+            start = found
+        if read.until is not None and read.until < start:
+            raise UserError(_ends_before_start(read.until, start))
+        recurrence = read.recurrence(start)
+    except (ValueError, OverflowError):
+        raise invalid from None
+    if recurrence.next_after(_moment(start, recurrence.timezone) - timedelta(microseconds=1)) is None:
+        raise UserError(_never(text), hint=hint)
+    return recurrence

@@ -1,0 +1,1 @@
+"""The scheduling engine: recurring schedules that features register, delivered exactly once."""

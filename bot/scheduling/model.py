@@ -1,0 +1,96 @@
+"""What features hand the scheduling engine, and what it hands back."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from bot.recurrence import Recurrence
+
+
+@dataclass(frozen=True, slots=True)
+class CatchUp:
+    """What happens to an occurrence that comes due late (Hearth was down, or busy).
+
+    `lateness`: deliver only while no later than this after its due time, otherwise drop it and log that
+    (a reminder after its meeting started is pointless); None delivers whatever the delay.
+    `coalesce`: of several occurrences of one schedule missed together, deliver only the newest
+    (a digest missed three times is sent once).
+    """
+
+    lateness: timedelta | None
+    coalesce: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    """One recurring thing of one kind: a meeting series' reminders, a community's digest.
+
+    `subject` identifies it within its kind and workspace, stably across restarts ("series:12:1h").
+    Each occurrence falls due `lead` before the recurrence instance.
+    """
+
+    kind: str
+    workspace_id: int
+    subject: str
+    recurrence: Recurrence
+    lead: timedelta = timedelta(0)
+    community_id: int | None = None
+
+    @property
+    def key(self) -> tuple[str, int, str]:
+        return (self.kind, self.workspace_id, self.subject)
+
+    def next_due_after(self, moment: datetime) -> Occurrence | None:
+        """The first occurrence that falls due strictly after `moment`."""
+        at = self.recurrence.next_after(moment + self.lead)
+        if at is None:
+            return None
+        return Occurrence(self.kind, self.workspace_id, self.subject, at, at - self.lead)
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    """One delivery of a schedule. Its key in the ledger is (kind, workspace, subject, `at` in UTC)."""
+
+    kind: str
+    workspace_id: int
+    subject: str
+    at: datetime  # the recurrence instance, UTC
+    due: datetime  # when to deliver: `at` less the schedule's lead
+
+    @property
+    def key(self) -> tuple[str, int, str, datetime]:
+        return (self.kind, self.workspace_id, self.subject, self.at)
+
+
+class Outcome(enum.StrEnum):
+    """What a delivery did."""
+
+    SENT = "sent"
+    OBSOLETE = "obsolete"  # the schedule changed or ended since the occurrence was computed: nothing to send
+
+
+class TransientDeliveryError(Exception):
+    """Delivery failed for now (the platform is down, rate limited): the engine retries with backoff."""
+
+
+class ScheduledKind(Protocol):
+    """A feature's kind of schedule (meeting reminders, digests, polls…), registered with the engine.
+
+    `schedules` lists every active schedule of the kind, at start and on each reconcile; `schedule` reads one,
+    after a feature changed it. `deliver` sends one occurrence: it re-reads what it needs, returns `OBSOLETE`
+    when the occurrence no longer belongs to the schedule, raises `TransientDeliveryError` to be retried, and
+    `bot.ports.DeliveryError` (or anything else) to fail for good.
+    """
+
+    kind: str
+    catch_up: CatchUp
+
+    async def schedules(self) -> list[Schedule]: ...
+
+    async def schedule(self, workspace_id: int, subject: str) -> Schedule | None: ...
+
+    async def deliver(self, occurrence: Occurrence) -> Outcome: ...
