@@ -8,6 +8,7 @@ APScheduler.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, timedelta
 
@@ -28,6 +29,7 @@ class SchedulerDriver:
         self.engine = engine
         self.clock = clock
         self.max_sleep = max_sleep
+        self._running_tick: asyncio.Task[None] | None = None
         self.scheduler = AsyncIOScheduler(
             timezone=UTC,
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
@@ -50,6 +52,7 @@ class SchedulerDriver:
                                replace_existing=True)
 
     async def _tick(self) -> None:
+        self._running_tick = asyncio.current_task()
         try:
             if self.engine.reconcile_due():
                 await self.engine.reconcile()
@@ -60,10 +63,18 @@ class SchedulerDriver:
             # The database may be briefly unreachable; the next tick tries again.
             log.exception("scheduler tick failed")
         finally:
+            self._running_tick = None
             if self.scheduler.running:
                 self.arm()
 
-    async def stop(self) -> None:
+    async def stop(self, *, grace: float = 10.0) -> None:
+        """Stop waking the engine, letting a delivery run in progress finish (within `grace` seconds)."""
         self.engine.on_wake = None
+        if self.scheduler.running:
+            self.scheduler.pause()
+        tick = self._running_tick
+        if tick is not None and tick is not asyncio.current_task():
+            # A tick cut off halfway leaves claims that wait out their lease; let it finish if it can.
+            await asyncio.wait({tick}, timeout=grace)
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)

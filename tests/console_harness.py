@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -13,6 +13,7 @@ from adapters.console.runner import Printer, console_session, run_lines
 from adapters.console.session import ConsoleSession
 from adapters.console.workspace import Output
 from adapters.settings import Settings
+from bot.scheduling.model import ScheduledKind
 
 START = datetime(2026, 3, 27, 8, 0, tzinfo=UTC)
 
@@ -38,8 +39,10 @@ class Transcript:
 
 
 @asynccontextmanager
-async def transcript(database_url: str, **settings: object) -> AsyncIterator[Transcript]:
+async def transcript(
+    database_url: str, kinds: Sequence[ScheduledKind] = (), **settings: object
+) -> AsyncIterator[Transcript]:
     base = replace(Settings.from_env({}), database_url=database_url)
     printer = Printer(io.StringIO(), as_json=True)
-    async with console_session(replace(base, **settings), printer, start=START) as (hearth, session):
+    async with console_session(replace(base, **settings), printer, start=START, kinds=kinds) as (hearth, session):
         yield Transcript(hearth, session, printer)

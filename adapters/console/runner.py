@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -17,6 +17,7 @@ from adapters.console.session import ConsoleSession, ScriptError
 from adapters.console.workspace import ConsoleMessenger, ConsoleWorkspace, Output
 from adapters.settings import Settings
 from bot.clock import SimulatedClock
+from bot.scheduling.model import ScheduledKind
 
 DEMO = Path(__file__).with_name("demo.txt")
 
@@ -68,14 +69,14 @@ class Printer:
 
 @asynccontextmanager
 async def console_session(
-    settings: Settings, printer: Printer, *, start: datetime | None = None
+    settings: Settings, printer: Printer, *, start: datetime | None = None, kinds: Sequence[ScheduledKind] = ()
 ) -> AsyncIterator[tuple[Hearth, ConsoleSession]]:
-    """A simulated workspace wired to a Hearth built on `settings`."""
+    """A simulated workspace wired to a Hearth built on `settings` (with extra schedule `kinds`, for tests)."""
     zone = ZoneInfo(settings.timezone)
     clock = SimulatedClock(start or datetime.now(UTC).replace(second=0, microsecond=0))
     workspace = ConsoleWorkspace(clock=clock, zone=zone)
     messenger = ConsoleMessenger(workspace)
-    hearth = await build_hearth(settings, messenger=messenger, clock=clock)
+    hearth = await build_hearth(settings, messenger=messenger, clock=clock, kinds=kinds)
     await hearth.scheduler.start()
     session = ConsoleSession(hearth.core, hearth.uow, workspace, messenger, clock)
     # wait and until fire through the same engine a deployment runs, in time order.
