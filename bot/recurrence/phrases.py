@@ -5,9 +5,9 @@ A phrase is a run of parts, in any order, each kind at most once (case, extra sp
     how often   every day · every 3 days · every weekday · every week · every 2 weeks · every other week ·
                 every month · every quarter · every year · every Monday · daily, weekly, monthly, quarterly,
                 yearly, annually, fortnightly
-    on which    on Tuesday · on Monday and Thursday · Mondays and Thursdays · Mon, Thu · on weekdays ·
+    on which    on Tuesday · on Monday and Thursday · Mondays and Thursdays · Mon, Thu · on weekdays
     days        on the first Thursday · on the last Friday · on the 15th · on day 15 · on the last day ·
-                on 1 March · on March 1   ("on" may be left out)
+                on the 1st and 15th · on 1 March · on March 1   ("on" may be left out)
                 of the month · of each quarter   (after numbered weekdays or days of the month)
     at          at 15:00 · at 3pm · at 3:30 pm · at 9 · at 19.30 · at 15h30
     from        from 2026-04-01   (dates may also be written day first: 1/4/2026, 01-04-2026, 1.4.2026)
@@ -24,9 +24,10 @@ use come from the same catalog entries and Babel names, so every sentence reads 
 What a phrase means:
 
 - The time of day is 09:00 when the phrase names none.
-- Without "from", the start is the first instance at or after `now`. With "from", the start is that day at
-  the phrase's time, and the first occurrence is the first instance from then on (the day itself need not
-  be one). The start also decides which weeks "every 2 weeks" means.
+- The start is the first matching day at or after `now` (with "from": on or after that day), at the phrase's
+  time. The start also decides which weeks "every 2 weeks" means: the first matching day is looked for as if
+  the rule repeated every week, so "every 2 weeks on Tuesday" said on a Wednesday starts next Tuesday, and
+  so on every other week from there.
 - "every week", "every month", "every quarter" and "every year" without days fall on the start's weekday or
   day of the month (today's, or the "from" day's).
 - "every quarter" means calendar quarters: January, April, July and October (FREQ=YEARLY;BYMONTH=1,4,7,10),
@@ -54,6 +55,8 @@ from bot.i18n import Msg, _
 from bot.messages import UserText
 from bot.recurrence.rule import (
     DAILY,
+    FIRST_YEAR,
+    LAST_YEAR,
     MAX_COUNT,
     MAX_INTERVAL,
     MONTHLY,
@@ -70,8 +73,6 @@ from bot.recurrence.sentences import END_OF_DAY, QUARTER_MONTHS, WORKING_DAYS, W
 
 DEFAULT_TIME = time(9, 0)
 LANGUAGES = ("en", "nl")
-FIRST_YEAR = 1900
-LAST_YEAR = 2200
 
 EXAMPLES: dict[str, tuple[str, str]] = {
     "en": ("every 2 weeks on Tuesday at 15:00", "every month on the first Thursday at 10:00"),
@@ -180,8 +181,8 @@ class _Head:
 
 @dataclass(frozen=True, slots=True)
 class _Item:
-    """One kind of day in a list: weekday, nth (a numbered weekday), monthday or date; `nth` for numbered
-    weekdays and `last` for "the last day"."""
+    """One kind of day in a list: weekday, nth (a numbered weekday), monthday or date. `nth` is the number of
+    a numbered weekday (-1: the last), or -1 for the last day of the month."""
 
     kind: str
     nth: int = 0
@@ -305,7 +306,7 @@ _WEEKDAY_SYNONYMS: dict[str, dict[str, tuple[int, ...]]] = {
     "nl": {"werkdagen": WORKING_DAYS, "weekdagen": WORKING_DAYS},
 }
 _PLURAL_ENDINGS = {"en": ("s",), "nl": ("en",)}
-_MONTH_SYNONYMS = {"en": {"sept": 9}, "nl": {"sept": 9, "maa": 3}}
+_MONTH_SYNONYMS = {"en": {"sept": 9}, "nl": {"sept": 9}}
 
 
 @functools.lru_cache(maxsize=8)
@@ -437,9 +438,7 @@ _MERIDIEM = {"am": "am", "a.m": "am", "pm": "pm", "p.m": "pm"}
 _HOUR_WORDS = frozenset({"uur", "h", "o'clock"})
 
 
-def _read_time(grammar: _Grammar, tokens: Sequence[_Token], position: int, *, plain: bool = True) -> (
-    Found
-):
+def _read_time(grammar: _Grammar, tokens: Sequence[_Token], position: int, *, plain: bool = True) -> Found:
     """A time of day: 15:00, 9.30, 9, 3pm, 3:30 pm, 15h, 15u30, 9 uur. `plain` allows a bare hour."""
     if position >= len(tokens):
         return None
@@ -614,17 +613,20 @@ class _NotUnderstood(Exception):
     def error(self, text: str) -> UserError:
         tokens, position = self.tokens, self.position
         hint = _examples(self.language)
-        if self.no_frequency:
-            understood = text[: tokens[-1].end] if tokens else text
+        if self.no_frequency and tokens:
             return UserError(
-                _("I understood '{understood}' but not how often it repeats.", understood=_shown(understood)),
+                _(
+                    "I understood '{understood}' but not how often it repeats.",
+                    understood=_shown(text[: tokens[-1].end]),
+                ),
                 hint=hint,
             )
-        if position == 0:
+        if position == 0 or not tokens:
             return UserError(_("'{text}' is not a schedule I can read.", text=_shown(text)), hint=hint)
+        # What did not read runs up to the next part that does, or a dozen words at most.
         grammar = _grammar(self.language)
         end = position + 1
-        while end < len(tokens) and not _starts_a_part(grammar, tokens, end):
+        while end < min(len(tokens), position + 12) and not _starts_a_part(grammar, tokens, end):
             end += 1
         return UserError(
             _(
@@ -647,8 +649,12 @@ def _shown(text: str) -> UserText:
 
 
 def _starts_a_part(grammar: _Grammar, tokens: Sequence[_Token], position: int) -> bool:
+    # Only parts that open with a word of their own ("at", "until"): in "on Tuesday" the weekday alone could be
+    # a part, but it belongs with the "on" that did not read.
     return any(
-        _match(pattern, grammar, tokens, position) is not None for part in grammar.parts for pattern in part.patterns
+        isinstance(pattern.pieces[0], str) and _match(pattern, grammar, tokens, position) is not None
+        for part in grammar.parts
+        for pattern in part.patterns
     )
 
 
@@ -769,16 +775,10 @@ def _build(draft: _Draft, text: str, *, timezone: str, now: datetime, language: 
         rule = parse_rule(_rule(draft, anchor).format()).format()  # read back: canonical order of values
     except ValueError:
         raise UserError(_never(text), hint=hint) from None
-    if draft.since is not None:
-        start = datetime.combine(draft.since, clock)
-    else:
-        try:
-            found = first_instance(Recurrence(rule, datetime.combine(anchor, clock), timezone), now)
-        except ValueError:
-            found = None
-        if found is None:
-            raise UserError(_never(text), hint=hint)
-        start = found
+    first_day = datetime.combine(anchor, clock)
+    start = _first_start(rule, first_day, timezone, now if draft.since is None else _moment(first_day, timezone))
+    if start is None:
+        raise UserError(_never(text), hint=hint)
     until = None if draft.until is None else datetime.combine(draft.until, END_OF_DAY)
     if until is not None and until < start:
         raise UserError(_ends_before_start(until, start))
@@ -818,6 +818,20 @@ def _rule(draft: _Draft, anchor: date) -> RuleParts:
     if every == "quarter":
         return RuleParts(YEARLY, bymonth=QUARTER_MONTHS, bymonthday=bymonthday, byday=byday)
     return RuleParts(MONTHLY, interval, bymonthday=bymonthday, byday=byday)
+
+
+def _first_start(rule: str, first_day: datetime, timezone: str, threshold: datetime) -> datetime | None:
+    """The first instance at or after the aware `threshold`, looking from the wall time `first_day` on.
+
+    It is looked for as if the rule repeated every period, so "every 2 weeks on Tuesday" said on a Wednesday
+    starts next Tuesday rather than the one after; the start then decides which weeks are meant. Returns None
+    when the rule never matches.
+    """
+    every_period = replace(parse_rule(rule), interval=1).format()
+    try:
+        return first_instance(Recurrence(every_period, first_day, timezone), threshold)
+    except ValueError:
+        return None
 
 
 def _moment(wall: datetime, timezone: str) -> datetime:
@@ -863,7 +877,7 @@ def _parse_rfc5545(text: str, *, timezone: str, now: datetime, language: str) ->
             start = datetime.combine(read.start, DEFAULT_TIME)
         else:
             today = now.astimezone(zone_of(read.timezone)).date()
-            found = first_instance(Recurrence(read.rule, datetime.combine(today, DEFAULT_TIME), read.timezone), now)
+            found = _first_start(read.rule, datetime.combine(today, DEFAULT_TIME), read.timezone, now)
             if found is None:
                 raise UserError(_never(text), hint=hint)
             start = found

@@ -1,6 +1,6 @@
 """A recurring local wall time: an RFC 5545 rule evaluated in an IANA time zone.
 
-The rule is evaluated with `dateutil.rrule` on naive local wall times, so "15:00 every other Tuesday" stays
+A rule means what `dateutil.rrule` makes of it on naive local wall times, so "15:00 every other Tuesday" stays
 15:00 local across daylight-saving changes; only then is each instance placed in the zone:
 
 - a wall time that does not exist (the spring-forward gap) moves forward by the gap: 02:30 on 2026-03-29 in
@@ -10,14 +10,21 @@ The rule is evaluated with `dateutil.rrule` on naive local wall times, so "15:00
 Should two instances land on the same moment that way (an hourly rule across a gap), the later one is dropped,
 so occurrences always strictly increase.
 
+Rules are read strictly (`parse_rule`): RFC 5545 parts only, no FREQ=MINUTELY or SECONDLY (a community's
+schedule repeats at most hourly), and no BYDAY that mixes numbered and plain weekdays (RFC 5545 takes either
+kind of day there, dateutil only days that are both, so such a rule would mean two things).
+
 The scheduler asks every schedule for its next occurrence at start-up, so evaluation is built for that: the
 evaluation plan of each `Recurrence` value is cached, and a query never walks the rule from its first instance.
-Weekly and daily rules (the common ones) step straight to the period that holds the query; every other rule
-gets a dateutil rule re-anchored on the period just before the query, with every part that dateutil would
-otherwise take from DTSTART spelled out, so the instances are the same. Rules are evaluated in a frame shifted
-by whole 400-year cycles (the Gregorian calendar repeats exactly every 400 years) so that dateutil's year-9999
-limit is never more than 800 years away: a rule that cannot match (30 February) ends its search there instead
-of walking to the year 9999. `next_after` therefore looks at most 400 years ahead.
+Weekly and daily rules step straight to the period that holds the query, and monthly rules, and yearly ones
+that keep to days of the month (calendar quarters, a date each year), count out the days of the months from
+there; each gives exactly the instances dateutil gives (the property tests compare them). Every other rule is
+evaluated by dateutil, re-anchored on the period just before the query with every part that dateutil would
+otherwise take from DTSTART spelled out, so the instances are the same; a COUNT rule is walked once from its
+start and kept. dateutil runs in a frame shifted by whole 400-year cycles (the Gregorian calendar repeats
+exactly every 400 years) so that its year-9999 limit is never more than 800 years away: a rule that can never
+match ends its search there instead of walking to the year 9999. `next_after` therefore looks at most 400
+years ahead.
 """
 
 from __future__ import annotations
@@ -402,9 +409,10 @@ def first_instance(recurrence: Recurrence, moment: datetime) -> datetime | None:
     return local  # not reached: the occurrence came from one of these instances
 
 
-def is_instance(recurrence: Recurrence, wall: datetime) -> bool:
-    """Whether the naive local `wall` is one of the rule's instances (a skipped one counts too)."""
-    return next(iter(_plan(recurrence).instances(wall, None)), None) == wall
+def first_instance_from(recurrence: Recurrence, wall: datetime) -> datetime | None:
+    """The first rule instance at or after the naive local `wall`, skipped ones included; None if there is none
+    (within 400 years)."""
+    return next(iter(_plan(recurrence).instances(wall, None)), None)
 
 
 def _check_wall_time(value: object, name: str) -> None:
@@ -654,11 +662,12 @@ def _plan(recurrence: Recurrence) -> _Plan:
     parts = parse_rule(recurrence.rule)
     start, until = recurrence.start, recurrence.until
     source: InstanceSource
+    shape = _shape(recurrence.rule)
     if recurrence.count is not None:
         source = _Counted(parts, start, recurrence.count)
-    elif parts.freq in (WEEKLY, DAILY) and _by_weekday_and_time_only(parts):
-        source = _Periodic(parts, start, until)
-    elif parts.freq in (MONTHLY, YEARLY) and _by_day_of_month_only(parts):
+    elif shape == "periodic":
+        source = _Periodic(recurrence.rule, start, until)
+    elif shape == "monthly":
         source = _Monthly(parts, start, until)
     else:
         source = _Anchored(parts, start, until)
@@ -669,16 +678,19 @@ def _plan(recurrence: Recurrence) -> _Plan:
 # same rule and start (the property tests compare them), without walking the rule from its start.
 
 
-def _by_weekday_and_time_only(parts: RuleParts) -> bool:
-    return not (
-        parts.bymonth or parts.byweekno or parts.byyearday or parts.bymonthday or parts.bysetpos
-    ) and all(nth == 0 for _, nth in parts.byday)
-
-
-def _by_day_of_month_only(parts: RuleParts) -> bool:
-    # A yearly rule's numbered weekday counts within the year unless it names its months.
-    within_month = parts.freq == MONTHLY or bool(parts.bymonth) or all(nth == 0 for _, nth in parts.byday)
-    return within_month and not (parts.byweekno or parts.byyearday or parts.bysetpos)
+@functools.lru_cache(maxsize=4096)
+def _shape(rule: str) -> str:
+    """Which source works the rule out: "periodic" (weekly and daily rules with only weekdays and times),
+    "monthly" (monthly rules, and yearly ones that keep to days of the month) or "anchored" (dateutil)."""
+    parts = parse_rule(rule)
+    if parts.freq in (WEEKLY, DAILY):
+        only_weekdays = not (parts.bymonth or parts.byweekno or parts.byyearday or parts.bymonthday or parts.bysetpos)
+        return "periodic" if only_weekdays else "anchored"
+    if parts.freq in (MONTHLY, YEARLY):
+        # A yearly rule's numbered weekday counts within the year unless it names its months.
+        within_month = parts.freq == MONTHLY or bool(parts.bymonth) or all(nth == 0 for _, nth in parts.byday)
+        return "monthly" if within_month and not (parts.byweekno or parts.byyearday or parts.bysetpos) else "anchored"
+    return "anchored"
 
 
 @functools.lru_cache(maxsize=4096)
@@ -691,9 +703,9 @@ class _Periodic:
 
     __slots__ = ("base", "offsets", "only_on", "period", "start", "until")
 
-    def __init__(self, parts: RuleParts, start: datetime, until: datetime | None) -> None:
+    def __init__(self, rule: str, start: datetime, until: datetime | None) -> None:
         self.start, self.until = start, until
-        shape = _periodic_shape(parts, start.weekday(), start.hour, start.minute)
+        shape = _periodic_shape(rule, start.weekday(), start.hour, start.minute)
         back, self.period, self.offsets, self.only_on = shape
         self.base = start.replace(hour=0, minute=0) - back
 
@@ -724,10 +736,11 @@ class _Periodic:
 
 @functools.lru_cache(maxsize=4096)
 def _periodic_shape(
-    parts: RuleParts, weekday: int, hour: int, minute: int
+    rule: str, weekday: int, hour: int, minute: int
 ) -> tuple[timedelta, timedelta, tuple[timedelta, ...], frozenset[int] | None]:
     """How far the first period starts before the start's midnight, the period, the offsets of the instances
     in a period, and the weekdays a daily rule keeps (None: all)."""
+    parts = parse_rule(rule)
     times = [timedelta(hours=h, minutes=m) for h in parts.byhour or (hour,) for m in parts.byminute or (minute,)]
     weekdays = [day for day, _ in parts.byday]
     if parts.freq == WEEKLY:

@@ -1,15 +1,15 @@
 """A recurrence as one plain sentence, in the phrase grammar that `bot.recurrence.phrases` reads.
 
 "every 2 weeks on Tuesday at 15:00 from 2026-03-31", "elke maand op de eerste donderdag om 10:00". The sentence
-always names its time. It names the start ("from …") when the start is not the rule's natural first instance,
-that is when it is not itself an instance of the rule, and also when leaving it out would change which
-occurrences happen after a later moment: when the rule repeats every 2 or more periods (the start decides
-which weeks, months or years) or counts its occurrences ("10 times" counts from the start). A rule that
-repeats every period and starts on an instance has the same occurrences after any moment whichever instance
-it started on, so it reads back (at that moment) to the same schedule from then on; read back before its
-start, it would begin earlier, so a series set up to begin later is best shown with its first occurrence.
-The sentence ends with "until …" (the last day, inclusive), "N times" and "except …" (skipped days, as dates:
-each is skipped at the series' own time) when those apply.
+always names its time. It names its first day ("from …") when that day matters: when the rule repeats every 2
+or more periods (the first day decides which weeks, months or years), when it counts its occurrences (they
+are counted from there), and when the start is not the rule's natural first instance, that is not itself an
+instance (the sentence then names the first instance after it, which has the same occurrences). Otherwise the
+start only says when the series began, and the sentence read back at any later moment gives the same
+occurrences from then on; read back before the start it would begin earlier, so a series that begins later is
+best shown with its first occurrence as well. Then come "until …" (the last day, inclusive), "N times", and
+the skipped days as "except 2026-04-14 and 2026-04-28" (each skipped at the series' own time, which is how
+the parser reads them back).
 
 A recurrence the grammar cannot say (an hourly rule, BYSETPOS, skipped times that are not the series' time…)
 is written as its RFC 5545 text instead, DTSTART, RRULE and EXDATE lines, which the parser also reads.
@@ -33,7 +33,7 @@ from babel.lists import format_list
 
 from bot.catalogs import Catalogs
 from bot.i18n import Msg, _, _n
-from bot.recurrence.rule import DAILY, MONTHLY, WEEKLY, YEARLY, Recurrence, RuleParts, is_instance, parse_rule
+from bot.recurrence.rule import DAILY, MONTHLY, WEEKLY, YEARLY, Recurrence, RuleParts, first_instance_from, parse_rule
 
 QUARTER_MONTHS = (1, 4, 7, 10)
 WORKING_DAYS = (0, 1, 2, 3, 4)
@@ -172,17 +172,6 @@ def describe(recurrence: Recurrence, language: str) -> str:
     return sentence if sentence is not None else recurrence.to_rfc5545()
 
 
-def describe_msg(recurrence: Recurrence) -> Msg:
-    """The sentence of `describe` as a `Msg`, for the core's renderer to show in each reader's language.
-
-    A `Msg` is translated by looking up one template, while the sentence is built from many words; so the
-    sentence is written out in every shipped language here, one placeholder per language code, and the
-    catalog's entry for this template picks the reader's: "{en}" in English, "{nl}" in Dutch.
-    """
-    languages = _catalogs().languages()
-    return _("{en}", **{language: describe(recurrence, language) for language in languages})
-
-
 def _sentence(recurrence: Recurrence, words: Wording) -> str | None:
     parts = parse_rule(recurrence.rule)
     start = recurrence.start
@@ -198,8 +187,11 @@ def _sentence(recurrence: Recurrence, words: Wording) -> str | None:
     if days:
         pieces.append(fill(words.on, days=words.join(days)))
     pieces.append(fill(words.at, time=f"{start.hour}:{start.minute:02d}"))
-    if parts.interval > 1 or recurrence.count is not None or not is_instance(recurrence, start):
-        pieces.append(fill(words.since, date=start.date().isoformat()))
+    first = first_instance_from(recurrence, start)
+    if first is None:
+        return None
+    if parts.interval > 1 or recurrence.count is not None or first != start:
+        pieces.append(fill(words.since, date=first.date().isoformat()))
     if recurrence.until is not None:
         if recurrence.until.time() != END_OF_DAY:
             return None
