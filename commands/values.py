@@ -32,6 +32,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo, available_timezones
 
+from bot.calendar import FIRST_YEAR, LAST_YEAR, numeric_date
 from bot.errors import UserError
 from bot.i18n import Msg, _
 from bot.refs import ChannelRef, MemberRef, WorkspaceRef
@@ -39,8 +40,6 @@ from commands.tokens import echo
 from commands.usage import code
 
 MAX_DURATION = timedelta(days=5 * 365 + 1)
-FIRST_YEAR = 1900
-LAST_YEAR = 2200
 MAX_TAG_LENGTH = 50
 # More digits than any count a community needs; also keeps int() far from its conversion limit.
 _MAX_INT_DIGITS = 18
@@ -67,8 +66,6 @@ _WEEKDAYS: dict[str, int] = {
     **dict.fromkeys(("saturday", "sat", "zaterdag"), 5),
     **dict.fromkeys(("sunday", "sun", "zondag"), 6),
 }
-_YEAR_FIRST = re.compile(r"([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})")
-_DAY_FIRST = re.compile(r"([0-9]{1,2})[-/.]([0-9]{1,2})[-/.]([0-9]{4})")
 _ISO_DATETIME = re.compile(r"([0-9]{4}-[0-9]{1,2}-[0-9]{1,2})t(.+)")
 _CLOCK = re.compile(r"([0-9]{1,2})(?:[:.]([0-9]{2})(?::([0-9]{2}))?)?(am|pm|a\.m\.|p\.m\.|h|u)?")
 _CLOCK_WITH_LETTER = re.compile(r"([0-9]{1,2})[hu]([0-9]{2})")
@@ -163,7 +160,7 @@ def looks_like_date(text: str) -> bool:
     return (
         cleaned in _RELATIVE_DAYS
         or cleaned in _WEEKDAYS
-        or bool(_YEAR_FIRST.fullmatch(cleaned) or _DAY_FIRST.fullmatch(cleaned))
+        or numeric_date(cleaned) is not None
     )
 
 
@@ -236,14 +233,10 @@ def _match_date(text: str, today: date) -> date | None:
     if cleaned in _WEEKDAYS:
         ahead = (_WEEKDAYS[cleaned] - today.weekday() - 1) % 7 + 1
         return today + timedelta(days=ahead)
-    year_first = _YEAR_FIRST.fullmatch(cleaned)
-    day_first = _DAY_FIRST.fullmatch(cleaned)
-    if year_first:
-        year, month, day = (int(part) for part in year_first.groups())
-    elif day_first:
-        day, month, year = (int(part) for part in day_first.groups())
-    else:
+    found = numeric_date(cleaned)
+    if found is None:
         return None
+    year, month, day = found
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise UserError(
             _(

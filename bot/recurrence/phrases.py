@@ -50,13 +50,12 @@ from typing import Any, TypeVar
 
 from babel.lists import format_list
 
+from bot.calendar import FIRST_YEAR, LAST_YEAR, numeric_date
 from bot.errors import UserError
 from bot.i18n import Msg, _
 from bot.messages import UserText
 from bot.recurrence.rule import (
     DAILY,
-    FIRST_YEAR,
-    LAST_YEAR,
     MAX_COUNT,
     MAX_INTERVAL,
     MONTHLY,
@@ -473,21 +472,15 @@ def _read_clock(grammar: _Grammar, tokens: Sequence[_Token], position: int) -> F
     return _read_time(grammar, tokens, position, plain=False)
 
 
-_YEAR_FIRST = re.compile(r"([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})")
-_DAY_FIRST = re.compile(r"([0-9]{1,2})[-/.]([0-9]{1,2})[-/.]([0-9]{4})")
 
 
 def _read_date(grammar: _Grammar, tokens: Sequence[_Token], position: int) -> Found:
     if position >= len(tokens):
         return None
-    word = tokens[position].word
-    year_first, day_first = _YEAR_FIRST.fullmatch(word), _DAY_FIRST.fullmatch(word)
-    if year_first:
-        year, month, day = (int(part) for part in year_first.groups())
-    elif day_first:
-        day, month, year = (int(part) for part in day_first.groups())
-    else:
+    found = numeric_date(tokens[position].word)
+    if found is None:
         return None
+    year, month, day = found
     if not FIRST_YEAR <= year <= LAST_YEAR:
         return None
     try:

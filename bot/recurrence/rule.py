@@ -43,11 +43,12 @@ from zoneinfo import ZoneInfo
 
 from dateutil import rrule as du
 
+from bot.calendar import FIRST_YEAR, LAST_YEAR
+
 MAX_COUNT = 10_000
 MAX_INTERVAL = 1_000
-# Starts outside this range are refused: they are typing mistakes, and the arithmetic stays far from year 9999.
-FIRST_YEAR = 1900
-LAST_YEAR = 2200
+# Starts outside FIRST_YEAR-LAST_YEAR are refused: they are typing mistakes, and the arithmetic stays far from
+# year 9999.
 
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 YEARLY, MONTHLY, WEEKLY, DAILY, HOURLY = du.YEARLY, du.MONTHLY, du.WEEKLY, du.DAILY, du.HOURLY
