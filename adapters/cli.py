@@ -39,6 +39,8 @@ def run(argv: Sequence[str] | None, env: Mapping[str, str]) -> int:
         return _db(settings, args.db_command)
     if command == "schedules":
         return asyncio.run(_schedules(settings, args.limit))
+    if command == "slack":
+        return _slack_manifest(args)
     if command == "demo":
         return _script(settings, _demo_lines(), as_json=args.json, database_url=args.database_url)
     if command == "console" and args.script:
@@ -48,6 +50,14 @@ def run(argv: Sequence[str] | None, env: Mapping[str, str]) -> int:
             print(f"hearth: cannot read the script {args.script}: {error.strerror}", file=sys.stderr)
             return 2
         return _script(settings, lines, as_json=args.json, database_url=args.database_url)
+    if command == "run" and settings.slack is not None:
+        from adapters.run import run_until_stopped
+
+        try:
+            return asyncio.run(run_until_stopped(settings))
+        except SettingsError as error:
+            print(f"hearth: {error}", file=sys.stderr)
+            return 2
     from adapters.console.runner import run_interactive
 
     return asyncio.run(run_interactive(settings))
@@ -70,6 +80,15 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--database-url", help=argparse.SUPPRESS)
     schedules = sub.add_parser("schedules", help="what is scheduled next, and recent deliveries and failures")
     schedules.add_argument("--limit", type=int, default=30, help="how many upcoming schedules to list")
+    slack = sub.add_parser("slack", help="Slack set-up")
+    slack_sub = slack.add_subparsers(dest="slack_command", required=True)
+    manifest = slack_sub.add_parser("manifest", help="print the app manifest to create Hearth's Slack app with")
+    manifest.add_argument("--url", help="Hearth's public https address, for HTTP mode (e.g. https://hearth.example.org)")
+    manifest.add_argument("--socket-mode", action="store_true", help="for Socket Mode: no public address needed")
+    manifest.add_argument(
+        "--activity-events", action="store_true",
+        help="also subscribe to message events (needs the channels:history scope) for activity nudges",
+    )
     db = sub.add_parser("db", help="database maintenance")
     db.add_argument("db_command", choices=("upgrade", "current"), help="upgrade the schema, or show its revision")
     return parser
@@ -106,6 +125,26 @@ async def _schedules(settings: Settings, limit: int) -> int:
         await print_schedules(hearth, SqlDeliveryLedger(hearth.database), sys.stdout, limit=limit)
     finally:
         await hearth.close()
+    return 0
+
+
+def _slack_manifest(args: argparse.Namespace) -> int:
+    from adapters.bootstrap import build_commands
+    from adapters.slack.manifest import build_manifest, manifest_json
+    from bot.catalogs import Catalogs
+
+    if not args.socket_mode and not args.url:
+        print("hearth: give --url https://your-hearth-address for HTTP mode, or --socket-mode.", file=sys.stderr)
+        return 2
+    try:
+        manifest = build_manifest(
+            build_commands(), Catalogs.load(), request_url=args.url, socket_mode=args.socket_mode,
+            activity_events=args.activity_events,
+        )
+    except ValueError as error:
+        print(f"hearth: {error}", file=sys.stderr)
+        return 2
+    print(manifest_json(manifest))
     return 0
 
 

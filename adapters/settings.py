@@ -23,6 +23,28 @@ class SettingsError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
+class SlackSettings:
+    """How Hearth reaches Slack. Socket Mode when `app_token` is set, HTTP otherwise; OAuth for many workspaces
+    when `client_id` is set, otherwise the one workspace of `bot_token`."""
+
+    bot_token: str | None
+    signing_secret: str | None
+    app_token: str | None
+    client_id: str | None
+    client_secret: str | None
+    api_url: str
+    data_grace_days: int
+
+    @property
+    def socket_mode(self) -> bool:
+        return self.app_token is not None
+
+    @property
+    def oauth(self) -> bool:
+        return self.client_id is not None
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     data_dir: Path
     database_url: str
@@ -32,6 +54,9 @@ class Settings:
     log_level: str
     rate_limit_count: int
     rate_limit_seconds: int
+    slack: SlackSettings | None = None
+    http_host: str = "127.0.0.1"
+    http_port: int = 3000
 
     @property
     def uses_sqlite(self) -> bool:
@@ -45,6 +70,9 @@ class Settings:
         pool_size = _pool_size(env, database_url)
         count, seconds = _rate_limit(env)
         return cls(
+            slack=_slack(env),
+            http_host=_get(env, "HEARTH_HTTP_HOST") or "127.0.0.1",
+            http_port=_port(env),
             data_dir=data_dir,
             database_url=database_url,
             db_pool_size=pool_size,
@@ -145,6 +173,57 @@ def _rate_limit(env: Mapping[str, str]) -> tuple[int, int]:
         )
     unit = {"s": 1, "m": 60, "h": 3600}[match.group(3)]
     return int(match.group(1)), int(match.group(2)) * unit
+
+
+SLACK_API_URL = "https://slack.com/api/"
+
+
+def _slack(env: Mapping[str, str]) -> SlackSettings | None:
+    bot_token = _get(env, "SLACK_BOT_TOKEN") or None
+    app_token = _get(env, "SLACK_APP_TOKEN") or None
+    signing_secret = _get(env, "SLACK_SIGNING_SECRET") or None
+    client_id = _get(env, "SLACK_CLIENT_ID") or None
+    client_secret = _get(env, "SLACK_CLIENT_SECRET") or None
+    if not any((bot_token, app_token, signing_secret, client_id, client_secret)):
+        return None
+    if bot_token is not None and not bot_token.startswith("xoxb-"):
+        raise SettingsError("SLACK_BOT_TOKEN must be the app's bot token, which starts with xoxb-.")
+    if app_token is not None and not app_token.startswith("xapp-"):
+        raise SettingsError("SLACK_APP_TOKEN must be an app-level token with connections:write, starting xapp-.")
+    if bool(client_id) != bool(client_secret):
+        missing = "SLACK_CLIENT_SECRET" if client_id else "SLACK_CLIENT_ID"
+        raise SettingsError(f"{missing} is missing: OAuth installs need both SLACK_CLIENT_ID and SLACK_CLIENT_SECRET.")
+    if client_id and bot_token:
+        raise SettingsError(
+            "SLACK_BOT_TOKEN and SLACK_CLIENT_ID contradict each other: set SLACK_BOT_TOKEN for one workspace, or "
+            "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for installs into many, not both."
+        )
+    if not client_id and not bot_token:
+        raise SettingsError(
+            "SLACK_BOT_TOKEN is missing: set it (xoxb-…, from the app's OAuth & Permissions page), or "
+            "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for installs into many workspaces."
+        )
+    if app_token is None and signing_secret is None:
+        raise SettingsError(
+            "SLACK_SIGNING_SECRET is missing: HTTP mode needs it (Basic Information page), or set SLACK_APP_TOKEN "
+            "for Socket Mode."
+        )
+    if client_id and signing_secret is None:
+        raise SettingsError("SLACK_SIGNING_SECRET is missing: OAuth installs arrive over HTTP and need it.")
+    api_url = _get(env, "SLACK_API_URL") or SLACK_API_URL
+    if not api_url.startswith(("https://", "http://")) or not api_url.endswith("/"):
+        raise SettingsError(f"SLACK_API_URL must be an http(s) URL ending with /, such as {SLACK_API_URL}.")
+    grace = _get(env, "SLACK_DATA_GRACE_DAYS") or "30"
+    if not grace.isdigit() or not 0 <= int(grace) <= 365:
+        raise SettingsError(f"SLACK_DATA_GRACE_DAYS must be a whole number of days from 0 to 365, not {grace!r}.")
+    return SlackSettings(bot_token, signing_secret, app_token, client_id, client_secret, api_url, int(grace))
+
+
+def _port(env: Mapping[str, str]) -> int:
+    raw = _get(env, "HEARTH_HTTP_PORT") or "3000"
+    if not raw.isdigit() or not 1 <= int(raw) <= 65535:
+        raise SettingsError(f"HEARTH_HTTP_PORT must be a port number from 1 to 65535, not {raw!r}.")
+    return int(raw)
 
 
 def configure_logging(settings: Settings) -> None:

@@ -17,6 +17,7 @@ from bot.tenancy import Community, Member, Role, Workspace
 __all__ = [
     "Clock",
     "CommunityRepository",
+    "InboundLog",
     "MemberRepository",
     "Messenger",
     "Responder",
@@ -55,6 +56,14 @@ class Messenger(Protocol):
 
     async def update(self, ref: MessageRef, message: Message) -> None:
         """Replace the content of a message Hearth posted earlier."""
+        ...
+
+
+class InboundLog(Protocol):
+    """Platform deliveries already received, so that one redelivered (a retry) is handled once."""
+
+    async def first_time(self, platform: str, delivery_id: str, at: datetime) -> bool:
+        """Record `delivery_id`; True the first time it is seen, False for every repeat."""
         ...
 
 

@@ -19,6 +19,7 @@ __all__ = [
     "HearthTable",
     "MemberRow",
     "SchedulerStateRow",
+    "SeenEventRow",
     "UtcDateTime",
     "WorkspaceRow",
     "metadata",
@@ -156,3 +157,14 @@ class SchedulerStateRow(HearthTable, table=True):
 
     name: str = Field(primary_key=True, max_length=32)
     at: datetime = _moment()
+
+
+class SeenEventRow(HearthTable, table=True):
+    """A platform delivery id already received (Slack's event_id), kept a day to recognise retries."""
+
+    __tablename__ = "seen_event"
+    __table_args__ = (Index(None, "received_at"),)
+
+    platform: str = Field(primary_key=True, max_length=16)
+    event_id: str = Field(primary_key=True, max_length=128)
+    received_at: datetime = _moment()

@@ -10,6 +10,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from adapters.console.workspace import ConsoleMessenger, ConsoleResponder, ConsoleWorkspace, OpenForm, Posted
+from adapters.message_metadata import LINK, looks_like_question
 from bot.clock import SimulatedClock
 from bot.core import Core
 from bot.errors import UserError
@@ -30,13 +31,6 @@ from commands.values import parse_duration
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 MENTION = re.compile(r"(?<![\w<])@([A-Za-z0-9][A-Za-z0-9._-]{0,39})")
 CHANNEL_MENTION = re.compile(r"(?<![\w<&])#([A-Za-z0-9][A-Za-z0-9._-]{0,79})")
-LINK = re.compile(r"https?://[^\s<>\"']+")
-QUESTION_START = re.compile(
-    r"^(who|what|when|where|why|how|which|can|could|does|do|is|are|should|would|anyone|"
-    r"wie|wat|wanneer|waar|waarom|hoe|welke|kan|kun|kunnen|is|zijn|weet)\b",
-    re.IGNORECASE,
-)
-
 Advance = Callable[[datetime], Awaitable[None]]
 
 
@@ -283,12 +277,6 @@ class ConsoleSession:
             elif not member.is_facilitator:
                 await uow.members.update(replace(member, role=Role.FACILITATOR))
             await uow.commit()
-
-
-def looks_like_question(text: str) -> bool:
-    """Whether a message reads as a question. Only this yes/no is kept, never the text."""
-    without_links = LINK.sub("", text).strip()
-    return "?" in without_links or bool(QUESTION_START.match(without_links) and len(without_links) < 200)
 
 
 def _zone(name: str) -> ZoneInfo:

@@ -1,0 +1,92 @@
+"""`hearth run` with a platform configured: Slack (HTTP or Socket Mode), the web server and the scheduler."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from dataclasses import dataclass
+
+from aiohttp import web
+from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+from sqlalchemy import text
+
+from adapters.bootstrap import Hearth, build_hearth
+from adapters.scheduler_driver import SchedulerDriver
+from adapters.settings import Settings, SettingsError
+from adapters.slack.app import SingleWorkspace, SlackAdapter, build_slack_app
+from adapters.slack.messenger import SlackMessenger
+from adapters.web import build_web_app, serve
+from storage.inbound_log import SqlInboundLog
+
+log = logging.getLogger("hearth")
+
+
+@dataclass(slots=True)
+class Running:
+    """Everything `hearth run` started, to be stopped in reverse order."""
+
+    hearth: Hearth
+    slack: SlackAdapter
+    driver: SchedulerDriver
+    web: web.AppRunner
+    socket: AsyncSocketModeHandler | None
+
+    async def stop(self) -> None:
+        await self.driver.stop()
+        if self.socket is not None:
+            await self.socket.close_async()  # type: ignore[no-untyped-call]
+        await self.web.cleanup()  # no new requests
+        await self.slack.in_flight.wait_idle()  # finish what was acknowledged
+        await self.hearth.close()
+
+
+async def start(settings: Settings) -> Running:
+    """Build and start Hearth on Slack. Raises `SettingsError` for a configuration this version cannot run."""
+    slack = settings.slack
+    assert slack is not None
+    if slack.oauth:
+        raise SettingsError(
+            "SLACK_CLIENT_ID: installing into many workspaces is not available in this version yet; "
+            "set SLACK_BOT_TOKEN for one workspace instead."
+        )
+    clients = SingleWorkspace(slack)
+    messenger = SlackMessenger(clients)
+    hearth = await build_hearth(settings, messenger=messenger)
+    adapter = build_slack_app(
+        slack, core=hearth.core, clock=hearth.clock, inbound_log=SqlInboundLog(hearth.database),
+        families=hearth.commands.registry.families(), clients=clients, messenger=messenger,
+    )
+    driver = SchedulerDriver(hearth.scheduler, hearth.clock)
+    await driver.start()
+
+    async def healthy() -> bool:
+        async with hearth.database.connect() as connection:
+            return bool((await connection.scalar(text("SELECT 1"))) == 1)
+
+    runner = await serve(
+        build_web_app(health=healthy, slack=None if slack.socket_mode else adapter.app),
+        settings.http_host, settings.http_port,
+    )
+    socket = None
+    if slack.socket_mode:
+        socket = AsyncSocketModeHandler(adapter.app, slack.app_token)
+        await socket.connect_async()  # type: ignore[no-untyped-call]
+    where = "Socket Mode" if socket else f"HTTP at http://{settings.http_host}:{settings.http_port}/slack/events"
+    log.info("Hearth is running on Slack (%s) with %s", where, settings.describe_database())
+    print(f"Hearth is running on Slack ({where}), data in {settings.describe_database()}. Ctrl-C stops it.")
+    return Running(hearth, adapter, driver, runner, socket)
+
+
+async def run_until_stopped(settings: Settings) -> int:
+    running = await start(settings)
+    stopped = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stopped.set)
+    try:
+        await stopped.wait()
+    finally:
+        print("Stopping Hearth…")
+        await running.stop()
+    return 0

@@ -1,0 +1,1 @@
+"""The Slack adapter: slack-bolt in, Block Kit out."""

@@ -1,0 +1,145 @@
+"""Hearth's `Messenger` and `Responder` for Slack: Block Kit out, paced, with permanent errors made explicit."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.blocks import render_message
+from adapters.slack.inbound import form_metadata
+from adapters.slack.modals import render_form
+from bot.messages import Form, Message
+from bot.ports import DeliveryError
+from bot.refs import ChannelRef, MemberRef, MessageRef
+
+log = logging.getLogger("hearth.slack")
+ClientFor = Callable[[str], Awaitable[AsyncWebClient]]
+
+# Errors that no retry can fix: the message is refused for good.
+PERMANENT = frozenset({
+    "channel_not_found", "not_in_channel", "is_archived", "msg_too_long", "no_text", "invalid_blocks",
+    "user_not_found", "user_not_in_channel", "cant_update_message", "message_not_found", "account_inactive",
+    "invalid_auth", "not_authed", "token_revoked", "missing_scope", "restricted_action", "team_access_not_granted",
+})
+
+
+class Pacer:
+    """About one post per second per channel, as Slack asks of chat.postMessage; bursts wait their turn."""
+
+    def __init__(
+        self,
+        *,
+        interval: float = 1.0,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self._interval = interval
+        self._monotonic = monotonic
+        self._sleep = sleep
+        self._next: dict[tuple[str, str], float] = {}
+
+    async def wait(self, channel: ChannelRef) -> None:
+        key = (channel.workspace.id, channel.id)
+        now = self._monotonic()
+        slot = max(now, self._next.get(key, now))
+        self._next[key] = slot + self._interval
+        if slot > now:
+            await self._sleep(slot - now)
+
+
+class SlackMessenger:
+    """Posts through the Web API client of each message's workspace."""
+
+    def __init__(self, client_for: ClientFor, pacer: Pacer | None = None) -> None:
+        self._client_for = client_for
+        self._pacer = pacer or Pacer()
+
+    async def send(self, channel: ChannelRef, message: Message) -> MessageRef:
+        client = await self._client_for(channel.workspace.id)
+        thread = message.thread.id if message.thread is not None else None
+        first: str | None = None
+        for payload in render_message(message):
+            await self._pacer.wait(channel)
+            response = await _call(client.chat_postMessage(
+                channel=channel.id, text=payload["text"], blocks=payload["blocks"], thread_ts=thread,
+                unfurl_links=False, unfurl_media=False,
+            ))
+            first = first or str(response["ts"])
+            channel = ChannelRef(channel.workspace, str(response.get("channel", channel.id)))
+        await self._upload(client, channel, message, thread or first)
+        assert first is not None
+        return MessageRef(channel, first)
+
+    async def send_direct(self, member: MemberRef, message: Message) -> MessageRef:
+        client = await self._client_for(member.workspace.id)
+        opened = await _call(client.conversations_open(users=member.id))
+        return await self.send(ChannelRef(member.workspace, str(opened["channel"]["id"])), message)
+
+    async def send_ephemeral(self, channel: ChannelRef, member: MemberRef, message: Message) -> None:
+        client = await self._client_for(channel.workspace.id)
+        thread = message.thread.id if message.thread is not None else None
+        for payload in render_message(message):
+            await _call(client.chat_postEphemeral(
+                channel=channel.id, user=member.id, text=payload["text"], blocks=payload["blocks"], thread_ts=thread,
+            ))
+
+    async def update(self, ref: MessageRef, message: Message) -> None:
+        client = await self._client_for(ref.channel.workspace.id)
+        payloads = render_message(message)
+        if len(payloads) > 1:
+            log.warning("an update of %s is longer than one Slack message; the rest is left out", ref.id)
+        await _call(client.chat_update(
+            channel=ref.channel.id, ts=ref.id, text=payloads[0]["text"], blocks=payloads[0]["blocks"]
+        ))
+
+    async def _upload(self, client: AsyncWebClient, channel: ChannelRef, message: Message, thread: str | None) -> None:
+        if not message.files:
+            return
+        await _call(client.files_upload_v2(
+            channel=channel.id, thread_ts=thread,
+            file_uploads=[{"content": f.data, "filename": f.name, "title": f.name} for f in message.files],
+        ))
+
+
+class SlackResponder:
+    """Answers one interaction: privately to its member or in its channel, and opens forms with its trigger."""
+
+    def __init__(self, messenger: SlackMessenger, client: AsyncWebClient, channel: ChannelRef, member: MemberRef,
+                 trigger_id: str | None) -> None:
+        self._messenger = messenger
+        self._client = client
+        self._channel = channel
+        self._member = member
+        self._trigger_id = trigger_id
+
+    async def respond(self, message: Message) -> MessageRef | None:
+        if not self._channel.id:
+            return await self._messenger.send_direct(self._member, message)
+        if message.ephemeral:
+            await self._messenger.send_ephemeral(self._channel, self._member, message)
+            return None
+        return await self._messenger.send(self._channel, message)
+
+    async def open_form(self, form: Form) -> None:
+        if self._trigger_id is None:
+            raise DeliveryError(f"form {form.form_id} needs an interaction's trigger_id")
+        view = render_form(form)
+        view["private_metadata"] = form_metadata(form.state, self._channel.id)
+        await _call(self._client.views_open(trigger_id=self._trigger_id, view=view))
+
+
+async def _call(request: Awaitable[Any]) -> Any:
+    """Await a Web API call; errors no retry can fix become `DeliveryError`."""
+    try:
+        return await request
+    except SlackApiError as error:
+        code = str(error.response.get("error", ""))
+        if code in PERMANENT:
+            raise DeliveryError(code) from error
+        raise

@@ -1,0 +1,48 @@
+"""Hearth's web server (aiohttp): Slack's requests, a health check, and later the calendar feeds."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.app.async_app import AsyncApp
+
+log = logging.getLogger("hearth.web")
+HealthCheck = Callable[[], Awaitable[bool]]
+
+
+def build_web_app(*, health: HealthCheck, slack: AsyncApp | None = None) -> web.Application:
+    """The routes: `GET /healthz`, and `POST /slack/events` (commands, events and interactivity) with Slack."""
+    app = web.Application(client_max_size=1024**2)
+
+    async def healthz(request: web.Request) -> web.Response:
+        healthy = await _safely(health)
+        return web.json_response({"status": "ok" if healthy else "unavailable"}, status=200 if healthy else 503)
+
+    app.router.add_get("/healthz", healthz)
+    if slack is not None:
+        bolt = slack
+
+        async def slack_events(request: web.Request) -> web.Response:
+            return await to_aiohttp_response(await bolt.async_dispatch(await to_bolt_request(request)))
+
+        app.router.add_post("/slack/events", slack_events)
+    return app
+
+
+async def _safely(check: HealthCheck) -> bool:
+    try:
+        return await check()
+    except Exception:
+        log.exception("health check failed")
+        return False
+
+
+async def serve(app: web.Application, host: str, port: int) -> web.AppRunner:
+    """Start serving `app`; stop it with `await runner.cleanup()`."""
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, host, port).start()
+    return runner
