@@ -21,6 +21,7 @@ from bot.catalogs import Catalogs
 from bot.clock import SystemClock
 from bot.context import Defaults
 from bot.core import Core
+from bot.erasure import RemovalRecorder, WorkspaceErasure
 from bot.i18n import Msg, Translator
 from bot.middleware import check_permission, ignore_bots, rate_limit, resolve_community
 from bot.ports import Clock, Messenger
@@ -77,25 +78,30 @@ async def build_hearth(
     translator: Translator | None = None,
     kinds: Sequence[ScheduledKind] = (),
     migrate: bool = True,
+    database: AsyncEngine | None = None,
 ) -> Hearth:
     """Build Hearth on `settings`' database, upgrading its schema first unless `migrate` is False.
 
     `kinds` are the schedule kinds the features register with the scheduling engine; the engine is built but
-    not started (the scheduler driver or the console starts it).
+    not started (the scheduler driver or the console starts it). `database` is an engine built already (on
+    `settings.database_url`) when an adapter needs it before the core exists.
     """
     clock = clock or SystemClock()
     translator = translator or Catalogs.load()
     if migrate:
         await asyncio.to_thread(upgrade, settings.database_url)
-    database = create_engine_for(settings.database_url, pool_size=settings.db_pool_size)
+    database = database or create_engine_for(settings.database_url, pool_size=settings.db_pool_size)
     uow = SqlUnitOfWorkFactory(database)
-    scheduler = Engine(kinds=kinds, ledger=SqlDeliveryLedger(database), clock=clock, owner=instance_name())
+    erasure = WorkspaceErasure(uow, timedelta(days=settings.data_grace_days))
+    scheduler = Engine(
+        kinds=[erasure, *kinds], ledger=SqlDeliveryLedger(database), clock=clock, owner=instance_name()
+    )
     commands = build_commands()
     limiter = RateLimiter(
         clock, capacity=settings.rate_limit_count, period=timedelta(seconds=settings.rate_limit_seconds)
     )
     core = Core(
-        handlers=[CommandRouter(commands.registry), commands.interactions],
+        handlers=[CommandRouter(commands.registry), commands.interactions, RemovalRecorder()],
         middleware=[ignore_bots, rate_limit(limiter), resolve_community, check_permission],
         messenger=messenger,
         translator=translator,

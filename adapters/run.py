@@ -13,10 +13,12 @@ from sqlalchemy import text
 
 from adapters.bootstrap import Hearth, build_hearth
 from adapters.scheduler_driver import SchedulerDriver
-from adapters.settings import Settings, SettingsError
-from adapters.slack.app import SingleWorkspace, SlackAdapter, build_slack_app
+from adapters.settings import Settings
+from adapters.slack.app import SlackAdapter, build_slack_app
+from adapters.slack.installs import InstalledWorkspaces, SingleWorkspace
 from adapters.slack.messenger import SlackMessenger
 from adapters.web import build_web_app, serve
+from storage.database import create_engine_for
 from storage.inbound_log import SqlInboundLog
 
 log = logging.getLogger("hearth")
@@ -45,14 +47,12 @@ async def start(settings: Settings) -> Running:
     """Build and start Hearth on Slack. Raises `SettingsError` for a configuration this version cannot run."""
     slack = settings.slack
     assert slack is not None
-    if slack.oauth:
-        raise SettingsError(
-            "SLACK_CLIENT_ID: installing into many workspaces is not available in this version yet; "
-            "set SLACK_BOT_TOKEN for one workspace instead."
-        )
-    clients = SingleWorkspace(slack)
+    database = create_engine_for(settings.database_url, pool_size=settings.db_pool_size)
+    clients: SingleWorkspace | InstalledWorkspaces = (
+        InstalledWorkspaces(slack, database) if slack.oauth else SingleWorkspace(slack)
+    )
     messenger = SlackMessenger(clients)
-    hearth = await build_hearth(settings, messenger=messenger)
+    hearth = await build_hearth(settings, messenger=messenger, database=database)
     adapter = build_slack_app(
         slack, core=hearth.core, clock=hearth.clock, inbound_log=SqlInboundLog(hearth.database),
         families=hearth.commands.registry.families(), clients=clients, messenger=messenger,

@@ -33,7 +33,6 @@ class SlackSettings:
     client_id: str | None
     client_secret: str | None
     api_url: str
-    data_grace_days: int
 
     @property
     def socket_mode(self) -> bool:
@@ -57,6 +56,7 @@ class Settings:
     slack: SlackSettings | None = None
     http_host: str = "127.0.0.1"
     http_port: int = 3000
+    data_grace_days: int = 30
 
     @property
     def uses_sqlite(self) -> bool:
@@ -73,6 +73,7 @@ class Settings:
             slack=_slack(env),
             http_host=_get(env, "HEARTH_HTTP_HOST") or "127.0.0.1",
             http_port=_port(env),
+            data_grace_days=_grace_days(env),
             data_dir=data_dir,
             database_url=database_url,
             db_pool_size=pool_size,
@@ -213,10 +214,14 @@ def _slack(env: Mapping[str, str]) -> SlackSettings | None:
     api_url = _get(env, "SLACK_API_URL") or SLACK_API_URL
     if not api_url.startswith(("https://", "http://")) or not api_url.endswith("/"):
         raise SettingsError(f"SLACK_API_URL must be an http(s) URL ending with /, such as {SLACK_API_URL}.")
-    grace = _get(env, "SLACK_DATA_GRACE_DAYS") or "30"
+    return SlackSettings(bot_token, signing_secret, app_token, client_id, client_secret, api_url)
+
+
+def _grace_days(env: Mapping[str, str]) -> int:
+    grace = _get(env, "HEARTH_DATA_GRACE_DAYS") or "30"
     if not grace.isdigit() or not 0 <= int(grace) <= 365:
-        raise SettingsError(f"SLACK_DATA_GRACE_DAYS must be a whole number of days from 0 to 365, not {grace!r}.")
-    return SlackSettings(bot_token, signing_secret, app_token, client_id, client_secret, api_url, int(grace))
+        raise SettingsError(f"HEARTH_DATA_GRACE_DAYS must be a whole number of days from 0 to 365, not {grace!r}.")
+    return int(grace)
 
 
 def _port(env: Mapping[str, str]) -> int:

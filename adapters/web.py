@@ -29,6 +29,17 @@ def build_web_app(*, health: HealthCheck, slack: AsyncApp | None = None) -> web.
             return await to_aiohttp_response(await bolt.async_dispatch(await to_bolt_request(request)))
 
         app.router.add_post("/slack/events", slack_events)
+        flow = bolt.oauth_flow
+        if flow is not None:
+
+            async def slack_install(request: web.Request) -> web.Response:
+                return await to_aiohttp_response(await flow.handle_installation(await to_bolt_request(request)))
+
+            async def slack_oauth_redirect(request: web.Request) -> web.Response:
+                return await to_aiohttp_response(await flow.handle_callback(await to_bolt_request(request)))
+
+            app.router.add_get(flow.install_path, slack_install)
+            app.router.add_get(flow.redirect_uri_path, slack_oauth_redirect)
     return app
 
 

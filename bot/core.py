@@ -14,12 +14,12 @@ from typing import Protocol
 
 from bot.context import Defaults, EventContext, Route
 from bot.errors import UserError
-from bot.events import InboundEvent, MemberLeft
+from bot.events import AppInstalled, AppRemoved, InboundEvent, MemberLeft
 from bot.i18n import Translator, _
 from bot.messages import Message, Note, Paragraph
 from bot.middleware import Middleware, Next
 from bot.ports import Clock, Messenger, Responder, Scheduler, UnitOfWorkFactory
-from bot.responders import MessengerResponder
+from bot.responders import MessengerResponder, Unanswerable
 
 log = logging.getLogger("hearth.core")
 
@@ -73,9 +73,12 @@ class Core:
 
     def context_for(self, event: InboundEvent, responder: Responder | None = None) -> EventContext:
         if responder is None:
-            member = event.member if isinstance(event, MemberLeft) else event.actor.member
-            channel = None if isinstance(event, MemberLeft) else getattr(event, "channel", None)
-            responder = MessengerResponder(self.messenger, channel, member)
+            if isinstance(event, (AppRemoved, AppInstalled)):
+                responder = Unanswerable(event)
+            else:
+                member = event.member if isinstance(event, MemberLeft) else event.actor.member
+                channel = None if isinstance(event, MemberLeft) else getattr(event, "channel", None)
+                responder = MessengerResponder(self.messenger, channel, member)
         return EventContext(
             event=event,
             responder=responder,
@@ -121,7 +124,7 @@ class Core:
         await self._whisper(ctx, Message(tuple(blocks), ephemeral=True))
 
     async def _apologise(self, ctx: EventContext) -> None:
-        if isinstance(ctx.event, MemberLeft):
+        if isinstance(ctx.event, (MemberLeft, AppRemoved, AppInstalled)):
             return
         await self._whisper(ctx, Message((Paragraph(ctx.text(APOLOGY)),), ephemeral=True))
 

@@ -119,8 +119,26 @@ class MemberLeft:
     at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class AppRemoved:
+    """The platform removed Hearth from a workspace (uninstalled, or its tokens revoked)."""
+
+    workspace: WorkspaceRef
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AppInstalled:
+    """Hearth was installed (or installed again) in a workspace."""
+
+    workspace: WorkspaceRef
+    at: datetime
+    workspace_name: str = ""
+
+
 InboundEvent = (
     CommandInvoked | MessagePosted | ReactionAdded | ActionInvoked | FormSubmitted | MemberJoined | MemberLeft
+    | AppRemoved | AppInstalled
 )
 
 
@@ -128,4 +146,6 @@ def workspace_of(event: InboundEvent) -> WorkspaceRef:
     """The workspace an event happened in."""
     if isinstance(event, MemberLeft):
         return event.member.workspace
+    if isinstance(event, (AppRemoved, AppInstalled)):
+        return event.workspace
     return event.actor.member.workspace

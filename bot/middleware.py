@@ -7,8 +7,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 from bot.context import EventContext
+from bot.erasure_names import ERASURE, ERASURE_SUBJECT
 from bot.errors import PermissionDenied, RateLimited
-from bot.events import MemberLeft, workspace_of
+from bot.events import AppInstalled, AppRemoved, MemberLeft, workspace_of
 from bot.i18n import Msg, _, _n
 from bot.messages import UserText, join
 from bot.permissions import Permission
@@ -31,16 +32,28 @@ async def ignore_bots(ctx: EventContext, call_next: Next) -> None:
 async def resolve_community(ctx: EventContext, call_next: Next) -> None:
     """Find (or record) the workspace and member, and the community served in the event's channel."""
     event = ctx.event
+    returned = False
     async with ctx.unit_of_work() as uow:
         ctx.workspace = await _workspace(uow, ctx)
         if isinstance(event, MemberLeft):
             ctx.member = await uow.members.get(ctx.workspace.id, event.member)
-        else:
+        elif isinstance(event, AppInstalled) and ctx.workspace.removed_at is not None:
+            await uow.workspaces.set_removed(ctx.workspace.id, None)  # installed again inside the grace period
+            ctx.workspace = replace(ctx.workspace, removed_at=None)
+            returned = True
+        elif not isinstance(event, (AppRemoved, AppInstalled)):
             ctx.member = await _member(uow, ctx, ctx.workspace)
+            if ctx.workspace.removed_at is not None:
+                # Members are using Hearth here again: it was reinstalled inside the grace period.
+                await uow.workspaces.set_removed(ctx.workspace.id, None)
+                ctx.workspace = replace(ctx.workspace, removed_at=None)
+                returned = True
         channel = ctx.channel
         if channel is not None:
             ctx.community = await uow.communities.get_by_channel(ctx.workspace.id, channel)
         await uow.commit()
+    if returned and ctx.scheduler is not None:
+        await ctx.scheduler.refresh(ERASURE, ctx.workspace.id, ERASURE_SUBJECT)
     await call_next()
 
 

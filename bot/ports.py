@@ -102,6 +102,20 @@ class WorkspaceRepository(Protocol):
         """Store the workspace's new name; raises `LookupError` for an unknown workspace."""
         ...
 
+    async def get_by_id(self, workspace_id: int) -> Workspace | None: ...
+
+    async def set_removed(self, workspace_id: int, at: datetime | None) -> None:
+        """Record when the platform removed Hearth (None: it is back); `LookupError` for an unknown workspace."""
+        ...
+
+    async def removed(self) -> list[Workspace]:
+        """Every workspace waiting to be erased. Cross-tenant: for the erasure schedule only."""
+        ...
+
+    async def delete(self, workspace_id: int) -> None:
+        """Erase the workspace and everything that belongs to it."""
+        ...
+
 
 class CommunityRepository(Protocol):
     """The communities (channels) of one workspace at a time."""

@@ -25,3 +25,16 @@ class MessengerResponder:
 
     async def open_form(self, form: Form) -> None:
         raise RuntimeError(f"form {form.form_id} needs an interaction to open from")
+
+
+class Unanswerable:
+    """For events nobody can be answered on (Hearth was removed from the workspace): any answer is a bug."""
+
+    def __init__(self, event: object) -> None:
+        self._event = event
+
+    async def respond(self, message: Message) -> MessageRef | None:
+        raise RuntimeError(f"{type(self._event).__name__} has no one to answer")
+
+    async def open_form(self, form: Form) -> None:
+        raise RuntimeError(f"{type(self._event).__name__} has no one to open a form for")

@@ -25,6 +25,7 @@ class Workspace:
     ref: WorkspaceRef
     name: str
     created_at: datetime
+    removed_at: datetime | None = None  # the platform removed Hearth; its data is erased after a grace period
 
 
 @dataclass(frozen=True, slots=True)

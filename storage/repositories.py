@@ -95,11 +95,34 @@ class SqlWorkspaceRepository:
         )
         _require_updated(result.rowcount, f"workspace {workspace_id}")
 
+    async def set_removed(self, workspace_id: int, at: datetime | None) -> None:
+        """Record when the platform removed Hearth from the workspace (None: it is back)."""
+        result = await self._session.exec(
+            update(WorkspaceRow).where(col(WorkspaceRow.id) == workspace_id).values(uninstalled_at=at)
+        )
+        _require_updated(result.rowcount, f"workspace {workspace_id}")
+
+    async def removed(self) -> list[Workspace]:
+        """Every workspace Hearth was removed from and whose data is waiting to be erased (all tenants)."""
+        statement = select(WorkspaceRow).where(col(WorkspaceRow.uninstalled_at).is_not(None))
+        return [_workspace(row) for row in (await self._session.exec(statement)).all()]
+
+    async def get_by_id(self, workspace_id: int) -> Workspace | None:
+        row = await self._session.get(WorkspaceRow, workspace_id)
+        return None if row is None else _workspace(row)
+
+    async def delete(self, workspace_id: int) -> None:
+        """Erase the workspace and, through the foreign keys, every row that belongs to it."""
+        row = await self._session.get(WorkspaceRow, workspace_id)
+        if row is not None:
+            await self._session.delete(row)
+            await self._session.flush()
+
 
 def _workspace(row: WorkspaceRow) -> Workspace:
     assert row.id is not None  # rows come from the database or a flushed insert
     ref = WorkspaceRef(Platform(row.platform), row.external_id)
-    return Workspace(id=row.id, ref=ref, name=row.name, created_at=row.created_at)
+    return Workspace(id=row.id, ref=ref, name=row.name, created_at=row.created_at, removed_at=row.uninstalled_at)
 
 
 class SqlCommunityRepository:

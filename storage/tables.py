@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import JSON, Column, DateTime, Dialect, Index, MetaData, TypeDecorator, UniqueConstraint
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
@@ -85,6 +87,8 @@ class WorkspaceRow(HearthTable, table=True):
     external_id: str = Field(max_length=64)
     name: str = Field(max_length=255)
     created_at: datetime = _moment()
+    # When the platform told us Hearth was removed; the data is erased after a grace period unless it returns.
+    uninstalled_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
 
 
 class CommunityRow(HearthTable, table=True):
@@ -168,3 +172,10 @@ class SeenEventRow(HearthTable, table=True):
     platform: str = Field(primary_key=True, max_length=16)
     event_id: str = Field(primary_key=True, max_length=128)
     received_at: datetime = _moment()
+
+
+# Slack's OAuth installations, bots and install states, in the shapes slack_sdk's SQLAlchemy stores read and write.
+# They live in Hearth's metadata so that migrations create them and the schema test covers them.
+slack_installations = SQLAlchemyInstallationStore.build_installations_table(metadata, "slack_installations")
+slack_bots = SQLAlchemyInstallationStore.build_bots_table(metadata, "slack_bots")
+slack_oauth_states = SQLAlchemyOAuthStateStore.build_oauth_states_table(metadata, "slack_oauth_states")

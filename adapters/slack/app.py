@@ -16,11 +16,6 @@ from typing import Any
 
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.response import BoltResponse
-from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncConnectionErrorRetryHandler,
-    AsyncRateLimitErrorRetryHandler,
-    AsyncServerErrorRetryHandler,
-)
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.settings import SlackSettings
@@ -34,26 +29,19 @@ from adapters.slack.inbound import (
     message_event,
     reaction_event,
 )
+from adapters.slack.installs import InstalledWorkspaces, SingleWorkspace
 from adapters.slack.messenger import SlackMessenger
 from adapters.slack.messenger import SlackResponder as Responder
 from adapters.slack.modals import read_submission
 from bot.core import Core
+from bot.events import AppInstalled, AppRemoved
 from bot.ports import Clock, InboundLog
+from bot.refs import Platform, WorkspaceRef
 
 log = logging.getLogger("hearth.slack")
 
 
-def web_client(settings: SlackSettings, token: str | None) -> AsyncWebClient:
-    """A Web API client with Hearth's retry policy: 429s after their Retry-After, connection and 5xx errors."""
-    return AsyncWebClient(
-        token=token,
-        base_url=settings.api_url,
-        retry_handlers=[
-            AsyncConnectionErrorRetryHandler(max_retry_count=2),
-            AsyncRateLimitErrorRetryHandler(max_retry_count=3),
-            AsyncServerErrorRetryHandler(max_retry_count=2),
-        ],
-    )
+ClientSource = SingleWorkspace | InstalledWorkspaces
 
 
 class InFlight:
@@ -90,18 +78,8 @@ class SlackAdapter:
     app: AsyncApp
     messenger: SlackMessenger
     directory: Directory
-    client_for: Callable[[str], Awaitable[AsyncWebClient]]
+    client_for: ClientSource
     in_flight: InFlight
-
-
-class SingleWorkspace:
-    """The Web API client of the one workspace `SLACK_BOT_TOKEN` belongs to."""
-
-    def __init__(self, settings: SlackSettings) -> None:
-        self.client = web_client(settings, settings.bot_token)
-
-    async def __call__(self, team_id: str) -> AsyncWebClient:
-        return self.client
 
 
 def build_slack_app(
@@ -111,10 +89,10 @@ def build_slack_app(
     clock: Clock,
     inbound_log: InboundLog,
     families: tuple[str, ...],
-    clients: SingleWorkspace,
+    clients: ClientSource,
     messenger: SlackMessenger,
 ) -> SlackAdapter:
-    """The single-workspace Slack app (`SLACK_BOT_TOKEN`), over HTTP or Socket Mode.
+    """The Slack app: one workspace (`SLACK_BOT_TOKEN`) or OAuth installs, over HTTP or Socket Mode.
 
     The messenger is built before the core (which posts through it) and the app after (which feeds the core).
     """
@@ -122,9 +100,16 @@ def build_slack_app(
         client=clients.client,
         signing_secret=settings.signing_secret or "socket-mode-requests-are-not-signed",
         request_verification_enabled=settings.signing_secret is not None,
+        oauth_settings=clients.oauth_settings() if isinstance(clients, InstalledWorkspaces) else None,
         name="hearth",
     )
     directory = Directory(clients, clock)
+    if isinstance(clients, InstalledWorkspaces):
+
+        async def installed(team_id: str) -> None:
+            await core.handle(AppInstalled(WorkspaceRef(Platform.SLACK, team_id), clock.now()))
+
+        clients.store.on_installed = installed
     adapter = SlackAdapter(app, messenger, directory, clients, InFlight())
     _listen(adapter, core=core, clock=clock, inbound_log=inbound_log, families=families)
     return adapter
@@ -181,6 +166,23 @@ def _listen(adapter: SlackAdapter, *, core: Core, clock: Clock, inbound_log: Inb
     async def on_joined(body: dict[str, Any], event: dict[str, Any]) -> None:
         actor = await directory.actor(body["team_id"], event["user"])
         await core.handle(joined_event(body["team_id"], event, actor, clock.now()))
+
+    async def removed(body: dict[str, Any]) -> None:
+        team_id = str(body["team_id"])
+        await adapter.client_for.forget(team_id)  # tokens go at once; the data after the grace period
+        directory.forget(team_id)
+        await core.handle(AppRemoved(WorkspaceRef(Platform.SLACK, team_id), clock.now()))
+
+    @app.event("app_uninstalled")
+    @track
+    async def on_uninstalled(body: dict[str, Any]) -> None:
+        await removed(body)
+
+    @app.event("tokens_revoked")
+    @track
+    async def on_tokens_revoked(body: dict[str, Any], event: dict[str, Any]) -> None:
+        if (event.get("tokens") or {}).get("bot"):
+            await removed(body)
 
     @app.action(re.compile(".+"))
     @track

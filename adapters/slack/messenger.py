@@ -11,7 +11,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.blocks import render_message
+from adapters.slack.blocks import files_to_upload, render_message
 from adapters.slack.inbound import form_metadata
 from adapters.slack.modals import render_form
 from bot.messages import Form, Message
@@ -19,6 +19,7 @@ from bot.ports import DeliveryError
 from bot.refs import ChannelRef, MemberRef, MessageRef
 
 log = logging.getLogger("hearth.slack")
+MAX_PRIVATE_METADATA = 3000
 ClientFor = Callable[[str], Awaitable[AsyncWebClient]]
 
 # Errors that no retry can fix: the message is refused for good.
@@ -99,11 +100,12 @@ class SlackMessenger:
         ))
 
     async def _upload(self, client: AsyncWebClient, channel: ChannelRef, message: Message, thread: str | None) -> None:
-        if not message.files:
+        files = files_to_upload(message)  # attachments and the files behind Image blocks
+        if not files:
             return
         await _call(client.files_upload_v2(
             channel=channel.id, thread_ts=thread,
-            file_uploads=[{"content": f.data, "filename": f.name, "title": f.name} for f in message.files],
+            file_uploads=[{"content": f.data, "filename": f.name, "title": f.name} for f in files],
         ))
 
 
@@ -130,7 +132,10 @@ class SlackResponder:
         if self._trigger_id is None:
             raise DeliveryError(f"form {form.form_id} needs an interaction's trigger_id")
         view = render_form(form)
-        view["private_metadata"] = form_metadata(form.state, self._channel.id)
+        metadata = form_metadata(form.state, self._channel.id)
+        if len(metadata) > MAX_PRIVATE_METADATA:
+            raise ValueError(f"form {form.form_id} carries more state than a Slack modal holds")
+        view["private_metadata"] = metadata
         await _call(self._client.views_open(trigger_id=self._trigger_id, view=view))
 
 

@@ -17,11 +17,14 @@ from aiohttp.test_utils import TestServer
 
 from adapters.bootstrap import Hearth, build_hearth
 from adapters.settings import Settings
-from adapters.slack.app import SingleWorkspace, SlackAdapter, build_slack_app
+from adapters.slack.app import SlackAdapter, build_slack_app
+from adapters.slack.installs import InstalledWorkspaces, SingleWorkspace
 from adapters.slack.messenger import Pacer, SlackMessenger
 from adapters.web import build_web_app
 from bot.context import EventContext, Route
 from bot.events import InboundEvent
+from bot.ports import Clock
+from storage.database import create_engine_for
 from storage.inbound_log import SqlInboundLog
 from tests.slack.fake_slack import FakeSlack
 
@@ -75,11 +78,11 @@ class SlackWorld:
             return r
 
     async def command(self, text: str, *, user: str = "U0ANA", channel: str = "C0DATA", command: str = "/hearth",
-                      **extra: str) -> aiohttp.ClientResponse:
+                      team: str = TEAM, **extra: str) -> aiohttp.ClientResponse:
         body = urlencode({
-            "token": "legacy", "team_id": TEAM, "team_domain": "hearth-test", "channel_id": channel,
+            "token": "legacy", "team_id": team, "team_domain": "hearth-test", "channel_id": channel,
             "channel_name": "data-cop", "user_id": user, "user_name": user.lower(), "command": command,
-            "text": text, "api_app_id": "A0HEARTH", "response_url": "https://hooks.invalid/x",
+            "text": text, "api_app_id": "A0HEARTH", "response_url": f"{self.fake.base_url}hooks.response",
             "trigger_id": "1337.42.abc", **extra,
         })
         return await self.post(body, sign(body), "application/x-www-form-urlencoded")
@@ -88,17 +91,19 @@ class SlackWorld:
         body = urlencode({"payload": json.dumps(payload)})
         return await self.post(body, sign(body), "application/x-www-form-urlencoded")
 
-    async def event(self, event: dict[str, Any], event_id: str) -> aiohttp.ClientResponse:
+    async def event(self, event: dict[str, Any], event_id: str, *, team: str = TEAM) -> aiohttp.ClientResponse:
         body = json.dumps({
-            "token": "legacy", "team_id": TEAM, "api_app_id": "A0HEARTH", "type": "event_callback",
+            "token": "legacy", "team_id": team, "api_app_id": "A0HEARTH", "type": "event_callback",
             "event_id": event_id, "event_time": int(time.time()), "event": event,
-            "authorizations": [{"team_id": TEAM, "user_id": "U0HEARTHBOT", "is_bot": True}],
+            "authorizations": [{"team_id": team, "user_id": "U0HEARTHBOT", "is_bot": True}],
         })
         return await self.post(body, sign(body), "application/json")
 
 
 @asynccontextmanager
-async def slack_world(database_url: str) -> AsyncIterator[SlackWorld]:
+async def slack_world(
+    database_url: str, *, oauth: bool = False, clock: Clock | None = None
+) -> AsyncIterator[SlackWorld]:
     fake = FakeSlack()
     await fake.start()
     fake.users.update({
@@ -107,9 +112,12 @@ async def slack_world(database_url: str) -> AsyncIterator[SlackWorld]:
         "U0BEN": {"id": "U0BEN", "name": "ben", "real_name": "Ben", "tz": "America/New_York", "locale": "nl-NL",
                   "is_admin": False, "is_bot": False, "profile": {"display_name": "ben"}},
     })
+    credentials = (
+        {"SLACK_CLIENT_ID": "1111.2222", "SLACK_CLIENT_SECRET": "oauth-secret"} if oauth
+        else {"SLACK_BOT_TOKEN": "xoxb-test"}
+    )
     settings = Settings.from_env({
-        "DATABASE_URL": database_url, "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_API_URL": fake.base_url,
+        "DATABASE_URL": database_url, "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake.base_url, **credentials,
     })
     assert settings.slack is not None
     waits: list[float] = []
@@ -117,9 +125,10 @@ async def slack_world(database_url: str) -> AsyncIterator[SlackWorld]:
     async def no_wait(seconds: float) -> None:
         waits.append(seconds)  # pacing is measured, not slept through
 
-    clients = SingleWorkspace(settings.slack)
+    database = create_engine_for(database_url)
+    clients = InstalledWorkspaces(settings.slack, database) if oauth else SingleWorkspace(settings.slack)
     messenger = SlackMessenger(clients, Pacer(sleep=no_wait))
-    hearth = await build_hearth(replace(settings), messenger=messenger)
+    hearth = await build_hearth(replace(settings), messenger=messenger, database=database, clock=clock)
     adapter = build_slack_app(
         settings.slack, core=hearth.core, clock=hearth.clock, inbound_log=SqlInboundLog(hearth.database),
         families=hearth.commands.registry.families(), clients=clients, messenger=messenger,

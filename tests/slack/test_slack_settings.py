@@ -34,7 +34,7 @@ def test_http_and_socket_mode() -> None:
             "SLACK_BOT_TOKEN and SLACK_CLIENT_ID contradict",
         ),
         ({**HTTP, "SLACK_API_URL": "https://slack.com/api"}, "SLACK_API_URL must"),
-        ({**HTTP, "SLACK_DATA_GRACE_DAYS": "forever"}, "SLACK_DATA_GRACE_DAYS must"),
+        ({**HTTP, "HEARTH_DATA_GRACE_DAYS": "forever"}, "HEARTH_DATA_GRACE_DAYS must"),
         ({**HTTP, "HEARTH_HTTP_PORT": "99999"}, "HEARTH_HTTP_PORT must"),
     ],
 )

@@ -11,7 +11,8 @@ from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from adapters.bootstrap import build_hearth
 from adapters.cli import run
 from adapters.settings import Settings
-from adapters.slack.app import SingleWorkspace, build_slack_app
+from adapters.slack.app import build_slack_app
+from adapters.slack.installs import SingleWorkspace
 from adapters.slack.messenger import Pacer, SlackMessenger
 from bot.messages import Message
 from bot.refs import ChannelRef, Platform, WorkspaceRef

@@ -1,0 +1,28 @@
+"""Slack Web API clients with Hearth's retry policy."""
+
+from __future__ import annotations
+
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.settings import SlackSettings
+
+
+def web_client(settings: SlackSettings, token: str | None) -> AsyncWebClient:
+    """A client that retries 429s after their Retry-After, and connection and 5xx errors with backoff.
+
+    Bolt copies these handlers into the client it makes for each request.
+    """
+    return AsyncWebClient(
+        token=token,
+        base_url=settings.api_url,
+        retry_handlers=[
+            AsyncConnectionErrorRetryHandler(max_retry_count=2),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+            AsyncServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )

@@ -1,0 +1,88 @@
+"""Erasing a workspace's data after Hearth was removed from it.
+
+When a platform says Hearth was uninstalled (or its tokens revoked), the workspace is marked, and its data is
+erased after a grace period, through the scheduling engine, so that a reinstall inside the grace period finds
+everything again. Any member using Hearth in the workspace again clears the mark (see the middleware).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, timedelta
+
+from bot.context import EventContext, Route
+from bot.erasure_names import ERASURE, ERASURE_SUBJECT
+from bot.events import AppInstalled, AppRemoved, InboundEvent
+from bot.ports import UnitOfWorkFactory
+from bot.recurrence import Recurrence
+from bot.scheduling.model import CatchUp, Occurrence, Outcome, Schedule
+from bot.tenancy import Workspace
+
+log = logging.getLogger("hearth.erasure")
+
+
+class RemovalRecorder:
+    """Handles `AppRemoved`: marks the workspace and schedules its erasure. (`AppInstalled` needs nothing more
+    than the middleware already does: it clears the mark.)"""
+
+    def match(self, event: InboundEvent) -> Route | None:
+        if isinstance(event, AppInstalled):
+            return Route("app installed", _nothing_more, interactive=False)
+        if not isinstance(event, AppRemoved):
+            return None
+        return Route("app removed", self._record, interactive=False)
+
+    async def _record(self, ctx: EventContext) -> None:
+        assert ctx.workspace is not None and isinstance(ctx.event, AppRemoved)
+        async with ctx.unit_of_work() as uow:
+            await uow.workspaces.set_removed(ctx.workspace.id, ctx.event.at)
+            await uow.commit()
+        log.info("Hearth was removed from %s; its data will be erased after the grace period", ctx.workspace.ref)
+        if ctx.scheduler is not None:
+            await ctx.scheduler.refresh(ERASURE, ctx.workspace.id, ERASURE_SUBJECT)
+
+
+async def _nothing_more(ctx: EventContext) -> None:
+    log.info("Hearth was installed in %s", ctx.workspace.ref if ctx.workspace else "a workspace")
+
+
+class WorkspaceErasure:
+    """The schedule kind that erases a removed workspace's data once its grace period is over."""
+
+    kind = ERASURE
+    catch_up = CatchUp(lateness=None)  # however late, the data still has to go
+
+    def __init__(self, uow: UnitOfWorkFactory, grace: timedelta) -> None:
+        self._uow = uow
+        self.grace = grace
+
+    async def schedules(self) -> list[Schedule]:
+        async with self._uow() as uow:
+            removed = await uow.workspaces.removed()
+        return [schedule for workspace in removed if (schedule := self._schedule(workspace)) is not None]
+
+    async def schedule(self, workspace_id: int, subject: str) -> Schedule | None:
+        async with self._uow() as uow:
+            workspace = await uow.workspaces.get_by_id(workspace_id)
+        return None if workspace is None else self._schedule(workspace)
+
+    def _schedule(self, workspace: Workspace) -> Schedule | None:
+        if workspace.removed_at is None:
+            return None
+        due = workspace.removed_at + self.grace
+        # A recurrence starts on a whole minute: round up, never erase early.
+        start = (due + timedelta(seconds=59)).astimezone(UTC).replace(second=0, microsecond=0, tzinfo=None)
+        once = Recurrence(rule="FREQ=DAILY", start=start, timezone="UTC", count=1)
+        return Schedule(ERASURE, workspace.id, ERASURE_SUBJECT, once)
+
+    async def deliver(self, occurrence: Occurrence) -> Outcome:
+        async with self._uow() as uow:
+            workspace = await uow.workspaces.get_by_id(occurrence.workspace_id)
+            if workspace is None or workspace.removed_at is None:
+                return Outcome.OBSOLETE  # erased already, or Hearth is back
+            if workspace.removed_at + self.grace > occurrence.at:
+                return Outcome.OBSOLETE  # removed again later: a newer erasure is scheduled
+            await uow.workspaces.delete(workspace.id)
+            await uow.commit()
+        log.info("erased every row of %s, %s after Hearth was removed", workspace.ref, self.grace)
+        return Outcome.SENT
