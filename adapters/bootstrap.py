@@ -22,6 +22,7 @@ from bot.clock import SystemClock
 from bot.context import Defaults
 from bot.core import Core
 from bot.erasure import RemovalRecorder, WorkspaceErasure
+from bot.home import HomeSections
 from bot.i18n import Msg, Translator
 from bot.middleware import check_permission, ignore_bots, rate_limit, resolve_community
 from bot.ports import Clock, Messenger
@@ -39,11 +40,12 @@ from storage.unit_of_work import SqlUnitOfWorkFactory
 
 @dataclass(slots=True)
 class Commands:
-    """Every command, button and form Hearth knows, with each family's one-line summary."""
+    """Every command, button, form and shortcut Hearth knows, each family's summary, and the home's sections."""
 
     registry: Registry = field(default_factory=Registry)
     interactions: InteractionRouter = field(default_factory=InteractionRouter)
     families: dict[str, Msg] = field(default_factory=dict)
+    home: HomeSections = field(default_factory=HomeSections)
 
 
 def build_commands() -> Commands:
@@ -101,7 +103,7 @@ async def build_hearth(
         clock, capacity=settings.rate_limit_count, period=timedelta(seconds=settings.rate_limit_seconds)
     )
     core = Core(
-        handlers=[CommandRouter(commands.registry), commands.interactions, RemovalRecorder()],
+        handlers=[CommandRouter(commands.registry), commands.interactions, commands.home, RemovalRecorder()],
         middleware=[ignore_bots, rate_limit(limiter), resolve_community, check_permission],
         messenger=messenger,
         translator=translator,

@@ -120,6 +120,29 @@ class MemberLeft:
 
 
 @dataclass(frozen=True, slots=True)
+class HomeOpened:
+    """A member opened Hearth's home (Slack's App Home tab): answer with their personal overview."""
+
+    actor: Actor
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ShortcutInvoked:
+    """A member ran one of Hearth's message shortcuts (e.g. "Save to library") on a message.
+
+    `text` is the message's text, handed over because the member explicitly chose to act on that message.
+    """
+
+    actor: Actor
+    channel: ChannelRef
+    at: datetime
+    shortcut_id: str
+    message: MessageRef
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class AppRemoved:
     """The platform removed Hearth from a workspace (uninstalled, or its tokens revoked)."""
 
@@ -138,7 +161,7 @@ class AppInstalled:
 
 InboundEvent = (
     CommandInvoked | MessagePosted | ReactionAdded | ActionInvoked | FormSubmitted | MemberJoined | MemberLeft
-    | AppRemoved | AppInstalled
+    | AppRemoved | AppInstalled | HomeOpened | ShortcutInvoked
 )
 
 

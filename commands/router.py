@@ -9,8 +9,8 @@ from typing import Any
 
 from bot.context import EventContext, Route
 from bot.errors import UserError
-from bot.events import ActionInvoked, CommandInvoked, FormSubmitted, InboundEvent
-from bot.i18n import _
+from bot.events import ActionInvoked, CommandInvoked, FormSubmitted, InboundEvent, ShortcutInvoked
+from bot.i18n import Msg, _
 from bot.permissions import Permission
 from commands.parser import parse_arguments, parse_options
 from commands.registry import Registry
@@ -73,12 +73,35 @@ class _Interaction:
     needs_community: bool
 
 
+ShortcutHandler = Callable[[EventContext, ShortcutInvoked], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Shortcut:
+    """A message shortcut a feature offers (Slack's message shortcuts, Discord's message commands)."""
+
+    shortcut_id: str
+    name: Msg
+    handler: ShortcutHandler
+
+
 class InteractionRouter:
-    """Routes button clicks by their stable action id and form submissions by their form id."""
+    """Routes button clicks by their stable action id, form submissions by their form id, and message shortcuts
+    by their id. Platform set-up (the Slack manifest, Discord's commands) offers exactly the shortcuts routed here.
+    """
 
     def __init__(self) -> None:
         self._actions: dict[str, _Interaction] = {}
         self._forms: dict[str, _Interaction] = {}
+        self._shortcuts: dict[str, Shortcut] = {}
+
+    def on_shortcut(self, shortcut: Shortcut) -> None:
+        if shortcut.shortcut_id in self._shortcuts:
+            raise ValueError(f"{shortcut.shortcut_id} is already routed")
+        self._shortcuts[shortcut.shortcut_id] = shortcut
+
+    def shortcuts(self) -> tuple[Shortcut, ...]:
+        return tuple(self._shortcuts.values())
 
     def on_action(
         self, action_id: str, handler: ActionHandler, *, permission: Permission = Permission.ANYONE,
@@ -109,6 +132,11 @@ class InteractionRouter:
             key, table = event.action_id, self._actions
         elif isinstance(event, FormSubmitted):
             key, table = event.form_id, self._forms
+        elif isinstance(event, ShortcutInvoked):
+            shortcut = self._shortcuts.get(event.shortcut_id)
+            if shortcut is None:
+                return Route(name=event.shortcut_id, run=partial(_fail, UserError(STALE)))
+            return Route(name=event.shortcut_id, run=partial(_run_shortcut, shortcut, event))
         else:
             return None
         routed = table.get(key)
@@ -121,6 +149,10 @@ def _add(table: dict[str, _Interaction], key: str, routed: _Interaction) -> None
     if key in table:
         raise ValueError(f"{key} is already routed")
     table[key] = routed
+
+
+async def _run_shortcut(shortcut: Shortcut, event: ShortcutInvoked, ctx: EventContext) -> None:
+    await shortcut.handler(ctx, event)
 
 
 async def _run_interaction(routed: _Interaction, event: ActionInvoked | FormSubmitted, ctx: EventContext) -> None:

@@ -28,13 +28,14 @@ from adapters.slack.inbound import (
     joined_event,
     message_event,
     reaction_event,
+    shortcut_event,
 )
 from adapters.slack.installs import InstalledWorkspaces, SingleWorkspace
-from adapters.slack.messenger import SlackMessenger
+from adapters.slack.messenger import HomeResponder, SlackMessenger
 from adapters.slack.messenger import SlackResponder as Responder
 from adapters.slack.modals import read_submission
 from bot.core import Core
-from bot.events import AppInstalled, AppRemoved
+from bot.events import AppInstalled, AppRemoved, HomeOpened
 from bot.ports import Clock, InboundLog
 from bot.refs import Platform, WorkspaceRef
 
@@ -166,6 +167,26 @@ def _listen(adapter: SlackAdapter, *, core: Core, clock: Clock, inbound_log: Inb
     async def on_joined(body: dict[str, Any], event: dict[str, Any]) -> None:
         actor = await directory.actor(body["team_id"], event["user"])
         await core.handle(joined_event(body["team_id"], event, actor, clock.now()))
+
+    @app.event("app_home_opened")
+    @track
+    async def on_home_opened(body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient) -> None:
+        if event.get("tab", "home") != "home":
+            return
+        actor = await directory.actor(body["team_id"], event["user"])
+        await core.handle(HomeOpened(actor, clock.now()), HomeResponder(client, event["user"]))
+
+    @app.shortcut(re.compile(".+"))
+    @track
+    async def on_shortcut(ack: Callable[[], Awaitable[None]], body: dict[str, Any],
+                          client: AsyncWebClient) -> None:
+        await ack()
+        if body.get("type") != "message_action":
+            return
+        actor = await directory.actor(str(body["team"]["id"]), body["user"]["id"])
+        event = shortcut_event(body, actor, clock.now())
+        responder = Responder(messenger, client, event.channel, actor.member, body.get("trigger_id"))
+        await core.handle(event, responder)
 
     async def removed(body: dict[str, Any]) -> None:
         team_id = str(body["team_id"])

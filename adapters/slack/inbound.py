@@ -21,6 +21,7 @@ from bot.events import (
     MemberJoined,
     MessagePosted,
     ReactionAdded,
+    ShortcutInvoked,
 )
 from bot.refs import ChannelRef, MemberRef, MessageRef, Platform, WorkspaceRef
 
@@ -141,6 +142,17 @@ def action_event(body: Mapping[str, Any], action: Mapping[str, Any], actor: Acto
     return ActionInvoked(
         actor=actor, channel=channel, at=at, action_id=action_id, value=str(value),
         message=MessageRef(channel, ts) if ts else None,
+    )
+
+
+def shortcut_event(body: Mapping[str, Any], actor: Actor, at: datetime) -> ShortcutInvoked:
+    """A message shortcut: the member chose to act on this message, so its text comes along (unescaped)."""
+    channel = ChannelRef(workspace(_team_id(body)), str((body.get("channel") or {}).get("id", "")))
+    message = body.get("message") or {}
+    ts = str(message.get("ts") or body.get("message_ts") or "")
+    return ShortcutInvoked(
+        actor=actor, channel=channel, at=at, shortcut_id=str(body["callback_id"]),
+        message=MessageRef(channel, ts), text=neutral_text(str(message.get("text", ""))),
     )
 
 

@@ -72,7 +72,6 @@ ACTIVITY_EVENTS: tuple[str, ...] = ("message.channels", "message.groups")
 EVENTS_PATH = "/slack/events"
 OAUTH_REDIRECT_PATH = "/slack/oauth_redirect"
 
-SAVE_TO_LIBRARY = "hearth.library.save"
 
 # Slack's limits (app manifest reference and its JSON schema).
 APP_NAME_MAX = 35
@@ -118,7 +117,7 @@ def build_manifest(
                 "messages_tab_read_only_enabled": False,
             },
             "bot_user": _bot_user(app_name),
-            "shortcuts": [_save_to_library_shortcut()],
+            "shortcuts": message_shortcuts(commands, translator),
             "slash_commands": slash_commands(commands, translator, base_url),
         },
         "oauth_config": _oauth_config(base_url, activity_events),
@@ -180,11 +179,13 @@ def _bot_user(app_name: str) -> dict[str, Any]:
     return {"display_name": app_name, "always_online": True}
 
 
-def _save_to_library_shortcut() -> dict[str, str]:
-    name, description = "Save to library", "Save this message's link to the community library."
-    _check_length("shortcut name", name, SHORTCUT_NAME_MAX)
-    _check_length("shortcut description", description, SHORTCUT_DESCRIPTION_MAX)
-    return {"name": name, "type": "message", "callback_id": SAVE_TO_LIBRARY, "description": description}
+def message_shortcuts(commands: Commands, translator: Translator) -> list[dict[str, str]]:
+    """A message shortcut for each one a feature routes (none is offered that nothing would answer)."""
+    shortcuts = []
+    for shortcut in commands.interactions.shortcuts():
+        name = _cut(plain_english(translator, shortcut.name), SHORTCUT_NAME_MAX)
+        shortcuts.append({"name": name, "type": "message", "callback_id": shortcut.shortcut_id, "description": name})
+    return shortcuts
 
 
 def _oauth_config(base_url: str | None, activity_events: bool) -> dict[str, Any]:

@@ -148,3 +148,27 @@ async def _call(request: Awaitable[Any]) -> Any:
         if code in PERMANENT:
             raise DeliveryError(code) from error
         raise
+
+
+MAX_HOME_BLOCKS = 100
+
+
+class HomeResponder:
+    """Publishes a member's home (their App Home tab) instead of posting a message."""
+
+    def __init__(self, client: AsyncWebClient, user_id: str) -> None:
+        self._client = client
+        self._user_id = user_id
+
+    async def respond(self, message: Message) -> MessageRef | None:
+        blocks = [block for payload in render_message(message) for block in payload["blocks"]]
+        if len(blocks) > MAX_HOME_BLOCKS:
+            log.warning("the home of %s has %d blocks; Slack shows the first %d", self._user_id, len(blocks),
+                        MAX_HOME_BLOCKS)
+        await _call(self._client.views_publish(
+            user_id=self._user_id, view={"type": "home", "blocks": blocks[:MAX_HOME_BLOCKS]}
+        ))
+        return None
+
+    async def open_form(self, form: Form) -> None:
+        raise DeliveryError("the home tab opens forms through its buttons, not by itself")

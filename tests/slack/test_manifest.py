@@ -14,7 +14,6 @@ from adapters.slack.manifest import (
     COMMAND_DESCRIPTION_MAX,
     COMMAND_MAX,
     HISTORY_SCOPES,
-    SAVE_TO_LIBRARY,
     USAGE_HINT_MAX,
     build_manifest,
     manifest_json,
@@ -22,6 +21,7 @@ from adapters.slack.manifest import (
 from bot.catalogs import Catalogs
 from bot.i18n import _
 from commands.context import CommandContext
+from commands.router import Shortcut
 from commands.spec import CommandSpec, Param, ParamKind
 
 URL = "https://hearth.example.org"
@@ -124,9 +124,19 @@ def test_fixed_settings_and_the_library_shortcut() -> None:
         "home_tab_enabled": True, "messages_tab_enabled": True, "messages_tab_read_only_enabled": False,
     }
     assert manifest["features"]["bot_user"] == {"display_name": "Hearth", "always_online": True}
-    [shortcut] = manifest["features"]["shortcuts"]
-    assert (shortcut["name"], shortcut["type"], shortcut["callback_id"]) == ("Save to library", "message",
-                                                                             SAVE_TO_LIBRARY)
+    assert manifest["features"]["shortcuts"] == []  # no feature routes a message shortcut yet
+
+
+def test_message_shortcuts_come_from_the_routed_ones() -> None:
+    commands = build_commands()
+
+    async def save(ctx: object, event: object) -> None:
+        return None
+
+    commands.interactions.on_shortcut(Shortcut("hearth.library.save", _("Save to library"), save))  # type: ignore[arg-type]
+    [shortcut] = build_manifest(commands, TRANSLATOR, request_url=URL)["features"]["shortcuts"]
+    assert shortcut == {"name": "Save to library", "type": "message", "callback_id": "hearth.library.save",
+                        "description": "Save to library"}
 
 
 def test_texts_are_within_slacks_limits() -> None:
