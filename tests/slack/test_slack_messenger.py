@@ -1,0 +1,72 @@
+"""The Slack messenger against the fake Web API: long messages, files, updates, DMs, permanent errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from adapters.settings import Settings
+from adapters.slack.installs import SingleWorkspace
+from adapters.slack.messenger import Pacer, SlackMessenger
+from bot.messages import Attachment, Message, Paragraph, Text, UserText
+from bot.ports import DeliveryError
+from bot.refs import ChannelRef, MemberRef, MessageRef, Platform, WorkspaceRef
+from tests.slack.fake_slack import FakeSlack
+
+
+async def no_wait(seconds: float) -> None:
+    return None
+
+
+def messenger_for(fake: FakeSlack) -> SlackMessenger:
+    settings = Settings.from_env({"SLACK_BOT_TOKEN": fake.bot_token, "SLACK_SIGNING_SECRET": "s",
+                                  "SLACK_API_URL": fake.base_url})
+    assert settings.slack is not None
+    return SlackMessenger(SingleWorkspace(settings.slack), Pacer(sleep=no_wait))
+
+
+async def test_a_very_long_message_is_split_within_slacks_limits() -> None:
+    async with FakeSlack() as fake:
+        ws = WorkspaceRef(Platform.SLACK, fake.team_id)
+        paragraphs = tuple(Paragraph(Text.of(f"Item {i}: ", UserText("x" * 400))) for i in range(120))
+        ref = await messenger_for(fake).send(ChannelRef(ws, "C1"), Message(paragraphs))
+        posts = fake.calls_to("chat.postMessage")
+        assert len(posts) > 2
+        for post in posts:
+            blocks = post.json("blocks")
+            assert len(blocks) <= 50
+            assert sum(len(b.get("text", {}).get("text", "")) for b in blocks) <= 12_000
+        assert ref.channel.id == "C1"
+        texts = " ".join(str(post.params) for post in posts)
+        assert "Item 0:" in texts and "Item 119:" in texts
+
+
+async def test_files_updates_and_direct_messages() -> None:
+    async with FakeSlack() as fake:
+        messenger = messenger_for(fake)
+        ws = WorkspaceRef(Platform.SLACK, fake.team_id)
+        calendar = Attachment("cop.ics", "text/calendar", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+        ref = await messenger.send(ChannelRef(ws, "C1"), Message((Paragraph(Text.of("Dates")),), files=(calendar,)))
+        await fake.wait_for("files.completeUploadExternal")
+        (uploaded,) = fake.files.values()
+        assert (uploaded.filename, uploaded.content, uploaded.channel_id) == ("cop.ics", calendar.data, "C1")
+        await messenger.update(ref, Message.text("Dates (moved)"))
+        (update,) = fake.calls_to("chat.update")
+        assert update.text("ts") == ref.id and "moved" in str(update.params)
+        dm = await messenger.send_direct(MemberRef(ws, "U0ANA"), Message.text("Reminder"))
+        assert dm.channel.id.startswith("D")
+
+
+async def test_refusals_for_good_become_delivery_errors() -> None:
+    async with FakeSlack() as fake:
+        fake.fail_next("chat.postMessage", error="channel_not_found")
+        with pytest.raises(DeliveryError, match="channel_not_found"):
+            await messenger_for(fake).send(
+                ChannelRef(WorkspaceRef(Platform.SLACK, fake.team_id), "C404"), Message.text("x")
+            )
+
+
+async def test_updating_an_unknown_message_is_a_delivery_error() -> None:
+    async with FakeSlack() as fake:
+        ws = WorkspaceRef(Platform.SLACK, fake.team_id)
+        with pytest.raises(DeliveryError, match="message_not_found"):
+            await messenger_for(fake).update(MessageRef(ChannelRef(ws, "C1"), "1.000"), Message.text("x"))
