@@ -17,6 +17,7 @@ from adapters.slack.modals import render_form
 from bot.messages import Form, Message
 from bot.ports import DeliveryError
 from bot.refs import ChannelRef, MemberRef, MessageRef
+from bot.responders import MessengerResponder
 
 log = logging.getLogger("hearth.slack")
 MAX_PRIVATE_METADATA = 3000
@@ -109,30 +110,22 @@ class SlackMessenger:
         ))
 
 
-class SlackResponder:
-    """Answers one interaction: privately to its member or in its channel, and opens forms with its trigger."""
+class SlackResponder(MessengerResponder):
+    """Answers one interaction like any responder, and opens forms with the interaction's trigger."""
 
     def __init__(self, messenger: SlackMessenger, client: AsyncWebClient, channel: ChannelRef, member: MemberRef,
                  trigger_id: str | None) -> None:
-        self._messenger = messenger
+        # A form submission from a view opened outside a channel has no channel: answer by DM.
+        super().__init__(messenger, channel if channel.id else None, member)
         self._client = client
-        self._channel = channel
-        self._member = member
+        self._channel_id = channel.id
         self._trigger_id = trigger_id
-
-    async def respond(self, message: Message) -> MessageRef | None:
-        if not self._channel.id:
-            return await self._messenger.send_direct(self._member, message)
-        if message.ephemeral:
-            await self._messenger.send_ephemeral(self._channel, self._member, message)
-            return None
-        return await self._messenger.send(self._channel, message)
 
     async def open_form(self, form: Form) -> None:
         if self._trigger_id is None:
             raise DeliveryError(f"form {form.form_id} needs an interaction's trigger_id")
         view = render_form(form)
-        metadata = form_metadata(form.state, self._channel.id)
+        metadata = form_metadata(form.state, self._channel_id)
         if len(metadata) > MAX_PRIVATE_METADATA:
             raise ValueError(f"form {form.form_id} carries more state than a Slack modal holds")
         view["private_metadata"] = metadata
