@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ class Running:
             await self.socket.close_async()  # type: ignore[no-untyped-call]
         await self.web.cleanup()  # no new requests
         await self.slack.in_flight.wait_idle()  # finish what was acknowledged
+        await self.slack.client_for.close()
         await self.hearth.close()
 
 
@@ -56,9 +58,15 @@ async def start(settings: Settings) -> Running:
     adapter = build_slack_app(
         slack, core=hearth.core, clock=hearth.clock, inbound_log=SqlInboundLog(hearth.database),
         families=hearth.commands.registry.families(), clients=clients, messenger=messenger,
+        max_in_flight=settings.max_in_flight,
     )
     driver = SchedulerDriver(hearth.scheduler, hearth.clock)
     await driver.start()
+    # Everything loaded so far lives as long as the process: keep full collections from walking it again and
+    # again, and collect less often (each full collection stalls the event loop; bench/slack_ack.py measures it).
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 50, 100)
 
     async def healthy() -> bool:
         async with hearth.database.connect() as connection:

@@ -57,6 +57,7 @@ class Settings:
     http_host: str = "127.0.0.1"
     http_port: int = 3000
     data_grace_days: int = 30
+    max_in_flight: int = 200
 
     @property
     def uses_sqlite(self) -> bool:
@@ -74,6 +75,7 @@ class Settings:
             http_host=_get(env, "HEARTH_HTTP_HOST") or "127.0.0.1",
             http_port=_port(env),
             data_grace_days=_grace_days(env),
+            max_in_flight=_max_in_flight(env),
             data_dir=data_dir,
             database_url=database_url,
             db_pool_size=pool_size,
@@ -222,6 +224,13 @@ def _grace_days(env: Mapping[str, str]) -> int:
     if not grace.isdigit() or not 0 <= int(grace) <= 365:
         raise SettingsError(f"HEARTH_DATA_GRACE_DAYS must be a whole number of days from 0 to 365, not {grace!r}.")
     return int(grace)
+
+
+def _max_in_flight(env: Mapping[str, str]) -> int:
+    raw = _get(env, "HEARTH_MAX_IN_FLIGHT") or "200"
+    if not raw.isdigit() or not 1 <= int(raw) <= 100_000:
+        raise SettingsError(f"HEARTH_MAX_IN_FLIGHT must be a whole number from 1 to 100000, not {raw!r}.")
+    return int(raw)
 
 
 def _port(env: Mapping[str, str]) -> int:

@@ -7,7 +7,6 @@ soon as `ack()` is called (events are acknowledged by Bolt itself). The work is 
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -36,36 +35,48 @@ from adapters.slack.messenger import SlackResponder as Responder
 from adapters.slack.modals import read_submission
 from bot.core import Core
 from bot.events import AppInstalled, AppRemoved, HomeOpened
+from bot.i18n import _, render
 from bot.ports import Clock, InboundLog
 from bot.refs import Platform, WorkspaceRef
 
 log = logging.getLogger("hearth.slack")
+Ack = Callable[..., Awaitable[None]]
+BUSY = _("Hearth is very busy right now. Please send that again in a minute.")
 
 
 ClientSource = SingleWorkspace | InstalledWorkspaces
 
 
 class InFlight:
-    """Counts work Bolt runs after answering Slack, so a shutdown (or a test) can wait for it to finish."""
+    """The work Hearth runs after answering Slack: bounded, tracked, and waited for on shutdown."""
 
-    def __init__(self) -> None:
-        self._count = 0
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._tasks: set[asyncio.Task[None]] = set()
         self._idle = asyncio.Event()
         self._idle.set()
 
-    def track(self, listener: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
-        @functools.wraps(listener)
-        async def tracked(*args: Any, **kwargs: Any) -> None:
-            self._count += 1
-            self._idle.clear()
-            try:
-                await listener(*args, **kwargs)
-            finally:
-                self._count -= 1
-                if self._count == 0:
-                    self._idle.set()
+    @property
+    def busy(self) -> bool:
+        """Whether new commands should be turned away: answering more would only make every answer late."""
+        return len(self._tasks) >= self.limit
 
-        return tracked
+    def spawn(self, work: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(self._run(work))
+        self._tasks.add(task)
+        self._idle.clear()
+        task.add_done_callback(self._done)
+
+    async def _run(self, work: Awaitable[None]) -> None:
+        try:
+            await work
+        except Exception:
+            log.exception("work after a Slack request failed")
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not self._tasks:
+            self._idle.set()
 
     async def wait_idle(self, grace: float = 10.0) -> None:
         """Return once no acknowledged work is still running (or `grace` seconds passed: `TimeoutError`)."""
@@ -92,6 +103,7 @@ def build_slack_app(
     families: tuple[str, ...],
     clients: ClientSource,
     messenger: SlackMessenger,
+    max_in_flight: int = 200,
 ) -> SlackAdapter:
     """The Slack app: one workspace (`SLACK_BOT_TOKEN`) or OAuth installs, over HTTP or Socket Mode.
 
@@ -101,6 +113,9 @@ def build_slack_app(
         client=clients.client,
         signing_secret=settings.signing_secret or "socket-mode-requests-are-not-signed",
         request_verification_enabled=settings.signing_secret is not None,
+        # Answer as soon as a listener returns: listeners acknowledge and hand their work to `InFlight`, which
+        # avoids Bolt's 10 ms polling for the ack and lets a busy Hearth say so in the answer itself.
+        process_before_response=True,
         oauth_settings=clients.oauth_settings() if isinstance(clients, InstalledWorkspaces) else None,
         name="hearth",
     )
@@ -111,14 +126,16 @@ def build_slack_app(
             await core.handle(AppInstalled(WorkspaceRef(Platform.SLACK, team_id), clock.now()))
 
         clients.store.on_installed = installed
-    adapter = SlackAdapter(app, messenger, directory, clients, InFlight())
+    adapter = SlackAdapter(app, messenger, directory, clients, InFlight(max_in_flight))
     _listen(adapter, core=core, clock=clock, inbound_log=inbound_log, families=families)
     return adapter
 
 
 def _listen(adapter: SlackAdapter, *, core: Core, clock: Clock, inbound_log: InboundLog,
             families: tuple[str, ...]) -> None:
-    app, directory, messenger, track = adapter.app, adapter.directory, adapter.messenger, adapter.in_flight.track
+    app, directory, messenger, in_flight = adapter.app, adapter.directory, adapter.messenger, adapter.in_flight
+    busy = "".join(part for part in render(core.translator, core.defaults.language, BUSY).parts
+                   if isinstance(part, str))
 
     @app.middleware
     async def handle_each_event_once(body: dict[str, Any],
@@ -132,10 +149,14 @@ def _listen(adapter: SlackAdapter, *, core: Core, clock: Clock, inbound_log: Inb
         await next()
         return None
 
-    @track
-    async def on_command(ack: Callable[[], Awaitable[None]], body: dict[str, Any],
-                         client: AsyncWebClient) -> None:
+    async def on_command(ack: Ack, body: dict[str, Any], client: AsyncWebClient) -> None:
+        if in_flight.busy:
+            await ack(text=busy)
+            return
         await ack()
+        in_flight.spawn(command_work(body, client))
+
+    async def command_work(body: dict[str, Any], client: AsyncWebClient) -> None:
         actor = await directory.actor(body["team_id"], body["user_id"])
         event = command_event(body, actor, clock.now())  # type: ignore[arg-type]
         responder = Responder(messenger, client, event.channel, actor.member, body.get("trigger_id"))
@@ -145,8 +166,10 @@ def _listen(adapter: SlackAdapter, *, core: Core, clock: Clock, inbound_log: Inb
         app.command(f"/{family}")(on_command)
 
     @app.event("message")
-    @track
     async def on_message(body: dict[str, Any], event: dict[str, Any]) -> None:
+        in_flight.spawn(on_message_work(body, event))
+
+    async def on_message_work(body: dict[str, Any], event: dict[str, Any]) -> None:
         if "user" not in event or event.get("bot_id"):
             return
         actor = await directory.actor(body["team_id"], event["user"])
@@ -155,32 +178,39 @@ def _listen(adapter: SlackAdapter, *, core: Core, clock: Clock, inbound_log: Inb
             await core.handle(posted)
 
     @app.event("reaction_added")
-    @track
     async def on_reaction(body: dict[str, Any], event: dict[str, Any]) -> None:
+        in_flight.spawn(on_reaction_work(body, event))
+
+    async def on_reaction_work(body: dict[str, Any], event: dict[str, Any]) -> None:
         actor = await directory.actor(body["team_id"], event["user"])
         reacted = reaction_event(body["team_id"], event, actor)
         if reacted is not None:
             await core.handle(reacted)
 
     @app.event("member_joined_channel")
-    @track
     async def on_joined(body: dict[str, Any], event: dict[str, Any]) -> None:
+        in_flight.spawn(on_joined_work(body, event))
+
+    async def on_joined_work(body: dict[str, Any], event: dict[str, Any]) -> None:
         actor = await directory.actor(body["team_id"], event["user"])
         await core.handle(joined_event(body["team_id"], event, actor, clock.now()))
 
     @app.event("app_home_opened")
-    @track
     async def on_home_opened(body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient) -> None:
+        in_flight.spawn(on_home_opened_work(body, event, client))
+
+    async def on_home_opened_work(body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient) -> None:
         if event.get("tab", "home") != "home":
             return
         actor = await directory.actor(body["team_id"], event["user"])
         await core.handle(HomeOpened(actor, clock.now()), HomeResponder(client, event["user"]))
 
     @app.shortcut(re.compile(".+"))
-    @track
-    async def on_shortcut(ack: Callable[[], Awaitable[None]], body: dict[str, Any],
-                          client: AsyncWebClient) -> None:
+    async def on_shortcut(ack: Ack, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
+        in_flight.spawn(on_shortcut_work(body, client))
+
+    async def on_shortcut_work(body: dict[str, Any], client: AsyncWebClient) -> None:
         if body.get("type") != "message_action":
             return
         actor = await directory.actor(str(body["team"]["id"]), body["user"]["id"])
@@ -195,20 +225,26 @@ def _listen(adapter: SlackAdapter, *, core: Core, clock: Clock, inbound_log: Inb
         await core.handle(AppRemoved(WorkspaceRef(Platform.SLACK, team_id), clock.now()))
 
     @app.event("app_uninstalled")
-    @track
     async def on_uninstalled(body: dict[str, Any]) -> None:
+        in_flight.spawn(on_uninstalled_work(body))
+
+    async def on_uninstalled_work(body: dict[str, Any]) -> None:
         await removed(body)
 
     @app.event("tokens_revoked")
-    @track
     async def on_tokens_revoked(body: dict[str, Any], event: dict[str, Any]) -> None:
+        in_flight.spawn(on_tokens_revoked_work(body, event))
+
+    async def on_tokens_revoked_work(body: dict[str, Any], event: dict[str, Any]) -> None:
         if (event.get("tokens") or {}).get("bot"):
             await removed(body)
 
     @app.action(re.compile(".+"))
-    @track
-    async def on_action(ack: Callable[[], Awaitable[None]], body: dict[str, Any], client: AsyncWebClient) -> None:
+    async def on_action(ack: Ack, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
+        in_flight.spawn(on_action_work(body, client))
+
+    async def on_action_work(body: dict[str, Any], client: AsyncWebClient) -> None:
         team_id = str((body.get("team") or {}).get("id") or body["user"]["team_id"])
         actor = await directory.actor(team_id, body["user"]["id"])
         for action in body.get("actions", []):
@@ -217,10 +253,11 @@ def _listen(adapter: SlackAdapter, *, core: Core, clock: Clock, inbound_log: Inb
             await core.handle(event, responder)
 
     @app.view(re.compile(".+"))
-    @track
-    async def on_submission(ack: Callable[[], Awaitable[None]], body: dict[str, Any],
-                            client: AsyncWebClient) -> None:
+    async def on_submission(ack: Ack, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
+        in_flight.spawn(on_submission_work(body, client))
+
+    async def on_submission_work(body: dict[str, Any], client: AsyncWebClient) -> None:
         team_id = str((body.get("team") or {}).get("id") or body["user"]["team_id"])
         actor = await directory.actor(team_id, body["user"]["id"])
         form_id, values, metadata = read_submission(body["view"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+import aiohttp
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
@@ -24,7 +25,11 @@ class SingleWorkspace:
     """The Web API client of the one workspace `SLACK_BOT_TOKEN` belongs to."""
 
     def __init__(self, settings: SlackSettings) -> None:
-        self.client = web_client(settings, settings.bot_token)
+        self.session = aiohttp.ClientSession()
+        self.client = web_client(settings, settings.bot_token, self.session)
+
+    async def close(self) -> None:
+        await self.session.close()
 
     async def __call__(self, team_id: str) -> AsyncWebClient:
         return self.client
@@ -50,7 +55,8 @@ class InstalledWorkspaces:
     def __init__(self, settings: SlackSettings, engine: AsyncEngine) -> None:
         assert settings.client_id is not None and settings.client_secret is not None
         self.settings = settings
-        self.client = web_client(settings, None)  # no token: Bolt picks each request's from the store
+        self.session = aiohttp.ClientSession()
+        self.client = web_client(settings, None, self.session)  # no token: Bolt picks each request's from the store
         self.store = HearthInstallationStore(settings.client_id, engine)
         self.states = AsyncSQLAlchemyOAuthStateStore(expiration_seconds=600, engine=engine)
         self._clients: dict[str, AsyncWebClient] = {}
@@ -76,8 +82,11 @@ class InstalledWorkspaces:
             raise DeliveryError(f"Hearth is not installed in Slack workspace {team_id}")
         cached = self._clients.get(team_id)
         if cached is None or cached.token != bot.bot_token:
-            cached = self._clients[team_id] = web_client(self.settings, bot.bot_token)
+            cached = self._clients[team_id] = web_client(self.settings, bot.bot_token, self.session)
         return cached
+
+    async def close(self) -> None:
+        await self.session.close()
 
     async def forget(self, team_id: str) -> None:
         """Delete the workspace's tokens at once (it uninstalled Hearth or revoked them)."""

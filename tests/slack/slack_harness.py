@@ -144,5 +144,7 @@ async def slack_world(
             yield SlackWorld(fake, hearth, adapter, server, http, waits)
         finally:
             await server.close()
+            await adapter.in_flight.wait_idle()
+            await clients.close()
             await hearth.close()
             await fake.stop()

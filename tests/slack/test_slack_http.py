@@ -156,3 +156,14 @@ async def test_the_health_check(world: SlackWorld) -> None:
     async with world.http.get(str(world.server.make_url("/healthz"))) as response:
         assert response.status == 200
         assert await response.json() == {"status": "ok"}
+
+
+async def test_a_busy_hearth_says_so_in_the_acknowledgement(world: SlackWorld) -> None:
+    world.adapter.in_flight.limit = 0  # as if hundreds of commands were still being worked on
+    body = "team_id=T0HEARTH&channel_id=C0DATA&user_id=U0ANA&command=%2Fhearth&text=help&trigger_id=1"
+    async with world.http.post(world.url, data=body.encode(),
+                               headers={**sign(body), "Content-Type": "application/x-www-form-urlencoded"}) as response:
+        assert response.status == 200
+        assert "Hearth is very busy right now" in await response.text()
+    await world.drain()
+    assert world.fake.calls_to("chat.postEphemeral") == []

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 import pytest
 
 from adapters.settings import Settings
@@ -17,18 +20,24 @@ async def no_wait(seconds: float) -> None:
     return None
 
 
-def messenger_for(fake: FakeSlack) -> SlackMessenger:
+@asynccontextmanager
+async def messenger_for(fake: FakeSlack) -> AsyncIterator[SlackMessenger]:
     settings = Settings.from_env({"SLACK_BOT_TOKEN": fake.bot_token, "SLACK_SIGNING_SECRET": "s",
                                   "SLACK_API_URL": fake.base_url})
     assert settings.slack is not None
-    return SlackMessenger(SingleWorkspace(settings.slack), Pacer(sleep=no_wait))
+    clients = SingleWorkspace(settings.slack)
+    try:
+        yield SlackMessenger(clients, Pacer(sleep=no_wait))
+    finally:
+        await clients.close()
 
 
 async def test_a_very_long_message_is_split_within_slacks_limits() -> None:
     async with FakeSlack() as fake:
         ws = WorkspaceRef(Platform.SLACK, fake.team_id)
         paragraphs = tuple(Paragraph(Text.of(f"Item {i}: ", UserText("x" * 400))) for i in range(120))
-        ref = await messenger_for(fake).send(ChannelRef(ws, "C1"), Message(paragraphs))
+        async with messenger_for(fake) as messenger:
+            ref = await messenger.send(ChannelRef(ws, "C1"), Message(paragraphs))
         posts = fake.calls_to("chat.postMessage")
         assert len(posts) > 2
         for post in posts:
@@ -41,8 +50,7 @@ async def test_a_very_long_message_is_split_within_slacks_limits() -> None:
 
 
 async def test_files_updates_and_direct_messages() -> None:
-    async with FakeSlack() as fake:
-        messenger = messenger_for(fake)
+    async with FakeSlack() as fake, messenger_for(fake) as messenger:
         ws = WorkspaceRef(Platform.SLACK, fake.team_id)
         calendar = Attachment("cop.ics", "text/calendar", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
         ref = await messenger.send(ChannelRef(ws, "C1"), Message((Paragraph(Text.of("Dates")),), files=(calendar,)))
@@ -59,14 +67,14 @@ async def test_files_updates_and_direct_messages() -> None:
 async def test_refusals_for_good_become_delivery_errors() -> None:
     async with FakeSlack() as fake:
         fake.fail_next("chat.postMessage", error="channel_not_found")
-        with pytest.raises(DeliveryError, match="channel_not_found"):
-            await messenger_for(fake).send(
-                ChannelRef(WorkspaceRef(Platform.SLACK, fake.team_id), "C404"), Message.text("x")
-            )
+        async with messenger_for(fake) as messenger:
+            with pytest.raises(DeliveryError, match="channel_not_found"):
+                await messenger.send(ChannelRef(WorkspaceRef(Platform.SLACK, fake.team_id), "C404"), Message.text("x"))
 
 
 async def test_updating_an_unknown_message_is_a_delivery_error() -> None:
     async with FakeSlack() as fake:
         ws = WorkspaceRef(Platform.SLACK, fake.team_id)
-        with pytest.raises(DeliveryError, match="message_not_found"):
-            await messenger_for(fake).update(MessageRef(ChannelRef(ws, "C1"), "1.000"), Message.text("x"))
+        async with messenger_for(fake) as messenger:
+            with pytest.raises(DeliveryError, match="message_not_found"):
+                await messenger.update(MessageRef(ChannelRef(ws, "C1"), "1.000"), Message.text("x"))

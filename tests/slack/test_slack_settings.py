@@ -36,6 +36,7 @@ def test_http_and_socket_mode() -> None:
         ({**HTTP, "SLACK_API_URL": "https://slack.com/api"}, "SLACK_API_URL must"),
         ({**HTTP, "HEARTH_DATA_GRACE_DAYS": "forever"}, "HEARTH_DATA_GRACE_DAYS must"),
         ({**HTTP, "HEARTH_HTTP_PORT": "99999"}, "HEARTH_HTTP_PORT must"),
+        ({**HTTP, "HEARTH_MAX_IN_FLIGHT": "0"}, "HEARTH_MAX_IN_FLIGHT must"),
     ],
 )
 def test_wrong_slack_settings(env: dict[str, str], starts: str) -> None:

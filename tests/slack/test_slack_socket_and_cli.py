@@ -47,6 +47,7 @@ async def test_a_slash_command_over_socket_mode(sqlite_url: str) -> None:
             await adapter.in_flight.wait_idle()
         finally:
             await handler.close_async()  # type: ignore[no-untyped-call]
+            await clients.close()
             await hearth.close()
 
 
@@ -61,11 +62,13 @@ async def test_posts_to_one_channel_are_paced_and_others_are_not() -> None:
         async def sleep(seconds: float) -> None:
             waits.append(seconds)
 
-        messenger = SlackMessenger(SingleWorkspace(settings.slack), Pacer(monotonic=lambda: clock[0], sleep=sleep))
+        clients = SingleWorkspace(settings.slack)
+        messenger = SlackMessenger(clients, Pacer(monotonic=lambda: clock[0], sleep=sleep))
         ws = WorkspaceRef(Platform.SLACK, fake.team_id)
         for _ in range(3):
             await messenger.send(ChannelRef(ws, "C1"), Message.text("hello"))
         await messenger.send(ChannelRef(ws, "C2"), Message.text("hello"))
+        await clients.close()
         assert waits == [1.0, 2.0]  # the 2nd and 3rd post to C1 wait their turn; C2 does not
         assert len(fake.calls_to("chat.postMessage")) == 4
 
