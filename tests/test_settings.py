@@ -86,3 +86,21 @@ def test_the_entry_point_stops_with_one_sentence(capsys: pytest.CaptureFixture[s
     err = capsys.readouterr().err.strip()
     assert err.startswith("hearth: HEARTH_TIMEZONE must be an IANA time zone")
     assert "Traceback" not in err
+
+
+def test_the_example_file_is_a_working_configuration() -> None:
+    from dotenv import dotenv_values
+
+    example = Path(__file__).resolve().parent.parent / ".env.example"
+    values = {key: value or "" for key, value in dotenv_values(example).items()}
+    settings = Settings.from_env(values)
+    assert settings.slack is None  # no credentials in the example: the console
+    assert settings.database_url == "sqlite:///data/hearth.db"
+    # Every variable the settings read is in the example, set or shown in a comment.
+    import re
+
+    source = (Path(__file__).resolve().parent.parent / "adapters" / "settings.py").read_text(encoding="utf-8")
+    read = set(re.findall(r'_get\(env, "([A-Z_]+)"\)', source)) | set(re.findall(r'"([A-Z_]+)" in env', source))
+    assert len(read) >= 15
+    text = example.read_text(encoding="utf-8")
+    assert sorted(name for name in read if name not in text) == []
