@@ -1,0 +1,1 @@
+"""The Discord adapter: discord.py in, components and embeds out."""
