@@ -1,0 +1,121 @@
+"""Hearth's forms as Discord modals, and their submissions read back.
+
+`render_modal` gives the `data` of a MODAL interaction response (type 9); `read_modal` reads the `custom_id` and
+`components` of the MODAL_SUBMIT interaction that comes back. A modal has no hidden field, so the form's state
+travels in the modal's custom id as `form_id:state`, which must fit Discord's 100 characters: form ids must not
+contain `:`, and a form whose id and state do not fit raises ValueError rather than lose its state.
+
+Each field is one text input in its own action row, its custom id the field's name, so the values come back by
+name. SHORT fields are single-line inputs (style 1) and LONG fields paragraphs (style 2). A classic modal has no
+choice component, so a CHOICE field is a short text input whose label lists the option labels (as much as fits
+Discord's 45 characters) and whose placeholder lists them in full; the submitted text is matched against the
+options with `choice_value`, and a member who typed something else is asked again by the caller. The modal's
+hints have no place in a modal: the caller sends them with the message that opens it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from bot.messages import FieldKind, Form, FormField, Option
+
+MAX_CUSTOM_ID = 100
+MAX_TITLE = 45
+MAX_LABEL = 45
+MAX_PLACEHOLDER = 100
+MAX_INPUTS = 5
+MAX_INPUT_LENGTH = 4000
+ACTION_ROW, TEXT_INPUT = 1, 4
+SHORT, PARAGRAPH = 1, 2
+ELLIPSIS = "…"
+
+
+def render_modal(form: Form) -> dict[str, Any]:
+    """`form` as the data of a modal response; the title and labels are cut to 45 characters with "…".
+
+    Raises ValueError when `form` cannot be a modal, all of them mistakes in Hearth's own code: an empty form id or
+    one containing `:`, `form_id:state` longer than 100 characters, no fields or more than 5, an empty field name
+    or one longer than 100 characters, two fields with the same name, or a choice without options.
+    """
+    _check(form)
+    return {
+        "custom_id": f"{form.form_id}:{form.state}",
+        "title": _clip(form.title, MAX_TITLE),
+        "components": [{"type": ACTION_ROW, "components": [_text_input(field)]} for field in form.fields],
+    }
+
+
+def _check(form: Form) -> None:
+    if not form.form_id or ":" in form.form_id:
+        raise ValueError(f"form id {form.form_id[:40]!r} must be non-empty and have no ':'")
+    packed = len(form.form_id) + 1 + len(form.state)
+    if packed > MAX_CUSTOM_ID:
+        raise ValueError(f"form {form.form_id[:40]} with its state needs {packed} characters; Discord keeps 100")
+    if not 1 <= len(form.fields) <= MAX_INPUTS:
+        raise ValueError(f"form {form.form_id} has {len(form.fields)} fields; a modal holds 1 to {MAX_INPUTS}")
+    for field in form.fields:
+        if not 1 <= len(field.name) <= MAX_CUSTOM_ID:
+            raise ValueError(f"field name {field.name[:40]!r} must have 1 to {MAX_CUSTOM_ID} characters")
+        if field.kind is FieldKind.CHOICE and not field.options:
+            raise ValueError(f"choice {field.name} of form {form.form_id} has no options")
+    repeated = [name for name, uses in Counter(f.name for f in form.fields).items() if uses > 1]
+    if repeated:
+        raise ValueError(f"form {form.form_id} repeats fields {repeated}")
+
+
+def _clip(text: str, limit: int) -> str:
+    line = " ".join(text.split()) or ELLIPSIS
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + ELLIPSIS
+
+
+def _text_input(field: FormField) -> dict[str, Any]:
+    max_length = max(1, min(field.max_length, MAX_INPUT_LENGTH))
+    component: dict[str, Any] = {
+        "type": TEXT_INPUT,
+        "custom_id": field.name,
+        "style": PARAGRAPH if field.kind is FieldKind.LONG else SHORT,
+        "label": _clip(field.label, MAX_LABEL),
+        "required": field.required,
+        "max_length": max_length,
+    }
+    if field.kind is FieldKind.CHOICE:
+        labels = ", ".join(" ".join(option.label.split()) for option in field.options)
+        component["label"] = _clip(f"{field.label} ({labels})", MAX_LABEL)
+        component["placeholder"] = _clip(labels, MAX_PLACEHOLDER)
+    if field.initial:
+        component["value"] = field.initial[:max_length]
+    return component
+
+
+def choice_value(options: Iterable[Option], typed: str) -> str | None:
+    """The value of the option a member typed, by label or value, ignoring case and spacing; None when the text
+    names no option. Raises nothing."""
+    wanted = " ".join(typed.split()).casefold()
+    for option in options:
+        if wanted in (" ".join(option.label.split()).casefold(), option.value.casefold()):
+            return option.value
+    return None
+
+
+def read_modal(custom_id: str, components: list[dict[str, Any]]) -> tuple[str, dict[str, str], str]:
+    """The form id, the values by field name and the state of a MODAL_SUBMIT interaction's `data`.
+
+    `components` are the submitted action rows; a text input missing or left empty reads as "". Raises ValueError
+    when `custom_id` is not one `render_modal` made.
+    """
+    form_id, separator, state = custom_id.partition(":")
+    if not form_id or not separator:
+        raise ValueError(f"modal custom id {custom_id[:40]!r} is not form_id:state")
+    values: dict[str, str] = {}
+    for row in components:
+        for component in _mappings(row.get("components")):
+            name, value = component.get("custom_id"), component.get("value")
+            if isinstance(name, str) and name:
+                values[name] = value if isinstance(value, str) else ""
+    return form_id, values, state
+
+
+def _mappings(value: object) -> list[Mapping[str, Any]]:
+    return [item for item in value if isinstance(item, Mapping)] if isinstance(value, list) else []
