@@ -52,6 +52,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, TypedDict
 from urllib.parse import quote, urlsplit
 
+from adapters.text_pieces import Spans, split_atoms
 from bot.messages import (
     Actions,
     Attachment,
@@ -120,6 +121,7 @@ ELLIPSIS = "…"
 RULE = "─" * 16
 # Room for the `**` and `` ` `` that close a span at the end of a piece and reopen it at the start of the next.
 _REOPEN = 6
+SPANS = Spans(bold="**")
 # A link token longer than this is shown as text, so every token fits any piece with room to spare.
 _MAX_LINK_TOKEN = 1000
 _MAX_LINK_LABEL = 200
@@ -165,8 +167,8 @@ def markdown(text: Text) -> str:
     """`text` as Discord markdown: Hearth's `**bold**` and `` `code` `` kept, everything else escaped, members,
     channels and dates as Discord tokens, links as masked links. A span left open is closed. Raises nothing."""
     atoms = _atoms(text)
-    bold, code = _spans_after(atoms, False, False)
-    return "".join(atoms) + _closing(bold, code)
+    bold, code = SPANS.after(atoms, False, False)
+    return "".join(atoms) + SPANS.closing(bold, code)
 
 
 def _atoms(text: Text) -> list[str]:
@@ -263,50 +265,9 @@ def _safe_url(url: str) -> str | None:
 # Cutting rendered text
 
 
-def _spans_after(atoms: Iterable[str], bold: bool, code: bool) -> tuple[bool, bool]:
-    """Whether Hearth's bold and code spans are open after `atoms`."""
-    for atom in atoms:
-        if atom == "`":
-            code = not code
-        elif atom == "**" and not code:
-            bold = not bold
-    return bold, code
-
-
-def _closing(bold: bool, code: bool) -> str:
-    return ("`" if code else "") + ("**" if bold else "")
-
-
-def _opening(bold: bool, code: bool) -> str:
-    return ("**" if bold else "") + ("`" if code else "")
-
-
 def _split(atoms: Sequence[str], limit: int) -> list[list[str]]:
     """`atoms` in groups of at most `limit - _REOPEN` characters, cut at a line end, else a space."""
-    budget = limit - _REOPEN
-    groups: list[list[str]] = []
-    start = 0
-    while start < len(atoms):
-        end, size = start, 0
-        while end < len(atoms) and size + len(atoms[end]) <= budget:
-            size += len(atoms[end])
-            end += 1
-        if end == len(atoms):
-            groups.append(list(atoms[start:]))
-            break
-        cut = _cut_point(atoms, start, max(end, start + 1))
-        groups.append(list(atoms[start:cut]))
-        start = cut + 1 if cut < len(atoms) and atoms[cut].isspace() else cut
-    return groups
-
-
-def _cut_point(atoms: Sequence[str], start: int, end: int) -> int:
-    lowest = start + (end - start) // 2
-    for separator in ("\n", " "):
-        for index in range(end - 1, lowest, -1):
-            if atoms[index] == separator:
-                return index
-    return end
+    return split_atoms(atoms, limit - _REOPEN)
 
 
 def _lines(atoms: Sequence[str]) -> list[list[str]]:
@@ -333,11 +294,11 @@ def _rebalanced(groups: Iterable[Sequence[str]]) -> list[_Piece]:
     pieces: list[_Piece] = []
     bold = code = False
     for atoms in groups:
-        opening = _opening(bold, code)
-        bold, code = _spans_after(atoms, bold, code)
+        opening = SPANS.opening(bold, code)
+        bold, code = SPANS.after(atoms, bold, code)
         body = "".join(atoms).strip()
         if body:
-            pieces.append(_Piece(opening + body + _closing(bold, code), _users(atoms)))
+            pieces.append(_Piece(opening + body + SPANS.closing(bold, code), _users(atoms)))
     return pieces
 
 
@@ -352,9 +313,9 @@ def _truncated(atoms: Sequence[str], limit: int) -> _Piece:
                 break
             kept.append(atom)
             size += len(atom)
-    bold, code = _spans_after(kept, False, False)
+    bold, code = SPANS.after(kept, False, False)
     text = "".join(kept).strip()
-    return _Piece(text + ellipsis + _closing(bold, code) if text or ellipsis else "", _users(kept))
+    return _Piece(text + ellipsis + SPANS.closing(bold, code) if text or ellipsis else "", _users(kept))
 
 
 def _one_line(text: Text) -> list[str]:

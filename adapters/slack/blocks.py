@@ -41,6 +41,7 @@ from datetime import UTC
 from typing import Any, TypedDict
 from urllib.parse import quote, urlsplit
 
+from adapters.text_pieces import Spans, split_atoms
 from bot.messages import (
     Actions,
     Attachment,
@@ -103,6 +104,7 @@ _MAX_LINK_LABEL = 300
 # Room for the `*` and `` ` `` that close a span at the end of a piece and reopen it at the start of the next, and
 # for the invisible space that keeps a piece starting with `>` from becoming a quote.
 _REOPEN = 5
+SPANS = Spans(bold="*")  # member markers are wrapped in invisible spaces, so every bare `*` is Hearth's
 
 _USER_CHARACTERS = {
     ord("&"): "&amp;",
@@ -270,67 +272,24 @@ def _atoms(rendered: str) -> list[str]:
     return _ATOM.findall(rendered)
 
 
-def _spans_after(atoms: Iterable[str], bold: bool, code: bool) -> tuple[bool, bool]:
-    """Whether Hearth's bold and code spans are open after `atoms`; member markers are wrapped, so never bare."""
-    for atom in atoms:
-        if atom == "`":
-            code = not code
-        elif atom == "*" and not code:
-            bold = not bold
-    return bold, code
-
-
-def _closing(bold: bool, code: bool) -> str:
-    return ("`" if code else "") + ("*" if bold else "")
-
-
-def _opening(bold: bool, code: bool) -> str:
-    return ("*" if bold else "") + ("`" if code else "")
-
-
 def split_mrkdwn(rendered: str, limit: int) -> list[str]:
     """`rendered` in non-blank pieces of at most `limit` characters, cut at a line end, else a space, else between
     entities and tokens; a bold or code span cut in two is closed and reopened. `limit` must exceed the longest
     token (1500)."""
-    atoms = _atoms(rendered)
-    budget = limit - _REOPEN
-    pieces: list[list[str]] = []
-    start = 0
-    while start < len(atoms):
-        end, size = start, 0
-        while end < len(atoms) and size + len(atoms[end]) <= budget:
-            size += len(atoms[end])
-            end += 1
-        if end == len(atoms):
-            pieces.append(atoms[start:])
-            break
-        cut = _cut_point(atoms, start, max(end, start + 1))
-        pieces.append(atoms[start:cut])
-        start = cut + 1 if cut < len(atoms) and atoms[cut].isspace() else cut
-    return _rebalanced(pieces)
-
-
-def _cut_point(atoms: Sequence[str], start: int, end: int) -> int:
-    """Where to end a piece: at the last line end, else the last space, in the second half of `atoms[start:end]`."""
-    lowest = start + (end - start) // 2
-    for separator in ("\n", " "):
-        for index in range(end - 1, lowest, -1):
-            if atoms[index] == separator:
-                return index
-    return end
+    return _rebalanced(split_atoms(_atoms(rendered), limit - _REOPEN))
 
 
 def _rebalanced(pieces: Iterable[Sequence[str]]) -> list[str]:
     texts: list[str] = []
     bold = code = False
     for atoms in pieces:
-        opening = _opening(bold, code)
-        bold, code = _spans_after(atoms, bold, code)
+        opening = SPANS.opening(bold, code)
+        bold, code = SPANS.after(atoms, bold, code)
         body = "".join(atoms).strip()
         if body.startswith("&gt;"):
             body = ZWSP + body
         if body:
-            texts.append(opening + body + _closing(bold, code))
+            texts.append(opening + body + SPANS.closing(bold, code))
     return texts
 
 
@@ -346,8 +305,8 @@ def truncate_mrkdwn(rendered: str, limit: int) -> str:
             break
         kept.append(atom)
         size += len(atom)
-    bold, code = _spans_after(kept, False, False)
-    return "".join(kept).rstrip() + ELLIPSIS + _closing(bold, code)
+    bold, code = SPANS.after(kept, False, False)
+    return "".join(kept).rstrip() + ELLIPSIS + SPANS.closing(bold, code)
 
 
 def _unformatted(rendered: str) -> str:
