@@ -46,13 +46,13 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, TypedDict
 from urllib.parse import quote, urlsplit
 
 from adapters.text_pieces import Spans, split_atoms
+from adapters.unique_ids import UniqueIds, original_id
 from bot.messages import (
     Actions,
     Attachment,
@@ -143,7 +143,6 @@ _HEARTH_MARKUP = re.compile(r"\*\*|`")
 _SNOWFLAKE = re.compile(r"[0-9]{1,20}")
 _MEMBER_TOKEN = re.compile(r"<@([0-9]{1,20})>")
 _URL_UNSAFE = re.compile(r"[\s()<>\[\]\\\x00-\x1f\x7f]")
-_SUFFIX = re.compile(r"#\d+\Z")
 _FILE_NAME_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 # The indivisible pieces of escaped text: an escape, a neutralised `@`, or one character.
 _ESCAPED_ATOM = re.compile(r"\\.|@\u200b|.", re.DOTALL)
@@ -417,24 +416,6 @@ def _image_embed(image: Image, names: _FileNames) -> _EmbedUnit:
 # Components
 
 
-class _CustomIds:
-    """Hands out message-unique custom ids, reversible with `split_custom_id`."""
-
-    def __init__(self) -> None:
-        self._uses: Counter[str] = Counter()
-
-    def claim(self, packed: str) -> str:
-        base = packed
-        if len(base) > MAX_CUSTOM_ID - 8:
-            logger.warning("custom id %.40r… is longer than Discord allows; it is cut", packed)
-            base = base[: MAX_CUSTOM_ID - 8]
-        self._uses[base] += 1
-        uses = self._uses[base]
-        if uses == 1 and base and not _SUFFIX.search(base):
-            return base
-        return f"{base}#{uses}"
-
-
 def custom_id(action_id: str, value: str = "") -> str:
     """The custom id carrying a button's `action_id` and `value`, before it is made unique."""
     return f"{action_id}|{value}" if value else action_id
@@ -442,7 +423,7 @@ def custom_id(action_id: str, value: str = "") -> str:
 
 def split_custom_id(raw: str) -> str:
     """The custom id as Hearth packed it: `raw` without the `#<n>` that kept it unique. Raises nothing."""
-    return _SUFFIX.sub("", raw, count=1)
+    return original_id(raw)
 
 
 def read_custom_id(raw: str) -> tuple[str, str]:
@@ -456,7 +437,7 @@ def _label(text: str, limit: int) -> str:
     return _clip(" ".join(text.split()) or ELLIPSIS, limit)
 
 
-def _button(button: Button, ids: _CustomIds) -> Component:
+def _button(button: Button, ids: UniqueIds) -> Component:
     return {
         "type": BUTTON,
         "style": BUTTON_STYLES[button.style],
@@ -465,7 +446,7 @@ def _button(button: Button, ids: _CustomIds) -> Component:
     }
 
 
-def _select(select: Select, ids: _CustomIds) -> Component | None:
+def _select(select: Select, ids: UniqueIds) -> Component | None:
     options: list[dict[str, str]] = []
     seen: set[str] = set()
     for option in select.options:
@@ -488,7 +469,7 @@ def _select(select: Select, ids: _CustomIds) -> Component | None:
     return component
 
 
-def _rows(blocks: Iterable[Block], ids: _CustomIds) -> list[Component]:
+def _rows(blocks: Iterable[Block], ids: UniqueIds) -> list[Component]:
     rows: list[list[Component]] = []
     for block in blocks:
         if not isinstance(block, Actions):
@@ -611,7 +592,7 @@ def render_message(message: Message) -> list[DiscordPayload]:
         pages.add_file(names.claim(file))
     pages.flush()
     done = pages.done or [_Page(content=[ELLIPSIS])]
-    components = _rows(message.blocks, _CustomIds())
+    components = _rows(message.blocks, UniqueIds(limit=MAX_CUSTOM_ID, platform="Discord", suffix_empty=True))
     return [
         DiscordPayload(
             content="\n".join(page.content),

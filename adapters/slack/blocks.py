@@ -35,13 +35,13 @@ from __future__ import annotations
 import logging
 import math
 import re
-from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC
 from typing import Any, TypedDict
 from urllib.parse import quote, urlsplit
 
 from adapters.text_pieces import Spans, split_atoms
+from adapters.unique_ids import UniqueIds, original_id
 from bot.messages import (
     Actions,
     Attachment,
@@ -118,7 +118,6 @@ _HEARTH_MARKUP = re.compile(r"\*\*|`")
 _SLACK_ID = re.compile(r"[A-Za-z0-9]{1,64}")
 _URL_UNSAFE = re.compile(r"[\s|<>\x00-\x1f\x7f]")
 _LABEL_BREAKS = re.compile(r"[\r\n\u2028\u2029]")
-_SUFFIX = re.compile(r"#\d+\Z")
 # The indivisible pieces of rendered mrkdwn: a neutralised member marker, a token, an entity, or one character.
 _ATOM = re.compile("\u200b(?:[*_~`]\u200b|&gt;)|@\u200b|<[^<>]*>|&(?:amp|lt|gt);|.", re.DOTALL)
 
@@ -348,27 +347,9 @@ def context_block(text: Text) -> SlackBlock | None:
 # Blocks
 
 
-class _ActionIds:
-    """Hands out message-unique action ids, reversible with `split_action_id`."""
-
-    def __init__(self) -> None:
-        self._uses: Counter[str] = Counter()
-
-    def claim(self, action_id: str) -> str:
-        base = action_id
-        if len(base) > MAX_ACTION_ID - 8:
-            logger.warning("action id %.40r… is longer than Slack allows; it is cut", action_id)
-            base = base[: MAX_ACTION_ID - 8]
-        self._uses[base] += 1
-        uses = self._uses[base]
-        if uses == 1 and not _SUFFIX.search(base):
-            return base
-        return f"{base}#{uses}"
-
-
 def split_action_id(raw: str) -> str:
     """The model's action id of a rendered one: `raw` without the `#<n>` that kept it unique. Raises nothing."""
-    return _SUFFIX.sub("", raw, count=1)
+    return original_id(raw)
 
 
 def files_to_upload(message: Message) -> tuple[Attachment, ...]:
@@ -377,7 +358,7 @@ def files_to_upload(message: Message) -> tuple[Attachment, ...]:
     return message.files + images
 
 
-def _slack_blocks(block: Block, ids: _ActionIds) -> list[SlackBlock]:
+def _slack_blocks(block: Block, ids: UniqueIds) -> list[SlackBlock]:
     if isinstance(block, Heading):
         return _header(block.text)
     if isinstance(block, Paragraph):
@@ -428,7 +409,7 @@ def _fields(items: Iterable[Field]) -> list[SlackBlock]:
     return [{"type": "section", "fields": [mrkdwn_object(text) for text in group]} for group in groups]
 
 
-def _actions(elements: Iterable[Button | Select], ids: _ActionIds) -> list[SlackBlock]:
+def _actions(elements: Iterable[Button | Select], ids: UniqueIds) -> list[SlackBlock]:
     rendered = [e for e in (_element(element, ids) for element in elements) if e is not None]
     blocks: list[SlackBlock] = []
     size = 0
@@ -442,20 +423,20 @@ def _actions(elements: Iterable[Button | Select], ids: _ActionIds) -> list[Slack
     return blocks
 
 
-def _element(element: Button | Select, ids: _ActionIds) -> dict[str, Any] | None:
+def _element(element: Button | Select, ids: UniqueIds) -> dict[str, Any] | None:
     if isinstance(element, Button):
         return _button(element, ids)
     return _select(element, ids)
 
 
-def _claim_action_id(element: dict[str, Any], action_id: str, ids: _ActionIds) -> None:
+def _claim_action_id(element: dict[str, Any], action_id: str, ids: UniqueIds) -> None:
     claimed = ids.claim(action_id)
     # Slack refuses an empty action id; without one it makes up its own.
     if claimed:
         element["action_id"] = claimed
 
 
-def _button(button: Button, ids: _ActionIds) -> dict[str, Any]:
+def _button(button: Button, ids: UniqueIds) -> dict[str, Any]:
     element: dict[str, Any] = {"type": "button", "text": plain_text_object(button.label, MAX_BUTTON_TEXT)}
     _claim_action_id(element, button.action_id, ids)
     if button.value:
@@ -465,7 +446,7 @@ def _button(button: Button, ids: _ActionIds) -> dict[str, Any]:
     return element
 
 
-def _select(select: Select, ids: _ActionIds) -> dict[str, Any] | None:
+def _select(select: Select, ids: UniqueIds) -> dict[str, Any] | None:
     if not select.options:
         logger.warning("select %.40r has no options; Slack refuses it, so it is left out", select.action_id)
         return None
@@ -556,7 +537,7 @@ def render_message(message: Message) -> list[SlackPayload]:
     There is always at least one payload: a message with nothing to show (no blocks, or only blank ones) becomes a
     context line naming its files, or "…", since Slack refuses a post without text. Raises nothing for any `Message`.
     """
-    ids = _ActionIds()
+    ids = UniqueIds(limit=MAX_ACTION_ID, platform="Slack", suffix_empty=False)
     blocks = [slack_block for block in message.blocks for slack_block in _slack_blocks(block, ids)]
     pages = _pages(blocks or [_nothing_to_show(message)])
     return [SlackPayload(text=_fallback_text(page), blocks=page) for page in pages]
