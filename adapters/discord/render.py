@@ -49,8 +49,9 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, TypedDict
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
+from adapters.links import checked_http_url
 from adapters.text_pieces import Spans, split_atoms
 from adapters.unique_ids import UniqueIds, original_id
 from bot.messages import (
@@ -246,15 +247,10 @@ def _link(link: Link) -> str | None:
 
 def _safe_url(url: str) -> str | None:
     """`url` ready for a link token, or None unless it is an absolute http(s) URL with a host and no user."""
-    url = url.strip()
-    try:
-        parts = urlsplit(url)
-    except ValueError:
+    checked = checked_http_url(url)
+    if checked is None:
         return None
-    scheme = parts.scheme.lower()
-    # A user part (`https://docs.org@evil.example`) is a phishing trick, never a link Hearth means.
-    if scheme not in {"http", "https"} or not parts.hostname or "@" in parts.netloc:
-        return None
+    scheme, url = checked.split(":", 1)[0], checked
     # `)` and `>` end the token and whitespace ends the URL, so they travel percent-encoded, as does the `@` of a
     # broadcast word.
     rest = _BROADCAST.sub("%40", url[len(scheme):])

@@ -38,8 +38,9 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC
 from typing import Any, TypedDict
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
+from adapters.links import checked_http_url
 from adapters.text_pieces import Spans, split_atoms
 from adapters.unique_ids import UniqueIds, original_id
 from bot.messages import (
@@ -238,16 +239,11 @@ def _link(link: Link) -> str:
 
 
 def _safe_url(url: str) -> str | None:
-    """`url` ready for a link token, or None unless it is an absolute http(s) URL."""
-    url = url.strip()
-    try:
-        parts = urlsplit(url)
-    except ValueError:
+    """`url` ready for a link token, or None unless `checked_http_url` accepts it."""
+    checked = checked_http_url(url)
+    if checked is None:
         return None
-    scheme = parts.scheme.lower()
-    if scheme not in {"http", "https"} or not parts.netloc:
-        return None
-    url = scheme + url[len(scheme):]
+    url = checked
     # `|` ends the URL and `>` the token, so they travel percent-encoded, as does whitespace.
     return escape(_URL_UNSAFE.sub(lambda m: quote(m.group(), errors="replace"), url))
 

@@ -540,3 +540,10 @@ def test_a_rich_message_validates_with_slack_sdk() -> None:
     payloads = render_message(message)
     assert_valid(payloads)
     json.dumps(payloads)
+
+
+@pytest.mark.parametrize("url", ["https://docs.example.org@evil.example/login", "http://:80/x"])
+def test_addresses_that_hide_their_host_are_never_links(url: str) -> None:
+    rendered = mrkdwn(Text.of(Link(url, "Docs")))
+    assert "<http" not in rendered  # shown as text, never a clickable token
+    assert "Docs" in rendered
