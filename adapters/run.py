@@ -45,6 +45,20 @@ class Running:
         await self.hearth.close()
 
 
+GC_THRESHOLDS = (50_000, 50, 100)
+
+
+def settle_garbage_collector() -> tuple[int, int, int]:
+    """Once started: keep full collections from walking what lives as long as the process, and collect less
+    often. Each full collection stalls the event loop (bench/slack_ack.py measures it). Returns the previous
+    thresholds."""
+    previous = gc.get_threshold()
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+    return previous
+
+
 async def start(settings: Settings) -> Running:
     """Build and start Hearth on Slack. Raises `SettingsError` for a configuration this version cannot run."""
     slack = settings.slack
@@ -62,11 +76,7 @@ async def start(settings: Settings) -> Running:
     )
     driver = SchedulerDriver(hearth.scheduler, hearth.clock)
     await driver.start()
-    # Everything loaded so far lives as long as the process: keep full collections from walking it again and
-    # again, and collect less often (each full collection stalls the event loop; bench/slack_ack.py measures it).
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(50_000, 50, 100)
+    settle_garbage_collector()
 
     async def healthy() -> bool:
         async with hearth.database.connect() as connection:

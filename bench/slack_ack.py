@@ -47,6 +47,7 @@ from urllib.parse import urlencode
 import aiohttp
 
 from adapters.bootstrap import build_hearth
+from adapters.run import settle_garbage_collector
 from adapters.settings import Settings
 from adapters.slack.app import build_slack_app
 from adapters.slack.installs import SingleWorkspace
@@ -320,9 +321,7 @@ async def run(folder: Path, rate: float, seconds: float, members: int, write_rat
             families=hearth.commands.registry.families(), clients=clients, messenger=messenger,
             max_in_flight=settings.max_in_flight,
         )
-        gc.collect()
-        gc.freeze()  # as `hearth run` does once started
-        gc.set_threshold(50_000, 50, 100)
+        settle_garbage_collector()  # as `hearth run` does once started
 
         async def healthy() -> bool:
             return True
