@@ -41,6 +41,8 @@ def run(argv: Sequence[str] | None, env: Mapping[str, str]) -> int:
         return asyncio.run(_schedules(settings, args.limit))
     if command == "slack":
         return _slack_manifest(args)
+    if command == "discord":
+        return asyncio.run(_discord(settings, args))
     if command == "demo":
         return _script(settings, _demo_lines(), as_json=args.json, database_url=args.database_url)
     if command == "console" and args.script:
@@ -50,7 +52,7 @@ def run(argv: Sequence[str] | None, env: Mapping[str, str]) -> int:
             print(f"hearth: cannot read the script {args.script}: {error.strerror}", file=sys.stderr)
             return 2
         return _script(settings, lines, as_json=args.json, database_url=args.database_url)
-    if command == "run" and settings.slack is not None:
+    if command == "run" and (settings.slack is not None or settings.discord is not None):
         from adapters.run import run_until_stopped
 
         try:
@@ -89,6 +91,17 @@ def _parser() -> argparse.ArgumentParser:
         "--activity-events", action="store_true",
         help="also subscribe to message events (needs the channels:history scope) for activity nudges",
     )
+    discord = sub.add_parser("discord", help="Discord set-up")
+    discord_sub = discord.add_subparsers(dest="discord_command", required=True)
+    sync = discord_sub.add_parser(
+        "sync", help="register Hearth's slash and message commands with Discord (in DISCORD_GUILD_ID when set)"
+    )
+    sync.add_argument("--global", dest="everywhere", action="store_true",
+                      help="register them globally even when DISCORD_GUILD_ID is set")
+    invite = discord_sub.add_parser("invite", help="print the link that adds Hearth to a server")
+    invite.add_argument("--application-id", help="the application id (otherwise Hearth asks Discord with the token)")
+    invite.add_argument("--scheduled-events", action="store_true",
+                        help="also ask for Manage Events, to mirror meetings as Discord events")
     db = sub.add_parser("db", help="database maintenance")
     db.add_argument("db_command", choices=("upgrade", "current"), help="upgrade the schema, or show its revision")
     return parser
@@ -146,6 +159,29 @@ def _slack_manifest(args: argparse.Namespace) -> int:
         return 2
     print(manifest_json(manifest))
     return 0
+
+
+async def _discord(settings: Settings, args: argparse.Namespace) -> int:
+    from adapters.discord.tools import invite, sync
+
+    if args.discord_command == "invite" and args.application_id:
+        return invite(settings, args.application_id, scheduled_events=args.scheduled_events)
+    if settings.discord is None:
+        print("hearth: set DISCORD_TOKEN first (the Bot page of the Discord application); see docs/discord.md.",
+              file=sys.stderr)
+        return 2
+    if args.discord_command == "sync":
+        return await sync(settings, everywhere=args.everywhere)
+    return await invite_from_login(settings, scheduled_events=args.scheduled_events)
+
+
+async def invite_from_login(settings: Settings, *, scheduled_events: bool) -> int:
+    from adapters.discord.tools import application_id, invite
+
+    found = await application_id(settings)
+    if found is None:
+        return 2
+    return invite(settings, found, scheduled_events=scheduled_events)
 
 
 class ReadOnlyMessenger:

@@ -43,6 +43,35 @@ class SlackSettings:
         return self.client_id is not None
 
 
+DISCORD_API_URL = "https://discord.com/api/v10"
+DISCORD_GATEWAY_URL = "wss://gateway.discord.gg/"
+
+
+@dataclass(frozen=True, slots=True)
+class DiscordSettings:
+    """How Hearth reaches Discord.
+
+    `shard_count` None runs one connection (a plain client); a number runs that many shards in total, of which
+    this process owns `shard_ids` (all of them when None); `auto_shards` asks Discord how many to run.
+    `guild_id` makes `hearth discord sync` (and the sync at start) register the commands in that one server,
+    where they appear at once, instead of globally. `member_events` asks for the privileged Server Members intent
+    (member join and leave).
+    """
+
+    token: str
+    guild_id: int | None = None
+    api_url: str = DISCORD_API_URL
+    gateway_url: str = DISCORD_GATEWAY_URL
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] | None = None
+    auto_shards: bool = False
+    member_events: bool = True
+
+    @property
+    def sharded(self) -> bool:
+        return self.auto_shards or self.shard_count is not None
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     data_dir: Path
@@ -54,6 +83,7 @@ class Settings:
     rate_limit_count: int
     rate_limit_seconds: int
     slack: SlackSettings | None = None
+    discord: DiscordSettings | None = None
     http_host: str = "127.0.0.1"
     http_port: int = 3000
     data_grace_days: int = 30
@@ -72,6 +102,7 @@ class Settings:
         count, seconds = _rate_limit(env)
         return cls(
             slack=_slack(env),
+            discord=_discord(env),
             http_host=_get(env, "HEARTH_HTTP_HOST") or "127.0.0.1",
             http_port=_port(env),
             data_grace_days=_grace_days(env),
@@ -217,6 +248,78 @@ def _slack(env: Mapping[str, str]) -> SlackSettings | None:
     if not api_url.startswith(("https://", "http://")) or not api_url.endswith("/"):
         raise SettingsError(f"SLACK_API_URL must be an http(s) URL ending with /, such as {SLACK_API_URL}.")
     return SlackSettings(bot_token, signing_secret, app_token, client_id, client_secret, api_url)
+
+
+def _discord(env: Mapping[str, str]) -> DiscordSettings | None:
+    token = _get(env, "DISCORD_TOKEN")
+    others = ("DISCORD_GUILD_ID", "DISCORD_SHARDS", "DISCORD_SHARD_IDS")
+    if not token:
+        given = [name for name in others if _get(env, name)]
+        if given:
+            raise SettingsError(
+                f"{given[0]} is set but DISCORD_TOKEN is not: set the bot token (Bot page of the Discord application) "
+                f"or remove {given[0]}."
+            )
+        return None
+    if token.count(".") != 2 or any(c.isspace() for c in token):
+        raise SettingsError(
+            "DISCORD_TOKEN does not look like a bot token (three parts separated by dots): copy it again from the "
+            "Bot page of the Discord application, without 'Bot ' in front."
+        )
+    guild = _get(env, "DISCORD_GUILD_ID")
+    if guild and not guild.isdigit():
+        raise SettingsError(
+            f"DISCORD_GUILD_ID must be a server id (a number; Copy Server ID in developer mode), not {guild!r}."
+        )
+    shard_count, auto = _shard_count(env)
+    shard_ids = _shard_ids(env, shard_count)
+    api_url = (_get(env, "DISCORD_API_URL") or DISCORD_API_URL).rstrip("/")
+    if not api_url.startswith(("https://", "http://")):
+        raise SettingsError(f"DISCORD_API_URL must be an http(s) URL such as {DISCORD_API_URL}.")
+    gateway_url = _get(env, "DISCORD_GATEWAY_URL") or DISCORD_GATEWAY_URL
+    if not gateway_url.startswith(("wss://", "ws://")):
+        raise SettingsError(f"DISCORD_GATEWAY_URL must be a ws(s) URL such as {DISCORD_GATEWAY_URL}.")
+    events = (_get(env, "DISCORD_MEMBER_EVENTS") or "on").lower()
+    if events not in ("on", "off"):
+        raise SettingsError(f"DISCORD_MEMBER_EVENTS must be on or off, not {events!r}.")
+    return DiscordSettings(
+        token=token, guild_id=int(guild) if guild else None, api_url=api_url, gateway_url=gateway_url,
+        shard_count=shard_count, shard_ids=shard_ids, auto_shards=auto, member_events=events == "on",
+    )
+
+
+def _shard_count(env: Mapping[str, str]) -> tuple[int | None, bool]:
+    raw = _get(env, "DISCORD_SHARDS").lower()
+    if not raw:
+        return None, False
+    if raw == "auto":
+        return None, True
+    if not raw.isdigit() or not 1 <= int(raw) <= 10_000:
+        raise SettingsError(f"DISCORD_SHARDS must be auto or the total number of shards (1 or more), not {raw!r}.")
+    return int(raw), False
+
+
+def _shard_ids(env: Mapping[str, str], shard_count: int | None) -> tuple[int, ...] | None:
+    raw = _get(env, "DISCORD_SHARD_IDS")
+    if not raw:
+        return None
+    if shard_count is None:
+        raise SettingsError(
+            "DISCORD_SHARD_IDS needs DISCORD_SHARDS: set the total number of shards the bot runs, which this "
+            "process shares with others."
+        )
+    ids: list[int] = []
+    for part in raw.replace(" ", "").split(","):
+        first, dash, last = part.partition("-")
+        if not first.isdigit() or (dash and not last.isdigit()):
+            raise SettingsError(f"DISCORD_SHARD_IDS must list shard numbers such as 0,1 or 0-3, not {raw!r}.")
+        ids.extend(range(int(first), int(last if dash else first) + 1))
+    if not ids or any(shard >= shard_count for shard in ids):
+        raise SettingsError(
+            f"DISCORD_SHARD_IDS must name shards from 0 to {shard_count - 1} (DISCORD_SHARDS is {shard_count}), "
+            f"not {raw!r}."
+        )
+    return tuple(sorted(set(ids)))
 
 
 def _grace_days(env: Mapping[str, str]) -> int:

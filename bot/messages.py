@@ -203,12 +203,15 @@ class Message:
     """Something Hearth posts.
 
     `ephemeral` messages are shown only to the member they answer. `thread` posts the message as a reply.
+    `delivery_key` names one scheduled delivery (`Occurrence.delivery_key`): a platform that can drop a repeated
+    post (Discord's message nonce) uses it, so a send retried after a crash shows once.
     """
 
     blocks: tuple[Block, ...]
     ephemeral: bool = False
     thread: MessageRef | None = None
     files: tuple[Attachment, ...] = ()
+    delivery_key: str = ""
 
     @classmethod
     def text(cls, text: Text | Inline, *, ephemeral: bool = False) -> Message:

@@ -16,6 +16,7 @@ from bot.i18n import Msg
 from bot.permissions import Permission
 
 if TYPE_CHECKING:
+    from commands.completion import Suggest
     from commands.context import CommandContext
 
 
@@ -47,6 +48,8 @@ class Param:
     choices: tuple[str, ...] = ()
     min_value: int | None = None
     max_value: int | None = None
+    # Names to offer while a member types this parameter (Discord autocomplete): poll, series or tag names.
+    suggest: Suggest | None = None
 
 
 Handler = Callable[["CommandContext", dict[str, Any]], Awaitable[None]]

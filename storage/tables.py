@@ -174,6 +174,16 @@ class SeenEventRow(HearthTable, table=True):
     received_at: datetime = _moment()
 
 
+class PlatformStateRow(HearthTable, table=True):
+    """A named value a platform adapter keeps across restarts (the hash of the Discord commands last synced)."""
+
+    __tablename__ = "platform_state"
+
+    name: str = Field(primary_key=True, max_length=64)
+    value: str = Field(max_length=128)
+    updated_at: datetime = _moment()
+
+
 # Slack's OAuth installations, bots and install states, in the shapes slack_sdk's SQLAlchemy stores read and write.
 # They live in Hearth's metadata so that migrations create them and the schema test covers them.
 slack_installations = SQLAlchemyInstallationStore.build_installations_table(metadata, "slack_installations")

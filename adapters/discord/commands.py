@@ -32,7 +32,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from adapters.bootstrap import Commands
+from bot.events import OptionValue
 from bot.i18n import Msg, Translator, render
+from bot.refs import ChannelRef, MemberRef, WorkspaceRef
 from commands.spec import CommandSpec, Param, ParamKind
 
 # Application command types.
@@ -150,21 +152,53 @@ def invite_url(application_id: str, *, scheduled_events: bool = False) -> str:
 def options_from_interaction(data: Mapping[str, Any]) -> tuple[tuple[str, ...], dict[str, object]]:
     """The subcommand path after the family and the options by name, from a CHAT_INPUT interaction's `data`.
 
-    User, channel and mentionable options come back as their ids (strings); the adapter turns them into
+    User, channel and mentionable options come back as their ids (strings); `typed_options` turns them into
     member and channel references. Other values are as Discord typed them (str, int, bool).
     """
-    path: list[str] = []
-    options: Sequence[Mapping[str, Any]] = data.get("options") or ()
-    while len(options) == 1 and options[0].get("type") in (SUB_COMMAND, SUB_COMMAND_GROUP):
-        path.append(str(options[0]["name"]))
-        options = options[0].get("options") or ()
+    path, options = _leaf_options(data)
     values: dict[str, object] = {}
     for option in options:
         value = option.get("value")
         if option.get("type") in (USER, CHANNEL, MENTIONABLE):
             value = str(value)
         values[str(option["name"])] = value
-    return tuple(path), values
+    return path, values
+
+
+def typed_options(
+    data: Mapping[str, Any], workspace: WorkspaceRef
+) -> tuple[tuple[str, ...], dict[str, OptionValue]]:
+    """Like `options_from_interaction`, with user options as `MemberRef` and channel options as `ChannelRef` of
+    `workspace`, ready for `CommandInvoked`. A value of a type Hearth never declares is left out."""
+    path, options = _leaf_options(data)
+    values: dict[str, OptionValue] = {}
+    for option in options:
+        value, kind = option.get("value"), option.get("type")
+        if kind in (USER, MENTIONABLE):
+            values[str(option["name"])] = MemberRef(workspace, str(value))
+        elif kind == CHANNEL:
+            values[str(option["name"])] = ChannelRef(workspace, str(value))
+        elif isinstance(value, (str, int, bool)):
+            values[str(option["name"])] = value
+    return path, values
+
+
+def focused_option(data: Mapping[str, Any]) -> tuple[tuple[str, ...], str, str] | None:
+    """The subcommand path, the option name and the text typed so far of an autocomplete interaction."""
+    path, options = _leaf_options(data)
+    for option in options:
+        if option.get("focused"):
+            return path, str(option["name"]), str(option.get("value") or "")
+    return None
+
+
+def _leaf_options(data: Mapping[str, Any]) -> tuple[tuple[str, ...], Sequence[Mapping[str, Any]]]:
+    path: list[str] = []
+    options: Sequence[Mapping[str, Any]] = data.get("options") or ()
+    while len(options) == 1 and options[0].get("type") in (SUB_COMMAND, SUB_COMMAND_GROUP):
+        path.append(str(options[0]["name"]))
+        options = options[0].get("options") or ()
+    return tuple(path), options
 
 
 # --- slash commands ----------------------------------------------------------------------------------------
@@ -265,7 +299,8 @@ def _option(spec: CommandSpec, param: Param, texts: _Texts) -> dict[str, Any]:
             option["choices"] = [{"name": choice, "value": choice} for choice in param.choices]
         else:
             option["autocomplete"] = True
-    if param.kind in _AUTOCOMPLETE_KINDS:
+    if param.kind in _AUTOCOMPLETE_KINDS or param.suggest is not None:
+        option.pop("choices", None)
         option["autocomplete"] = True
     return option
 

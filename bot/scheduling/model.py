@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from bot.recurrence import Recurrence
@@ -64,6 +64,11 @@ class Occurrence:
     @property
     def key(self) -> tuple[str, int, str, datetime]:
         return (self.kind, self.workspace_id, self.subject, self.at)
+
+    @property
+    def delivery_key(self) -> str:
+        """The ledger key as one string, for `Message.delivery_key`: the same for every attempt of this delivery."""
+        return f"{self.kind}|{self.workspace_id}|{self.subject}|{self.at.astimezone(UTC).isoformat()}"
 
 
 class Outcome(enum.StrEnum):

@@ -1,0 +1,299 @@
+"""The Discord adapter: a discord.py client that feeds Hearth's core and answers through it.
+
+Intents are only what Hearth reads: servers and their channels, message and reaction events (metadata: without
+the privileged message-content intent Discord leaves the text out) and, unless `DISCORD_MEMBER_EVENTS=off`, the
+privileged Server Members intent for joins and leaves. Nothing Hearth posts pings anyone it did not name.
+
+Every event becomes one `Core.handle` call. Interactions are answered within Discord's 3 seconds: see
+`adapters.discord.responder`. Clicks reach `on_component` through `HearthComponent`, registered at start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+import discord
+import yarl
+from discord import http as discord_http
+from discord.gateway import DiscordWebSocket
+
+from adapters.bootstrap import Commands
+from adapters.discord import inbound
+from adapters.discord.commands import command_definitions, focused_option, shortcut_ids
+from adapters.discord.messenger import DiscordMessenger, HearthComponent
+from adapters.discord.responder import InteractionResponder
+from adapters.discord.sync import HashStore, sync
+from adapters.settings import DiscordSettings
+from bot.core import Core
+from bot.events import AppInstalled, AppRemoved, InboundEvent
+from bot.i18n import Translator
+from bot.ports import Clock, UnitOfWorkFactory
+from bot.refs import ChannelRef, MemberRef
+from commands.completion import SuggestionContext, suggestions
+
+log = logging.getLogger("hearth.discord")
+# Discord waits 3 seconds for an interaction's answer; past this many, Hearth defers and answers later.
+DEFER_AFTER = 2.0
+# Discord asks for 5 seconds between the IDENTIFYs of a bot's shards (max_concurrency 1).
+IDENTIFY_DELAY = 5.0
+
+
+def point_at(settings: DiscordSettings) -> None:
+    """Send discord.py's REST calls to `DISCORD_API_URL` and its gateway connections to `DISCORD_GATEWAY_URL`.
+
+    discord.py reads both from class attributes, so this holds for the whole process."""
+    discord_http.Route.BASE = settings.api_url
+    DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
+
+
+def intents(settings: DiscordSettings) -> discord.Intents:
+    chosen = discord.Intents.none()
+    chosen.guilds = True
+    chosen.guild_messages = True
+    chosen.guild_reactions = True
+    chosen.members = settings.member_events
+    return chosen
+
+
+class _Hooks:
+    """What a Hearth client does at start and before each IDENTIFY; the adapter fills in `setup`."""
+
+    def __init__(self, identify_delay: float) -> None:
+        self.identify_delay = identify_delay
+        self.adapter: DiscordAdapter | None = None
+
+    async def setup(self, client: discord.Client) -> None:
+        client.add_dynamic_items(HearthComponent)
+        if self.adapter is not None:
+            await self.adapter.setup()
+
+    async def before_identify(self, initial: bool) -> None:
+        if not initial and self.identify_delay:
+            await asyncio.sleep(self.identify_delay)
+
+
+class HearthClient(discord.Client):
+    """One gateway connection."""
+
+    def __init__(self, hooks: _Hooks, **options: Any) -> None:
+        super().__init__(**options)
+        self.hooks = hooks
+
+    async def setup_hook(self) -> None:
+        await self.hooks.setup(self)
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        await self.hooks.before_identify(initial)
+
+
+class HearthShardedClient(discord.AutoShardedClient):
+    """Several shards in one process: all of them (`DISCORD_SHARDS`), or those of `DISCORD_SHARD_IDS`."""
+
+    def __init__(self, hooks: _Hooks, **options: Any) -> None:
+        super().__init__(**options)
+        self.hooks = hooks
+
+    async def setup_hook(self) -> None:
+        await self.hooks.setup(self)
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        await self.hooks.before_identify(initial)
+
+
+def build_client(settings: DiscordSettings, *, identify_delay: float = IDENTIFY_DELAY,
+                 guild_ready_timeout: float = 2.0) -> HearthClient | HearthShardedClient:
+    """The discord.py client for `settings`: sharded when `DISCORD_SHARDS` asks for it."""
+    options: dict[str, Any] = {
+        "intents": intents(settings),
+        "allowed_mentions": discord.AllowedMentions.none(),
+        "guild_ready_timeout": guild_ready_timeout,
+        "chunk_guilds_at_startup": False,
+        "member_cache_flags": discord.MemberCacheFlags.none(),
+        "max_messages": None,
+    }
+    hooks = _Hooks(identify_delay)
+    if not settings.sharded:
+        return HearthClient(hooks, **options)
+    if settings.shard_count is not None:
+        options["shard_count"] = settings.shard_count
+        if settings.shard_ids is not None:
+            options["shard_ids"] = list(settings.shard_ids)
+    return HearthShardedClient(hooks, **options)
+
+
+class DiscordAdapter:
+    """Translates the client's events into Hearth's and hands them to the core."""
+
+    def __init__(
+        self,
+        settings: DiscordSettings,
+        client: HearthClient | HearthShardedClient,
+        messenger: DiscordMessenger,
+        *,
+        core: Core,
+        commands: Commands,
+        translator: Translator,
+        clock: Clock,
+        uow: UnitOfWorkFactory,
+        hashes: HashStore,
+        sync_at_start: bool = True,
+        defer_after: float = DEFER_AFTER,
+    ) -> None:
+        self.settings = settings
+        self.client = client
+        self.messenger = messenger
+        self.definitions = command_definitions(commands, translator)
+        self._core = core
+        self._commands = commands
+        self._translator = translator
+        self._clock = clock
+        self._uow = uow
+        self._hashes = hashes
+        self._sync_at_start = sync_at_start
+        self._defer_after = defer_after
+        self._shortcuts = shortcut_ids(commands, translator)
+        client.hooks.adapter = self
+        for name in ("on_message", "on_raw_reaction_add", "on_member_join", "on_raw_member_remove",
+                     "on_guild_join", "on_guild_remove", "on_interaction"):
+            setattr(client, name, getattr(self, name))
+        client.hearth_component = self.on_component  # type: ignore[union-attr]
+
+    async def setup(self) -> None:
+        """At login: push the commands when they changed since the last push."""
+        if self._sync_at_start:
+            await sync(self.client, self.definitions, self.settings.guild_id, self._hashes, self._clock.now())
+
+    async def sync(self, *, force: bool = True) -> bool:
+        return await sync(self.client, self.definitions, self.settings.guild_id, self._hashes, self._clock.now(),
+                          force=force)
+
+    # --- gateway events ------------------------------------------------------------------------------------
+
+    async def on_message(self, message: discord.Message) -> None:
+        if self.client.user is not None and message.author.id == self.client.user.id:
+            return
+        event = inbound.message_event(message, message.created_at)
+        if event is not None:
+            await self._handle(event)
+
+    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
+        channel = self.client.get_channel(payload.channel_id)
+        event = inbound.reaction_event(payload, channel, self._clock.now())
+        if event is not None:
+            await self._handle(event)
+
+    async def on_member_join(self, member: discord.Member) -> None:
+        if not member.bot:
+            await self._handle(inbound.joined_event(member, self._clock.now()))
+
+    async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
+        await self._handle(inbound.left_event(payload, self._clock.now()))
+
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        await self._handle(AppInstalled(inbound.workspace(guild.id), self._clock.now(), guild.name))
+
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        # Kicked, banned or the server deleted (an outage is `on_guild_unavailable`): the data follows after the
+        # grace period unless Hearth is invited back first.
+        await self._handle(AppRemoved(inbound.workspace(guild.id), self._clock.now()))
+
+    # --- interactions --------------------------------------------------------------------------------------
+
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        if interaction.guild_id is None:
+            return  # Hearth's commands are server-only; Discord offers none of them in DMs
+        kind = interaction.type
+        if kind is discord.InteractionType.autocomplete:
+            await self._autocomplete(interaction)
+        elif kind is discord.InteractionType.application_command:
+            await self._application_command(interaction)
+        elif kind is discord.InteractionType.modal_submit:
+            try:
+                event = inbound.form_event(interaction, self._clock.now())
+            except ValueError:
+                log.warning("a modal Hearth did not open was submitted; ignored")
+                await InteractionResponder(interaction, self.messenger, *self._who(interaction)).finish()
+                return
+            await self._answer(interaction, event)
+        # Components arrive through `HearthComponent` (on_component).
+
+    async def on_component(self, interaction: discord.Interaction[Any]) -> None:
+        if interaction.guild_id is None:
+            return
+        await self._answer(interaction, inbound.component_event(interaction, self._clock.now()))
+
+    async def _application_command(self, interaction: discord.Interaction[Any]) -> None:
+        data: Mapping[str, Any] = interaction.data or {}
+        if data.get("type", 1) == 1:
+            await self._answer(interaction, inbound.command_event(interaction, self._clock.now()))
+            return
+        shortcut_id = self._shortcuts.get(str(data.get("name", "")))
+        if shortcut_id is None:
+            log.warning("Discord sent the unknown message command %r; run hearth discord sync", data.get("name"))
+            await InteractionResponder(interaction, self.messenger, *self._who(interaction)).finish()
+            return
+        await self._answer(interaction, inbound.shortcut_event(interaction, shortcut_id, self._clock.now()))
+
+    async def _answer(self, interaction: discord.Interaction[Any], event: InboundEvent) -> None:
+        """Run the core on `event`, deferring if it takes longer than Discord waits."""
+        responder = InteractionResponder(interaction, self.messenger, *self._who(interaction))
+        work = asyncio.ensure_future(self._core.handle(event, responder))
+        done, _pending = await asyncio.wait({work}, timeout=self._defer_after)
+        if not done:
+            try:
+                await responder.defer()
+            except Exception:
+                log.exception("could not defer a slow interaction")
+        try:
+            await work
+        finally:
+            await responder.finish()
+
+    async def _autocomplete(self, interaction: discord.Interaction[Any]) -> None:
+        data: Mapping[str, Any] = interaction.data or {}
+        focused = focused_option(data)
+        values: list[str] = []
+        if focused is not None:
+            path, name, typed = focused
+            spec = next((s for s in self._commands.registry.family(str(data.get("name", "")))
+                         if s.path[1:] == path), None)
+            param = next((p for p in spec.params if p.name == name), None) if spec is not None else None
+            if param is not None:
+                channel, member = self._who(interaction)
+                context = SuggestionContext(self._uow, channel, member)
+                try:
+                    values = await suggestions(param, typed, languages=self._translator.languages(),
+                                               context=context)
+                except Exception:
+                    log.exception("suggestions for %s failed", name)
+        choices = [discord.app_commands.Choice(name=value[:100], value=value[:100]) for value in values]
+        try:
+            await interaction.response.autocomplete(choices)
+        except discord.HTTPException:
+            log.info("an autocomplete answer came too late; the member typed on")
+
+    def _who(self, interaction: discord.Interaction[Any]) -> tuple[ChannelRef, MemberRef]:
+        channel, _thread = inbound.place(interaction.channel, interaction.guild_id or 0, interaction.channel_id or 0)
+        return channel, MemberRef(inbound.workspace(interaction.guild_id or 0), str(interaction.user.id))
+
+    async def _handle(self, event: InboundEvent) -> None:
+        try:
+            await self._core.handle(event)
+        except Exception:
+            log.exception("handling a Discord %s failed", type(event).__name__)
+
+    # --- running -------------------------------------------------------------------------------------------
+
+    async def start(self) -> asyncio.Task[None]:
+        """Log in (pushing changed commands) and connect; returns the task that runs the gateway connection.
+
+        Raises `discord.LoginFailure` when Discord refuses the token."""
+        point_at(self.settings)
+        await self.client.login(self.settings.token)
+        return asyncio.create_task(self.client.connect(reconnect=True), name="hearth-discord-gateway")
+
+    async def close(self) -> None:
+        await self.client.close()

@@ -1,0 +1,202 @@
+"""Hearth's `Messenger` for Discord: rendered payloads sent through discord.py, errors made explicit.
+
+Buttons and selects are sent as `HearthComponent`s, a `DynamicItem` registered at start whose template matches
+every custom id Hearth makes: a click on any Hearth message, however old and across restarts, reaches the adapter,
+and discord.py keeps nothing in memory per message sent.
+
+discord.py retries rate limits (429) and server errors itself. What is left is sorted here: an error no retry can
+fix (no access, unknown channel, DMs closed) raises `DeliveryError`; a server error that outlasted the retries raises
+`TransientDeliveryError`, so a scheduled delivery is tried again later.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+import discord
+
+from adapters.discord.render import BUTTON, DiscordPayload, render_message
+from bot.messages import Message
+from bot.ports import Clock, DeliveryError
+from bot.refs import ChannelRef, MemberRef, MessageRef
+from bot.scheduling.model import TransientDeliveryError
+
+log = logging.getLogger("hearth.discord")
+
+# Discord's JSON error codes that mean "never": unknown channel/message/user, no access, DMs closed, no permission.
+CANNOT_DM = 50007
+UNKNOWN_CHANNEL = 10003
+NONCE_LENGTH = 25
+# How long a member whose DMs are closed is left alone before Hearth tries again (they may open them).
+DM_RETRY_AFTER = timedelta(days=7)
+
+
+class HearthComponent(discord.ui.DynamicItem[discord.ui.Item[Any]], template=r".+"):
+    """Every button and select Hearth sends. A click is handed to the client's `hearth_component` handler."""
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any],
+                             match: re.Match[str], /) -> HearthComponent:
+        return cls(item)
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        handler: Callable[[discord.Interaction[Any]], Awaitable[None]] | None = getattr(
+            interaction.client, "hearth_component", None)
+        if handler is not None:
+            await handler(interaction)
+
+
+def view_of(payload: DiscordPayload) -> discord.ui.View | None:
+    """The payload's action rows as a persistent view (no timeout), or None when it has none."""
+    if not payload["components"]:
+        return None
+    view = discord.ui.View(timeout=None)
+    for row, action_row in enumerate(payload["components"]):
+        for component in action_row["components"]:
+            item: discord.ui.Item[Any]
+            if component["type"] == BUTTON:
+                item = discord.ui.Button(style=discord.ButtonStyle(component["style"]), label=component["label"],
+                                         custom_id=component["custom_id"], row=row)
+            else:
+                item = discord.ui.Select(
+                    custom_id=component["custom_id"], placeholder=component.get("placeholder"), row=row,
+                    options=[discord.SelectOption(label=o["label"], value=o["value"]) for o in component["options"]],
+                )
+            view.add_item(HearthComponent(item, row=row))
+    return view
+
+
+def send_arguments(payload: DiscordPayload) -> dict[str, Any]:
+    """The keyword arguments of discord.py's `send`/`send_message`/`followup.send` for one payload."""
+    arguments: dict[str, Any] = {
+        "content": payload["content"] or None,
+        "embeds": [discord.Embed.from_dict(embed) for embed in payload["embeds"]],
+        "allowed_mentions": allowed_mentions(payload),
+    }
+    if payload["files"]:
+        arguments["files"] = [discord.File(io.BytesIO(f.data), filename=f.name) for f in payload["files"]]
+    view = view_of(payload)
+    if view is not None:
+        arguments["view"] = view
+    return arguments
+
+
+def edit_arguments(payload: DiscordPayload) -> dict[str, Any]:
+    """The keyword arguments of an edit: like `send_arguments`, replacing components (none removes them)."""
+    arguments = send_arguments(payload)
+    arguments.pop("files", None)
+    arguments.setdefault("view", None)
+    arguments["content"] = payload["content"] or None
+    return arguments
+
+
+def allowed_mentions(payload: DiscordPayload) -> discord.AllowedMentions:
+    """Nobody is notified except the members Hearth mentions on purpose."""
+    users = [discord.Object(int(user)) for user in payload["allowed_mentions"].get("users", []) if user.isdigit()]
+    return discord.AllowedMentions(everyone=False, roles=False, replied_user=False, users=users or False)
+
+
+def nonce(delivery_key: str, index: int) -> str:
+    """Discord's `nonce` for the `index`-th payload of a scheduled delivery: at most 25 characters, the same
+    for every attempt, so Discord drops a repeated post (`enforce_nonce`)."""
+    digest = hashlib.blake2b(f"{delivery_key}#{index}".encode(), digest_size=12).hexdigest()
+    return digest[:NONCE_LENGTH]
+
+
+class DiscordMessenger:
+    """Posts, DMs and edits through the client's REST connection; remembers members whose DMs are closed."""
+
+    def __init__(self, client: discord.Client, clock: Clock) -> None:
+        self._client = client
+        self._clock = clock
+        self._dm_channels: dict[str, int] = {}
+        self._closed_dms: dict[tuple[str, str], datetime] = {}
+
+    async def send(self, channel: ChannelRef, message: Message) -> MessageRef:
+        target = self._client.get_partial_messageable(int(channel.id), guild_id=_guild(channel))
+        reference: discord.MessageReference | None = None
+        if message.thread is not None:
+            target, reference = await self._thread_target(channel, message.thread)
+        first: discord.Message | None = None
+        for index, payload in enumerate(render_message(message)):
+            arguments = send_arguments(payload)
+            if message.delivery_key:
+                arguments["nonce"] = nonce(message.delivery_key, index)
+            if reference is not None and first is None:
+                arguments["reference"] = reference
+                arguments["mention_author"] = False
+            sent = await call_discord(target.send(**arguments))
+            first = first or sent
+        assert first is not None
+        return MessageRef(ChannelRef(channel.workspace, str(first.channel.id)), str(first.id))
+
+    async def send_direct(self, member: MemberRef, message: Message) -> MessageRef:
+        key = (member.workspace.id, member.id)
+        closed = self._closed_dms.get(key)
+        if closed is not None and self._clock.now() - closed < DM_RETRY_AFTER:
+            raise DeliveryError("the member does not accept direct messages from Hearth")
+        channel_id = self._dm_channels.get(member.id)
+        if channel_id is None:
+            dm = await call_discord(self._client.create_dm(discord.Object(int(member.id))))
+            channel_id = self._dm_channels[member.id] = dm.id
+        try:
+            return await self.send(ChannelRef(member.workspace, str(channel_id)), message)
+        except DeliveryError as error:
+            if isinstance(error.__cause__, discord.Forbidden) and error.__cause__.code == CANNOT_DM:
+                self._closed_dms[key] = self._clock.now()
+                log.info("member %s does not accept DMs; not trying again before %s", member.id,
+                         self._clock.now() + DM_RETRY_AFTER)
+            raise
+
+    async def send_ephemeral(self, channel: ChannelRef, member: MemberRef, message: Message) -> None:
+        # Discord shows a message to one member only in answer to their interaction; anywhere else the private
+        # answer goes to their DMs.
+        await self.send_direct(member, message)
+
+    async def update(self, ref: MessageRef, message: Message) -> None:
+        payloads = render_message(message)
+        if len(payloads) > 1:
+            log.warning("an update of %s is longer than one Discord message; the rest is left out", ref.id)
+        channel = self._client.get_partial_messageable(int(ref.channel.id), guild_id=_guild(ref.channel))
+        await call_discord(channel.get_partial_message(int(ref.id)).edit(**edit_arguments(payloads[0])))
+
+    async def _thread_target(self, channel: ChannelRef, thread: MessageRef) -> tuple[
+            discord.PartialMessageable, discord.MessageReference | None]:
+        """Inside the thread started from `thread` when there is one (a thread's id is its starter message's),
+        otherwise a reply to that message in its channel."""
+        try:
+            found = self._client.get_channel(int(thread.id)) or await self._client.fetch_channel(int(thread.id))
+        except discord.NotFound:
+            found = None
+        except discord.HTTPException as error:
+            raise _delivery_error(error) from error
+        if isinstance(found, discord.Thread):
+            return self._client.get_partial_messageable(found.id, guild_id=_guild(channel)), None
+        target = self._client.get_partial_messageable(int(thread.channel.id), guild_id=_guild(channel))
+        reference = discord.MessageReference(message_id=int(thread.id), channel_id=int(thread.channel.id),
+                                             fail_if_not_exists=False)
+        return target, reference
+
+
+def _guild(channel: ChannelRef) -> int | None:
+    return int(channel.workspace.id) if channel.workspace.id.isdigit() else None
+
+
+async def call_discord(request: Awaitable[Any]) -> Any:
+    """Await a REST call; errors no retry can fix become `DeliveryError`, server errors `TransientDeliveryError`."""
+    try:
+        return await request
+    except discord.HTTPException as error:
+        raise _delivery_error(error) from error
+
+
+def _delivery_error(error: discord.HTTPException) -> Exception:
+    if isinstance(error, discord.DiscordServerError) or error.status == 429:
+        return TransientDeliveryError(f"Discord answered {error.status}: {error.text[:200]}")
+    return DeliveryError(f"Discord refused ({error.status}, code {error.code}): {error.text[:200]}")

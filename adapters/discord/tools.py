@@ -1,0 +1,78 @@
+"""`hearth discord sync` and `hearth discord invite`: setting a bot up without starting it."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import discord
+
+from adapters.bootstrap import build_commands
+from adapters.discord.app import HearthClient, HearthShardedClient, build_client, point_at
+from adapters.discord.commands import command_definitions, invite_url
+from adapters.discord.sync import sync as sync_commands
+from adapters.settings import Settings
+from bot.catalogs import Catalogs
+from bot.clock import SystemClock
+from storage.database import create_engine_for
+from storage.migrate import upgrade
+from storage.platform_state import SqlPlatformState
+
+
+@asynccontextmanager
+async def logged_in(settings: Settings) -> AsyncIterator[HearthClient | HearthShardedClient | None]:
+    """A client logged in with DISCORD_TOKEN (REST only, no gateway), or None after saying why not."""
+    assert settings.discord is not None
+    point_at(settings.discord)
+    client = build_client(settings.discord)
+    try:
+        await client.login(settings.discord.token)
+    except discord.LoginFailure:
+        print("hearth: Discord refused DISCORD_TOKEN: copy it again from the Bot page of the application.",
+              file=sys.stderr)
+        await client.close()
+        yield None
+        return
+    try:
+        yield client
+    finally:
+        await client.close()
+
+
+async def sync(settings: Settings, *, everywhere: bool = False) -> int:
+    """Push the commands now (globally, or to DISCORD_GUILD_ID) and record their hash, so starts skip it."""
+    assert settings.discord is not None
+    guild_id = None if everywhere else settings.discord.guild_id
+    definitions = command_definitions(build_commands(), Catalogs.load())
+    await asyncio.to_thread(upgrade, settings.database_url)
+    database = create_engine_for(settings.database_url, pool_size=settings.db_pool_size)
+    try:
+        async with logged_in(settings) as client:
+            if client is None:
+                return 2
+            await sync_commands(client, definitions, guild_id, SqlPlatformState(database), SystemClock().now(),
+                                force=True)
+    finally:
+        await database.dispose()
+    where = f"server {guild_id} (they appear at once)" if guild_id else "every server (Discord may take a while)"
+    print(f"Registered {len(definitions)} Discord commands in {where}.")
+    return 0
+
+
+async def application_id(settings: Settings) -> str | None:
+    async with logged_in(settings) as client:
+        if client is None:
+            return None
+        return str(client.application_id)
+
+
+def invite(settings: Settings, application: str, *, scheduled_events: bool) -> int:
+    try:
+        url = invite_url(application, scheduled_events=scheduled_events)
+    except ValueError as error:
+        print(f"hearth: {error}", file=sys.stderr)
+        return 2
+    print(url)
+    return 0

@@ -1,0 +1,34 @@
+"""One `Messenger` over several platforms: each message goes through the messenger of its workspace's platform."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from bot.messages import Message
+from bot.ports import DeliveryError, Messenger
+from bot.refs import ChannelRef, MemberRef, MessageRef, Platform
+
+
+class PlatformMessenger:
+    """Routes by `Platform`; a workspace of a platform this process does not run is refused for good."""
+
+    def __init__(self, messengers: Mapping[Platform, Messenger]) -> None:
+        self._messengers = dict(messengers)
+
+    def _for(self, platform: Platform) -> Messenger:
+        messenger = self._messengers.get(platform)
+        if messenger is None:
+            raise DeliveryError(f"Hearth does not run on {platform.value} in this process")
+        return messenger
+
+    async def send(self, channel: ChannelRef, message: Message) -> MessageRef:
+        return await self._for(channel.workspace.platform).send(channel, message)
+
+    async def send_direct(self, member: MemberRef, message: Message) -> MessageRef:
+        return await self._for(member.workspace.platform).send_direct(member, message)
+
+    async def send_ephemeral(self, channel: ChannelRef, member: MemberRef, message: Message) -> None:
+        await self._for(channel.workspace.platform).send_ephemeral(channel, member, message)
+
+    async def update(self, ref: MessageRef, message: Message) -> None:
+        await self._for(ref.channel.workspace.platform).update(ref, message)
