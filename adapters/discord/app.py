@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 import discord
@@ -155,6 +156,9 @@ class DiscordAdapter:
         self._sync_at_start = sync_at_start
         self._defer_after = defer_after
         self._shortcuts = shortcut_ids(commands, translator)
+        self._working = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
         client.hooks.adapter = self
         for name in ("on_message", "on_raw_reaction_add", "on_member_join", "on_raw_member_remove",
                      "on_guild_join", "on_guild_remove", "on_interaction"):
@@ -203,6 +207,10 @@ class DiscordAdapter:
     # --- interactions --------------------------------------------------------------------------------------
 
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        with self._tracked():
+            await self._interaction(interaction)
+
+    async def _interaction(self, interaction: discord.Interaction[Any]) -> None:
         if interaction.guild_id is None:
             return  # Hearth's commands are server-only; Discord offers none of them in DMs
         kind = interaction.type
@@ -223,7 +231,8 @@ class DiscordAdapter:
     async def on_component(self, interaction: discord.Interaction[Any]) -> None:
         if interaction.guild_id is None:
             return
-        await self._answer(interaction, inbound.component_event(interaction, self._clock.now()))
+        with self._tracked():
+            await self._answer(interaction, inbound.component_event(interaction, self._clock.now()))
 
     async def _application_command(self, interaction: discord.Interaction[Any]) -> None:
         data: Mapping[str, Any] = interaction.data or {}
@@ -280,10 +289,23 @@ class DiscordAdapter:
         return channel, MemberRef(inbound.workspace(interaction.guild_id or 0), str(interaction.user.id))
 
     async def _handle(self, event: InboundEvent) -> None:
+        with self._tracked():
+            try:
+                await self._core.handle(event)
+            except Exception:
+                log.exception("handling a Discord %s failed", type(event).__name__)
+
+    @contextmanager
+    def _tracked(self) -> Iterator[None]:
+        """Counts events being handled, so that `close` lets them finish."""
+        self._working += 1
+        self._idle.clear()
         try:
-            await self._core.handle(event)
-        except Exception:
-            log.exception("handling a Discord %s failed", type(event).__name__)
+            yield
+        finally:
+            self._working -= 1
+            if not self._working:
+                self._idle.set()
 
     # --- running -------------------------------------------------------------------------------------------
 
@@ -295,5 +317,10 @@ class DiscordAdapter:
         await self.client.login(self.settings.token)
         return asyncio.create_task(self.client.connect(reconnect=True), name="hearth-discord-gateway")
 
-    async def close(self) -> None:
+    async def close(self, grace: float = 10.0) -> None:
+        """Let the events being handled finish (for at most `grace` seconds), then disconnect."""
+        try:
+            await asyncio.wait_for(self._idle.wait(), grace)
+        except TimeoutError:
+            log.warning("stopping with %d Discord events still being handled", self._working)
         await self.client.close()

@@ -1,0 +1,241 @@
+"""What Hearth sends to Discord and how the adapter lives: DMs, nonces, threads, edits, clicks that only update a
+message, autocomplete, command sync on change, server removal, and `hearth run` with Slack and Discord together."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from adapters.bootstrap import Hearth
+from adapters.discord.messenger import DM_RETRY_AFTER, nonce
+from adapters.run import start
+from adapters.settings import Settings
+from bot.context import EventContext
+from bot.messages import Actions, Button, Message
+from bot.ports import DeliveryError
+from bot.refs import ChannelRef, MemberRef, MessageRef, Platform, WorkspaceRef
+from bot.scheduling.model import Occurrence
+from tests.discord.discord_harness import DiscordWorld, discord_world, option, subcommand
+from tests.discord.fake_discord import FakeDiscord
+from tests.slack.fake_slack import FakeSlack
+from tests.slack.test_slack_run import free_port
+
+
+class SteppingClock:
+    def __init__(self) -> None:
+        self.moment = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self.moment
+
+
+def _channel(world: DiscordWorld, channel_id: str | None = None) -> ChannelRef:
+    return ChannelRef(WorkspaceRef(Platform.DISCORD, world.fake.guild_id), channel_id or world.fake.channel_id)
+
+
+async def test_a_member_with_closed_dms_is_remembered_and_not_tried_again(sqlite_url: str) -> None:
+    clock = SteppingClock()
+    async with discord_world(sqlite_url, clock=clock) as world:
+        world.fake.closed_dms.add("777")
+        member = MemberRef(WorkspaceRef(Platform.DISCORD, world.fake.guild_id), "777")
+        messenger = world.adapter.messenger
+
+        with pytest.raises(DeliveryError):
+            await messenger.send_direct(member, Message.text("hello"))
+        posts = len(world.fake.calls_to("POST", r"/channels/\d+/messages"))
+        with pytest.raises(DeliveryError):
+            await messenger.send_direct(member, Message.text("hello again"))
+        assert len(world.fake.calls_to("POST", r"/channels/\d+/messages")) == posts  # not tried
+
+        world.fake.closed_dms.clear()
+        clock.moment += DM_RETRY_AFTER
+        sent = await messenger.send_direct(member, Message.text("a week later"))
+        assert world.fake.messages[sent.id]["content"] == "a week later"
+
+
+async def test_a_scheduled_send_carries_a_nonce_from_its_occurrence(sqlite_url: str) -> None:
+    async with discord_world(sqlite_url) as world:
+        at = datetime(2026, 12, 1, 14, 0, tzinfo=UTC)
+        occurrence = Occurrence("meeting.reminder", 1, "7", at, at)
+        message = Message.text("The meeting starts in an hour.")
+        keyed_message = Message(message.blocks, delivery_key=occurrence.delivery_key)
+        await world.adapter.messenger.send(_channel(world), keyed_message)
+        await world.adapter.messenger.send(_channel(world), message)
+
+        keyed, plain = world.fake.calls_to("POST", rf"/channels/{world.fake.channel_id}/messages")
+        assert keyed.json["nonce"] == nonce(occurrence.delivery_key, 0)
+        assert len(keyed.json["nonce"]) <= 25
+        assert keyed.json["enforce_nonce"] is True
+        assert plain.json.get("nonce") != keyed.json["nonce"]  # discord.py's own, different each time
+        again = Occurrence("meeting.reminder", 1, "7", at, at)
+        assert nonce(again.delivery_key, 0) == keyed.json["nonce"]
+        assert nonce(Occurrence("meeting.reminder", 1, "8", at, at).delivery_key, 0) != keyed.json["nonce"]
+
+
+async def test_a_reply_goes_into_the_thread_or_answers_the_message(sqlite_url: str) -> None:
+    async with discord_world(sqlite_url) as world:
+        fake = world.fake
+        channel = _channel(world)
+        thread_id = fake.snowflake()
+        fake.channels[thread_id] = {
+            "id": thread_id, "type": 11, "guild_id": fake.guild_id, "parent_id": fake.channel_id, "name": "agenda",
+            "thread_metadata": {"archived": False, "locked": False, "auto_archive_duration": 1440,
+                                "archive_timestamp": "2026-11-22T10:00:00+00:00"},
+            "flags": 0, "owner_id": fake.owner_id, "message_count": 0, "member_count": 1, "rate_limit_per_user": 0,
+            "last_message_id": None,
+        }
+        in_thread = await world.adapter.messenger.send(
+            channel, Message(Message.text("in the thread").blocks, thread=MessageRef(channel, thread_id)))
+        as_reply = await world.adapter.messenger.send(
+            channel, Message(Message.text("as a reply").blocks, thread=MessageRef(channel, "12345")))
+
+        assert in_thread.channel.id == thread_id
+        [reply] = fake.calls_to("POST", rf"/channels/{fake.channel_id}/messages")
+        assert str(reply.json["message_reference"]["message_id"]) == "12345"
+        assert reply.json["message_reference"]["fail_if_not_exists"] is False
+        assert as_reply.channel.id == fake.channel_id
+
+
+async def test_a_click_that_only_updates_its_message_is_acknowledged(sqlite_url: str) -> None:
+    async def bump(ctx: EventContext, value: str) -> None:
+        event = ctx.event
+        assert event.message is not None  # type: ignore[union-attr]
+        await ctx.messenger.update(event.message, Message.text(f"count {int(value) + 1}"))  # type: ignore[union-attr]
+
+    def customize(hearth: Hearth) -> None:
+        hearth.commands.interactions.on_action("test.bump", bump, needs_community=False)
+
+    async with discord_world(sqlite_url, customize=customize) as world:
+        sent = await world.adapter.messenger.send(_channel(world), Message(
+            (*Message.text("count 0").blocks, Actions((Button("+1", "test.bump", "0"),))),
+        ))
+        stored = world.fake.messages[sent.id]
+        click = await world.click(stored, stored["components"][0]["components"][0]["custom_id"])
+        answer = await world.answer(click)
+
+        assert answer["type"] == 6  # acknowledged without a new message
+        [edit] = world.fake.calls_to("PATCH", rf"/channels/{world.fake.channel_id}/messages/{sent.id}")
+        assert edit.json["content"] == "count 1"
+
+
+async def test_time_zones_and_languages_are_suggested_while_typing(sqlite_url: str) -> None:
+    async with discord_world(sqlite_url) as world:
+        payload = world.fake.interaction_payload(interaction_type=4, data={
+            "id": "1", "name": "hearth", "type": 1,
+            "options": [{"name": "me", "type": 1, "options": [
+                {"name": "tz", "type": 3, "value": "brus", "focused": True}]}],
+        })
+        await world.fake.dispatch("INTERACTION_CREATE", payload)
+        answer = await world.answer(payload)
+
+        assert answer["type"] == 8
+        assert answer["data"]["choices"][0] == {"name": "Europe/Brussels", "value": "Europe/Brussels"}
+        languages = world.fake.interaction_payload(interaction_type=4, data={
+            "id": "1", "name": "hearth", "type": 1,
+            "options": [{"name": "me", "type": 1, "options": [
+                {"name": "lang", "type": 3, "value": "", "focused": True}]}],
+        })
+        await world.fake.dispatch("INTERACTION_CREATE", languages)
+        assert [c["value"] for c in (await world.answer(languages))["data"]["choices"]] == ["en", "nl"]
+
+
+async def test_commands_are_synced_at_start_only_when_they_changed(sqlite_url: str) -> None:
+    async with FakeDiscord() as fake:
+        async with discord_world(sqlite_url, fake=fake) as world:
+            definitions = world.adapter.definitions
+        async with discord_world(sqlite_url, fake=fake):
+            pass
+        [first] = fake.calls_to("PUT", rf"/applications/{fake.application_id}/commands")
+        assert first.json == definitions
+
+        def change(hearth: Hearth) -> None:
+            from commands.spec import CommandSpec
+
+            async def nothing(ctx: Any, args: Any) -> None:
+                """Only listed."""
+
+            from bot.i18n import Msg
+
+            hearth.commands.registry.add(CommandSpec(("extra",), Msg("An extra command"), nothing))
+
+        async with discord_world(sqlite_url, fake=fake, customize=change):
+            pass
+        assert len(fake.calls_to("PUT", rf"/applications/{fake.application_id}/commands")) == 2
+
+
+async def test_commands_go_to_the_development_server_when_one_is_set(sqlite_url: str) -> None:
+    async with FakeDiscord() as fake:
+        async with discord_world(sqlite_url, fake=fake, env={"DISCORD_GUILD_ID": fake.guild_id}):
+            pass
+        assert fake.calls_to("PUT", rf"/applications/{fake.application_id}/guilds/{fake.guild_id}/commands")
+        assert not fake.calls_to("PUT", rf"/applications/{fake.application_id}/commands")
+
+
+async def test_leaving_a_server_schedules_its_erasure_and_coming_back_cancels_it(sqlite_url: str) -> None:
+    async with discord_world(sqlite_url) as world:
+        fake = world.fake
+        await world.hearth.scheduler.start()
+        await world.answer(await world.command("hearth", subcommand("setup", option("goal", "keep me"))))
+        await fake.dispatch("GUILD_DELETE", {"id": fake.guild_id})
+        await _until_removed(world, removed=True)
+
+        joined = fake.guild_payload()
+        del joined["unavailable"]  # a guild Hearth joins, not one coming back from an outage
+        await fake.dispatch("GUILD_CREATE", joined)
+        await _until_removed(world, removed=False)
+        async with world.hearth.uow() as uow:
+            workspace = await uow.workspaces.get(WorkspaceRef(Platform.DISCORD, fake.guild_id))
+            assert workspace is not None
+            [community] = await uow.communities.list(workspace.id)
+        assert community.goal == "keep me"
+
+
+async def test_an_outage_is_not_a_removal(sqlite_url: str) -> None:
+    async with discord_world(sqlite_url) as world:
+        fake = world.fake
+        await world.answer(await world.command("hearth", subcommand("setup")))
+        await fake.dispatch("GUILD_DELETE", {"id": fake.guild_id, "unavailable": True})
+        await fake.dispatch("GUILD_CREATE", fake.guild_payload())
+        await world.answer(await world.command("hearth", subcommand("help")))
+        async with world.hearth.uow() as uow:
+            assert await uow.workspaces.removed() == []
+
+
+async def test_hearth_run_starts_slack_and_discord_together(sqlite_url: str) -> None:
+    async with FakeSlack() as slack, FakeDiscord() as fake:
+        settings = Settings.from_env({
+            "DATABASE_URL": sqlite_url, "SLACK_BOT_TOKEN": slack.bot_token, "SLACK_APP_TOKEN": "xapp-1-run",
+            "SLACK_API_URL": slack.base_url, "HEARTH_HTTP_PORT": str(free_port()),
+            "DISCORD_TOKEN": "MTA.fake.token", "DISCORD_API_URL": fake.base_url,
+            "DISCORD_GATEWAY_URL": fake.gateway_url,
+        })
+        running = await start(settings, discord_options={"identify_delay": 0, "guild_ready_timeout": 0.2})
+        try:
+            await fake.wait_until_ready()
+            assert running.discord is not None and running.slack is not None
+            await asyncio.wait_for(running.discord.client.wait_until_ready(), 5)
+            payload = fake.interaction_payload("hearth", options=[{"name": "help", "type": 1, "options": []}])
+            await fake.dispatch("INTERACTION_CREATE", payload)
+            [call] = await fake.wait_for("POST", rf"/interactions/{payload['id']}/[^/]+/callback")
+            assert "/hearth" in json.dumps(call.json)
+            # A Slack workspace's message still goes to Slack through the same core.
+            await running.hearth.core.messenger.send(
+                ChannelRef(WorkspaceRef(Platform.SLACK, slack.team_id), "C1"), Message.text("to Slack"))
+            await slack.wait_for("chat.postMessage")
+        finally:
+            await running.stop()
+        assert running.gateway is not None and running.gateway.done()
+
+
+async def _until_removed(world: DiscordWorld, *, removed: bool) -> None:
+    async with asyncio.timeout(5):
+        while True:
+            async with world.hearth.uow() as uow:
+                workspace = await uow.workspaces.get(WorkspaceRef(Platform.DISCORD, world.fake.guild_id))
+            if workspace is not None and (workspace.removed_at is not None) == removed:
+                return
+            await asyncio.sleep(0.01)
