@@ -15,7 +15,7 @@ from adapters.discord.messenger import DM_RETRY_AFTER, nonce
 from adapters.run import start
 from adapters.settings import Settings
 from bot.context import EventContext
-from bot.messages import Actions, Button, Message
+from bot.messages import Actions, Button, Message, Option, Select
 from bot.ports import DeliveryError
 from bot.refs import ChannelRef, MemberRef, MessageRef, Platform, WorkspaceRef
 from bot.scheduling.model import Occurrence
@@ -239,3 +239,36 @@ async def _until_removed(world: DiscordWorld, *, removed: bool) -> None:
             if workspace is not None and (workspace.removed_at is not None) == removed:
                 return
             await asyncio.sleep(0.01)
+
+
+async def test_a_select_choice_reaches_its_action_with_the_chosen_value(sqlite_url: str) -> None:
+    chosen: list[str] = []
+
+    async def pick(ctx: EventContext, value: str) -> None:
+        chosen.append(value)
+        await ctx.reply(Message.text(f"you chose {value}", ephemeral=True))
+
+    def customize(hearth: Hearth) -> None:
+        hearth.commands.interactions.on_action("test.pick", pick, needs_community=False)
+
+    async with discord_world(sqlite_url, customize=customize) as world:
+        sent = await world.adapter.messenger.send(_channel(world), Message((
+            *Message.text("Which day?").blocks,
+            Actions((Select("test.pick", "Pick a day", (Option("Tuesday", "tue"), Option("Thursday", "thu"))),)),
+        )))
+        stored = world.fake.messages[sent.id]
+        [row] = stored["components"]
+        click = await world.click(stored, row["components"][0]["custom_id"], values=["thu"])
+        answer = await world.answer(click)
+
+        assert chosen == ["thu"]
+        assert answer["type"] == 4 and answer["data"]["content"] == "you chose thu"
+
+
+async def test_a_command_discord_still_offers_after_it_was_removed_gets_a_private_answer(sqlite_url: str) -> None:
+    async with discord_world(sqlite_url) as world:
+        answer = await world.answer(await world.command("hearth", subcommand("retired")))
+
+        assert answer["type"] == 4
+        assert answer["data"]["flags"] & 64
+        assert "/hearth" in json.dumps(answer["data"])
