@@ -40,6 +40,8 @@ log = logging.getLogger("hearth.discord")
 DEFER_AFTER = 2.0
 # Discord asks for 5 seconds between the IDENTIFYs of a bot's shards (max_concurrency 1).
 IDENTIFY_DELAY = 5.0
+# Seconds discord.py may wait out one rate limit before giving up (its minimum is 30).
+MAX_RATELIMIT_WAIT = 30.0
 
 
 def point_at(settings: DiscordSettings) -> None:
@@ -114,6 +116,8 @@ def build_client(settings: DiscordSettings, *, identify_delay: float = IDENTIFY_
         "chunk_guilds_at_startup": False,
         "member_cache_flags": discord.MemberCacheFlags.none(),
         "max_messages": None,
+        # A rate limit longer than this raises instead of holding the send: a scheduled delivery is retried later.
+        "max_ratelimit_timeout": MAX_RATELIMIT_WAIT,
     }
     hooks = _Hooks(identify_delay)
     if not settings.sharded:

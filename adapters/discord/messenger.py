@@ -192,6 +192,8 @@ async def call_discord(request: Awaitable[Any]) -> Any:
     """Await a REST call; errors no retry can fix become `DeliveryError`, server errors `TransientDeliveryError`."""
     try:
         return await request
+    except discord.RateLimited as error:
+        raise TransientDeliveryError(f"Discord asks to wait {error.retry_after:.0f}s; tried again later") from error
     except discord.HTTPException as error:
         raise _delivery_error(error) from error
 

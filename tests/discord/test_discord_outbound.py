@@ -18,7 +18,7 @@ from bot.context import EventContext
 from bot.messages import Actions, Button, Message, Option, Select
 from bot.ports import DeliveryError
 from bot.refs import ChannelRef, MemberRef, MessageRef, Platform, WorkspaceRef
-from bot.scheduling.model import Occurrence
+from bot.scheduling.model import Occurrence, TransientDeliveryError
 from tests.discord.discord_harness import DiscordWorld, discord_world, option, subcommand
 from tests.discord.fake_discord import FakeDiscord
 from tests.slack.fake_slack import FakeSlack
@@ -272,3 +272,11 @@ async def test_a_command_discord_still_offers_after_it_was_removed_gets_a_privat
         assert answer["type"] == 4
         assert answer["data"]["flags"] & 64
         assert "/hearth" in json.dumps(answer["data"])
+
+
+async def test_a_long_rate_limit_makes_a_send_fail_for_now_instead_of_waiting(sqlite_url: str) -> None:
+    async with discord_world(sqlite_url) as world:
+        world.fake.fail_next("POST", rf"/channels/{world.fake.channel_id}/messages", status=429, retry_after=600)
+
+        with pytest.raises(TransientDeliveryError):
+            await world.adapter.messenger.send(_channel(world), Message.text("the digest"))
