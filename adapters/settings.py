@@ -16,6 +16,9 @@ from pathlib import Path
 SHIPPED_LANGUAGES = ("en", "nl")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*(s|m|h)\s*$")
+# ASCII digits only (str.isdigit() also accepts "²", which int() refuses), and no more than a 64-bit snowflake has
+# (int() refuses strings of over 4300 digits).
+_DIGITS = re.compile(r"[0-9]{1,20}")
 
 
 class SettingsError(Exception):
@@ -261,13 +264,13 @@ def _discord(env: Mapping[str, str]) -> DiscordSettings | None:
                 f"or remove {given[0]}."
             )
         return None
-    if token.count(".") != 2 or any(c.isspace() for c in token):
+    if not all(token.split(".")) or token.count(".") != 2 or any(c.isspace() for c in token):
         raise SettingsError(
             "DISCORD_TOKEN does not look like a bot token (three parts separated by dots): copy it again from the "
             "Bot page of the Discord application, without 'Bot ' in front."
         )
     guild = _get(env, "DISCORD_GUILD_ID")
-    if guild and not guild.isdigit():
+    if guild and not _DIGITS.fullmatch(guild):
         raise SettingsError(
             f"DISCORD_GUILD_ID must be a server id (a number; Copy Server ID in developer mode), not {guild!r}."
         )
@@ -294,7 +297,7 @@ def _shard_count(env: Mapping[str, str]) -> tuple[int | None, bool]:
         return None, False
     if raw == "auto":
         return None, True
-    if not raw.isdigit() or not 1 <= int(raw) <= 10_000:
+    if not _DIGITS.fullmatch(raw) or not 1 <= int(raw) <= 10_000:
         raise SettingsError(f"DISCORD_SHARDS must be auto or the total number of shards (1 or more), not {raw!r}.")
     return int(raw), False
 
@@ -305,21 +308,23 @@ def _shard_ids(env: Mapping[str, str], shard_count: int | None) -> tuple[int, ..
         return None
     if shard_count is None:
         raise SettingsError(
-            "DISCORD_SHARD_IDS needs DISCORD_SHARDS: set the total number of shards the bot runs, which this "
-            "process shares with others."
+            "DISCORD_SHARD_IDS needs DISCORD_SHARDS set to a number: set the total number of shards the bot runs, "
+            "which this process shares with others."
         )
-    ids: list[int] = []
+    ids: set[int] = set()
     for part in raw.replace(" ", "").split(","):
         first, dash, last = part.partition("-")
-        if not first.isdigit() or (dash and not last.isdigit()):
+        if not _DIGITS.fullmatch(first) or (dash and not _DIGITS.fullmatch(last)):
             raise SettingsError(f"DISCORD_SHARD_IDS must list shard numbers such as 0,1 or 0-3, not {raw!r}.")
-        ids.extend(range(int(first), int(last if dash else first) + 1))
-    if not ids or any(shard >= shard_count for shard in ids):
-        raise SettingsError(
-            f"DISCORD_SHARD_IDS must name shards from 0 to {shard_count - 1} (DISCORD_SHARDS is {shard_count}), "
-            f"not {raw!r}."
-        )
-    return tuple(sorted(set(ids)))
+        low, high = int(first), int(last if dash else first)
+        # Checked before the range is built: "0-99999999999" must not fill the memory first.
+        if low > high or high >= shard_count:
+            raise SettingsError(
+                f"DISCORD_SHARD_IDS must name shards from 0 to {shard_count - 1} (DISCORD_SHARDS is {shard_count}), "
+                f"not {raw!r}."
+            )
+        ids.update(range(low, high + 1))
+    return tuple(sorted(ids))
 
 
 def _grace_days(env: Mapping[str, str]) -> int:

@@ -7,6 +7,7 @@ import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import aiohttp
 import discord
 
 from adapters.bootstrap import build_commands
@@ -35,6 +36,18 @@ async def logged_in(settings: Settings) -> AsyncIterator[HearthClient | HearthSh
         await client.close()
         yield None
         return
+    except (aiohttp.ClientError, OSError) as error:
+        print(f"hearth: cannot reach Discord at {settings.discord.api_url} ({error}): check the network, or "
+              "DISCORD_API_URL if you set it.", file=sys.stderr)
+        await client.close()
+        yield None
+        return
+    except discord.HTTPException as error:
+        print(f"hearth: Discord did not let Hearth log in ({error.status}: {error.text[:200]}); try again later.",
+              file=sys.stderr)
+        await client.close()
+        yield None
+        return
     try:
         yield client
     finally:
@@ -52,8 +65,26 @@ async def sync(settings: Settings, *, everywhere: bool = False) -> int:
         async with logged_in(settings) as client:
             if client is None:
                 return 2
-            await sync_commands(client, definitions, guild_id, SqlPlatformState(database), SystemClock().now(),
-                                force=True)
+            try:
+                await sync_commands(client, definitions, guild_id, SqlPlatformState(database), SystemClock().now(),
+                                    force=True)
+            except discord.Forbidden as error:
+                if guild_id is None:
+                    print(f"hearth: Discord refused the commands ({error.status}, code {error.code}: {error.text}).",
+                          file=sys.stderr)
+                else:
+                    print(f"hearth: Discord refused the commands for server {guild_id}: add Hearth to that server "
+                          "first with the link of hearth discord invite (it includes applications.commands), "
+                          "or check DISCORD_GUILD_ID.", file=sys.stderr)
+                return 2
+            except discord.HTTPException as error:
+                print(f"hearth: Discord refused the commands ({error.status}, code {error.code}: {error.text[:300]}).",
+                      file=sys.stderr)
+                return 2
+            except (aiohttp.ClientError, OSError) as error:
+                print(f"hearth: the connection to Discord broke while registering the commands ({error}); "
+                      "run hearth discord sync again.", file=sys.stderr)
+                return 2
     finally:
         await database.dispose()
     where = f"server {guild_id} (they appear at once)" if guild_id else "every server (Discord may take a while)"
@@ -70,6 +101,8 @@ async def application_id(settings: Settings) -> str | None:
 
 def invite(settings: Settings, application: str, *, scheduled_events: bool) -> int:
     try:
+        if not application.isascii():  # "²" and "١٢٣" are digits to str.isdigit(), not to Discord
+            raise ValueError(f"a Discord application id is a number, not {application!r}")
         url = invite_url(application, scheduled_events=scheduled_events)
     except ValueError as error:
         print(f"hearth: {error}", file=sys.stderr)
