@@ -141,14 +141,16 @@ async def start(settings: Settings, *, clock: Clock | None = None, discord_optio
     return running
 
 
-async def run_until_stopped(settings: Settings) -> int:
+async def run_until_stopped(settings: Settings, *, discord_options: Mapping[str, Any] | None = None) -> int:
     try:
-        running = await start(settings)
+        running = await start(settings, discord_options=discord_options)
     except discord.LoginFailure:
         raise SettingsError(
             "Discord refused DISCORD_TOKEN: copy the token again from the Bot page of the application "
             "(Reset Token makes a new one)."
         ) from None
+    except discord.ClientException as error:
+        raise _gateway_error(error) from None
     stopped = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

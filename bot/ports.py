@@ -11,7 +11,7 @@ from typing import Protocol, Self
 
 from bot.i18n import Translator
 from bot.messages import Form, Message
-from bot.refs import ChannelRef, MemberRef, MessageRef, WorkspaceRef
+from bot.refs import ChannelRef, MemberRef, MessageRef, Platform, WorkspaceRef
 from bot.tenancy import Community, Member, Role, Workspace
 
 __all__ = [
@@ -110,6 +110,11 @@ class WorkspaceRepository(Protocol):
 
     async def removed(self) -> list[Workspace]:
         """Every workspace waiting to be erased. Cross-tenant: for the erasure schedule only."""
+        ...
+
+    async def on_platform(self, platform: Platform) -> list[Workspace]:
+        """Every workspace of `platform`, removed or not. Cross-tenant: for an adapter comparing what the platform
+        says Hearth is installed in with what Hearth knows."""
         ...
 
     async def delete(self, workspace_id: int) -> None:

@@ -107,6 +107,12 @@ class SqlWorkspaceRepository:
         statement = select(WorkspaceRow).where(col(WorkspaceRow.uninstalled_at).is_not(None))
         return [_workspace(row) for row in (await self._session.exec(statement)).all()]
 
+    async def on_platform(self, platform: Platform) -> list[Workspace]:
+        """Every workspace of `platform` (all tenants), oldest first."""
+        statement = select(WorkspaceRow).where(WorkspaceRow.platform == platform.value).order_by(
+            col(WorkspaceRow.id))
+        return [_workspace(row) for row in (await self._session.exec(statement)).all()]
+
     async def get_by_id(self, workspace_id: int) -> Workspace | None:
         row = await self._session.get(WorkspaceRow, workspace_id)
         return None if row is None else _workspace(row)

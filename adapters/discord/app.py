@@ -32,7 +32,7 @@ from bot.core import Core
 from bot.events import AppInstalled, AppRemoved, InboundEvent
 from bot.i18n import Translator
 from bot.ports import Clock, UnitOfWorkFactory
-from bot.refs import ChannelRef, MemberRef
+from bot.refs import ChannelRef, MemberRef, Platform
 from commands.completion import SuggestionContext, suggestions
 
 log = logging.getLogger("hearth.discord")
@@ -119,6 +119,8 @@ def build_client(settings: DiscordSettings, *, identify_delay: float = IDENTIFY_
         # A rate limit longer than this raises instead of holding the send: a scheduled delivery is retried later.
         "max_ratelimit_timeout": MAX_RATELIMIT_WAIT,
     }
+    # Hearth has no voice features; discord.py would warn at every start that voice libraries are missing.
+    discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
     hooks = _Hooks(identify_delay)
     if not settings.sharded:
         return HearthClient(hooks, **options)
@@ -164,21 +166,60 @@ class DiscordAdapter:
         self._idle = asyncio.Event()
         self._idle.set()
         client.hooks.adapter = self
-        for name in ("on_message", "on_raw_reaction_add", "on_member_join", "on_raw_member_remove",
+        for name in ("on_ready", "on_message", "on_raw_reaction_add", "on_member_join", "on_raw_member_remove",
                      "on_guild_join", "on_guild_remove", "on_interaction"):
             setattr(client, name, getattr(self, name))
         client.hearth_component = self.on_component  # type: ignore[union-attr]
 
     async def setup(self) -> None:
-        """At login: push the commands when they changed since the last push."""
-        if self._sync_at_start:
+        """At login: push the commands when they changed since the last push. A refusal (Hearth not yet in the
+        development server, the daily limit of command creations) is logged, and Hearth runs on with the
+        commands Discord already has."""
+        if not self._sync_at_start:
+            return
+        try:
             await sync(self.client, self.definitions, self.settings.guild_id, self._hashes, self._clock.now())
+        except discord.HTTPException as error:
+            where = f"server {self.settings.guild_id}" if self.settings.guild_id else "Discord"
+            log.error("could not register Hearth's commands in %s (%s %s): run hearth discord sync once that is "
+                      "fixed; the commands Discord has already keep working", where, error.status, error.text[:200])
 
     async def sync(self, *, force: bool = True) -> bool:
         return await sync(self.client, self.definitions, self.settings.guild_id, self._hashes, self._clock.now(),
                           force=force)
 
     # --- gateway events ------------------------------------------------------------------------------------
+
+    async def on_ready(self) -> None:
+        with self._tracked():
+            try:
+                await self.reconcile_servers()
+            except Exception:
+                log.exception("comparing Discord's servers with Hearth's failed")
+
+    async def reconcile_servers(self) -> None:
+        """Catch up on what happened while Hearth was not connected: a server that removed Hearth is treated
+        as removed now (its erasure is scheduled), and one that invited it back is installed again. Only the
+        servers of this process's shards are compared."""
+        present = {str(guild.id) for guild in self.client.guilds}
+        async with self._uow() as uow:
+            known = await uow.workspaces.on_platform(Platform.DISCORD)
+        now = self._clock.now()
+        for workspace in known:
+            if not workspace.ref.id.isdigit() or not self._owns(int(workspace.ref.id)):
+                continue
+            if workspace.removed_at is None and workspace.ref.id not in present:
+                log.info("Hearth is no longer in Discord server %s", workspace.ref.id)
+                await self._handle(AppRemoved(workspace.ref, now))
+            elif workspace.removed_at is not None and workspace.ref.id in present:
+                await self._handle(AppInstalled(workspace.ref, now, workspace.name))
+
+    def _owns(self, guild_id: int) -> bool:
+        client = self.client
+        if not isinstance(client, HearthShardedClient) or client.shard_count is None:
+            return True
+        shards = client.shard_ids if client.shard_ids is not None else range(client.shard_count)
+        return (guild_id >> 22) % client.shard_count in shards
 
     async def on_message(self, message: discord.Message) -> None:
         if self.client.user is not None and message.author.id == self.client.user.id:
@@ -313,13 +354,25 @@ class DiscordAdapter:
 
     # --- running -------------------------------------------------------------------------------------------
 
-    async def start(self) -> asyncio.Task[None]:
-        """Log in (pushing changed commands) and connect; returns the task that runs the gateway connection.
+    async def start(self, ready_within: float = 120.0) -> asyncio.Task[None]:
+        """Log in (pushing changed commands), connect and wait until the servers are loaded; returns the task
+        that runs the gateway connection.
 
-        Raises `discord.LoginFailure` when Discord refuses the token."""
+        Raises `discord.LoginFailure` when Discord refuses the token, and what stopped the connection before it
+        was ready (`discord.PrivilegedIntentsRequired` when the Server Members intent is not switched on)."""
         point_at(self.settings)
         await self.client.login(self.settings.token)
-        return asyncio.create_task(self.client.connect(reconnect=True), name="hearth-discord-gateway")
+        gateway = asyncio.create_task(self.client.connect(reconnect=True), name="hearth-discord-gateway")
+        ready = asyncio.ensure_future(self.client.wait_until_ready())
+        await asyncio.wait({gateway, ready}, timeout=ready_within, return_when=asyncio.FIRST_COMPLETED)
+        ready.cancel()
+        if gateway.done():
+            await self.client.close()
+            gateway.result()  # raises what stopped it
+            raise ConnectionError("the Discord connection ended before it was ready")
+        if not self.client.is_ready():
+            log.warning("Discord is slow to send the servers; Hearth goes on and answers as they arrive")
+        return gateway
 
     async def close(self, grace: float = 10.0) -> None:
         """Let the events being handled finish (for at most `grace` seconds), then disconnect."""

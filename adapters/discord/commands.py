@@ -140,7 +140,7 @@ def invite_url(application_id: str, *, scheduled_events: bool = False) -> str:
 
     `scheduled_events` adds Manage Events, for communities that want meetings as Discord scheduled events.
     """
-    if not application_id.isdigit():
+    if not (application_id.isascii() and application_id.isdigit()):
         raise ValueError(f"a Discord application id is a number, not {application_id!r}")
     permissions = BOT_PERMISSIONS | (MANAGE_EVENTS if scheduled_events else 0)
     return (

@@ -129,7 +129,10 @@ class Engine:
             self._forget(key)
 
     async def refresh(self, kind: str, workspace_id: int, subject: str) -> None:
-        """Re-read one schedule after a feature created, changed or ended it."""
+        """Re-read one schedule after a feature created, changed or ended it. Before `start` there is nothing to
+        do: starting reads every schedule (a platform may report changes while Hearth is still starting)."""
+        if self._processed_until is None:
+            return
         source = self.kinds[kind]
         schedule = await source.schedule(workspace_id, subject)
         if schedule is None:

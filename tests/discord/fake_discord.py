@@ -46,6 +46,7 @@ Handler = Callable[["Call", "re.Match[str]"], "Reply"]
 DISCORD_EPOCH_MS = 1_420_070_400_000
 HEARTBEAT_INTERVAL_MS = 41_250
 EPHEMERAL = 1 << 6
+PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | (1 << 15)  # server members, presences, message content
 # The @everyone permissions of a new guild (view channels, send messages, read history, embed links…).
 EVERYONE_PERMISSIONS = "1071698660929"
 
@@ -128,6 +129,7 @@ class FakeDiscord:
         self.identifies: list[dict[str, Any]] = []
         self.heartbeats = 0
         self.closed_dms: set[str] = set()
+        self.privileged_intents = True  # False: an IDENTIFY asking for one is closed with 4014, as Discord does
         self.commands: dict[str | None, list[JSON]] = {}  # by guild id; None for global commands
         self.messages: dict[str, JSON] = {}  # by message id
         self.channels: dict[str, JSON] = {self.channel_id: self._text_channel()}
@@ -442,6 +444,9 @@ class FakeDiscord:
             await self._identify(gateway, payload["d"])
 
     async def _identify(self, gateway: _Gateway, identify: JSON) -> None:
+        if not self.privileged_intents and int(identify.get("intents", 0)) & PRIVILEGED_INTENTS:
+            await gateway.socket.close(code=4014, message=b"Disallowed intent(s).")
+            return
         shard = identify.get("shard")
         if shard is not None:
             gateway.shard = (int(shard[0]), int(shard[1]))

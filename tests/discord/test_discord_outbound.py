@@ -12,8 +12,8 @@ import pytest
 
 from adapters.bootstrap import Hearth
 from adapters.discord.messenger import DM_RETRY_AFTER, nonce
-from adapters.run import start
-from adapters.settings import Settings
+from adapters.run import run_until_stopped, start
+from adapters.settings import Settings, SettingsError
 from bot.context import EventContext
 from bot.messages import Actions, Button, Message, Option, Select
 from bot.ports import DeliveryError
@@ -280,3 +280,50 @@ async def test_a_long_rate_limit_makes_a_send_fail_for_now_instead_of_waiting(sq
 
         with pytest.raises(TransientDeliveryError):
             await world.adapter.messenger.send(_channel(world), Message.text("the digest"))
+
+
+async def test_at_start_servers_left_or_rejoined_while_offline_are_caught_up(sqlite_url: str) -> None:
+    async with FakeDiscord() as fake:
+        async with discord_world(sqlite_url, fake=fake) as world:
+            await world.answer(await world.command("hearth", subcommand("setup")))
+            gone = WorkspaceRef(Platform.DISCORD, "81384788765712384")
+            async with world.hearth.uow() as uow:
+                await uow.workspaces.add(gone, "Left while offline", world.hearth.clock.now())
+                here = await uow.workspaces.get(WorkspaceRef(Platform.DISCORD, fake.guild_id))
+                assert here is not None
+                await uow.workspaces.set_removed(here.id, world.hearth.clock.now())
+                await uow.commit()
+
+        async with discord_world(sqlite_url, fake=fake) as world:
+            await world.adapter.close()  # the catching up finished
+            async with world.hearth.uow() as uow:
+                removed = {w.ref.id for w in await uow.workspaces.removed()}
+        assert removed == {"81384788765712384"}
+
+
+async def test_a_refused_command_sync_at_start_leaves_hearth_running(sqlite_url: str) -> None:
+    async with FakeDiscord() as fake:
+        fake.fail_next("PUT", r"/applications/\d+/guilds/\d+/commands", status=403,
+                       json={"code": 50001, "message": "Missing Access"})
+        async with discord_world(sqlite_url, fake=fake, env={"DISCORD_GUILD_ID": "41771983423143937"}) as world:
+            body = await world.answer(await world.command("hearth", subcommand("help")))
+            assert body["type"] == 4
+
+
+async def test_a_missing_members_intent_stops_hearth_run_with_what_to_do(sqlite_url: str) -> None:
+    async with FakeDiscord() as fake:
+        fake.privileged_intents = False
+        settings = Settings.from_env({
+            "DATABASE_URL": sqlite_url, "HEARTH_HTTP_PORT": str(free_port()), "DISCORD_TOKEN": "MTA.fake.token",
+            "DISCORD_API_URL": fake.base_url, "DISCORD_GATEWAY_URL": fake.gateway_url,
+        })
+        with pytest.raises(SettingsError, match=r"Server Members Intent.*DISCORD_MEMBER_EVENTS=off"):
+            await run_until_stopped(settings, discord_options={"identify_delay": 0})
+
+        allowed = Settings.from_env({
+            "DATABASE_URL": sqlite_url, "HEARTH_HTTP_PORT": str(free_port()), "DISCORD_TOKEN": "MTA.fake.token",
+            "DISCORD_API_URL": fake.base_url, "DISCORD_GATEWAY_URL": fake.gateway_url,
+            "DISCORD_MEMBER_EVENTS": "off",
+        })
+        running = await start(allowed, discord_options={"identify_delay": 0})
+        await running.stop()

@@ -237,6 +237,19 @@ async def test_refresh_applies_changes_and_ends(world: World) -> None:
     assert engine.next_wake() is None
 
 
+async def test_a_refresh_before_start_waits_for_start_to_read_everything(world: World) -> None:
+    ws = world.workspaces[0]
+    engine = world.engine("a")
+    world.reminders.add(ws, "standup", daily(9, 0, "Europe/Brussels", LOCAL_START))
+
+    await engine.refresh("reminder", ws, "standup")  # a platform reported a change while Hearth was starting
+    assert engine.next_wake() is None
+    await engine.start()
+    await engine.advance_to(datetime(2026, 3, 23, 12, 0, tzinfo=UTC), world.clock.set)
+
+    assert [at.hour for _, at in world.deliveries.made] == [8]
+
+
 async def test_an_occurrence_that_no_longer_belongs_is_not_sent(world: World) -> None:
     ws = world.workspaces[0]
     world.reminders.add(ws, "standup", daily(9, 0, "Europe/Brussels", LOCAL_START))

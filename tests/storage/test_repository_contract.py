@@ -44,6 +44,23 @@ async def test_a_workspace_added_and_committed_can_be_found(uow_factory: UnitOfW
     assert found == Workspace(id=added.id, ref=ACME, name="Acme", created_at=T0)
 
 
+async def test_workspaces_of_one_platform_are_listed_removed_or_not(uow_factory: UnitOfWorkFactory) -> None:
+    slack = await _add_workspace(uow_factory)
+    first = await _add_workspace(uow_factory, WorkspaceRef(Platform.DISCORD, "81384788765712384"))
+    second = await _add_workspace(uow_factory, WorkspaceRef(Platform.DISCORD, "41771983423143937"))
+    async with uow_factory() as uow:
+        await uow.workspaces.set_removed(second.id, T0)
+        await uow.commit()
+
+    async with uow_factory() as uow:
+        discord = await uow.workspaces.on_platform(Platform.DISCORD)
+        console = await uow.workspaces.on_platform(Platform.CONSOLE)
+
+    assert [(w.id, w.removed_at) for w in discord] == [(first.id, None), (second.id, T0)]
+    assert console == []
+    assert slack.id not in [w.id for w in discord]
+
+
 async def test_an_unknown_workspace_is_none(uow_factory: UnitOfWorkFactory) -> None:
     await _add_workspace(uow_factory)
     async with uow_factory() as uow:
