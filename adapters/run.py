@@ -117,8 +117,7 @@ async def start(settings: Settings, *, clock: Clock | None = None, discord_optio
         if settings.discord is not None and discord_client is not None and discord_messenger is not None:
             running.discord = DiscordAdapter(
                 settings.discord, discord_client, discord_messenger,
-                core=hearth.core, commands=hearth.commands, translator=hearth.translator, clock=hearth.clock,
-                uow=hearth.uow, hashes=SqlPlatformState(hearth.database),
+                core=hearth.core, commands=hearth.commands, hashes=SqlPlatformState(hearth.database),
             )
             running.gateway = await running.discord.start()
         if slack is not None and settings.slack is not None and settings.slack.socket_mode:

@@ -30,8 +30,6 @@ from adapters.discord.sync import HashStore, sync
 from adapters.settings import DiscordSettings
 from bot.core import Core
 from bot.events import AppInstalled, AppRemoved, InboundEvent
-from bot.i18n import Translator
-from bot.ports import Clock, UnitOfWorkFactory
 from bot.refs import ChannelRef, MemberRef, Platform
 from commands.completion import SuggestionContext, suggestions
 
@@ -78,32 +76,29 @@ class _Hooks:
             await asyncio.sleep(self.identify_delay)
 
 
-class HearthClient(discord.Client):
+class _Hooked:
+    """Hands a client's start-up and IDENTIFY hooks to its `_Hooks`."""
+
+    hooks: _Hooks
+
+    def __init__(self, hooks: _Hooks, **options: Any) -> None:
+        self.hooks = hooks
+        super().__init__(**options)  # the discord.py client that follows in the MRO
+
+    async def setup_hook(self) -> None:
+        assert isinstance(self, discord.Client)
+        await self.hooks.setup(self)
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        await self.hooks.before_identify(initial)
+
+
+class HearthClient(_Hooked, discord.Client):
     """One gateway connection."""
 
-    def __init__(self, hooks: _Hooks, **options: Any) -> None:
-        super().__init__(**options)
-        self.hooks = hooks
 
-    async def setup_hook(self) -> None:
-        await self.hooks.setup(self)
-
-    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
-        await self.hooks.before_identify(initial)
-
-
-class HearthShardedClient(discord.AutoShardedClient):
+class HearthShardedClient(_Hooked, discord.AutoShardedClient):
     """Several shards in one process: all of them (`DISCORD_SHARDS`), or those of `DISCORD_SHARD_IDS`."""
-
-    def __init__(self, hooks: _Hooks, **options: Any) -> None:
-        super().__init__(**options)
-        self.hooks = hooks
-
-    async def setup_hook(self) -> None:
-        await self.hooks.setup(self)
-
-    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
-        await self.hooks.before_identify(initial)
 
 
 def build_client(settings: DiscordSettings, *, identify_delay: float = IDENTIFY_DELAY,
@@ -142,9 +137,6 @@ class DiscordAdapter:
         *,
         core: Core,
         commands: Commands,
-        translator: Translator,
-        clock: Clock,
-        uow: UnitOfWorkFactory,
         hashes: HashStore,
         sync_at_start: bool = True,
         defer_after: float = DEFER_AFTER,
@@ -152,16 +144,16 @@ class DiscordAdapter:
         self.settings = settings
         self.client = client
         self.messenger = messenger
-        self.definitions = command_definitions(commands, translator)
+        self.definitions = command_definitions(commands, core.translator)
         self._core = core
         self._commands = commands
-        self._translator = translator
-        self._clock = clock
-        self._uow = uow
+        self._translator = core.translator
+        self._clock = core.clock
+        self._uow = core.uow
         self._hashes = hashes
         self._sync_at_start = sync_at_start
         self._defer_after = defer_after
-        self._shortcuts = shortcut_ids(commands, translator)
+        self._shortcuts = shortcut_ids(commands, core.translator)
         self._working = 0
         self._idle = asyncio.Event()
         self._idle.set()

@@ -93,7 +93,7 @@ async def discord_world(
         customize(hearth)
     adapter = DiscordAdapter(
         settings.discord, client, messenger, core=hearth.core, commands=hearth.commands,
-        translator=hearth.translator, clock=hearth.clock, uow=hearth.uow, hashes=SqlPlatformState(hearth.database),
+        hashes=SqlPlatformState(hearth.database),
         defer_after=defer_after,
     )
     gateway = await adapter.start()
