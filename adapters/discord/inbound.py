@@ -17,7 +17,7 @@ import discord
 from adapters.discord.commands import typed_options
 from adapters.discord.modals import read_modal
 from adapters.discord.render import read_custom_id
-from adapters.message_metadata import looks_like_question
+from adapters.message_metadata import LINK, looks_like_question
 from bot.events import (
     ActionInvoked,
     Actor,
@@ -31,7 +31,6 @@ from bot.events import (
 )
 from bot.refs import ChannelRef, MemberRef, MessageRef, Platform, WorkspaceRef
 
-_LINK = re.compile(r"https?://[^\s<>()\[\]]+")
 
 
 def workspace(guild_id: int | str) -> WorkspaceRef:
@@ -95,7 +94,7 @@ def message_event(message: discord.Message, at: datetime) -> MessagePosted | Non
         message=MessageRef(ChannelRef(channel.workspace, str(message.channel.id)), str(message.id)),
         thread=thread,
         is_question=looks_like_question(content),
-        links=tuple(dict.fromkeys(_LINK.findall(content))),
+        links=tuple(dict.fromkeys(LINK.findall(content))),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -15,13 +15,16 @@ from adapters.discord.messenger import DM_RETRY_AFTER, nonce
 from adapters.run import run_until_stopped, start
 from adapters.settings import Settings, SettingsError
 from bot.context import EventContext
-from bot.messages import Actions, Button, Message, Option, Select
+from bot.clock import SimulatedClock
+from bot.events import MessagePosted
+from bot.messages import Actions, Attachment, Button, Message, Option, Select
 from bot.ports import DeliveryError
 from bot.refs import ChannelRef, MemberRef, MessageRef, Platform, WorkspaceRef
 from bot.scheduling.model import Occurrence, TransientDeliveryError
 from tests.discord.discord_harness import DiscordWorld, discord_world, option, subcommand
 from tests.discord.fake_discord import FakeDiscord
 from tests.slack.fake_slack import FakeSlack
+from tests.slack.slack_harness import Recorder
 from tests.slack.test_slack_run import free_port
 
 
@@ -327,3 +330,59 @@ async def test_a_missing_members_intent_stops_hearth_run_with_what_to_do(sqlite_
         })
         running = await start(allowed, discord_options={"identify_delay": 0})
         await running.stop()
+
+
+async def test_a_left_server_is_erased_after_the_grace_period(database_url: str) -> None:
+    clock = SimulatedClock(datetime.now(UTC).replace(microsecond=0))
+    async with discord_world(database_url, clock=clock, env={"HEARTH_DATA_GRACE_DAYS": "7"}) as world:
+        await world.hearth.scheduler.start()
+        await world.answer(await world.command("hearth", subcommand("setup")))
+        await world.fake.dispatch("GUILD_DELETE", {"id": world.fake.guild_id})
+        await _until_removed(world, removed=True)
+
+        await world.hearth.scheduler.advance_to(clock.now() + timedelta(days=6), clock.set)
+        async with world.hearth.uow() as uow:
+            assert await uow.workspaces.get(WorkspaceRef(Platform.DISCORD, world.fake.guild_id)) is not None
+        await world.hearth.scheduler.advance_to(clock.now() + timedelta(days=2), clock.set)
+        async with world.hearth.uow() as uow:
+            assert await uow.workspaces.get(WorkspaceRef(Platform.DISCORD, world.fake.guild_id)) is None
+
+
+async def test_a_message_in_a_thread_counts_for_its_channel(sqlite_url: str) -> None:
+    recorder = Recorder((MessagePosted,))
+
+    def customize(hearth: Hearth) -> None:
+        hearth.core.handlers.append(recorder)
+
+    async with discord_world(sqlite_url, customize=customize) as world:
+        fake = world.fake
+        thread_id = fake.snowflake()
+        await fake.dispatch("THREAD_CREATE", {
+            "id": thread_id, "type": 11, "guild_id": fake.guild_id, "parent_id": fake.channel_id, "name": "agenda",
+            "owner_id": fake.owner_id, "message_count": 0, "member_count": 1, "rate_limit_per_user": 0, "flags": 0,
+            "last_message_id": None, "newly_created": True,
+            "thread_metadata": {"archived": False, "locked": False, "auto_archive_duration": 1440,
+                                "archive_timestamp": "2026-11-22T10:00:00+00:00"},
+        })
+        await fake.dispatch("MESSAGE_CREATE", fake.message_payload(
+            "Any thoughts on https://example.org/a ?", channel_id=thread_id, author=fake.user_payload("4242", "ada")))
+        while not recorder.seen:  # noqa: ASYNC110 - the recorder fills from the client's task
+            await asyncio.sleep(0)
+
+        [posted] = recorder.seen
+        assert isinstance(posted, MessagePosted)
+        assert posted.channel.id == fake.channel_id
+        assert posted.thread is not None and posted.thread.id == thread_id
+        assert posted.message.channel.id == thread_id
+        assert posted.is_question and posted.links == ("https://example.org/a",)
+
+
+async def test_files_travel_with_the_message(sqlite_url: str) -> None:
+    async with discord_world(sqlite_url) as world:
+        message = Message(Message.text("The calendar").blocks,
+                          files=(Attachment("cop-sync.ics", "text/calendar", b"BEGIN:VCALENDAR"),))
+        await world.adapter.messenger.send(_channel(world), message)
+
+        [call] = world.fake.calls_to("POST", rf"/channels/{world.fake.channel_id}/messages")
+        assert call.files == (("cop-sync.ics", b"BEGIN:VCALENDAR"),)
+        assert call.json["content"] == "The calendar"
