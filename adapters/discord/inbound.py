@@ -7,7 +7,6 @@ a message command ("Save to library"), where the member chose the message and Di
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -30,7 +29,6 @@ from bot.events import (
     ShortcutInvoked,
 )
 from bot.refs import ChannelRef, MemberRef, MessageRef, Platform, WorkspaceRef
-
 
 
 def workspace(guild_id: int | str) -> WorkspaceRef:

@@ -14,8 +14,8 @@ from adapters.bootstrap import Hearth
 from adapters.discord.messenger import DM_RETRY_AFTER, nonce
 from adapters.run import run_until_stopped, start
 from adapters.settings import Settings, SettingsError
-from bot.context import EventContext
 from bot.clock import SimulatedClock
+from bot.context import EventContext
 from bot.events import MessagePosted
 from bot.messages import Actions, Attachment, Button, Message, Option, Select
 from bot.ports import DeliveryError
