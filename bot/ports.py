@@ -10,6 +10,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from bot.i18n import Translator
+from bot.meetings.ports import MeetingRepository
 from bot.messages import Form, Message
 from bot.refs import ChannelRef, MemberRef, MessageRef, Platform, WorkspaceRef
 from bot.tenancy import Community, Member, Role, Workspace
@@ -189,6 +190,7 @@ class UnitOfWork(Protocol):
     workspaces: WorkspaceRepository
     communities: CommunityRepository
     members: MemberRepository
+    meetings: MeetingRepository
 
     async def __aenter__(self) -> Self: ...
 

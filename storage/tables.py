@@ -174,6 +174,95 @@ class SeenEventRow(HearthTable, table=True):
     received_at: datetime = _moment()
 
 
+def _series_id() -> Any:
+    return Field(foreign_key="meeting_series.id", ondelete="CASCADE", nullable=False)
+
+
+class MeetingSeriesRow(HearthTable, table=True):
+    """A recurring meeting of a community: its recurrence as RFC 5545 text (DTSTART with zone, RRULE, EXDATE)."""
+
+    __tablename__ = "meeting_series"
+    __table_args__ = (Index(None, "workspace_id", "community_id"), Index(None, "status"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _workspace_id()
+    community_id: int = Field(foreign_key="community.id", ondelete="CASCADE", nullable=False)
+    title: str = Field(max_length=200)
+    recurrence: str = Field(max_length=8000)
+    duration_minutes: int
+    location: str = Field(default="", max_length=500)
+    description: str = Field(default="", max_length=2000)
+    hosts: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    status: str = Field(max_length=16)
+    reminder_minutes: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    sequence: int = Field(default=0)
+    uid: str = Field(max_length=100)
+    created_at: datetime = _moment()
+    updated_at: datetime = _moment()
+
+
+class MeetingChangeRow(HearthTable, table=True):
+    """One meeting of a series moved (`start`) or cancelled, keyed by where the rule places it."""
+
+    __tablename__ = "meeting_change"
+
+    series_id: int = Field(primary_key=True, foreign_key="meeting_series.id", ondelete="CASCADE")
+    original: datetime = Field(sa_column=Column(UtcDateTime(), primary_key=True))
+    start: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
+    cancelled: bool = Field(default=False)
+    reason: str = Field(default="", max_length=500)
+    sequence: int = Field(default=0)
+
+
+class MeetingRsvpRow(HearthTable, table=True):
+    """A member's answer for one meeting."""
+
+    __tablename__ = "meeting_rsvp"
+
+    series_id: int = Field(primary_key=True, foreign_key="meeting_series.id", ondelete="CASCADE")
+    original: datetime = Field(sa_column=Column(UtcDateTime(), primary_key=True))
+    member_id: str = Field(primary_key=True, max_length=64)
+    answer: str = Field(max_length=8)
+    updated_at: datetime = _moment()
+
+
+class AgendaItemRow(HearthTable, table=True):
+    """A topic a member proposed for one meeting."""
+
+    __tablename__ = "meeting_agenda_item"
+    __table_args__ = (Index(None, "series_id", "original"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    series_id: int = _series_id()
+    original: datetime = _moment()
+    author_id: str = Field(max_length=64)
+    text: str = Field(max_length=300)
+    created_at: datetime = _moment()
+
+
+class AgendaVoteRow(HearthTable, table=True):
+    """A member's upvote of an agenda item."""
+
+    __tablename__ = "meeting_agenda_vote"
+
+    item_id: int = Field(primary_key=True, foreign_key="meeting_agenda_item.id", ondelete="CASCADE")
+    member_id: str = Field(primary_key=True, max_length=64)
+
+
+class CalendarFeedRow(HearthTable, table=True):
+    """A secret address of a calendar feed: a community's meetings, or the ones a member said they attend."""
+
+    __tablename__ = "calendar_feed"
+    __table_args__ = (Index(None, "workspace_id", "community_id"),)
+
+    token: str = Field(primary_key=True, max_length=64)
+    workspace_id: int = _workspace_id()
+    community_id: int | None = Field(default=None, foreign_key="community.id", ondelete="CASCADE")
+    member_id: str | None = Field(default=None, max_length=64)
+    created_at: datetime = _moment()
+    revoked_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
+
+
 class PlatformStateRow(HearthTable, table=True):
     """A named value a platform adapter keeps across restarts (the hash of the Discord commands last synced)."""
 

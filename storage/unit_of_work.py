@@ -8,8 +8,10 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.meetings.ports import MeetingRepository
 from bot.ports import CommunityRepository, MemberRepository, WorkspaceRepository
 from storage.database import create_engine_for
+from storage.meetings import SqlMeetingRepository
 from storage.repositories import SqlCommunityRepository, SqlMemberRepository, SqlWorkspaceRepository
 
 __all__ = ["Database", "SqlUnitOfWork", "SqlUnitOfWorkFactory"]
@@ -26,6 +28,7 @@ class SqlUnitOfWork:
     workspaces: WorkspaceRepository
     communities: CommunityRepository
     members: MemberRepository
+    meetings: MeetingRepository
 
     def __init__(self, session: AsyncSession) -> None:
         # A session takes a connection only when first used, so creating it here holds nothing yet.
@@ -33,6 +36,7 @@ class SqlUnitOfWork:
         self.workspaces = SqlWorkspaceRepository(session)
         self.communities = SqlCommunityRepository(session)
         self.members = SqlMemberRepository(session)
+        self.meetings = SqlMeetingRepository(session)
 
     async def __aenter__(self) -> Self:
         return self

@@ -1,0 +1,1 @@
+"""Meeting cadence: recurring series, their meetings, RSVPs, agendas, reminders and calendars."""
