@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from types import TracebackType
 from typing import Self
 
@@ -15,6 +16,9 @@ from storage.meetings import SqlMeetingRepository
 from storage.repositories import SqlCommunityRepository, SqlMemberRepository, SqlWorkspaceRepository
 
 __all__ = ["Database", "SqlUnitOfWork", "SqlUnitOfWorkFactory"]
+
+# As long as SQLite's busy timeout (storage/database.py): past it a unit gives up waiting for its turn.
+WRITER_TURN_TIMEOUT = 15.0
 
 
 class SqlUnitOfWork:
@@ -30,15 +34,29 @@ class SqlUnitOfWork:
     members: MemberRepository
     meetings: MeetingRepository
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, writer_turn: asyncio.Lock | None = None,
+                 turn_timeout: float = WRITER_TURN_TIMEOUT) -> None:
         # A session takes a connection only when first used, so creating it here holds nothing yet.
         self._session = session
+        self._writer_turn = writer_turn
+        self._turn_timeout = turn_timeout
+        self._holding = False
         self.workspaces = SqlWorkspaceRepository(session)
         self.communities = SqlCommunityRepository(session)
         self.members = SqlMemberRepository(session)
         self.meetings = SqlMeetingRepository(session)
 
     async def __aenter__(self) -> Self:
+        if self._writer_turn is not None:
+            try:
+                await asyncio.wait_for(self._writer_turn.acquire(), self._turn_timeout)
+            except TimeoutError:
+                # As SQLite's own busy timeout would: a unit opened inside another one in the same task waits for
+                # itself, and this says so instead of hanging.
+                raise TimeoutError(
+                    f"waited {self._turn_timeout:g}s for the database: is a unit of work open in this task?"
+                ) from None
+            self._holding = True
         return self
 
     async def __aexit__(
@@ -48,7 +66,12 @@ class SqlUnitOfWork:
         traceback: TracebackType | None,
     ) -> None:
         # Closing rolls back whatever was not committed and returns the connection to the pool.
-        await self._session.close()
+        try:
+            await self._session.close()
+        finally:
+            if self._holding and self._writer_turn is not None:
+                self._holding = False
+                self._writer_turn.release()
 
     async def commit(self) -> None:
         await self._session.commit()
@@ -60,12 +83,17 @@ class SqlUnitOfWork:
 class SqlUnitOfWorkFactory:
     """Makes a new `SqlUnitOfWork`, with its own session, on every call."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, *, turn_timeout: float = WRITER_TURN_TIMEOUT) -> None:
         # Objects handed out stay readable after commit without a trip to the database (no lazy IO in async).
         self._sessions = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+        # On SQLite every unit takes the one write lock at BEGIN. SQLite's own waiting (a busy handler that sleeps
+        # and retries in steps up to 100 ms, in no order) made some units wait seconds behind newer ones; units of
+        # this process take turns here instead, first come first served, and the next starts the moment one ends.
+        self._writer_turn = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+        self._turn_timeout = turn_timeout
 
     def __call__(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self._sessions())
+        return SqlUnitOfWork(self._sessions(), self._writer_turn, self._turn_timeout)
 
 
 class Database:

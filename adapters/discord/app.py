@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -38,6 +38,9 @@ log = logging.getLogger("hearth.discord")
 DEFER_AFTER = 2.0
 # Discord asks for 5 seconds between the IDENTIFYs of a bot's shards (max_concurrency 1).
 IDENTIFY_DELAY = 5.0
+# Passive events (activity) in progress at once, and how many may wait; see `PassiveEvents`.
+PASSIVE_WORKERS = 4
+PASSIVE_BACKLOG = 20_000
 # Seconds discord.py may wait out one rate limit before giving up (its minimum is 30).
 MAX_RATELIMIT_WAIT = 30.0
 
@@ -126,6 +129,59 @@ def build_client(settings: DiscordSettings, *, identify_delay: float = IDENTIFY_
     return HearthShardedClient(hooks, **options)
 
 
+class PassiveEvents:
+    """Messages, reactions, joins and leaves, handled by a few workers in arrival order.
+
+    Commands and clicks must be answered within 3 seconds; activity only has to be counted. A burst of messages
+    (a busy server, a reconnect replaying events) therefore waits here instead of taking every database
+    connection: at most `workers` passive events are in progress at once, so interactions always find a
+    connection. Past `backlog` waiting events new ones are dropped, counted and logged, rather than held for
+    minutes and failed on a pool timeout.
+    """
+
+    def __init__(self, handle: Callable[[InboundEvent], Awaitable[None]], *, workers: int = PASSIVE_WORKERS,
+                 backlog: int = PASSIVE_BACKLOG) -> None:
+        self._handle = handle
+        self._workers = workers
+        self._queue: asyncio.Queue[InboundEvent] = asyncio.Queue(maxsize=backlog)
+        self._tasks: list[asyncio.Task[None]] = []
+        self.dropped = 0
+
+    @property
+    def waiting(self) -> int:
+        return self._queue.qsize()
+
+    def put(self, event: InboundEvent) -> None:
+        if not self._tasks:
+            self._tasks = [asyncio.create_task(self._work(), name=f"hearth-discord-passive-{n}")
+                           for n in range(self._workers)]
+        try:
+            self._queue.put_nowait(event)
+        except asyncio.QueueFull:
+            self.dropped += 1
+            if self.dropped == 1 or self.dropped % 1000 == 0:
+                log.warning("%d passive Discord events dropped: more than %d were waiting", self.dropped,
+                            self._queue.maxsize)
+
+    async def drain(self, grace: float) -> None:
+        """Wait until every waiting event was handled (`TimeoutError` after `grace` seconds)."""
+        await asyncio.wait_for(self._queue.join(), grace)
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks = []
+
+    async def _work(self) -> None:
+        while True:
+            event = await self._queue.get()
+            try:
+                await self._handle(event)
+            finally:
+                self._queue.task_done()
+
+
 class DiscordAdapter:
     """Translates the client's events into Hearth's and hands them to the core."""
 
@@ -154,6 +210,7 @@ class DiscordAdapter:
         self._sync_at_start = sync_at_start
         self._defer_after = defer_after
         self._shortcuts = shortcut_ids(commands, core.translator)
+        self._passive = PassiveEvents(self._handle)
         self._working = 0
         self._idle = asyncio.Event()
         self._idle.set()
@@ -218,20 +275,20 @@ class DiscordAdapter:
             return
         event = inbound.message_event(message, message.created_at)
         if event is not None:
-            await self._handle(event)
+            self._passive.put(event)
 
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
         channel = self.client.get_channel(payload.channel_id)
         event = inbound.reaction_event(payload, channel, self._clock.now())
         if event is not None:
-            await self._handle(event)
+            self._passive.put(event)
 
     async def on_member_join(self, member: discord.Member) -> None:
         if not member.bot:
-            await self._handle(inbound.joined_event(member, self._clock.now()))
+            self._passive.put(inbound.joined_event(member, self._clock.now()))
 
     async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
-        await self._handle(inbound.left_event(payload, self._clock.now()))
+        self._passive.put(inbound.left_event(payload, self._clock.now()))
 
     async def on_guild_join(self, guild: discord.Guild) -> None:
         await self._handle(AppInstalled(inbound.workspace(guild.id), self._clock.now(), guild.name))
@@ -370,6 +427,9 @@ class DiscordAdapter:
         """Let the events being handled finish (for at most `grace` seconds), then disconnect."""
         try:
             await asyncio.wait_for(self._idle.wait(), grace)
+            await self._passive.drain(grace)
         except TimeoutError:
-            log.warning("stopping with %d Discord events still being handled", self._working)
+            log.warning("stopping with %d Discord events still being handled and %d waiting", self._working,
+                        self._passive.waiting)
+        await self._passive.stop()
         await self.client.close()

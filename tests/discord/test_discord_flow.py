@@ -92,8 +92,9 @@ async def test_a_button_sent_before_a_restart_opens_the_form_and_the_form_saves(
 
             assert saved["type"] == 4
             assert "Data CoP" in str(saved["data"])
+            workspace = await _workspace(world)
             async with world.hearth.uow() as uow:
-                [community] = await uow.communities.list(await _workspace(world))
+                [community] = await uow.communities.list(workspace)
             assert (community.name, community.goal, community.timezone) == ("Data CoP", "Learn together",
                                                                              "Europe/Brussels")
 

@@ -168,3 +168,52 @@ async def test_foreign_keys_are_enforced(sqlite_url: str) -> None:
                 )
     finally:
         await engine.dispose()
+
+
+async def test_units_take_their_turn_first_come_first_served(sqlite_url: str) -> None:
+    from storage.database import create_engine_for
+    from storage.unit_of_work import SqlUnitOfWorkFactory
+
+    engine = create_engine_for(sqlite_url)
+    factory = SqlUnitOfWorkFactory(engine)
+    order: list[str] = []
+    first_in = asyncio.Event()
+    release = asyncio.Event()
+
+    async def unit(name: str, hold: bool = False) -> None:
+        async with factory() as uow:
+            order.append(name)
+            await uow.workspaces.get(WorkspaceRef(Platform.SLACK, name))
+            if hold:
+                first_in.set()
+                await release.wait()
+
+    try:
+        holder = asyncio.create_task(unit("a", hold=True))
+        await first_in.wait()
+        waiters = [asyncio.create_task(unit(name)) for name in "bcd"]
+        for _ in range(20):
+            await asyncio.sleep(0)
+        assert order == ["a"]  # the others wait for their turn in the process, not in SQLite's busy loop
+        release.set()
+        await asyncio.gather(holder, *waiters)
+        assert order == ["a", "b", "c", "d"]
+    finally:
+        await engine.dispose()
+
+
+async def test_a_unit_opened_inside_another_in_one_task_says_so_instead_of_hanging(sqlite_url: str) -> None:
+    from storage.database import create_engine_for
+    from storage.unit_of_work import SqlUnitOfWorkFactory
+
+    engine = create_engine_for(sqlite_url)
+    factory = SqlUnitOfWorkFactory(engine, turn_timeout=0.05)
+    try:
+        async with factory():
+            with pytest.raises(TimeoutError, match="unit of work open in this task"):
+                async with factory():
+                    pass
+        async with factory() as uow:  # the turn was given back
+            assert await uow.workspaces.get(WorkspaceRef(Platform.SLACK, "T1")) is None
+    finally:
+        await engine.dispose()
