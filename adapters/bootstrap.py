@@ -24,12 +24,13 @@ from bot.core import Core
 from bot.erasure import RemovalRecorder, WorkspaceErasure
 from bot.home import HomeSections
 from bot.i18n import Msg, Translator
+from bot.meetings.reminders import MeetingHooks, meeting_kinds
 from bot.middleware import check_permission, ignore_bots, rate_limit, resolve_community
 from bot.ports import Clock, Messenger
 from bot.ratelimit import RateLimiter
 from bot.scheduling.engine import Engine
 from bot.scheduling.model import ScheduledKind
-from commands import hearth
+from commands import hearth, meeting
 from commands.registry import Registry
 from commands.router import CommandRouter, InteractionRouter
 from storage.database import create_engine_for
@@ -46,12 +47,16 @@ class Commands:
     interactions: InteractionRouter = field(default_factory=InteractionRouter)
     families: dict[str, Msg] = field(default_factory=dict)
     home: HomeSections = field(default_factory=HomeSections)
+    meeting_hooks: MeetingHooks = field(default_factory=MeetingHooks)
 
 
 def build_commands() -> Commands:
     commands = Commands()
     hearth.register(commands.registry, commands.interactions)
     commands.families.update(hearth.FAMILY_SUMMARIES)
+    meeting.register(commands.registry, commands.interactions)
+    commands.families.update(meeting.FAMILY_SUMMARIES)
+    commands.home.add(meeting.home_section)
     return commands
 
 
@@ -95,10 +100,11 @@ async def build_hearth(
     database = database or create_engine_for(settings.database_url, pool_size=settings.db_pool_size)
     uow = SqlUnitOfWorkFactory(database)
     erasure = WorkspaceErasure(uow, timedelta(days=settings.data_grace_days))
-    scheduler = Engine(
-        kinds=[erasure, *kinds], ledger=SqlDeliveryLedger(database), clock=clock, owner=instance_name()
-    )
     commands = build_commands()
+    meetings = meeting_kinds(uow, messenger, translator, commands.meeting_hooks)
+    scheduler = Engine(
+        kinds=[erasure, *meetings, *kinds], ledger=SqlDeliveryLedger(database), clock=clock, owner=instance_name()
+    )
     limiter = RateLimiter(
         clock, capacity=settings.rate_limit_count, period=timedelta(seconds=settings.rate_limit_seconds)
     )

@@ -81,6 +81,7 @@ async def console_session(
     session = ConsoleSession(hearth.core, hearth.uow, workspace, messenger, clock)
     # wait and until fire through the same engine a deployment runs, in time order.
     session.advance.append(lambda moment: _advance(hearth, clock, moment))
+    session.clock_set.append(hearth.scheduler.restart)
     workspace.listeners.append(printer.output)
     session.echo = lambda line: printer.echo(session, line)
     try:

@@ -54,6 +54,8 @@ class ConsoleSession:
     member: str = "you"
     channel: str = "general"
     advance: list[Advance] = field(default_factory=list)
+    # Run after `clock` set the time: the scheduler starts again from there.
+    clock_set: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     echo: Callable[[str], None] | None = None
 
     async def execute(self, line: str) -> None:
@@ -101,6 +103,8 @@ class ConsoleSession:
             raise ScriptError("the clock cannot go back once Hearth has acted; use wait or until to move it on")
         self.workspace.zone = zone
         self.clock.set(moment)
+        for hook in self.clock_set:
+            await hook()
         for name, actor in self.workspace.members.items():
             self.workspace.members[name] = replace(actor, timezone=zone.key)
 

@@ -109,6 +109,15 @@ class Engine:
         await self.reconcile(lookback=False)
         self._ledger_wake = await self.ledger.next_wake()
 
+    async def restart(self) -> None:
+        """Forget what was loaded and start again from the clock's time (a simulated clock set back before
+        anything was delivered, as the console allows)."""
+        self._schedules.clear()
+        self._next.clear()
+        self._heap.clear()
+        self._processed_until = None
+        await self.start()
+
     async def reconcile(self, *, lookback: bool = True) -> None:
         """Reload every schedule from its kind, so that changes made elsewhere take effect.
 

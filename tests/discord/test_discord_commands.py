@@ -242,7 +242,7 @@ def test_the_hash_ignores_key_order() -> None:
 
 def test_a_routed_shortcut_becomes_a_message_command() -> None:
     commands = build_commands()
-    assert [command["type"] for command in definitions(commands)] == [1]
+    assert {command["type"] for command in definitions(commands)} == {1}
     commands.interactions.on_shortcut(Shortcut("hearth.library.save", _("Save to library"), _save))
     menu = [command for command in definitions(commands) if command["type"] == 3]
     assert len(menu) == 1

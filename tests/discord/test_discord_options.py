@@ -54,13 +54,13 @@ def test_a_parameter_with_its_own_suggestions_is_offered_with_autocomplete() -> 
         """Only listed."""
 
     commands = build_commands()
-    commands.registry.add(CommandSpec(("meeting", "next"), Msg("The next meeting"), nothing, params=(
+    commands.registry.add(CommandSpec(("gathering", "next"), Msg("The next gathering"), nothing, params=(
         Param("series", ParamKind.TEXT, Msg("the series"), suggest=names),
         Param("kind", ParamKind.CHOICE, Msg("kind"), choices=("a", "b"), suggest=names),
     )))
 
-    [meeting] = [c for c in command_definitions(commands, Catalogs.load()) if c["name"] == "meeting"]
-    [subcommand] = meeting["options"]
+    [gathering] = [c for c in command_definitions(commands, Catalogs.load()) if c["name"] == "gathering"]
+    [subcommand] = gathering["options"]
     series, kind = subcommand["options"]
     assert series["autocomplete"] is True
     assert kind["autocomplete"] is True and "choices" not in kind  # Discord refuses both at once

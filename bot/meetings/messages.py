@@ -1,0 +1,149 @@
+"""How meetings look: the announcement with RSVP buttons, a series in words, and lists of dates.
+
+Dates are `Timestamp`s, so every reader sees them in their own time zone (Slack's and Discord's native date
+tokens; the console writes the reader's zone). Member text (titles, places, agenda topics, reasons) is `UserText`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from urllib.parse import urlsplit
+
+from bot.i18n import Msg, _, _n
+from bot.meetings.model import AgendaItem, Answer, Meeting, Series, SeriesStatus, rsvp_counts
+from bot.messages import (
+    Actions,
+    Block,
+    Button,
+    ButtonStyle,
+    Field,
+    Fields,
+    Heading,
+    Inline,
+    Link,
+    MemberMention,
+    Note,
+    Paragraph,
+    Text,
+    Timestamp,
+    TimestampStyle,
+    UserText,
+    join,
+)
+from bot.recurrence import describe
+
+RSVP = "meeting.rsvp"
+AGENDA_VOTE = "meeting.agenda.vote"
+TOP_AGENDA = 5
+
+Say = Callable[[Msg | Text | Inline], Text]
+
+
+def rsvp_value(meeting: Meeting, answer: Answer) -> str:
+    """The value of an RSVP button: series, meeting and answer, so a click needs nothing else."""
+    return f"{meeting.series.id}:{int(meeting.original.timestamp())}:{answer.value}"
+
+
+def read_rsvp_value(value: str) -> tuple[int, int, Answer] | None:
+    series, _sep, rest = value.partition(":")
+    moment, _sep, answer = rest.partition(":")
+    if not (series.isdigit() and moment.isdigit()) or answer not in {a.value for a in Answer}:
+        return None
+    return int(series), int(moment), Answer(answer)
+
+
+def where(series: Series) -> Inline | None:
+    if not series.location:
+        return None
+    if series.location.startswith(("https://", "http://")):
+        return Link(series.location, urlsplit(series.location).hostname or series.location)
+    return UserText(series.location)
+
+
+def when(meeting: Meeting) -> Msg:
+    return _("{start} to {end}", start=Timestamp(meeting.start),
+             end=Timestamp(meeting.end, TimestampStyle.TIME))
+
+
+def rhythm(series: Series, language: str) -> str:
+    """The series' rule in words in `language` (its RFC 5545 text when the phrase grammar cannot say it)."""
+    return describe(series.recurrence, language)
+
+
+def announcement(say: Say, meeting: Meeting, answers: Mapping[str, Answer], agenda: Sequence[AgendaItem],
+                 language: str, *, heading: Msg | None = None) -> tuple[Block, ...]:
+    """The post about one meeting: when, where, host, the top agenda topics, who comes, and RSVP buttons."""
+    series = meeting.series
+    blocks: list[Block] = [
+        Heading(say(heading) if heading is not None else Text.of(UserText(series.title))),
+    ]
+    if meeting.cancelled:
+        reason = _("Reason: {reason}", reason=UserText(meeting.reason)) if meeting.reason else None
+        blocks.append(Paragraph(say(_("This meeting on {start} is cancelled.", start=Timestamp(meeting.start)))))
+        if reason is not None:
+            blocks.append(Note(say(reason)))
+        return tuple(blocks)
+    fields = [Field(say(_("When")), say(when(meeting)))]
+    place = where(series)
+    if place is not None:
+        fields.append(Field(say(_("Where")), Text.of(place)))
+    if meeting.host is not None:
+        fields.append(Field(say(_("Host")), Text.of(MemberMention(meeting.host))))
+    fields.append(Field(say(_("Rhythm")), Text.of(rhythm(series, language))))
+    blocks.append(Fields(tuple(fields)))
+    if meeting.moved:
+        blocks.append(Note(say(_("Moved from {original}.", original=Timestamp(meeting.original)))))
+    if series.description:
+        blocks.append(Paragraph(Text.of(UserText(series.description))))
+    if agenda:
+        blocks.append(Paragraph(say(_("**Agenda**"))))
+        for item in agenda[:TOP_AGENDA]:
+            blocks.append(Paragraph(say(_n("• {topic} ({n} vote)", "• {topic} ({n} votes)", item.score,
+                                           topic=UserText(item.text)))))
+    blocks.append(Note(say(attendance(answers))))
+    blocks.append(Actions((
+        Button(_plain(say, _("Going")), RSVP, rsvp_value(meeting, Answer.GOING), ButtonStyle.PRIMARY),
+        Button(_plain(say, _("Maybe")), RSVP, rsvp_value(meeting, Answer.MAYBE)),
+        Button(_plain(say, _("Not going")), RSVP, rsvp_value(meeting, Answer.NOT_GOING)),
+    )))
+    return tuple(blocks)
+
+
+def attendance(answers: Mapping[str, Answer]) -> Msg:
+    counts = rsvp_counts(answers)
+    return _("Going: {going} · Maybe: {maybe} · Not going: {no}", going=counts[Answer.GOING],
+             maybe=counts[Answer.MAYBE], no=counts[Answer.NOT_GOING])
+
+
+def who_is_going(say: Say, answers: Mapping[str, Answer], member_ref: Callable[[str], MemberMention]) -> Text:
+    going = [member_ref(member) for member, answer in answers.items() if answer is Answer.GOING]
+    if not going:
+        return say(_("Nobody said they are going yet."))
+    return say(_("Going: {members}", members=join(going)))
+
+
+def series_lines(say: Say, series: Series, upcoming: Sequence[Meeting], language: str) -> list[Block]:
+    """A series in a list: its title, rhythm, status and next dates."""
+    status = {
+        SeriesStatus.ACTIVE: None,
+        SeriesStatus.PAUSED: _("paused"),
+        SeriesStatus.ENDED: _("ended"),
+    }[series.status]
+    title = _("**{title}** ({status})", title=UserText(series.title), status=say(status)) if status else _(
+        "**{title}**", title=UserText(series.title))
+    blocks: list[Block] = [Paragraph(say(title)), Note(say(Text.of(rhythm(series, language))))]
+    if upcoming:
+        blocks.append(Paragraph(say(_("Next: {dates}", dates=join(_date(say, m) for m in upcoming)))))
+    elif series.status is not SeriesStatus.ENDED:
+        blocks.append(Paragraph(say(_("No meetings ahead."))))
+    return blocks
+
+
+def _date(say: Say, meeting: Meeting) -> Text:
+    if meeting.cancelled:
+        return say(_("{start} (cancelled)", start=Timestamp(meeting.start)))
+    return Text.of(Timestamp(meeting.start))
+
+
+def _plain(say: Say, message: Msg) -> str:
+    return "".join(part for part in say(message).parts if isinstance(part, str))

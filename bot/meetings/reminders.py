@@ -1,0 +1,381 @@
+"""The scheduled side of meetings: channel reminders, members' reminder DMs, the host's agenda nudge, and what
+happens after a meeting ends.
+
+Each is a `ScheduledKind` of the scheduling engine, so every reminder is sent once even across restarts and
+several processes. Subjects name a series and a lead time ("12:60" is series 12, an hour before); a moved
+meeting gets its own one-off schedule ("12:60:1767711600", after the meeting's original start). Every delivery
+reads the series again and sends nothing (`OBSOLETE`) when the meeting was skipped, moved, cancelled, the series
+paused or ended, or the lead time is no longer wanted.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from bot.i18n import Msg, Translator, _, render
+from bot.meetings.messages import Say, announcement
+from bot.meetings.model import Answer, Change, Meeting, Series, SeriesStatus, meeting_at, next_meetings
+from bot.messages import Inline, Message, Paragraph, Text, Timestamp, TimestampStyle, UserText
+from bot.ports import DeliveryError, Messenger, UnitOfWork, UnitOfWorkFactory
+from bot.recurrence import Recurrence
+from bot.recurrence.rule import zone_of
+from bot.refs import MemberRef
+from bot.scheduling.model import CatchUp, Occurrence, Outcome, Schedule
+from bot.tenancy import Community, Role
+
+log = logging.getLogger("hearth.meetings")
+
+CHANNEL = "meeting.reminder"
+DIRECT = "meeting.dm"
+HOST = "meeting.host"
+ENDED = "meeting.ended"
+KINDS = (CHANNEL, DIRECT, HOST, ENDED)
+DM_LEADS = "meeting_dm_leads"
+DEFAULT_DM_LEAD = timedelta(hours=1)
+HOST_LEAD = timedelta(days=3)
+
+MeetingEndedHook = Callable[["MeetingContext", Meeting], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingContext:
+    """What a hook run after a meeting gets: the community and a way to post in it."""
+
+    community: Community
+    messenger: Messenger
+    translator: Translator
+    uow: UnitOfWorkFactory
+
+
+@dataclass
+class MeetingHooks:
+    """Features that act after each meeting (the Polls feature sends its post-session feedback poll here)."""
+
+    after_meeting: list[MeetingEndedHook] = field(default_factory=list)
+
+
+def member_leads(preference: object) -> tuple[timedelta, ...] | None:
+    """A member's own reminder DMs: None when they chose nothing, () when they turned them off."""
+    if not isinstance(preference, str) or not preference:
+        return None
+    if preference == "off":
+        return ()
+    return tuple(timedelta(minutes=int(part)) for part in preference.split(",") if part.isdigit())
+
+
+def leads_for(kind: str, series: Series, dm_leads: Iterable[timedelta]) -> Sequence[timedelta | None]:
+    """The lead times a kind schedules for a series (None: the kind's own fixed lead)."""
+    if kind == CHANNEL:
+        return list(series.reminder_leads)
+    if kind == DIRECT:
+        return sorted(set(dm_leads), reverse=True)
+    if kind == HOST:
+        return [None] if series.hosts else []
+    return [None]
+
+
+def subjects(series: Series, kind: str, changes: Iterable[Change], dm_leads: Iterable[timedelta]) -> list[str]:
+    """Every subject `series` may have in `kind`, moved and cancelled meetings included: what a feature refreshes
+    after changing the series (a subject that no longer has a schedule is forgotten by the refresh)."""
+    found: list[str] = []
+    changes = list(changes)
+    for lead in leads_for(kind, series, dm_leads):
+        found.append(_subject(series, lead))
+        found.extend(_subject(series, lead, change.original) for change in changes)
+    return found
+
+
+def _subject(series: Series, lead: timedelta | None, moved: datetime | None = None) -> str:
+    subject = str(series.id)
+    if lead is not None or moved is not None:
+        subject += f":{_minutes(lead) if lead is not None else 0}"
+    if moved is not None:
+        subject += f":{int(moved.timestamp())}"
+    return subject
+
+
+async def workspace_dm_leads(uow: UnitOfWork, workspace_id: int) -> set[timedelta]:
+    """Every lead time a member of the workspace wants reminder DMs at, and the default hour."""
+    chosen = {DEFAULT_DM_LEAD}
+    for role in Role:
+        for member in await uow.members.with_role(workspace_id, role):
+            chosen.update(member_leads(member.preferences.get(DM_LEADS)) or ())
+    return chosen
+
+
+def _minutes(lead: timedelta) -> int:
+    return int(lead.total_seconds() // 60)
+
+
+def _once(series: Series, start: datetime) -> Recurrence:
+    local = start.astimezone(zone_of(series.timezone)).replace(tzinfo=None, second=0, microsecond=0)
+    return Recurrence(rule="FREQ=DAILY", start=local, timezone=series.timezone, count=1)
+
+
+@dataclass(frozen=True, slots=True)
+class _Subject:
+    series_id: int
+    lead: timedelta | None
+    moved: datetime | None  # the original start of a moved meeting
+
+    @classmethod
+    def read(cls, text: str) -> _Subject | None:
+        parts = text.split(":")
+        if not parts or not all(part.isdigit() for part in parts) or len(parts) > 3:
+            return None
+        lead = timedelta(minutes=int(parts[1])) if len(parts) > 1 else None
+        moved = datetime.fromtimestamp(int(parts[2]), tz=UTC) if len(parts) > 2 else None
+        return cls(int(parts[0]), lead, moved)
+
+
+class _MeetingKind:
+    """What the four kinds share: reading series, building their schedules, checking an occurrence."""
+
+    kind = ""
+    catch_up = CatchUp(lateness=timedelta(hours=1))
+
+    def __init__(self, uow: UnitOfWorkFactory, messenger: Messenger, translator: Translator) -> None:
+        self._uow = uow
+        self._messenger = messenger
+        self._translator = translator
+
+    def leads(self, series: Series) -> Iterable[timedelta | None]:
+        raise NotImplementedError
+
+    def lead_of(self, series: Series, lead: timedelta | None) -> timedelta:
+        assert lead is not None
+        return lead
+
+    async def schedules(self) -> list[Schedule]:
+        async with self._uow() as uow:
+            found = await uow.meetings.active_series()
+            changes = {s.id: await uow.meetings.changes(s.workspace_id, s.id) for s in found}
+        return [schedule for series in found for schedule in self._schedules(series, changes[series.id])]
+
+    async def schedule(self, workspace_id: int, subject: str) -> Schedule | None:
+        read = _Subject.read(subject)
+        if read is None:
+            return None
+        async with self._uow() as uow:
+            series = await uow.meetings.get_series(workspace_id, read.series_id)
+            changes = await uow.meetings.changes(workspace_id, read.series_id) if series is not None else []
+        if series is None or series.status is SeriesStatus.ENDED:
+            return None
+        return next((s for s in self._schedules(series, changes) if s.subject == subject), None)
+
+    def _schedules(self, series: Series, changes: list[Change]) -> list[Schedule]:
+        if series.status is SeriesStatus.ENDED:
+            return []
+        found: list[Schedule] = []
+        for lead in self.leads(series):
+            found.append(Schedule(self.kind, series.workspace_id, _subject(series, lead), series.recurrence,
+                                  self.lead_of(series, lead), series.community_id))
+            for change in changes:
+                if change.start is None or change.cancelled:
+                    continue
+                found.append(Schedule(self.kind, series.workspace_id, _subject(series, lead, change.original),
+                                      _once(series, change.start), self.lead_of(series, lead), series.community_id))
+        return found
+
+    async def _occurrence(self, occurrence: Occurrence) -> tuple[Series, Meeting, Community] | None:
+        """The series, meeting and community of an occurrence still worth delivering, or None."""
+        read = _Subject.read(occurrence.subject)
+        if read is None:
+            return None
+        async with self._uow() as uow:
+            series = await uow.meetings.get_series(occurrence.workspace_id, read.series_id)
+            if series is None:
+                return None
+            changes = await uow.meetings.changes(occurrence.workspace_id, series.id)
+            community = await uow.communities.get(occurrence.workspace_id, series.community_id)
+        if community is None or (series.status is not SeriesStatus.ACTIVE and self.kind != ENDED):
+            return None
+        if read.lead is not None and read.lead.total_seconds() and read.lead not in set(self.wanted(series)):
+            return None
+        original = read.moved or occurrence.at
+        meeting = meeting_at(series, changes, original)
+        if meeting is None or meeting.cancelled or meeting.start != occurrence.at:
+            return None  # skipped, cancelled, or moved (a moved meeting has its own schedule)
+        return series, meeting, community
+
+    def wanted(self, series: Series) -> Iterable[timedelta]:
+        return [lead for lead in self.leads(series) if lead is not None]
+
+    async def deliver(self, occurrence: Occurrence) -> Outcome:
+        raise NotImplementedError
+
+    def say(self, community: Community) -> Say:
+        def said(message: Msg | Text | Inline) -> Text:
+            if isinstance(message, Msg):
+                return render(self._translator, community.language, message)
+            return Text.of(message)
+
+        return said
+
+
+class ChannelReminders(_MeetingKind):
+    """The series' reminders in the community channel: the announcement with the agenda and RSVP buttons."""
+
+    kind = CHANNEL
+
+    def leads(self, series: Series) -> Iterable[timedelta | None]:
+        return series.reminder_leads
+
+    async def deliver(self, occurrence: Occurrence) -> Outcome:
+        found = await self._occurrence(occurrence)
+        if found is None:
+            return Outcome.OBSOLETE
+        series, meeting, community = found
+        async with self._uow() as uow:
+            answers = await uow.meetings.rsvps(series.workspace_id, series.id, meeting.original)
+            agenda = await uow.meetings.agenda(series.workspace_id, series.id, meeting.original)
+        heading = _("Reminder: {title} starts {when}", title=UserText(series.title),
+                    when=Timestamp(meeting.start, TimestampStyle.RELATIVE))
+        blocks = announcement(self.say(community), meeting, answers, agenda, community.language, heading=heading)
+        await self._messenger.send(community.channel, Message(blocks, delivery_key=occurrence.delivery_key))
+        return Outcome.SENT
+
+
+class DirectReminders(_MeetingKind):
+    """Reminder DMs to the members going to a meeting, each at the lead times they chose (an hour by default)."""
+
+    kind = DIRECT
+
+    def __init__(self, uow: UnitOfWorkFactory, messenger: Messenger, translator: Translator) -> None:
+        super().__init__(uow, messenger, translator)
+        self._member_leads: dict[int, set[timedelta]] = {}
+
+    async def schedules(self) -> list[Schedule]:
+        self._member_leads = await self._all_leads()
+        return await super().schedules()
+
+    async def schedule(self, workspace_id: int, subject: str) -> Schedule | None:
+        self._member_leads = await self._all_leads()
+        return await super().schedule(workspace_id, subject)
+
+    def leads(self, series: Series) -> Iterable[timedelta | None]:
+        return sorted(self._member_leads.get(series.workspace_id, {DEFAULT_DM_LEAD}), reverse=True)
+
+    async def _all_leads(self) -> dict[int, set[timedelta]]:
+        leads: dict[int, set[timedelta]] = {}
+        async with self._uow() as uow:
+            for series in await uow.meetings.active_series():
+                if series.workspace_id not in leads:
+                    leads[series.workspace_id] = await workspace_dm_leads(uow, series.workspace_id)
+        return leads
+
+    def wanted(self, series: Series) -> Iterable[timedelta]:
+        return list(self._member_leads.get(series.workspace_id, {DEFAULT_DM_LEAD}))
+
+    async def deliver(self, occurrence: Occurrence) -> Outcome:
+        self._member_leads = await self._all_leads()
+        found = await self._occurrence(occurrence)
+        read = _Subject.read(occurrence.subject)
+        if found is None or read is None or read.lead is None:
+            return Outcome.OBSOLETE
+        series, meeting, community = found
+        async with self._uow() as uow:
+            answers = await uow.meetings.rsvps(series.workspace_id, series.id, meeting.original)
+            members = {m.ref.id: m for role in Role for m in await uow.members.with_role(series.workspace_id, role)}
+        sent = 0
+        for member_id, answer in answers.items():
+            if answer is not Answer.GOING:
+                continue
+            member = members.get(member_id)
+            chosen = member_leads(member.preferences.get(DM_LEADS)) if member is not None else None
+            if read.lead not in (chosen if chosen is not None else (DEFAULT_DM_LEAD,)):
+                continue
+            language = (member.language if member is not None and member.language else community.language)
+            text = render(self._translator, language, _(
+                "Reminder: {title} starts {when}, {start}.", title=UserText(series.title),
+                when=Timestamp(meeting.start, TimestampStyle.RELATIVE), start=Timestamp(meeting.start)))
+            ref = member.ref if member is not None else MemberRef(community.channel.workspace, member_id)
+            try:
+                await self._messenger.send_direct(ref, Message((Paragraph(text),),
+                                                               delivery_key=f"{occurrence.delivery_key}|{member_id}"))
+                sent += 1
+            except DeliveryError as error:
+                log.info("no reminder DM for %s: %s", member_id, error)
+        return Outcome.SENT
+
+
+class HostNudges(_MeetingKind):
+    """Three days before a meeting, its host is asked to post an agenda."""
+
+    kind = HOST
+    catch_up = CatchUp(lateness=timedelta(days=1))
+
+    def leads(self, series: Series) -> Iterable[timedelta | None]:
+        return [None] if series.hosts else []
+
+    def lead_of(self, series: Series, lead: timedelta | None) -> timedelta:
+        return HOST_LEAD
+
+    async def deliver(self, occurrence: Occurrence) -> Outcome:
+        found = await self._occurrence(occurrence)
+        if found is None:
+            return Outcome.OBSOLETE
+        series, meeting, community = found
+        if meeting.host is None:
+            return Outcome.OBSOLETE
+        text = self.say(community)(_(
+            "You host {title} on {start}. Post the agenda with /meeting agenda add \"…\" so members can prepare.",
+            title=UserText(series.title), start=Timestamp(meeting.start)))
+        await self._messenger.send_direct(meeting.host, Message((Paragraph(text),),
+                                                                delivery_key=occurrence.delivery_key))
+        return Outcome.SENT
+
+
+class AfterMeetings(_MeetingKind):
+    """When a meeting ends: the features' hooks run (the feedback poll), and facilitators hear when the series
+    has no next meeting."""
+
+    kind = ENDED
+    catch_up = CatchUp(lateness=timedelta(hours=6))
+
+    def __init__(self, uow: UnitOfWorkFactory, messenger: Messenger, translator: Translator,
+                 hooks: MeetingHooks) -> None:
+        super().__init__(uow, messenger, translator)
+        self._hooks = hooks
+
+    def leads(self, series: Series) -> Iterable[timedelta | None]:
+        return [None]
+
+    def lead_of(self, series: Series, lead: timedelta | None) -> timedelta:
+        return -series.duration  # due when the meeting ends
+
+    async def deliver(self, occurrence: Occurrence) -> Outcome:
+        found = await self._occurrence(occurrence)
+        if found is None:
+            return Outcome.OBSOLETE
+        series, meeting, community = found
+        context = MeetingContext(community, self._messenger, self._translator, self._uow)
+        for hook in self._hooks.after_meeting:
+            try:
+                await hook(context, meeting)
+            except Exception:
+                log.exception("a hook after %s failed", series.title)
+        async with self._uow() as uow:
+            changes = await uow.meetings.changes(series.workspace_id, series.id)
+            facilitators = await uow.members.with_role(series.workspace_id, Role.FACILITATOR)
+        if series.status is SeriesStatus.ACTIVE and not next_meetings(series, changes, meeting.end, 1):
+            text = self.say(community)(_(
+                "{title} has no next meeting. Schedule more with /meeting edit --when …, or end it with "
+                "/meeting end.", title=UserText(series.title)))
+            for facilitator in facilitators:
+                try:
+                    await self._messenger.send_direct(facilitator.ref, Message(
+                        (Paragraph(text),), delivery_key=f"{occurrence.delivery_key}|{facilitator.ref.id}"))
+                except DeliveryError as error:
+                    log.info("could not tell %s: %s", facilitator.ref.id, error)
+        return Outcome.SENT
+
+
+def meeting_kinds(uow: UnitOfWorkFactory, messenger: Messenger, translator: Translator,
+                  hooks: MeetingHooks) -> list[_MeetingKind]:
+    """The four scheduled kinds of meetings, for the scheduling engine."""
+    return [ChannelReminders(uow, messenger, translator), DirectReminders(uow, messenger, translator),
+            HostNudges(uow, messenger, translator), AfterMeetings(uow, messenger, translator, hooks)]
