@@ -115,7 +115,7 @@ async def build_hearth(
         translator=translator,
         clock=clock,
         uow=uow,
-        defaults=Defaults(language=settings.language, timezone=settings.timezone),
+        defaults=Defaults(language=settings.language, timezone=settings.timezone, public_url=settings.public_url),
         scheduler=scheduler,
     )
     return Hearth(settings, core, commands, database, uow, clock, translator, scheduler)

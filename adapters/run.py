@@ -16,6 +16,7 @@ from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from sqlalchemy import text
 
 from adapters.bootstrap import Hearth, build_hearth
+from adapters.calendar_feed import CalendarFeedHandler
 from adapters.discord.app import DiscordAdapter, build_client
 from adapters.discord.messenger import DiscordMessenger
 from adapters.platforms import PlatformMessenger
@@ -111,7 +112,9 @@ async def start(settings: Settings, *, clock: Clock | None = None, discord_optio
 
     socket_mode = settings.slack is not None and settings.slack.socket_mode
     http_slack = slack.app if slack is not None and not socket_mode else None
-    runner = await serve(build_web_app(health=healthy, slack=http_slack), settings.http_host, settings.http_port)
+    feeds = CalendarFeedHandler(hearth.uow, hearth.clock)
+    runner = await serve(build_web_app(health=healthy, slack=http_slack, calendar=feeds), settings.http_host,
+                         settings.http_port)
     running = Running(hearth, driver, runner, slack=slack)
     try:
         if settings.discord is not None and discord_client is not None and discord_messenger is not None:

@@ -91,6 +91,7 @@ class Settings:
     http_port: int = 3000
     data_grace_days: int = 30
     max_in_flight: int = 200
+    public_url: str = "http://127.0.0.1:3000"
 
     @property
     def uses_sqlite(self) -> bool:
@@ -108,6 +109,7 @@ class Settings:
             discord=_discord(env),
             http_host=_get(env, "HEARTH_HTTP_HOST") or "127.0.0.1",
             http_port=_port(env),
+            public_url=_public_url(env),
             data_grace_days=_grace_days(env),
             max_in_flight=_max_in_flight(env),
             data_dir=data_dir,
@@ -339,6 +341,19 @@ def _max_in_flight(env: Mapping[str, str]) -> int:
     if not raw.isdigit() or not 1 <= int(raw) <= 100_000:
         raise SettingsError(f"HEARTH_MAX_IN_FLIGHT must be a whole number from 1 to 100000, not {raw!r}.")
     return int(raw)
+
+
+def _public_url(env: Mapping[str, str]) -> str:
+    raw = _get(env, "HEARTH_PUBLIC_URL")
+    if not raw:
+        host = _get(env, "HEARTH_HTTP_HOST") or "127.0.0.1"
+        return f"http://{host}:{_port(env)}"
+    if not raw.startswith(("https://", "http://")) or " " in raw:
+        raise SettingsError(
+            f"HEARTH_PUBLIC_URL must be the http(s) address members reach Hearth at, such as "
+            f"https://hearth.example.org, not {raw!r}."
+        )
+    return raw.rstrip("/")
 
 
 def _port(env: Mapping[str, str]) -> int:

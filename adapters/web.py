@@ -1,4 +1,4 @@
-"""Hearth's web server (aiohttp): Slack's requests, a health check, and later the calendar feeds."""
+"""Hearth's web server (aiohttp): Slack's requests, a health check, and the calendar feeds."""
 
 from __future__ import annotations
 
@@ -9,12 +9,16 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.app.async_app import AsyncApp
 
+from adapters.calendar_feed import CalendarFeedHandler
+
 log = logging.getLogger("hearth.web")
 HealthCheck = Callable[[], Awaitable[bool]]
 
 
-def build_web_app(*, health: HealthCheck, slack: AsyncApp | None = None) -> web.Application:
-    """The routes: `GET /healthz`, and `POST /slack/events` (commands, events and interactivity) with Slack."""
+def build_web_app(*, health: HealthCheck, slack: AsyncApp | None = None,
+                  calendar: CalendarFeedHandler | None = None) -> web.Application:
+    """The routes: `GET /healthz`, `POST /slack/events` (commands, events and interactivity) with Slack, and
+    `GET /calendar/{token}.ics` with the calendar feeds."""
     app = web.Application(client_max_size=1024**2)
 
     async def healthz(request: web.Request) -> web.Response:
@@ -40,6 +44,10 @@ def build_web_app(*, health: HealthCheck, slack: AsyncApp | None = None) -> web.
 
             app.router.add_get(flow.install_path, slack_install)
             app.router.add_get(flow.redirect_uri_path, slack_oauth_redirect)
+    if calendar is not None:
+        # Everything under /calendar/ reaches the handler, so that any path that is not a live feed gets the same
+        # empty 404.
+        app.router.add_get("/calendar/{file:.*}", calendar.handle)
     return app
 
 

@@ -21,6 +21,8 @@ class Defaults:
 
     language: str = "en"
     timezone: str = "UTC"
+    # Where Hearth's web server is reached from outside (calendar feed addresses), without a trailing slash.
+    public_url: str = "http://127.0.0.1:3000"
 
 
 @dataclass(frozen=True, slots=True)

@@ -104,3 +104,11 @@ def test_the_example_file_is_a_working_configuration() -> None:
     assert len(read) >= 15
     text = example.read_text(encoding="utf-8")
     assert sorted(name for name in read if name not in text) == []
+
+
+def test_the_public_url_defaults_to_the_web_server_and_refuses_other_schemes() -> None:
+    assert Settings.from_env({"HEARTH_HTTP_PORT": "8080"}).public_url == "http://127.0.0.1:8080"
+    assert Settings.from_env({"HEARTH_PUBLIC_URL": "https://hearth.example.org/"}).public_url == (
+        "https://hearth.example.org")
+    with pytest.raises(SettingsError, match="HEARTH_PUBLIC_URL"):
+        Settings.from_env({"HEARTH_PUBLIC_URL": "ftp://hearth.example.org"})
