@@ -8,6 +8,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import aiohttp
 import pytest
 
 from adapters.bootstrap import Hearth
@@ -209,10 +210,11 @@ async def test_an_outage_is_not_a_removal(sqlite_url: str) -> None:
 
 
 async def test_hearth_run_starts_slack_and_discord_together(sqlite_url: str) -> None:
+    port = free_port()
     async with FakeSlack() as slack, FakeDiscord() as fake:
         settings = Settings.from_env({
             "DATABASE_URL": sqlite_url, "SLACK_BOT_TOKEN": slack.bot_token, "SLACK_APP_TOKEN": "xapp-1-run",
-            "SLACK_API_URL": slack.base_url, "HEARTH_HTTP_PORT": str(free_port()),
+            "SLACK_API_URL": slack.base_url, "HEARTH_HTTP_PORT": str(port),
             "DISCORD_TOKEN": "MTA.fake.token", "DISCORD_API_URL": fake.base_url,
             "DISCORD_GATEWAY_URL": fake.gateway_url,
         })
@@ -229,6 +231,11 @@ async def test_hearth_run_starts_slack_and_discord_together(sqlite_url: str) -> 
             await running.hearth.core.messenger.send(
                 ChannelRef(WorkspaceRef(Platform.SLACK, slack.team_id), "C1"), Message.text("to Slack"))
             await slack.wait_for("chat.postMessage")
+            async with aiohttp.ClientSession() as http:
+                async with http.get(f"http://127.0.0.1:{port}/calendar/{'a' * 43}.ics") as unknown:
+                    assert unknown.status == 404  # the calendar feeds are served, and a wrong address refused
+                async with http.get(f"http://127.0.0.1:{port}/healthz") as health:
+                    assert health.status == 200
         finally:
             await running.stop()
         assert running.gateway is not None and running.gateway.done()

@@ -141,3 +141,25 @@ async def test_mistakes_are_private_and_change_nothing(t: Transcript) -> None:
     assert listed.text.count("**") == 0 and "Bad" not in listed.text
     refused = await t.one("as ben\n/meeting cancel because")
     assert refused.kind == "ephemeral" and "Only facilitators can use /meeting cancel" in refused.text
+
+
+async def test_pause_resume_edit_and_end(t: Transcript) -> None:
+    paused = await t.one("/meeting pause")
+    assert paused.text == "CoP sync is paused: no reminders until /meeting resume."
+    assert await t.run("until 2026-03-25T09:00") == []  # no reminders for 24 March while paused
+    again = await t.one("/meeting pause")
+    assert again.kind == "ephemeral" and "CoP sync is paused already." in again.text
+    await t.run("/meeting resume")
+    edited = await t.one('/meeting edit --title "CoP weekly" --when "every week on Wednesday at 10:00" --for 90m')
+    assert "Changed: CoP weekly" in edited.text
+    assert "Next: Wed 25 Mar 2026 10:00 CET, Wed 01 Apr 2026 10:00 CEST, Wed 08 Apr 2026 10:00 CEST" in edited.text
+    nothing = await t.one("/meeting edit")
+    assert nothing.kind == "ephemeral" and "Nothing to change" in nothing.text
+    reminders = await t.run("until 2026-03-26T09:00")
+    assert [o.text.splitlines()[0] for o in reminders] == ["Reminder: CoP weekly starts in 1 hour"]
+    assert "Wed 25 Mar 2026 10:00 CET to 11:30 CET" in reminders[0].text
+    ended = await t.one("/meeting end")
+    assert "CoP weekly has ended." in ended.text
+    assert await t.run("until 2026-04-10T09:00") == []
+    gone = await t.one("/meeting next")
+    assert gone.kind == "ephemeral" and "no meeting series yet" in gone.text
