@@ -45,7 +45,16 @@ from bot.meetings.model import (
     next_meetings,
 )
 from bot.meetings.ports import CalendarFeed
-from bot.meetings.reminders import DIRECT, DM_LEADS, KINDS, member_leads, subjects, workspace_dm_leads
+from bot.meetings.reminders import (
+    DIRECT,
+    DM_LEADS,
+    KINDS,
+    QUIET_HOURS,
+    member_leads,
+    read_quiet_hours,
+    subjects,
+    workspace_dm_leads,
+)
 from bot.messages import (
     Actions,
     Attachment,
@@ -162,7 +171,8 @@ def register(registry: Registry, interactions: InteractionRouter) -> None:
             _("Choose your own reminder DMs, such as \"2h before\" or \"1d 1h\", or \"off\"."),
             remind,
             params=(Param("when", ParamKind.TEXT, _("how long before, or off"), greedy=True),),
-            examples=("/meeting remind 2h before", "/meeting remind 1d 1h", "/meeting remind off"),
+            examples=("/meeting remind 2h before", "/meeting remind 1d 1h", "/meeting remind off",
+                      "/meeting remind quiet 22:00-07:00"),
         ),
         CommandSpec(
             ("meeting", "agenda", "add"), _("Propose a topic for the next meeting."), agenda_add,
@@ -555,6 +565,9 @@ async def remind(ctx: EventContext, args: dict[str, Any]) -> None:
     if not words:
         await ctx.whisper(_describe_leads(ctx, ctx.member.preferences.get(DM_LEADS)))
         return
+    if words[0].casefold() in ("quiet", "stil"):
+        await _quiet_hours(ctx, words[1:])
+        return
     leads = _leads(" ".join(words), DEFAULT_LEADS)
     value = "off" if not leads else ",".join(str(int(lead.total_seconds() // 60)) for lead in leads)
     member = replace(ctx.member, preferences={**ctx.member.preferences, DM_LEADS: value})
@@ -570,6 +583,28 @@ async def remind(ctx: EventContext, args: dict[str, Any]) -> None:
     for series in everywhere:
         await _refresh(ctx, series, (DIRECT,))
     await ctx.whisper(_describe_leads(ctx, value))
+
+
+async def _quiet_hours(ctx: EventContext, words: list[str]) -> None:
+    assert ctx.member is not None
+    value = " ".join(words).strip()
+    if value.casefold() in ("off", "uit", "none", "geen"):
+        preferences = {k: v for k, v in ctx.member.preferences.items() if k != QUIET_HOURS}
+        said = _("Reminder DMs may come at any hour again.")
+    else:
+        window = read_quiet_hours(value)
+        if window is None:
+            raise UserError(_("Give quiet hours as a start and an end time, such as 22:00-07:00, or off."),
+                            hint=_("For example: /meeting remind quiet 22:00-07:00"))
+        preferences = {**ctx.member.preferences, QUIET_HOURS: value.replace(" ", "")}
+        said = _("No reminder DMs between {start} and {end}, your time.", start=window[0].strftime("%H:%M"),
+                 end=window[1].strftime("%H:%M"))
+    member = replace(ctx.member, preferences=preferences)
+    async with ctx.unit_of_work() as uow:
+        await uow.members.update(member)
+        await uow.commit()
+    ctx.member = member
+    await ctx.whisper(said)
 
 
 def _describe_leads(ctx: EventContext, preference: object) -> Msg:

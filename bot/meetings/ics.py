@@ -79,7 +79,7 @@ def member_calendar(meetings: Sequence[Meeting], *, name: str, now: datetime) ->
     for meeting in sorted(meetings, key=lambda meeting: (meeting.start, meeting.original)):
         series = meeting.series
         uid = f"{_uid(series)}-{meeting.original.astimezone(UTC):%Y%m%dT%H%M%SZ}"
-        event = _event(uid, stamp, series.sequence)
+        event = _event(uid, stamp, meeting.sequence)
         _add_moment(event, "DTSTART", meeting.start, series.timezone)
         _add_moment(event, "DTEND", meeting.end, series.timezone)
         _describe(event, series, cancelled=meeting.cancelled, reason=meeting.reason)

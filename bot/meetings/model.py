@@ -80,6 +80,7 @@ class Meeting:
     cancelled: bool = False
     reason: str = ""
     host: MemberRef | None = None
+    sequence: int = 0  # grows with every change of the series or of this meeting, for calendar apps
 
     @property
     def end(self) -> datetime:
@@ -159,6 +160,7 @@ def _meeting(series: Series, original: datetime, change: Change | None) -> Meeti
         cancelled=change.cancelled if change is not None else False,
         reason=change.reason if change is not None else "",
         host=host_of(series, original),
+        sequence=max(series.sequence, change.sequence if change is not None else 0),
     )
 
 

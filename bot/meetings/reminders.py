@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from bot.i18n import Msg, Translator, _, render
 from bot.meetings.messages import Say, announcement
@@ -34,6 +34,7 @@ HOST = "meeting.host"
 ENDED = "meeting.ended"
 KINDS = (CHANNEL, DIRECT, HOST, ENDED)
 DM_LEADS = "meeting_dm_leads"
+QUIET_HOURS = "meeting_quiet_hours"  # "22:00-07:00": no reminder DMs then, in the member's own time zone
 DEFAULT_DM_LEAD = timedelta(hours=1)
 HOST_LEAD = timedelta(days=3)
 
@@ -55,6 +56,28 @@ class MeetingHooks:
     """Features that act after each meeting (the Polls feature sends its post-session feedback poll here)."""
 
     after_meeting: list[MeetingEndedHook] = field(default_factory=list)
+
+
+def read_quiet_hours(text: object) -> tuple[time, time] | None:
+    """A quiet-hours window "22:00-07:00" as (start, end) local times; None when it is not one."""
+    if not isinstance(text, str):
+        return None
+    start, separator, end = text.replace(" ", "").partition("-")
+    try:
+        window = (time.fromisoformat(start.zfill(5)), time.fromisoformat(end.zfill(5)))
+    except ValueError:
+        return None
+    return window if separator and window[0] != window[1] else None
+
+
+def in_quiet_hours(moment: datetime, zone: str, preference: object) -> bool:
+    """Whether `moment` falls in the member's quiet hours, read in their zone (the window may cross midnight)."""
+    window = read_quiet_hours(preference)
+    if window is None:
+        return False
+    local = moment.astimezone(zone_of(zone)).time()
+    start, end = window
+    return start <= local < end if start < end else (local >= start or local < end)
 
 
 def member_leads(preference: object) -> tuple[timedelta, ...] | None:
@@ -287,6 +310,10 @@ class DirectReminders(_MeetingKind):
             member = members.get(member_id)
             chosen = member_leads(member.preferences.get(DM_LEADS)) if member is not None else None
             if read.lead not in (chosen if chosen is not None else (DEFAULT_DM_LEAD,)):
+                continue
+            zone = (member.timezone if member is not None and member.timezone else community.timezone)
+            if member is not None and in_quiet_hours(occurrence.due, zone, member.preferences.get(QUIET_HOURS)):
+                log.info("no reminder DM for %s: it would come in their quiet hours", member_id)
                 continue
             language = (member.language if member is not None and member.language else community.language)
             text = render(self._translator, language, _(

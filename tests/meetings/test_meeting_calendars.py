@@ -92,3 +92,19 @@ def _list(value: object) -> list[object]:
     if value is None:
         return []
     return value if isinstance(value, list) else [value]
+
+
+async def test_a_member_feed_event_changes_sequence_when_its_meeting_moves(t: Transcript) -> None:
+    handler = CalendarFeedHandler(t.hearth.uow, t.hearth.clock)
+    shown = await t.one("as ben\n/meeting next")
+    await t.run(f"click {shown.id} Going")
+    token = _token((await t.one("/meeting feed --mine")).text)
+    before = await handler.calendar(token)
+    await t.run("as ana\n/meeting move 2026-03-25 15:00 --date 2026-03-24")
+    after = await handler.calendar(token)
+    assert before is not None and after is not None
+    [old] = icalendar.Calendar.from_ical(before).walk("VEVENT")
+    [new] = icalendar.Calendar.from_ical(after).walk("VEVENT")
+    assert str(new["UID"]) == str(old["UID"])
+    assert int(new["SEQUENCE"]) > int(old["SEQUENCE"])
+    assert new.decoded("DTSTART").astimezone(UTC) == datetime(2026, 3, 25, 14, 0, tzinfo=UTC)

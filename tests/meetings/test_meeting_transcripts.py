@@ -163,3 +163,19 @@ async def test_pause_resume_edit_and_end(t: Transcript) -> None:
     assert await t.run("until 2026-04-10T09:00") == []
     gone = await t.one("/meeting next")
     assert gone.kind == "ephemeral" and "no meeting series yet" in gone.text
+
+
+async def test_reminder_dms_respect_quiet_hours_in_the_members_own_zone(t: Transcript) -> None:
+    # Ben lives in New York: the 1-hour DM for 15:00 in Brussels comes at 09:00 for him (quiet until 10:00),
+    # the 1-day one at 10:00 the day before (not quiet).
+    await t.run("as ben\n/hearth me --tz America/New_York")
+    said = await t.one("/meeting remind quiet 22:00-10:00")
+    assert said.text == "No reminder DMs between 22:00 and 10:00, your time."
+    await t.run("/meeting remind 1d 1h")
+    shown = await t.one("/meeting next")
+    await t.run(f"click {shown.id} Going")
+    dms = [o for o in await t.run("until 2026-03-25T09:00") if o.kind == "dm"]
+    assert [o.text for o in dms] == ["Reminder: CoP sync starts in 1 day, Tue 24 Mar 2026 15:00 CET."]
+    wrong = await t.one("/meeting remind quiet late")
+    assert wrong.kind == "ephemeral" and "such as 22:00-07:00" in wrong.text
+    assert (await t.one("/meeting remind quiet off")).text == "Reminder DMs may come at any hour again."
