@@ -18,6 +18,7 @@ from sqlalchemy import text
 from adapters.bootstrap import Hearth, build_hearth
 from adapters.calendar_feed import CalendarFeedHandler
 from adapters.discord.app import DiscordAdapter, build_client
+from adapters.discord.events import DiscordEventMirror
 from adapters.discord.messenger import DiscordMessenger
 from adapters.platforms import PlatformMessenger
 from adapters.scheduler_driver import SchedulerDriver
@@ -122,6 +123,9 @@ async def start(settings: Settings, *, clock: Clock | None = None, discord_optio
                 settings.discord, discord_client, discord_messenger,
                 core=hearth.core, commands=hearth.commands, hashes=SqlPlatformState(hearth.database),
             )
+            if settings.discord.scheduled_events:
+                hearth.commands.meeting_hooks.next_meeting.append(
+                    DiscordEventMirror(discord_client, SqlPlatformState(hearth.database), hearth.clock))
             running.gateway = await running.discord.start()
         if slack is not None and settings.slack is not None and settings.slack.socket_mode:
             running.socket = AsyncSocketModeHandler(slack.app, settings.slack.app_token)

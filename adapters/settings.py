@@ -69,6 +69,7 @@ class DiscordSettings:
     shard_ids: tuple[int, ...] | None = None
     auto_shards: bool = False
     member_events: bool = True
+    scheduled_events: bool = False
 
     @property
     def sharded(self) -> bool:
@@ -287,9 +288,13 @@ def _discord(env: Mapping[str, str]) -> DiscordSettings | None:
     events = (_get(env, "DISCORD_MEMBER_EVENTS") or "on").lower()
     if events not in ("on", "off"):
         raise SettingsError(f"DISCORD_MEMBER_EVENTS must be on or off, not {events!r}.")
+    mirror = (_get(env, "DISCORD_SCHEDULED_EVENTS") or "off").lower()
+    if mirror not in ("on", "off"):
+        raise SettingsError(f"DISCORD_SCHEDULED_EVENTS must be on or off, not {mirror!r}.")
     return DiscordSettings(
         token=token, guild_id=int(guild) if guild else None, api_url=api_url, gateway_url=gateway_url,
         shard_count=shard_count, shard_ids=shard_ids, auto_shards=auto, member_events=events == "on",
+        scheduled_events=mirror == "on",
     )
 
 

@@ -11,7 +11,7 @@ import contextlib
 import difflib
 import secrets
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -50,6 +50,7 @@ from bot.meetings.reminders import (
     DM_LEADS,
     KINDS,
     QUIET_HOURS,
+    MeetingHooks,
     member_leads,
     read_quiet_hours,
     subjects,
@@ -79,7 +80,7 @@ from bot.refs import MemberRef
 from commands.completion import SuggestionContext
 from commands.registry import Registry
 from commands.router import InteractionRouter
-from commands.spec import CommandSpec, Param, ParamKind
+from commands.spec import CommandSpec, Handler, Param, ParamKind
 from commands.values import parse_datetime, parse_duration, parse_member
 
 FAMILY_SUMMARIES: dict[str, Msg] = {
@@ -91,10 +92,19 @@ MAX_TOPIC = 200
 MAX_HOSTS = 10
 MAX_LEADS = 4
 DEFAULT_DURATION = timedelta(minutes=60)
+ChangeHandler = Callable[[EventContext, dict[str, Any], MeetingHooks], Awaitable[None]]
 
 
-def register(registry: Registry, interactions: InteractionRouter) -> None:
-    """Add the `/meeting` commands, the RSVP buttons and the agenda votes."""
+def register(registry: Registry, interactions: InteractionRouter, hooks: MeetingHooks | None = None) -> None:
+    """Add the `/meeting` commands, the RSVP buttons and the agenda votes. `hooks` hear of every change."""
+    hooks = hooks or MeetingHooks()
+
+    def told(handler: ChangeHandler) -> Handler:
+        async def handle(ctx: EventContext, args: dict[str, Any]) -> None:
+            await handler(ctx, args, hooks)
+
+        return handle
+
     series = Param("series", ParamKind.TEXT, _("the series' title (not needed when there is one)"), flag=True,
                    suggest=series_titles)
     on = Param("date", ParamKind.DATE, _("which meeting: its date (the next one when left out)"), flag=True)
@@ -111,7 +121,7 @@ def register(registry: Registry, interactions: InteractionRouter) -> None:
         CommandSpec(
             ("meeting", "schedule"),
             _("Schedule a meeting series in this community (facilitators)."),
-            schedule,
+            told(schedule),
             params=(
                 Param("title", ParamKind.TEXT, _("the series' title, in quotes"), required=True),
                 Param("when", ParamKind.TEXT, _("when it recurs, such as \"every 2 weeks on Tuesday at 15:00\""),
@@ -130,7 +140,7 @@ def register(registry: Registry, interactions: InteractionRouter) -> None:
         CommandSpec(
             ("meeting", "edit"),
             _("Change a series: title, rhythm, length, place, hosts or reminders (facilitators)."),
-            edit,
+            told(edit),
             params=(series, Param("title", ParamKind.TEXT, _("a new title"), flag=True),
                     Param("when", ParamKind.TEXT, _("a new rhythm"), flag=True), *details),
             permission=Permission.FACILITATOR,
@@ -143,10 +153,10 @@ def register(registry: Registry, interactions: InteractionRouter) -> None:
                     params=(series,), needs_community=True,
                     examples=("/meeting next", '/meeting next --series "CoP sync"')),
         CommandSpec(("meeting", "skip"), _("Skip one meeting: it disappears from the calendar (facilitators)."),
-                    skip, params=(series, on), permission=Permission.FACILITATOR, needs_community=True,
+                    told(skip), params=(series, on), permission=Permission.FACILITATOR, needs_community=True,
                     examples=("/meeting skip", "/meeting skip --date 2026-12-22")),
         CommandSpec(
-            ("meeting", "move"), _("Move one meeting to another time (facilitators)."), move,
+            ("meeting", "move"), _("Move one meeting to another time (facilitators)."), told(move),
             params=(Param("to", ParamKind.TEXT, _("the new date and time, such as 2026-12-10 16:00"), required=True,
                           greedy=True),
                     series, on),
@@ -154,17 +164,17 @@ def register(registry: Registry, interactions: InteractionRouter) -> None:
             examples=("/meeting move 2026-12-10 16:00", "/meeting move tomorrow 15:00 --date 2026-12-08"),
         ),
         CommandSpec(
-            ("meeting", "cancel"), _("Cancel one meeting, with a reason members see (facilitators)."), cancel,
+            ("meeting", "cancel"), _("Cancel one meeting, with a reason members see (facilitators)."), told(cancel),
             params=(Param("reason", ParamKind.TEXT, _("why it is cancelled"), greedy=True), series, on),
             permission=Permission.FACILITATOR, needs_community=True,
             examples=("/meeting cancel the host is ill", "/meeting cancel holidays --date 2026-12-29"),
         ),
         CommandSpec(("meeting", "pause"), _("Pause a series: no reminders until it resumes (facilitators)."),
-                    pause, params=(series,), permission=Permission.FACILITATOR, needs_community=True,
+                    told(pause), params=(series,), permission=Permission.FACILITATOR, needs_community=True,
                     examples=("/meeting pause",)),
-        CommandSpec(("meeting", "resume"), _("Resume a paused series (facilitators)."), resume, params=(series,),
+        CommandSpec(("meeting", "resume"), _("Resume a paused series (facilitators)."), told(resume), params=(series,),
                     permission=Permission.FACILITATOR, needs_community=True, examples=("/meeting resume",)),
-        CommandSpec(("meeting", "end"), _("End a series for good (facilitators)."), end, params=(series,),
+        CommandSpec(("meeting", "end"), _("End a series for good (facilitators)."), told(end), params=(series,),
                     permission=Permission.FACILITATOR, needs_community=True, examples=("/meeting end",)),
         CommandSpec(
             ("meeting", "remind"),
@@ -266,7 +276,7 @@ async def _meeting(ctx: EventContext, series: Series, on: date | None) -> tuple[
 # --- schedule and edit ------------------------------------------------------------------------------------
 
 
-async def schedule(ctx: EventContext, args: dict[str, Any]) -> None:
+async def schedule(ctx: EventContext, args: dict[str, Any], hooks: MeetingHooks) -> None:
     assert ctx.workspace is not None and ctx.community is not None
     title = _title(args["title"])
     zone = args.get("tz") or ctx.community.timezone
@@ -289,11 +299,11 @@ async def schedule(ctx: EventContext, args: dict[str, Any]) -> None:
     async with ctx.unit_of_work() as uow:
         series = await uow.meetings.add_series(series, now)
         await uow.commit()
-    await _refresh(ctx, series)
+    await _refresh(ctx, series, hooks=hooks)
     await ctx.reply(Message(_scheduled(ctx, series, [], _("Scheduled: {title}", title=UserText(series.title)))))
 
 
-async def edit(ctx: EventContext, args: dict[str, Any]) -> None:
+async def edit(ctx: EventContext, args: dict[str, Any], hooks: MeetingHooks) -> None:
     series = await _series(ctx, args.get("series"))
     changed = series
     if args.get("title"):
@@ -315,7 +325,7 @@ async def edit(ctx: EventContext, args: dict[str, Any]) -> None:
     if changed == series:
         raise UserError(_("Nothing to change: give at least one option."),
                         hint=_("For example: /meeting edit --for 90m"))
-    await _store(ctx, replace(changed, sequence=series.sequence + 1))
+    await _store(ctx, replace(changed, sequence=series.sequence + 1), hooks)
     async with ctx.unit_of_work() as uow:
         assert ctx.workspace is not None
         changes = await uow.meetings.changes(ctx.workspace.id, series.id)
@@ -392,23 +402,26 @@ def _leads(text: str | None, default: tuple[timedelta, ...]) -> tuple[timedelta,
     return leads
 
 
-async def _store(ctx: EventContext, series: Series) -> None:
+async def _store(ctx: EventContext, series: Series, hooks: MeetingHooks) -> None:
     async with ctx.unit_of_work() as uow:
         await uow.meetings.update_series(series, ctx.clock.now())
         await uow.commit()
-    await _refresh(ctx, series)
+    await _refresh(ctx, series, hooks=hooks)
 
 
-async def _refresh(ctx: EventContext, series: Series, kinds: Sequence[str] = KINDS) -> None:
-    """Tell the scheduler the series changed, so its reminders follow at once."""
-    if ctx.scheduler is None:
-        return
+async def _refresh(ctx: EventContext, series: Series, kinds: Sequence[str] = KINDS,
+                   hooks: MeetingHooks | None = None) -> None:
+    """Tell the scheduler the series changed, so its reminders follow at once, and `hooks` its next meeting."""
     async with ctx.unit_of_work() as uow:
         changes = await uow.meetings.changes(series.workspace_id, series.id)
         dm_leads = await workspace_dm_leads(uow, series.workspace_id)
-    for kind in kinds:
-        for subject in subjects(series, kind, changes, dm_leads):
-            await ctx.scheduler.refresh(kind, series.workspace_id, subject)
+    if ctx.scheduler is not None:
+        for kind in kinds:
+            for subject in subjects(series, kind, changes, dm_leads):
+                await ctx.scheduler.refresh(kind, series.workspace_id, subject)
+    if hooks is not None and ctx.community is not None:
+        upcoming = [] if series.status is SeriesStatus.ENDED else next_meetings(series, changes, ctx.clock.now(), 1)
+        await hooks.announce_next(ctx.community, series, upcoming[0] if upcoming else None)
 
 
 # --- lists ----------------------------------------------------------------------------------------------------
@@ -471,18 +484,18 @@ async def _announcement(ctx: EventContext, meeting: Meeting, *, public: bool) ->
 # --- one meeting: skip, move, cancel ----------------------------------------------------------------------
 
 
-async def skip(ctx: EventContext, args: dict[str, Any]) -> None:
+async def skip(ctx: EventContext, args: dict[str, Any], hooks: MeetingHooks) -> None:
     series = await _series(ctx, args.get("series"))
     meeting, _changes = await _meeting(ctx, series, args.get("date"))
     local = meeting.original.astimezone(zone_of(series.timezone)).replace(tzinfo=None)
     instance = _instance(series, meeting.original)
     recurrence = series.recurrence.with_exdate(instance if instance is not None else local)
-    await _store(ctx, replace(series, recurrence=recurrence, sequence=series.sequence + 1))
+    await _store(ctx, replace(series, recurrence=recurrence, sequence=series.sequence + 1), hooks)
     await ctx.reply(Message.text(ctx.public_text(_("The {title} meeting on {start} is skipped.",
                                                    title=UserText(series.title), start=Timestamp(meeting.start)))))
 
 
-async def move(ctx: EventContext, args: dict[str, Any]) -> None:
+async def move(ctx: EventContext, args: dict[str, Any], hooks: MeetingHooks) -> None:
     assert ctx.workspace is not None
     series = await _series(ctx, args.get("series"))
     meeting, _changes = await _meeting(ctx, series, args.get("date"))
@@ -498,13 +511,13 @@ async def move(ctx: EventContext, args: dict[str, Any]) -> None:
         await uow.meetings.set_change(ctx.workspace.id, change)
         await uow.meetings.update_series(replace(series, sequence=series.sequence + 1), now)
         await uow.commit()
-    await _refresh(ctx, series)
+    await _refresh(ctx, series, hooks=hooks)
     await ctx.reply(Message.text(ctx.public_text(_(
         "The {title} meeting of {original} moves to {start}.", title=UserText(series.title),
         original=Timestamp(meeting.original), start=Timestamp(to)))))
 
 
-async def cancel(ctx: EventContext, args: dict[str, Any]) -> None:
+async def cancel(ctx: EventContext, args: dict[str, Any], hooks: MeetingHooks) -> None:
     assert ctx.workspace is not None
     series = await _series(ctx, args.get("series"))
     meeting, _changes = await _meeting(ctx, series, args.get("date"))
@@ -517,7 +530,7 @@ async def cancel(ctx: EventContext, args: dict[str, Any]) -> None:
         await uow.meetings.set_change(ctx.workspace.id, change)
         await uow.meetings.update_series(replace(series, sequence=series.sequence + 1), ctx.clock.now())
         await uow.commit()
-    await _refresh(ctx, series)
+    await _refresh(ctx, series, hooks=hooks)
     message = _("The {title} meeting on {start} is cancelled.", title=UserText(series.title),
                 start=Timestamp(meeting.start))
     blocks: list[Block] = [Paragraph(ctx.public_text(message))]
@@ -533,25 +546,27 @@ def _instance(series: Series, original: datetime) -> datetime | None:
 # --- pause, resume, end -------------------------------------------------------------------------------------
 
 
-async def pause(ctx: EventContext, args: dict[str, Any]) -> None:
-    await _set_status(ctx, args, SeriesStatus.PAUSED, _("{title} is paused: no reminders until /meeting resume."))
+async def pause(ctx: EventContext, args: dict[str, Any], hooks: MeetingHooks) -> None:
+    await _set_status(ctx, args, hooks, SeriesStatus.PAUSED,
+                      _("{title} is paused: no reminders until /meeting resume."))
 
 
-async def resume(ctx: EventContext, args: dict[str, Any]) -> None:
-    await _set_status(ctx, args, SeriesStatus.ACTIVE, _("{title} is back: reminders as before."))
+async def resume(ctx: EventContext, args: dict[str, Any], hooks: MeetingHooks) -> None:
+    await _set_status(ctx, args, hooks, SeriesStatus.ACTIVE, _("{title} is back: reminders as before."))
 
 
-async def end(ctx: EventContext, args: dict[str, Any]) -> None:
-    await _set_status(ctx, args, SeriesStatus.ENDED, _("{title} has ended. Thank you all for coming."))
+async def end(ctx: EventContext, args: dict[str, Any], hooks: MeetingHooks) -> None:
+    await _set_status(ctx, args, hooks, SeriesStatus.ENDED, _("{title} has ended. Thank you all for coming."))
 
 
-async def _set_status(ctx: EventContext, args: dict[str, Any], status: SeriesStatus, said: Msg) -> None:
+async def _set_status(ctx: EventContext, args: dict[str, Any], hooks: MeetingHooks, status: SeriesStatus,
+                      said: Msg) -> None:
     series = await _series(ctx, args.get("series"))
     if series.status is status:
         word = {SeriesStatus.ACTIVE: _("active"), SeriesStatus.PAUSED: _("paused"), SeriesStatus.ENDED: _("ended")}
         raise UserError(_("{title} is {status} already.", title=UserText(series.title),
                           status=ctx.text(word[status])))
-    await _store(ctx, replace(series, status=status, sequence=series.sequence + 1))
+    await _store(ctx, replace(series, status=status, sequence=series.sequence + 1), hooks)
     await ctx.reply(Message.text(ctx.public_text(Msg(said.msgid, {"title": UserText(series.title)}))))
 
 

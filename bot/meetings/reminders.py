@@ -39,6 +39,8 @@ DEFAULT_DM_LEAD = timedelta(hours=1)
 HOST_LEAD = timedelta(days=3)
 
 MeetingEndedHook = Callable[["MeetingContext", Meeting], Awaitable[None]]
+# A series changed, or one of its meetings ended: here is its next meeting (None: there is none, or it ended).
+NextMeetingHook = Callable[[Community, Series, "Meeting | None"], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,9 +55,19 @@ class MeetingContext:
 
 @dataclass
 class MeetingHooks:
-    """Features that act after each meeting (the Polls feature sends its post-session feedback poll here)."""
+    """What other parts act on: after each meeting (the Polls feature sends its post-session feedback poll
+    here), and whenever a series' next meeting may have changed (a platform's native event mirrors it)."""
 
     after_meeting: list[MeetingEndedHook] = field(default_factory=list)
+    next_meeting: list[NextMeetingHook] = field(default_factory=list)
+
+    async def announce_next(self, community: Community, series: Series, meeting: Meeting | None) -> None:
+        """Run the `next_meeting` hooks; a failing one is logged and does not stop the others."""
+        for hook in self.next_meeting:
+            try:
+                await hook(community, series, meeting)
+            except Exception:
+                log.exception("a next-meeting hook failed for %s", series.title)
 
 
 def read_quiet_hours(text: object) -> tuple[time, time] | None:
@@ -388,7 +400,9 @@ class AfterMeetings(_MeetingKind):
         async with self._uow() as uow:
             changes = await uow.meetings.changes(series.workspace_id, series.id)
             facilitators = await uow.members.with_role(series.workspace_id, Role.FACILITATOR)
-        if series.status is SeriesStatus.ACTIVE and not next_meetings(series, changes, meeting.end, 1):
+        following = next_meetings(series, changes, meeting.end, 1)
+        await self._hooks.announce_next(community, series, following[0] if following else None)
+        if series.status is SeriesStatus.ACTIVE and not following:
             text = self.say(community)(_(
                 "{title} has no next meeting. Schedule more with /meeting edit --when …, or end it with "
                 "/meeting end.", title=UserText(series.title)))

@@ -10,6 +10,7 @@ from typing import Any
 
 from adapters.bootstrap import Hearth, build_hearth
 from adapters.discord.app import DiscordAdapter, HearthClient, HearthShardedClient, build_client
+from adapters.discord.events import DiscordEventMirror
 from adapters.discord.messenger import DiscordMessenger
 from adapters.settings import Settings
 from bot.clock import SystemClock
@@ -91,6 +92,9 @@ async def discord_world(
     hearth = await build_hearth(settings, messenger=messenger, database=database, clock=clock)
     if customize is not None:
         customize(hearth)
+    if settings.discord.scheduled_events:
+        hearth.commands.meeting_hooks.next_meeting.append(
+            DiscordEventMirror(client, SqlPlatformState(hearth.database), hearth.clock))
     adapter = DiscordAdapter(
         settings.discord, client, messenger, core=hearth.core, commands=hearth.commands,
         hashes=SqlPlatformState(hearth.database),

@@ -136,6 +136,7 @@ class FakeDiscord:
         self.dm_recipients: dict[str, str] = {}  # DM channel id → user id
         self.interactions: dict[str, JSON] = {}  # by id: the payloads `interaction_payload` built
         self.interaction_responses: dict[str, JSON] = {}  # interaction token → original response message
+        self.scheduled_events: dict[str, JSON] = {}  # by id
         self._failures: list[Failure] = []
         self._gateways: list[_Gateway] = []
         self._changed = asyncio.Condition()
@@ -508,6 +509,9 @@ class FakeDiscord:
             ("PATCH", f"/channels/{channel}/messages/{message}", self._edit_message),
             ("POST", "/users/@me/channels", self._create_dm),
             ("GET", f"/channels/{channel}", self._get_channel),
+            ("POST", f"/guilds/{guild}/scheduled-events", self._create_event),
+            ("PATCH", rf"/guilds/{guild}/scheduled-events/(?P<event>\d+)", self._edit_event),
+            ("DELETE", rf"/guilds/{guild}/scheduled-events/(?P<event>\d+)", self._delete_event),
         ]
         return [(method, re.compile(path), handler) for method, path, handler in table]
 
@@ -725,6 +729,25 @@ class FakeDiscord:
         if channel is None:
             raise DiscordError(404, 10003, "Unknown Channel")
         return Reply(body=channel)
+
+    def _create_event(self, call: Call, match: re.Match[str]) -> Reply:
+        body: JSON = call.json or {}
+        event: JSON = {"id": self.snowflake(), "guild_id": match["guild"], "creator_id": self.bot_user_id,
+                       "status": 1, "channel_id": None, "entity_id": None, "user_count": 0, "image": None, **body}
+        self.scheduled_events[event["id"]] = event
+        return Reply(body=event)
+
+    def _edit_event(self, call: Call, match: re.Match[str]) -> Reply:
+        event = self.scheduled_events.get(match["event"])
+        if event is None or event["guild_id"] != match["guild"]:
+            raise DiscordError(404, 10070, "Unknown Guild Scheduled Event")
+        event.update(call.json or {})
+        return Reply(body=event)
+
+    def _delete_event(self, call: Call, match: re.Match[str]) -> Reply:
+        if self.scheduled_events.pop(match["event"], None) is None:
+            raise DiscordError(404, 10070, "Unknown Guild Scheduled Event")
+        return Reply(204)
 
     # --- helpers -----------------------------------------------------------------------------------------
 

@@ -246,3 +246,13 @@ def test_the_example_file_runs_without_discord() -> None:
     assert Settings.from_env(values).discord is None
     # With a token filled in, the example's other Discord values are Discord's defaults.
     assert Settings.from_env({**values, **TOKEN}).discord == DiscordSettings(token="MTA.fake.token")
+
+
+def test_scheduled_events_are_off_unless_asked_for() -> None:
+    base = {"DISCORD_TOKEN": "MTA.fake.token"}
+    off = Settings.from_env(base).discord
+    on = Settings.from_env({**base, "DISCORD_SCHEDULED_EVENTS": "on"}).discord
+    assert off is not None and not off.scheduled_events
+    assert on is not None and on.scheduled_events
+    with pytest.raises(SettingsError, match="DISCORD_SCHEDULED_EVENTS"):
+        Settings.from_env({**base, "DISCORD_SCHEDULED_EVENTS": "maybe"})

@@ -65,3 +65,38 @@ async def test_discord_shows_native_timestamps_and_rsvp_buttons_that_work(sqlite
         assert answer["type"] == 4 and "You are going to CoP sync" in answer["data"]["content"]
         assert re.search(r"<t:\d+:F>", answer["data"]["content"])
         assert timedelta(0) < datetime.fromtimestamp(moment, UTC) - NOW
+
+
+async def test_discord_mirrors_the_next_meeting_as_a_scheduled_event(sqlite_url: str) -> None:
+    env = {"DISCORD_SCHEDULED_EVENTS": "on"}
+    async with discord_world(sqlite_url, clock=SimulatedClock(NOW), env=env) as world:
+        fake = world.fake
+        await world.answer(await world.command("hearth", subcommand("setup", option("tz", "Europe/Brussels"))))
+        await world.answer(await world.command("meeting", subcommand(
+            "schedule", option("title", "CoP sync"), option("when", "every 2 weeks on Tuesday at 15:00"),
+            option("link", "https://meet.example.org/cop"))))
+        [event] = fake.scheduled_events.values()
+        assert (event["name"], event["entity_type"], event["privacy_level"]) == ("CoP sync", 3, 2)
+        assert event["entity_metadata"] == {"location": "https://meet.example.org/cop"}
+        assert datetime.fromisoformat(event["scheduled_start_time"]) == datetime(2026, 3, 24, 14, 0, tzinfo=UTC)
+
+        await world.answer(await world.command("meeting", subcommand("move", option("to", "2026-03-25 16:00"))))
+        [moved] = fake.scheduled_events.values()
+        assert moved["id"] == event["id"]
+        assert datetime.fromisoformat(moved["scheduled_start_time"]) == datetime(2026, 3, 25, 15, 0, tzinfo=UTC)
+
+        await world.answer(await world.command("meeting", subcommand("end")))
+        assert fake.scheduled_events == {}
+
+
+async def test_the_discord_event_moves_on_to_the_following_meeting_when_one_ends(sqlite_url: str) -> None:
+    clock = SimulatedClock(NOW)
+    async with discord_world(sqlite_url, clock=clock, env={"DISCORD_SCHEDULED_EVENTS": "on"}) as world:
+        await world.answer(await world.command("hearth", subcommand("setup", option("tz", "Europe/Brussels"))))
+        await world.answer(await world.command("meeting", subcommand(
+            "schedule", option("title", "CoP sync"), option("when", "every 2 weeks on Tuesday at 15:00"))))
+        await world.hearth.scheduler.start()
+        await world.hearth.scheduler.advance_to(datetime(2026, 3, 24, 16, 0, tzinfo=UTC), clock.set)
+        [event] = world.fake.scheduled_events.values()
+        # 7 April 15:00 in Brussels is 13:00 UTC: summer time started on 29 March.
+        assert datetime.fromisoformat(event["scheduled_start_time"]) == datetime(2026, 4, 7, 13, 0, tzinfo=UTC)
