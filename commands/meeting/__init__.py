@@ -1,0 +1,153 @@
+"""The `/meeting` family: a community's meeting series, their dates, RSVPs, agendas and reminder wishes.
+
+Facilitators schedule and change series; everyone lists them, answers RSVPs, proposes and upvotes agenda topics
+and chooses their own reminder DMs. Which meeting a command is about: the named series (the community's only one
+when it has one) and the date given, else its next meeting.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.context import EventContext
+from bot.i18n import Msg, _
+from bot.meetings.messages import AGENDA_VOTE, RSVP
+from bot.meetings.reminders import MeetingHooks
+from bot.permissions import Permission
+from commands.meeting.attendance import (
+    agenda_add,
+    agenda_show,
+    agenda_vote,
+    home_section,
+    list_series,
+    remind,
+    rsvp,
+    show_next,
+)
+from commands.meeting.calendars import calendar, feed
+from commands.meeting.common import ChangeHandler, series_titles
+from commands.meeting.series import cancel, edit, end, move, pause, resume, schedule, skip
+from commands.registry import Registry
+from commands.router import InteractionRouter
+from commands.spec import CommandSpec, Handler, Param, ParamKind
+
+__all__ = ["FAMILY_SUMMARIES", "home_section", "register"]
+
+FAMILY_SUMMARIES: dict[str, Msg] = {
+    "meeting": _("Meeting series: schedule, list, RSVP, agenda and reminders."),
+}
+
+def register(registry: Registry, interactions: InteractionRouter, hooks: MeetingHooks | None = None) -> None:
+    """Add the `/meeting` commands, the RSVP buttons and the agenda votes. `hooks` hear of every change."""
+    hooks = hooks or MeetingHooks()
+
+    def told(handler: ChangeHandler) -> Handler:
+        async def handle(ctx: EventContext, args: dict[str, Any]) -> None:
+            await handler(ctx, args, hooks)
+
+        return handle
+
+    series = Param("series", ParamKind.TEXT, _("the series' title (not needed when there is one)"), flag=True,
+                   suggest=series_titles)
+    on = Param("date", ParamKind.DATE, _("which meeting: its date (the next one when left out)"), flag=True)
+    details = (
+        Param("for", ParamKind.DURATION, _("how long each meeting lasts, such as 60m (at most 24h)"), flag=True),
+        Param("link", ParamKind.TEXT, _("the video link, https://…"), flag=True),
+        Param("where", ParamKind.TEXT, _("the place, when it is not a link"), flag=True),
+        Param("about", ParamKind.TEXT, _("a short description"), flag=True),
+        Param("hosts", ParamKind.TEXT, _("members who take turns hosting, mentioned with @"), flag=True),
+        Param("remind", ParamKind.TEXT, _("when the channel is reminded, such as \"1d 1h\" (or \"none\")"),
+              flag=True),
+    )
+    for spec in (
+        CommandSpec(
+            ("meeting", "schedule"),
+            _("Schedule a meeting series in this community (facilitators)."),
+            told(schedule),
+            params=(
+                Param("title", ParamKind.TEXT, _("the series' title, in quotes"), required=True),
+                Param("when", ParamKind.TEXT, _("when it recurs, such as \"every 2 weeks on Tuesday at 15:00\""),
+                      required=True, greedy=True),
+                *details,
+                Param("tz", ParamKind.TIMEZONE, _("its time zone (the community's when left out)"), flag=True),
+            ),
+            permission=Permission.FACILITATOR,
+            needs_community=True,
+            examples=(
+                '/meeting schedule "CoP sync" every 2 weeks on Tuesday at 15:00 --for 60m '
+                "--link https://meet.example.org/cop",
+                '/meeting schedule "Quarterly review" every 3 months on the first Thursday at 10:00 --for 2h',
+            ),
+        ),
+        CommandSpec(
+            ("meeting", "edit"),
+            _("Change a series: title, rhythm, length, place, hosts or reminders (facilitators)."),
+            told(edit),
+            params=(series, Param("title", ParamKind.TEXT, _("a new title"), flag=True),
+                    Param("when", ParamKind.TEXT, _("a new rhythm"), flag=True), *details),
+            permission=Permission.FACILITATOR,
+            needs_community=True,
+            examples=('/meeting edit --series "CoP sync" --when "every week on Tuesday at 15:00"',),
+        ),
+        CommandSpec(("meeting", "list"), _("List this community's meeting series and their next dates."), list_series,
+                    needs_community=True, examples=("/meeting list",)),
+        CommandSpec(("meeting", "next"), _("Show the next meeting, with RSVP buttons."), show_next,
+                    params=(series,), needs_community=True,
+                    examples=("/meeting next", '/meeting next --series "CoP sync"')),
+        CommandSpec(("meeting", "skip"), _("Skip one meeting: it disappears from the calendar (facilitators)."),
+                    told(skip), params=(series, on), permission=Permission.FACILITATOR, needs_community=True,
+                    examples=("/meeting skip", "/meeting skip --date 2026-12-22")),
+        CommandSpec(
+            ("meeting", "move"), _("Move one meeting to another time (facilitators)."), told(move),
+            params=(Param("to", ParamKind.TEXT, _("the new date and time, such as 2026-12-10 16:00"), required=True,
+                          greedy=True),
+                    series, on),
+            permission=Permission.FACILITATOR, needs_community=True,
+            examples=("/meeting move 2026-12-10 16:00", "/meeting move tomorrow 15:00 --date 2026-12-08"),
+        ),
+        CommandSpec(
+            ("meeting", "cancel"), _("Cancel one meeting, with a reason members see (facilitators)."), told(cancel),
+            params=(Param("reason", ParamKind.TEXT, _("why it is cancelled"), greedy=True), series, on),
+            permission=Permission.FACILITATOR, needs_community=True,
+            examples=("/meeting cancel the host is ill", "/meeting cancel holidays --date 2026-12-29"),
+        ),
+        CommandSpec(("meeting", "pause"), _("Pause a series: no reminders until it resumes (facilitators)."),
+                    told(pause), params=(series,), permission=Permission.FACILITATOR, needs_community=True,
+                    examples=("/meeting pause",)),
+        CommandSpec(("meeting", "resume"), _("Resume a paused series (facilitators)."), told(resume), params=(series,),
+                    permission=Permission.FACILITATOR, needs_community=True, examples=("/meeting resume",)),
+        CommandSpec(("meeting", "end"), _("End a series for good (facilitators)."), told(end), params=(series,),
+                    permission=Permission.FACILITATOR, needs_community=True, examples=("/meeting end",)),
+        CommandSpec(
+            ("meeting", "remind"),
+            _("Choose your own reminder DMs, such as \"2h before\" or \"1d 1h\", or \"off\"."),
+            remind,
+            params=(Param("when", ParamKind.TEXT, _("how long before, or off"), greedy=True),),
+            examples=("/meeting remind 2h before", "/meeting remind 1d 1h", "/meeting remind off",
+                      "/meeting remind quiet 22:00-07:00"),
+        ),
+        CommandSpec(
+            ("meeting", "agenda", "add"), _("Propose a topic for the next meeting."), agenda_add,
+            params=(Param("topic", ParamKind.TEXT, _("the topic"), required=True, greedy=True), series),
+            needs_community=True, examples=('/meeting agenda add "How we review dashboards"',),
+        ),
+        CommandSpec(("meeting", "agenda", "show"), _("Show the next meeting's agenda, with vote buttons."),
+                    agenda_show, params=(series,), needs_community=True, examples=("/meeting agenda show",)),
+        CommandSpec(("meeting", "calendar"), _("Post a calendar file (.ics) of this community's meetings."),
+                    calendar, params=(series,), needs_community=True,
+                    examples=("/meeting calendar", '/meeting calendar --series "CoP sync"')),
+        CommandSpec(
+            ("meeting", "feed"),
+            _("Get the address of a calendar feed that stays in sync: the community's, or --mine."),
+            feed,
+            params=(Param("mine", ParamKind.FLAG, _("the meetings you said you go to"), flag=True),
+                    Param("revoke", ParamKind.FLAG, _("stop the old address working and make a new one"), flag=True)),
+            needs_community=True,
+            examples=("/meeting feed", "/meeting feed --mine", "/meeting feed --revoke"),
+        ),
+    ):
+        registry.add(spec)
+    interactions.on_action(RSVP, rsvp)
+    interactions.on_action(AGENDA_VOTE, agenda_vote)
+
+
