@@ -47,7 +47,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import gc
 import itertools
 import json
 import logging
@@ -56,7 +55,7 @@ import secrets
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -75,6 +74,7 @@ from storage.database import create_migration_engine
 
 # `tests/` is not an installed package: the fake Discord and the harness come from the repository itself.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.loop_watch import LoopWatch
 from tests.discord.discord_harness import DiscordWorld, discord_world, subcommand
 from tests.discord.fake_discord import JSON, Call, FakeDiscord
 
@@ -128,42 +128,8 @@ class LogCount(logging.Handler):
         self.counts[key] = self.counts.get(key, 0) + 1
 
 
-@dataclass
-class LoopWatch:
-    """The longest the event loop went without running anything else, and Python's full collections."""
-
-    lags: list[float] = field(default_factory=list)
-    full_collections: list[float] = field(default_factory=list)
-
-    @contextlib.asynccontextmanager
-    async def watching(self) -> AsyncIterator[None]:
-        loop = asyncio.get_running_loop()
-        running = True
-
-        async def probe() -> None:
-            while running:
-                before = loop.time()
-                await asyncio.sleep(0.01)
-                self.lags.append(max(0.0, loop.time() - before - 0.01))
-
-        started: list[float] = []
-
-        def collection(stage: str, info: dict[str, int]) -> None:
-            if info["generation"] != 2:
-                return
-            if stage == "start":
-                started[:] = [time.perf_counter()]
-            elif started:
-                self.full_collections.append(time.perf_counter() - started[0])
-
-        gc.callbacks.append(collection)
-        probing = asyncio.create_task(probe())
-        try:
-            yield
-        finally:
-            running = False
-            gc.callbacks.remove(collection)
-            await probing
+class LoopReport(LoopWatch):
+    """The loop watch, reported in the JSON's units."""
 
     def report(self) -> dict[str, object]:
         return {
@@ -470,7 +436,7 @@ async def run(database_url: str, workload: Workload) -> dict[str, object]:
             # 3. The messages through the gateway, with the interactions at the same time, under the write load.
             logged.counts.clear()
             recorder.expect(len(frames))
-            watch = LoopWatch()
+            watch = LoopReport()
             load.start()
             async with watch.watching():
                 started = time.monotonic()

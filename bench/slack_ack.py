@@ -31,7 +31,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import gc
 import itertools
 import json
 import logging
@@ -59,6 +58,7 @@ from storage.inbound_log import SqlInboundLog
 
 # `tests/` is not an installed package: the fake Slack and the request signing come from the repository itself.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.loop_watch import LoopWatch
 from tests.slack.fake_slack import FakeSlack
 from tests.slack.slack_harness import SECRET, TEAM, sign
 
@@ -150,47 +150,25 @@ async def open_loop(rate: float, count: int, send: Callable[[int], Awaitable[int
         phase.latencies.append(finished - scheduled)
         phase.last_answer = max(phase.last_answer, finished)
 
-    running = True
-
-    async def probe() -> None:
-        # How late a 10 ms sleep wakes up: the longest the loop ran something else without a break.
-        while running:
-            before = loop.time()
-            await asyncio.sleep(0.01)
-            phase.lags.append(max(0.0, loop.time() - before - 0.01))
-
-    collecting: list[float] = []
-
-    def collection(stage: str, info: dict[str, int]) -> None:
-        # Python's full (generation 2) collections stop everything while they walk the whole heap.
-        if info["generation"] != 2:
-            return
-        if stage == "start":
-            collecting[:] = [time.perf_counter()]
-        elif collecting:
-            phase.full_collections.append(time.perf_counter() - collecting[0])
-
-    gc.callbacks.append(collection)
-    probing = asyncio.create_task(probe())
+    watch = LoopWatch(phase.lags, phase.full_collections)
     tasks: list[asyncio.Task[None]] = []
     start = phase.first_start = loop.time() + 0.05
-    try:
-        for index in range(count):
-            scheduled = start + index / rate
-            delay = scheduled - loop.time()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            tasks.append(asyncio.create_task(one(index, scheduled)))
-        _, pending = await asyncio.wait(tasks, timeout=GRACE) if tasks else (set(), set())
-        for task in pending:
-            task.cancel()
-            phase.error("unanswered")
-    finally:
-        running = False
-        gc.callbacks.remove(collection)
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, probing, return_exceptions=True)
+    async with watch.watching():
+        try:
+            for index in range(count):
+                scheduled = start + index / rate
+                delay = scheduled - loop.time()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                tasks.append(asyncio.create_task(one(index, scheduled)))
+            _, pending = await asyncio.wait(tasks, timeout=GRACE) if tasks else (set(), set())
+            for task in pending:
+                task.cancel()
+                phase.error("unanswered")
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
     return phase
 
 
