@@ -9,6 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+ELLIPSIS = "…"
+
+
+def cut(text: str, limit: int) -> str:
+    """`text` as is when it fits `limit` characters, otherwise cut at `limit - 1` (trailing spaces dropped) with
+    an ellipsis: for names, labels and descriptions a platform caps, not for marked-up text (see `split_atoms`)."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + ELLIPSIS
+
 
 @dataclass(frozen=True, slots=True)
 class Spans:

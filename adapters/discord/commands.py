@@ -32,6 +32,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from adapters.bootstrap import Commands
+from adapters.text_pieces import cut
 from bot.events import OptionValue
 from bot.i18n import Msg, Translator, render
 from bot.refs import ChannelRef, MemberRef, WorkspaceRef
@@ -362,10 +363,10 @@ class _Texts:
         """
         english = self.english(message) if message is not None else ""
         if not english:
-            return {"description": _cut(fallback, DESCRIPTION_MAX)}
-        fields: dict[str, Any] = {"description": _cut(english, DESCRIPTION_MAX)}
+            return {"description": cut(fallback, DESCRIPTION_MAX)}
+        fields: dict[str, Any] = {"description": cut(english, DESCRIPTION_MAX)}
         localized = {
-            locale: _cut(text, DESCRIPTION_MAX)
+            locale: cut(text, DESCRIPTION_MAX)
             for locale, text in (self.localized(message) if message is not None else {}).items()
             if text and text != english
         }
@@ -405,7 +406,3 @@ def _characters(node: Mapping[str, Any]) -> int:
     for child in [*node.get("options", ()), *node.get("choices", ())]:
         total += _characters(child)
     return total
-
-
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -17,6 +17,7 @@ from typing import Any
 import discord
 
 from adapters.discord.sync import HashStore
+from adapters.text_pieces import cut
 from bot.meetings.model import Meeting, Series
 from bot.ports import Clock
 from bot.refs import Platform
@@ -74,19 +75,15 @@ class DiscordEventMirror:
 
 def _payload(series: Series, meeting: Meeting) -> dict[str, Any]:
     return {
-        "name": _cut(series.title, MAX_NAME),
+        "name": cut(series.title, MAX_NAME),
         "privacy_level": PRIVACY_GUILD_ONLY,
         "entity_type": EXTERNAL,
-        "entity_metadata": {"location": _cut(series.location or series.title, MAX_LOCATION)},
+        "entity_metadata": {"location": cut(series.location or series.title, MAX_LOCATION)},
         "scheduled_start_time": _iso(meeting.start),
         "scheduled_end_time": _iso(meeting.end),
-        "description": _cut(series.description, MAX_DESCRIPTION),
+        "description": cut(series.description, MAX_DESCRIPTION),
     }
 
 
 def _iso(moment: datetime) -> str:
     return moment.isoformat()
-
-
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"

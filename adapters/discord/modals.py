@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from adapters.text_pieces import ELLIPSIS, cut
 from bot.messages import FieldKind, Form, FormField, Option
 
 MAX_CUSTOM_ID = 100
@@ -29,7 +30,6 @@ MAX_INPUTS = 5
 MAX_INPUT_LENGTH = 4000
 ACTION_ROW, TEXT_INPUT = 1, 4
 SHORT, PARAGRAPH = 1, 2
-ELLIPSIS = "…"
 
 
 def render_modal(form: Form) -> dict[str, Any]:
@@ -66,8 +66,7 @@ def _check(form: Form) -> None:
 
 
 def _clip(text: str, limit: int) -> str:
-    line = " ".join(text.split()) or ELLIPSIS
-    return line if len(line) <= limit else line[: limit - 1].rstrip() + ELLIPSIS
+    return cut(" ".join(text.split()) or ELLIPSIS, limit)
 
 
 def _text_input(field: FormField) -> dict[str, Any]:

@@ -52,7 +52,7 @@ from typing import Any, TypedDict
 from urllib.parse import quote
 
 from adapters.links import checked_http_url
-from adapters.text_pieces import Spans, split_atoms
+from adapters.text_pieces import ELLIPSIS, Spans, cut, split_atoms
 from adapters.unique_ids import UniqueIds, original_id
 from bot.messages import (
     Actions,
@@ -118,7 +118,6 @@ MAX_HEADING = 256
 MAX_PIECE = 1900
 
 ZWSP = "\u200b"
-ELLIPSIS = "…"
 RULE = "─" * 16
 # Room for the `**` and `` ` `` that close a span at the end of a piece and reopen it at the start of the next.
 _REOPEN = 6
@@ -317,10 +316,6 @@ def _one_line(text: Text) -> list[str]:
     return [" " if atom == "\n" else atom for atom in _atoms(text)]
 
 
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + ELLIPSIS
-
-
 # Blocks as units of a payload
 
 
@@ -430,7 +425,7 @@ def read_custom_id(raw: str) -> tuple[str, str]:
 
 def _label(text: str, limit: int) -> str:
     # Component labels are shown as plain text; Discord refuses an empty one.
-    return _clip(" ".join(text.split()) or ELLIPSIS, limit)
+    return cut(" ".join(text.split()) or ELLIPSIS, limit)
 
 
 def _button(button: Button, ids: UniqueIds) -> Component:

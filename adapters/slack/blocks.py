@@ -41,7 +41,7 @@ from typing import Any, TypedDict
 from urllib.parse import quote
 
 from adapters.links import checked_http_url
-from adapters.text_pieces import Spans, split_atoms
+from adapters.text_pieces import ELLIPSIS, Spans, cut, split_atoms
 from adapters.unique_ids import UniqueIds, original_id
 from bot.messages import (
     Actions,
@@ -98,7 +98,6 @@ MAX_PLACEHOLDER = 150
 MAX_ACTION_ID = 255
 
 ZWSP = "\u200b"
-ELLIPSIS = "…"
 # A link token longer than this is shown as text instead, so every token fits in any block with room to spare.
 _MAX_LINK_TOKEN = 1500
 _MAX_LINK_LABEL = 300
@@ -309,10 +308,6 @@ def _unformatted(rendered: str) -> str:
     return "".join(atom for atom in _atoms(rendered) if atom not in ("*", "`"))
 
 
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + ELLIPSIS
-
-
 # Text objects
 
 
@@ -320,7 +315,7 @@ def plain_text_object(text: str, limit: int) -> dict[str, Any]:
     """A `plain_text` object of `text` on one line, cut to `limit` with "…"; "…" alone when `text` is blank, since
     Slack refuses empty text."""
     line = _inert(" ".join(text.split()))
-    return {"type": "plain_text", "text": _clip(line or ELLIPSIS, limit), "emoji": True}
+    return {"type": "plain_text", "text": cut(line or ELLIPSIS, limit), "emoji": True}
 
 
 def _inert(text: str) -> str:

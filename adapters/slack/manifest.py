@@ -42,6 +42,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from adapters.bootstrap import Commands
+from adapters.text_pieces import cut
 from bot.i18n import Msg, Translator, render
 from commands.registry import Registry
 from commands.usage import usage_line
@@ -160,7 +161,7 @@ def usage_hint(registry: Registry, family: str) -> str:
         hint = " | ".join(_child_hint(registry, (family, child)) for child in children)
     else:
         hint = _parameters_hint(registry, family)
-    return _cut(hint, USAGE_HINT_MAX)
+    return cut(hint, USAGE_HINT_MAX)
 
 
 def plain_english(translator: Translator, message: Msg) -> str:
@@ -183,7 +184,7 @@ def message_shortcuts(commands: Commands, translator: Translator) -> list[dict[s
     """A message shortcut for each one a feature routes (none is offered that nothing would answer)."""
     shortcuts = []
     for shortcut in commands.interactions.shortcuts():
-        name = _cut(plain_english(translator, shortcut.name), SHORTCUT_NAME_MAX)
+        name = cut(plain_english(translator, shortcut.name), SHORTCUT_NAME_MAX)
         shortcuts.append({"name": name, "type": "message", "callback_id": shortcut.shortcut_id, "description": name})
     return shortcuts
 
@@ -249,7 +250,3 @@ def _parameters_hint(registry: Registry, family: str) -> str:
 def _check_length(what: str, text: str, limit: int) -> None:
     if not text or len(text) > limit:
         raise ValueError(f"the {what} must have 1 to {limit} characters, not {len(text)}: {text!r}")
-
-
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
