@@ -284,29 +284,28 @@ class DirectReminders(_MeetingKind):
         self._member_leads: dict[int, set[timedelta]] = {}
 
     async def schedules(self) -> list[Schedule]:
-        self._member_leads = await self._all_leads()
-        return await super().schedules()
-
-    async def schedule(self, workspace_id: int, subject: str) -> Schedule | None:
-        self._member_leads = await self._all_leads()
-        return await super().schedule(workspace_id, subject)
-
-    def leads(self, series: Series) -> Iterable[timedelta | None]:
-        return sorted(self._member_leads.get(series.workspace_id, {DEFAULT_DM_LEAD}), reverse=True)
-
-    async def _all_leads(self) -> dict[int, set[timedelta]]:
         leads: dict[int, set[timedelta]] = {}
         async with self._uow() as uow:
             for series in await uow.meetings.active_series():
                 if series.workspace_id not in leads:
                     leads[series.workspace_id] = await workspace_dm_leads(uow, series.workspace_id)
-        return leads
+        self._member_leads = leads
+        return await super().schedules()
 
-    def wanted(self, series: Series) -> Iterable[timedelta]:
-        return list(self._member_leads.get(series.workspace_id, {DEFAULT_DM_LEAD}))
+    async def schedule(self, workspace_id: int, subject: str) -> Schedule | None:
+        await self._read_leads(workspace_id)
+        return await super().schedule(workspace_id, subject)
+
+    def leads(self, series: Series) -> Iterable[timedelta | None]:
+        return sorted(self._member_leads.get(series.workspace_id, {DEFAULT_DM_LEAD}), reverse=True)
+
+    async def _read_leads(self, workspace_id: int) -> None:
+        """Read again the lead times the members of one workspace chose (they may have changed since)."""
+        async with self._uow() as uow:
+            self._member_leads[workspace_id] = await workspace_dm_leads(uow, workspace_id)
 
     async def deliver(self, occurrence: Occurrence) -> Outcome:
-        self._member_leads = await self._all_leads()
+        await self._read_leads(occurrence.workspace_id)
         found = await self._occurrence(occurrence)
         read = _Subject.read(occurrence.subject)
         if found is None or read is None or read.lead is None:
@@ -315,7 +314,6 @@ class DirectReminders(_MeetingKind):
         async with self._uow() as uow:
             answers = await uow.meetings.rsvps(series.workspace_id, series.id, meeting.original)
             members = {m.ref.id: m for role in Role for m in await uow.members.with_role(series.workspace_id, role)}
-        sent = 0
         for member_id, answer in answers.items():
             if answer is not Answer.GOING:
                 continue
@@ -335,7 +333,6 @@ class DirectReminders(_MeetingKind):
             try:
                 await self._messenger.send_direct(ref, Message((Paragraph(text),),
                                                                delivery_key=f"{occurrence.delivery_key}|{member_id}"))
-                sent += 1
             except DeliveryError as error:
                 log.info("no reminder DM for %s: %s", member_id, error)
         return Outcome.SENT
