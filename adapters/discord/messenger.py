@@ -88,11 +88,14 @@ def send_arguments(payload: DiscordPayload) -> dict[str, Any]:
 
 
 def edit_arguments(payload: DiscordPayload) -> dict[str, Any]:
-    """The keyword arguments of an edit: like `send_arguments`, replacing components (none removes them)."""
+    """The keyword arguments of an edit (a message's or an interaction's original response): like
+    `send_arguments`, replacing the components (none removes them); new files replace the old attachments,
+    no files leave them as they are."""
     arguments = send_arguments(payload)
-    arguments.pop("files", None)
+    files = arguments.pop("files", None)
+    if files:
+        arguments["attachments"] = files
     arguments.setdefault("view", None)
-    arguments["content"] = payload["content"] or None
     return arguments
 
 

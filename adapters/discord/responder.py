@@ -18,7 +18,7 @@ from typing import Any
 
 import discord
 
-from adapters.discord.messenger import DiscordMessenger, call_discord, send_arguments
+from adapters.discord.messenger import DiscordMessenger, call_discord, edit_arguments, send_arguments
 from adapters.discord.modals import render_modal
 from adapters.discord.render import DiscordPayload, render_message
 from bot.messages import Form, Message
@@ -108,9 +108,7 @@ class InteractionResponder:
 
     async def _replace_thinking(self, message: Message, payloads: list[DiscordPayload]) -> MessageRef | None:
         if message.ephemeral:
-            arguments = send_arguments(payloads[0])
-            arguments.setdefault("view", None)
-            await call_discord(self._interaction.edit_original_response(**arguments))
+            await call_discord(self._interaction.edit_original_response(**edit_arguments(payloads[0])))
             for payload in payloads[1:]:
                 await self._send_follow_up(payload, True)
             return None

@@ -14,7 +14,7 @@ from adapters.bootstrap import Hearth
 from bot.context import EventContext
 from bot.events import MemberJoined, MemberLeft, MessagePosted, ReactionAdded, ShortcutInvoked
 from bot.i18n import Msg
-from bot.messages import Message, Paragraph, Text, UserText
+from bot.messages import Attachment, Message, Paragraph, Text, UserText
 from bot.refs import Platform, WorkspaceRef
 from bot.tenancy import Role
 from commands.router import Shortcut
@@ -226,3 +226,24 @@ async def _workspace(world: DiscordWorld) -> int:
     assert workspace is not None
     return workspace.id
 
+
+
+async def test_a_deferred_private_answer_with_a_file_replaces_the_thinking_message(sqlite_url: str) -> None:
+    release = asyncio.Event()
+
+    async def export(ctx: EventContext, args: dict[str, Any]) -> None:
+        await release.wait()
+        await ctx.reply(Message(Message.text("Your export").blocks, ephemeral=True,
+                                files=(Attachment("export.csv", "text/csv", b"a,b\n1,2\n"),)))
+
+    def customize(hearth: Hearth) -> None:
+        hearth.commands.registry.add(CommandSpec(("exporting",), Msg("A slow export"), export))
+
+    async with discord_world(sqlite_url, customize=customize, defer_after=0.01) as world:
+        payload = await world.command("exporting")
+        assert (await world.answer(payload))["type"] == 5
+        release.set()
+
+        [edit] = await world.fake.wait_for("PATCH", rf"/webhooks/{world.fake.application_id}/[^/]+/messages/@original")
+        assert edit.json["content"] == "Your export"
+        assert edit.files == (("export.csv", b"a,b\n1,2\n"),)
