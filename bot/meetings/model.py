@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.recurrence import Recurrence
+from bot.recurrence.rule import zone_of
 from bot.refs import MemberRef
 
 DEFAULT_LEADS = (timedelta(days=1), timedelta(hours=1))
@@ -165,8 +166,6 @@ def _meeting(series: Series, original: datetime, change: Change | None) -> Meeti
 
 
 def _before_start(series: Series) -> datetime:
-    from bot.recurrence.rule import zone_of
-
     return series.recurrence.start.replace(tzinfo=zone_of(series.timezone)) - timedelta(days=2)
 
 

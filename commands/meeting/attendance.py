@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.context import EventContext
@@ -188,7 +188,7 @@ async def rsvp(ctx: EventContext, value: str) -> None:
     if read is None:
         raise UserError(_("That button no longer works. Use /meeting next."))
     series_id, moment, answer = read
-    original = datetime.fromtimestamp(moment, tz=ctx.clock.now().tzinfo)
+    original = datetime.fromtimestamp(moment, tz=UTC)
     async with ctx.unit_of_work() as uow:
         series = await uow.meetings.get_series(ctx.workspace.id, series_id)
         changes = await uow.meetings.changes(ctx.workspace.id, series_id) if series is not None else []

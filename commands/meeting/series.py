@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -38,7 +38,7 @@ from bot.messages import (
     join,
 )
 from bot.recurrence import parse_recurrence
-from bot.recurrence.rule import first_instance, zone_of
+from bot.recurrence.rule import zone_of
 from bot.refs import MemberRef
 from commands.meeting.common import (
     DEFAULT_DURATION,
@@ -174,9 +174,9 @@ def _hosts(ctx: EventContext, text: str | None) -> tuple[MemberRef, ...]:
 async def skip(ctx: EventContext, args: dict[str, Any], hooks: MeetingHooks) -> None:
     series = await find_series(ctx, args.get("series"))
     meeting, _changes = await find_meeting(ctx, series, args.get("date"))
+    # The wall time the meeting is shown at; `with_exdate` finds the rule's instance behind it (also in a DST gap).
     local = meeting.original.astimezone(zone_of(series.timezone)).replace(tzinfo=None)
-    instance = _instance(series, meeting.original)
-    recurrence = series.recurrence.with_exdate(instance if instance is not None else local)
+    recurrence = series.recurrence.with_exdate(local)
     await store_series(ctx, replace(series, recurrence=recurrence, sequence=series.sequence + 1), hooks)
     await ctx.reply(Message.text(ctx.public_text(_("The {title} meeting on {start} is skipped.",
                                                    title=UserText(series.title), start=Timestamp(meeting.start)))))
@@ -226,8 +226,6 @@ async def cancel(ctx: EventContext, args: dict[str, Any], hooks: MeetingHooks) -
     await ctx.reply(Message(tuple(blocks)))
 
 
-def _instance(series: Series, original: datetime) -> datetime | None:
-    return first_instance(series.recurrence, original)
 
 
 # --- pause, resume, end -------------------------------------------------------------------------------------
