@@ -73,6 +73,21 @@ class SqlMeetingRepository:
             col(MeetingSeriesRow.id))
         return [await self._series(row) for row in (await self._session.exec(statement)).all()]
 
+    async def active_with_changes(self) -> list[tuple[Series, list[Change]]]:
+        active = await self.active_series()
+        if not active:
+            return []
+        statement = (
+            select(MeetingChangeRow)
+            .join(MeetingSeriesRow, col(MeetingSeriesRow.id) == col(MeetingChangeRow.series_id))
+            .where(MeetingSeriesRow.status != SeriesStatus.ENDED.value)
+            .order_by(col(MeetingChangeRow.series_id), col(MeetingChangeRow.original))
+        )
+        changes: dict[int, list[Change]] = {}
+        for row in (await self._session.exec(statement)).all():
+            changes.setdefault(row.series_id, []).append(_change(row))
+        return [(series, changes.get(series.id, [])) for series in active]
+
     # --- changes ---------------------------------------------------------------------------------------------
 
     async def changes(self, workspace_id: int, series_id: int) -> list[Change]:
@@ -80,10 +95,7 @@ class SqlMeetingRepository:
             return []
         statement = select(MeetingChangeRow).where(MeetingChangeRow.series_id == series_id).order_by(
             col(MeetingChangeRow.original))
-        return [
-            Change(row.series_id, row.original, row.start, row.cancelled, row.reason, row.sequence)
-            for row in (await self._session.exec(statement)).all()
-        ]
+        return [_change(row) for row in (await self._session.exec(statement)).all()]
 
     async def set_change(self, workspace_id: int, change: Change) -> None:
         await self._require(workspace_id, change.series_id)
@@ -237,6 +249,10 @@ def _series_fields(series: Series) -> dict[str, Any]:
         "reminder_minutes": [int(lead.total_seconds() // 60) for lead in series.reminder_leads],
         "sequence": series.sequence, "uid": series.uid,
     }
+
+
+def _change(row: MeetingChangeRow) -> Change:
+    return Change(row.series_id, row.original, row.start, row.cancelled, row.reason, row.sequence)
 
 
 def _item(row: AgendaItemRow, ref: WorkspaceRef, votes: frozenset[str]) -> AgendaItem:

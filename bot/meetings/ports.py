@@ -43,6 +43,10 @@ class MeetingRepository(Protocol):
         """Every series that is not ended, in every workspace: for the reminder schedules only."""
         ...
 
+    async def active_with_changes(self) -> list[tuple[Series, list[Change]]]:
+        """`active_series` each with its changes, read in two queries: what the reminder kinds reload."""
+        ...
+
     async def changes(self, workspace_id: int, series_id: int) -> list[Change]: ...
 
     async def set_change(self, workspace_id: int, change: Change) -> None:

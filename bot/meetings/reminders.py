@@ -186,9 +186,8 @@ class _MeetingKind:
 
     async def schedules(self) -> list[Schedule]:
         async with self._uow() as uow:
-            found = await uow.meetings.active_series()
-            changes = {s.id: await uow.meetings.changes(s.workspace_id, s.id) for s in found}
-        return [schedule for series in found for schedule in self._schedules(series, changes[series.id])]
+            found = await uow.meetings.active_with_changes()
+        return [schedule for series, changes in found for schedule in self._schedules(series, changes)]
 
     async def schedule(self, workspace_id: int, subject: str) -> Schedule | None:
         read = _Subject.read(subject)

@@ -58,6 +58,7 @@ async def test_a_series_round_trips(uow_factory: UnitOfWorkFactory) -> None:
         ended = await uow.meetings.get_series(workspace_id, added.id)
         assert ended is not None and (ended.status, ended.sequence) == (SeriesStatus.ENDED, 3)
         assert await uow.meetings.active_series() == []
+        assert await uow.meetings.active_with_changes() == []
 
 
 async def test_changes_rsvps_and_agenda(uow_factory: UnitOfWorkFactory) -> None:
@@ -81,6 +82,8 @@ async def test_changes_rsvps_and_agenda(uow_factory: UnitOfWorkFactory) -> None:
     async with uow_factory() as uow:
         assert await uow.meetings.changes(workspace_id, series.id) == [
             Change(series.id, original, None, True, "holiday", 2)]
+        assert await uow.meetings.active_with_changes() == [
+            (series, [Change(series.id, original, None, True, "holiday", 2)])]
         assert await uow.meetings.rsvps(workspace_id, series.id, original) == {
             "U1": Answer.GOING, "U2": Answer.NOT_GOING}
         assert await uow.meetings.going(workspace_id, ana) == {(series.id, original): Answer.GOING}
