@@ -30,6 +30,7 @@ from bot.ports import Clock, Messenger
 from bot.ratelimit import RateLimiter
 from bot.scheduling.engine import Engine
 from bot.scheduling.model import ScheduledKind
+from bot.services import build_services
 from commands import hearth, meeting
 from commands.registry import Registry
 from commands.router import CommandRouter, InteractionRouter
@@ -108,6 +109,7 @@ async def build_hearth(
     limiter = RateLimiter(
         clock, capacity=settings.rate_limit_count, period=timedelta(seconds=settings.rate_limit_seconds)
     )
+    services = build_services(uow, clock, scheduler, commands.meeting_hooks)
     core = Core(
         handlers=[CommandRouter(commands.registry), commands.interactions, commands.home, RemovalRecorder()],
         middleware=[ignore_bots, rate_limit(limiter), resolve_community, check_permission],
@@ -116,6 +118,7 @@ async def build_hearth(
         clock=clock,
         uow=uow,
         defaults=Defaults(language=settings.language, timezone=settings.timezone, public_url=settings.public_url),
+        services=services,
         scheduler=scheduler,
     )
     return Hearth(settings, core, commands, database, uow, clock, translator, scheduler)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from bot.events import InboundEvent, MemberLeft
 from bot.i18n import Msg, Translator, render
@@ -12,7 +12,10 @@ from bot.messages import Form, Inline, Message, Paragraph, Text
 from bot.permissions import Permission
 from bot.ports import Clock, Messenger, Responder, Scheduler, UnitOfWork, UnitOfWorkFactory
 from bot.refs import ChannelRef, MessageRef
-from bot.tenancy import Community, Member, Workspace
+from bot.tenancy import Community, Member, Scope, Workspace
+
+if TYPE_CHECKING:
+    from bot.services import Services  # the services import the handlers' context themselves
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,12 +53,12 @@ class EventContext:
     clock: Clock
     uow: UnitOfWorkFactory
     defaults: Defaults
+    services: Services
     scheduler: Scheduler | None = None
     routes: list[Route] = field(default_factory=list)
     workspace: Workspace | None = None
     member: Member | None = None
     community: Community | None = None
-    extras: dict[str, Any] = field(default_factory=dict)
 
     @property
     def channel(self) -> ChannelRef | None:
@@ -86,6 +89,14 @@ class EventContext:
         if actor is not None and actor.timezone:
             return str(actor.timezone)
         return self.defaults.timezone
+
+    @property
+    def scope(self) -> Scope:
+        """Who asks and where, for a service request. Only once the middleware resolved the member."""
+        assert self.workspace is not None and self.member is not None
+        actor = getattr(self.event, "actor", None)
+        return Scope(self.workspace, self.member, self.community,
+                     is_admin=bool(actor is not None and actor.is_admin))
 
     def unit_of_work(self) -> UnitOfWork:
         return self.uow()

@@ -20,6 +20,7 @@ from bot.messages import Message, Note, Paragraph
 from bot.middleware import Middleware, Next
 from bot.ports import Clock, Messenger, Responder, Scheduler, UnitOfWorkFactory
 from bot.responders import MessengerResponder, Unanswerable
+from bot.services import Services
 
 log = logging.getLogger("hearth.core")
 
@@ -46,6 +47,7 @@ class Core:
         clock: Clock,
         uow: UnitOfWorkFactory,
         defaults: Defaults,
+        services: Services,
         scheduler: Scheduler | None = None,
     ) -> None:
         self.handlers = list(handlers)
@@ -55,6 +57,7 @@ class Core:
         self.clock = clock
         self.uow = uow
         self.defaults = defaults
+        self.services = services
         self.scheduler = scheduler
 
     async def handle(self, event: InboundEvent, responder: Responder | None = None) -> None:
@@ -87,6 +90,7 @@ class Core:
             clock=self.clock,
             uow=self.uow,
             defaults=self.defaults,
+            services=self.services,
             scheduler=self.scheduler,
         )
 

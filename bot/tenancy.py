@@ -59,3 +59,20 @@ class Member:
     @property
     def is_facilitator(self) -> bool:
         return self.role is Role.FACILITATOR
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Who asks, and where: the workspace, the member, and the community of the channel (None outside one).
+
+    Every service request carries one; the service checks what the request acts on against it.
+    """
+
+    workspace: Workspace
+    member: Member
+    community: Community | None = None
+    is_admin: bool = False  # a workspace admin or owner on the platform
+
+    @property
+    def may_facilitate(self) -> bool:
+        return self.member.is_facilitator or self.is_admin

@@ -15,11 +15,13 @@ from bot.core import Core
 from bot.errors import UserError
 from bot.events import Actor, CommandInvoked, InboundEvent, MessagePosted
 from bot.i18n import _
+from bot.meetings.reminders import MeetingHooks
 from bot.messages import Form, Message
 from bot.middleware import check_permission, ignore_bots, rate_limit, resolve_community
 from bot.permissions import Permission
 from bot.ratelimit import RateLimiter
 from bot.refs import ChannelRef, MemberRef, MessageRef, Platform, WorkspaceRef
+from bot.services import build_services
 from storage.database import create_engine_for
 from storage.unit_of_work import SqlUnitOfWorkFactory
 
@@ -71,6 +73,7 @@ async def make_core(sqlite_url: str):  # type: ignore[no-untyped-def]
     clock = SimulatedClock(NOW)
 
     def build(*handlers: Handler, capacity: int = 100) -> Core:
+        uow = SqlUnitOfWorkFactory(engine)
         return Core(
             handlers=handlers,
             middleware=[ignore_bots, rate_limit(RateLimiter(clock, capacity=capacity, period=timedelta(minutes=1))),
@@ -78,8 +81,9 @@ async def make_core(sqlite_url: str):  # type: ignore[no-untyped-def]
             messenger=None,  # type: ignore[arg-type]
             translator=Catalogs.load(),
             clock=clock,
-            uow=SqlUnitOfWorkFactory(engine),
+            uow=uow,
             defaults=Defaults(),
+            services=build_services(uow, clock, None, MeetingHooks()),
         )
 
     yield build

@@ -1,0 +1,1 @@
+"""The community itself: setting a channel up, its settings, members' own preferences, facilitators."""
