@@ -55,7 +55,7 @@ def build_commands() -> Commands:
     commands = Commands()
     hearth.register(commands.registry, commands.interactions)
     commands.families.update(hearth.FAMILY_SUMMARIES)
-    meeting.register(commands.registry, commands.interactions, commands.meeting_hooks)
+    meeting.register(commands.registry, commands.interactions)
     commands.families.update(meeting.FAMILY_SUMMARIES)
     commands.home.add(meeting.home_section)
     return commands

@@ -8,18 +8,13 @@ a meeting changes.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import logging
 import re
-from collections.abc import Sequence
 
 from aiohttp import web
 
-from bot.meetings.ics import member_calendar, series_calendar
-from bot.meetings.model import Answer, Change, Meeting, Series, meeting_at
-from bot.ports import Clock, UnitOfWork, UnitOfWorkFactory
-from bot.refs import MemberRef
+from bot.meetings.service import MeetingService
 
 __all__ = ["CACHE_CONTROL", "TOKEN", "CalendarFeedHandler"]
 
@@ -33,9 +28,8 @@ _SUFFIX = ".ics"
 class CalendarFeedHandler:
     """Serves the calendar feeds; `build_web_app(calendar=...)` routes `/calendar/...` to `handle`."""
 
-    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock) -> None:
-        self._uow_factory = uow_factory
-        self._clock = clock
+    def __init__(self, meetings: MeetingService) -> None:
+        self._meetings = meetings
 
     async def handle(self, request: web.Request) -> web.Response:
         """Answer `GET /calendar/{file}`: the calendar when `file` is a live feed's token followed by `.ics`, an
@@ -59,51 +53,7 @@ class CalendarFeedHandler:
 
     async def calendar(self, token: str) -> bytes | None:
         """The iCalendar text of the live feed with this token, or None when there is none."""
-        render = await self._read(token)
-        return None if render is None else render(now=self._clock.now())
-
-    async def _read(self, token: str) -> functools.partial[bytes] | None:
-        # Read, then let the unit go before rendering: on SQLite an open unit holds the write lock.
-        async with self._uow_factory() as uow:
-            feed = await uow.meetings.feed(token)
-            if feed is None or feed.revoked:
-                return None
-            workspace = await uow.workspaces.get_by_id(feed.workspace_id)
-            if workspace is None or workspace.removed_at is not None:
-                return None
-            if feed.community_id is not None:
-                community = await uow.communities.get(feed.workspace_id, feed.community_id)
-                if community is None:
-                    return None
-                entries = await _series_with_changes(uow, feed.workspace_id, feed.community_id)
-                return functools.partial(series_calendar, entries, name=community.name)
-            if feed.member is not None:
-                meetings = await _meetings_going(uow, feed.workspace_id, feed.member)
-                return functools.partial(member_calendar, meetings, name=workspace.name)
-        return None
-
-
-async def _series_with_changes(uow: UnitOfWork, workspace_id: int,
-                               community_id: int) -> list[tuple[Series, Sequence[Change]]]:
-    return [(series, await uow.meetings.changes(workspace_id, series.id))
-            for series in await uow.meetings.series_of(workspace_id, community_id)]
-
-
-async def _meetings_going(uow: UnitOfWork, workspace_id: int, member: MemberRef) -> list[Meeting]:
-    """The meetings the member said they attend, as they stand now (moved, cancelled)."""
-    answers = await uow.meetings.going(workspace_id, member)
-    known: dict[int, tuple[Series, list[Change]] | None] = {}
-    meetings: list[Meeting] = []
-    for (series_id, original), answer in sorted(answers.items()):
-        if answer != Answer.GOING:
-            continue
-        if series_id not in known:
-            series = await uow.meetings.get_series(workspace_id, series_id)
-            known[series_id] = None if series is None else (series, await uow.meetings.changes(workspace_id, series_id))
-        found = known[series_id]
-        if found is not None and (meeting := meeting_at(*found, original)) is not None:
-            meetings.append(meeting)
-    return meetings
+        return await self._meetings.feed_calendar(token)
 
 
 def _token(file: str) -> str | None:

@@ -113,7 +113,7 @@ async def start(settings: Settings, *, clock: Clock | None = None, discord_optio
 
     socket_mode = settings.slack is not None and settings.slack.socket_mode
     http_slack = slack.app if slack is not None and not socket_mode else None
-    feeds = CalendarFeedHandler(hearth.uow, hearth.clock)
+    feeds = CalendarFeedHandler(hearth.core.services.meetings)
     runner = await serve(build_web_app(health=healthy, slack=http_slack, calendar=feeds), settings.http_host,
                          settings.http_port)
     running = Running(hearth, driver, runner, slack=slack)

@@ -15,11 +15,11 @@ import re
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, TypeAlias
 
 from bot.messages import Inline, Text
 
-Value = Inline | Text | int | float
+Value: TypeAlias = "Inline | Text | int | float | Msg"
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +78,10 @@ def render(translator: Translator, language: str, message: Msg) -> Text:
             parts.append(match.group(0))
         else:
             value = message.params[name]
-            parts.append(format_number(value) if isinstance(value, (int, float)) else value)
+            if isinstance(value, Msg):  # a word of Hearth's own inside another message, in the same language
+                parts.append(render(translator, language, value))
+            else:
+                parts.append(format_number(value) if isinstance(value, (int, float)) else value)
         position = match.end()
     if position < len(template):
         parts.append(template[position:])

@@ -10,9 +10,8 @@ from bot.context import EventContext
 from bot.erasure_names import ERASURE, ERASURE_SUBJECT
 from bot.errors import PermissionDenied, RateLimited
 from bot.events import AppInstalled, AppRemoved, MemberLeft, workspace_of
-from bot.i18n import Msg, _, _n
-from bot.messages import UserText, join
-from bot.permissions import Permission
+from bot.i18n import _n
+from bot.permissions import Permission, refusal
 from bot.ports import AlreadyExists, UnitOfWork
 from bot.ratelimit import RateLimiter
 from bot.tenancy import Member, Role, Workspace
@@ -124,7 +123,7 @@ async def ensure_permission(ctx: EventContext, permission: Permission, action: s
     for facilitators).
     """
     if not await _allowed(ctx, permission):
-        raise PermissionDenied(await _who_can(ctx, action))
+        raise await _who_can(ctx, action)
 
 
 async def _allowed(ctx: EventContext, permission: Permission) -> bool:
@@ -142,13 +141,7 @@ async def _allowed(ctx: EventContext, permission: Permission) -> bool:
     return False
 
 
-async def _who_can(ctx: EventContext, action: str) -> Msg:
+async def _who_can(ctx: EventContext, action: str) -> PermissionDenied:
     assert ctx.workspace is not None
     async with ctx.unit_of_work() as uow:
-        facilitators = await uow.members.with_role(ctx.workspace.id, Role.FACILITATOR)
-    if not facilitators:
-        return _("Only facilitators can use {command}, and this workspace has none yet. "
-                 "Ask a workspace admin to run /hearth setup.", command=UserText(action))
-    names = join(UserText(member.display_name) for member in facilitators)
-    return _("Only facilitators can use {command}. Ask {names}.", command=UserText(action), names=names)
-
+        return await refusal(uow, ctx.workspace.id, action)

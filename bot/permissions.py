@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import enum
 
+from bot.errors import PermissionDenied
+from bot.i18n import _
+from bot.messages import UserText, join
+from bot.ports import UnitOfWork
+from bot.tenancy import Role
+
 
 class Permission(enum.StrEnum):
     """What a command or action requires.
@@ -16,3 +22,14 @@ class Permission(enum.StrEnum):
     ANYONE = "anyone"
     FACILITATOR = "facilitator"
     SETUP = "setup"
+
+
+async def refusal(uow: UnitOfWork, workspace_id: int, action: str) -> PermissionDenied:
+    """The refusal of a facilitator-only `action` (a command as members type it), naming who can do it."""
+    facilitators = await uow.members.with_role(workspace_id, Role.FACILITATOR)
+    if not facilitators:
+        return PermissionDenied(_("Only facilitators can use {command}, and this workspace has none yet. "
+                                  "Ask a workspace admin to run /hearth setup.", command=UserText(action)))
+    names = join(UserText(member.display_name) for member in facilitators)
+    return PermissionDenied(_("Only facilitators can use {command}. Ask {names}.", command=UserText(action),
+                              names=names))

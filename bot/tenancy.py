@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.errors import UserError
+from bot.i18n import _
 from bot.refs import ChannelRef, MemberRef, WorkspaceRef
 
 PreferenceValue = str | int | bool
@@ -76,3 +78,15 @@ class Scope:
     @property
     def may_facilitate(self) -> bool:
         return self.member.is_facilitator or self.is_admin
+
+
+NOT_A_COMMUNITY = _(
+    "This channel is not a Hearth community yet. A facilitator can make it one with /hearth setup."
+)
+
+
+def in_community(scope: Scope) -> Community:
+    """The community a request is asked in; a `UserError` saying how to make one outside a community."""
+    if scope.community is None:
+        raise UserError(NOT_A_COMMUNITY)
+    return scope.community

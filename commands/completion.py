@@ -11,8 +11,8 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from bot.ports import UnitOfWorkFactory
 from bot.refs import ChannelRef, MemberRef
+from bot.services import Services
 from commands.spec import Param, ParamKind
 
 MAX_SUGGESTIONS = 25
@@ -20,9 +20,9 @@ MAX_SUGGESTIONS = 25
 
 @dataclass(frozen=True, slots=True)
 class SuggestionContext:
-    """Where the member is typing: their workspace's data is read through `uow`."""
+    """Where the member is typing: their workspace's data is read through the feature services."""
 
-    uow: UnitOfWorkFactory
+    services: Services
     channel: ChannelRef
     member: MemberRef
 

@@ -12,13 +12,10 @@ from bot.errors import UserError
 from bot.events import ActionInvoked, CommandInvoked, FormSubmitted, InboundEvent, ShortcutInvoked
 from bot.i18n import Msg, _
 from bot.permissions import Permission
+from bot.tenancy import NOT_A_COMMUNITY
 from commands.parser import parse_arguments, parse_options
 from commands.registry import Registry
 from commands.spec import CommandSpec
-
-NOT_A_COMMUNITY = _(
-    "This channel is not a Hearth community yet. A facilitator can make it one with /hearth setup."
-)
 
 
 class CommandRouter:

@@ -206,6 +206,7 @@ class DiscordAdapter:
         self._translator = core.translator
         self._clock = core.clock
         self._uow = core.uow
+        self._services = core.services
         self._hashes = hashes
         self._sync_at_start = sync_at_start
         self._defer_after = defer_after
@@ -366,7 +367,7 @@ class DiscordAdapter:
             param = next((p for p in spec.params if p.name == name), None) if spec is not None else None
             if param is not None:
                 channel, member = self._who(interaction)
-                context = SuggestionContext(self._uow, channel, member)
+                context = SuggestionContext(self._services, channel, member)
                 try:
                     values = await suggestions(param, typed, languages=self._translator.languages(),
                                                context=context)

@@ -7,12 +7,8 @@ when it has one) and the date given, else its next meeting.
 
 from __future__ import annotations
 
-from typing import Any
-
-from bot.context import EventContext
 from bot.i18n import Msg, _
 from bot.meetings.messages import AGENDA_VOTE, RSVP
-from bot.meetings.reminders import MeetingHooks
 from bot.permissions import Permission
 from commands.meeting.attendance import (
     agenda_add,
@@ -25,11 +21,11 @@ from commands.meeting.attendance import (
     show_next,
 )
 from commands.meeting.calendars import calendar, feed
-from commands.meeting.common import ChangeHandler, series_titles
+from commands.meeting.common import series_titles
 from commands.meeting.series import cancel, edit, end, move, pause, resume, schedule, skip
 from commands.registry import Registry
 from commands.router import InteractionRouter
-from commands.spec import CommandSpec, Handler, Param, ParamKind
+from commands.spec import CommandSpec, Param, ParamKind
 
 __all__ = ["FAMILY_SUMMARIES", "home_section", "register"]
 
@@ -37,16 +33,8 @@ FAMILY_SUMMARIES: dict[str, Msg] = {
     "meeting": _("Meeting series: schedule, list, RSVP, agenda and reminders."),
 }
 
-def register(registry: Registry, interactions: InteractionRouter, hooks: MeetingHooks | None = None) -> None:
-    """Add the `/meeting` commands, the RSVP buttons and the agenda votes. `hooks` hear of every change."""
-    hooks = hooks or MeetingHooks()
-
-    def told(handler: ChangeHandler) -> Handler:
-        async def handle(ctx: EventContext, args: dict[str, Any]) -> None:
-            await handler(ctx, args, hooks)
-
-        return handle
-
+def register(registry: Registry, interactions: InteractionRouter) -> None:
+    """Add the `/meeting` commands, the RSVP buttons and the agenda votes."""
     series = Param("series", ParamKind.TEXT, _("the series' title (not needed when there is one)"), flag=True,
                    suggest=series_titles)
     on = Param("date", ParamKind.DATE, _("which meeting: its date (the next one when left out)"), flag=True)
@@ -63,7 +51,7 @@ def register(registry: Registry, interactions: InteractionRouter, hooks: Meeting
         CommandSpec(
             ("meeting", "schedule"),
             _("Schedule a meeting series in this community (facilitators)."),
-            told(schedule),
+            schedule,
             params=(
                 Param("title", ParamKind.TEXT, _("the series' title, in quotes"), required=True),
                 Param("when", ParamKind.TEXT, _("when it recurs, such as \"every 2 weeks on Tuesday at 15:00\""),
@@ -82,7 +70,7 @@ def register(registry: Registry, interactions: InteractionRouter, hooks: Meeting
         CommandSpec(
             ("meeting", "edit"),
             _("Change a series: title, rhythm, length, place, hosts or reminders (facilitators)."),
-            told(edit),
+            edit,
             params=(series, Param("title", ParamKind.TEXT, _("a new title"), flag=True),
                     Param("when", ParamKind.TEXT, _("a new rhythm"), flag=True), *details),
             permission=Permission.FACILITATOR,
@@ -95,10 +83,10 @@ def register(registry: Registry, interactions: InteractionRouter, hooks: Meeting
                     params=(series,), needs_community=True,
                     examples=("/meeting next", '/meeting next --series "CoP sync"')),
         CommandSpec(("meeting", "skip"), _("Skip one meeting: it disappears from the calendar (facilitators)."),
-                    told(skip), params=(series, on), permission=Permission.FACILITATOR, needs_community=True,
+                    skip, params=(series, on), permission=Permission.FACILITATOR, needs_community=True,
                     examples=("/meeting skip", "/meeting skip --date 2026-12-22")),
         CommandSpec(
-            ("meeting", "move"), _("Move one meeting to another time (facilitators)."), told(move),
+            ("meeting", "move"), _("Move one meeting to another time (facilitators)."), move,
             params=(Param("to", ParamKind.TEXT, _("the new date and time, such as 2026-12-10 16:00"), required=True,
                           greedy=True),
                     series, on),
@@ -106,17 +94,17 @@ def register(registry: Registry, interactions: InteractionRouter, hooks: Meeting
             examples=("/meeting move 2026-12-10 16:00", "/meeting move tomorrow 15:00 --date 2026-12-08"),
         ),
         CommandSpec(
-            ("meeting", "cancel"), _("Cancel one meeting, with a reason members see (facilitators)."), told(cancel),
+            ("meeting", "cancel"), _("Cancel one meeting, with a reason members see (facilitators)."), cancel,
             params=(Param("reason", ParamKind.TEXT, _("why it is cancelled"), greedy=True), series, on),
             permission=Permission.FACILITATOR, needs_community=True,
             examples=("/meeting cancel the host is ill", "/meeting cancel holidays --date 2026-12-29"),
         ),
         CommandSpec(("meeting", "pause"), _("Pause a series: no reminders until it resumes (facilitators)."),
-                    told(pause), params=(series,), permission=Permission.FACILITATOR, needs_community=True,
+                    pause, params=(series,), permission=Permission.FACILITATOR, needs_community=True,
                     examples=("/meeting pause",)),
-        CommandSpec(("meeting", "resume"), _("Resume a paused series (facilitators)."), told(resume), params=(series,),
+        CommandSpec(("meeting", "resume"), _("Resume a paused series (facilitators)."), resume, params=(series,),
                     permission=Permission.FACILITATOR, needs_community=True, examples=("/meeting resume",)),
-        CommandSpec(("meeting", "end"), _("End a series for good (facilitators)."), told(end), params=(series,),
+        CommandSpec(("meeting", "end"), _("End a series for good (facilitators)."), end, params=(series,),
                     permission=Permission.FACILITATOR, needs_community=True, examples=("/meeting end",)),
         CommandSpec(
             ("meeting", "remind"),

@@ -14,7 +14,7 @@ from commands.completion import MAX_SUGGESTIONS, SuggestionContext, best_matches
 from commands.spec import Param, ParamKind
 
 WS = WorkspaceRef(Platform.DISCORD, "1")
-CONTEXT = SuggestionContext(uow=lambda: None, channel=ChannelRef(WS, "2"), member=MemberRef(WS, "3"))  # type: ignore[arg-type]
+CONTEXT = SuggestionContext(services=None, channel=ChannelRef(WS, "2"), member=MemberRef(WS, "3"))  # type: ignore[arg-type]
 
 
 async def test_time_zones_starting_with_the_text_come_first() -> None:

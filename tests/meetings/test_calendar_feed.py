@@ -19,6 +19,8 @@ from adapters.web import build_web_app
 from bot.clock import SimulatedClock
 from bot.meetings.model import Answer, Change, Series
 from bot.meetings.ports import CalendarFeed
+from bot.meetings.reminders import MeetingHooks
+from bot.meetings.service import MeetingService
 from bot.ports import UnitOfWorkFactory
 from bot.recurrence import Recurrence
 from bot.refs import ChannelRef, MemberRef, Platform, WorkspaceRef
@@ -93,7 +95,8 @@ async def world(uow_factory: UnitOfWorkFactory) -> AsyncIterator[World]:
     async def healthy() -> bool:
         return True
 
-    app = build_web_app(health=healthy, calendar=CalendarFeedHandler(uow_factory, clock))
+    feeds = CalendarFeedHandler(MeetingService(uow_factory, clock, None, MeetingHooks()))
+    app = build_web_app(health=healthy, calendar=feeds)
     server = TestServer(app, host="127.0.0.1")
     async with TestClient(server) as client:
         yield World(client, server, clock, uow_factory, workspace.id, sync, review)
@@ -244,7 +247,7 @@ async def test_a_feed_that_cannot_be_read_is_an_empty_500(world: World, caplog: 
     def broken() -> object:
         raise RuntimeError("the database is gone")
 
-    handler = CalendarFeedHandler(broken, world.clock)  # type: ignore[arg-type]
+    handler = CalendarFeedHandler(MeetingService(broken, world.clock, None, MeetingHooks()))  # type: ignore[arg-type]
 
     async def healthy() -> bool:
         return True

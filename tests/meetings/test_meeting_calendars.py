@@ -53,7 +53,7 @@ async def test_the_calendar_file_holds_the_series_with_its_skip_move_and_cancell
 
 
 async def test_the_feed_address_works_until_it_is_revoked(t: Transcript) -> None:
-    handler = CalendarFeedHandler(t.hearth.uow, t.hearth.clock)
+    handler = CalendarFeedHandler(t.hearth.core.services.meetings)
     shown = await t.one("/meeting feed")
     assert shown.kind == "ephemeral"
     token = _token(shown.text)
@@ -74,7 +74,7 @@ async def test_the_feed_address_works_until_it_is_revoked(t: Transcript) -> None
 
 
 async def test_a_member_feed_holds_only_the_meetings_they_go_to(t: Transcript) -> None:
-    handler = CalendarFeedHandler(t.hearth.uow, t.hearth.clock)
+    handler = CalendarFeedHandler(t.hearth.core.services.meetings)
     shown = await t.one("as ben\n/meeting next")
     await t.run(f"click {shown.id} Going")
     body = await handler.calendar(_token((await t.one("/meeting feed --mine")).text))
@@ -95,7 +95,7 @@ def _list(value: object) -> list[object]:
 
 
 async def test_a_member_feed_event_changes_sequence_when_its_meeting_moves(t: Transcript) -> None:
-    handler = CalendarFeedHandler(t.hearth.uow, t.hearth.clock)
+    handler = CalendarFeedHandler(t.hearth.core.services.meetings)
     shown = await t.one("as ben\n/meeting next")
     await t.run(f"click {shown.id} Going")
     token = _token((await t.one("/meeting feed --mine")).text)
