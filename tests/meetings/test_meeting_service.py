@@ -1,0 +1,226 @@
+"""The meetings service on SQLite and PostgreSQL: one unit of work per request, the scheduler and hooks told after
+each change, refusals that change nothing, and series of another community out of reach."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from bot.clock import SimulatedClock
+from bot.errors import NotFound, PermissionDenied, UserError
+from bot.meetings.model import Answer, Meeting, Series, SeriesStatus
+from bot.meetings.reminders import HOST, KINDS, MeetingHooks
+from bot.meetings.requests import (
+    CancelMeeting,
+    ChooseReminders,
+    EditSeries,
+    GetFeed,
+    ListSeries,
+    MoveMeeting,
+    ProposeTopic,
+    Rsvp,
+    ScheduleSeries,
+    SeriesDetails,
+    SetSeriesStatus,
+    ShowAgenda,
+    ShowNextMeeting,
+    SkipMeeting,
+    UpcomingForMember,
+    VoteTopic,
+)
+from bot.meetings.service import MeetingService
+from bot.ports import UnitOfWork, UnitOfWorkFactory
+from bot.refs import ChannelRef, MemberRef, Platform, WorkspaceRef
+from bot.tenancy import Community, Role, Scope
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # a Monday
+ACME = WorkspaceRef(Platform.SLACK, "T0001")
+ANA = MemberRef(ACME, "U1")
+BEN = MemberRef(ACME, "U2")
+
+
+@dataclass
+class CountingUnits:
+    """Units of work over the real ones, counted."""
+
+    inner: UnitOfWorkFactory
+    opened: int = 0
+
+    def __call__(self) -> UnitOfWork:
+        self.opened += 1
+        return self.inner()
+
+
+@dataclass
+class RecordingScheduler:
+    refreshed: list[tuple[str, int, str]] = field(default_factory=list)
+
+    async def refresh(self, kind: str, workspace_id: int, subject: str) -> None:
+        self.refreshed.append((kind, workspace_id, subject))
+
+
+@dataclass
+class World:
+    service: MeetingService
+    units: CountingUnits
+    scheduler: RecordingScheduler
+    announced: list[tuple[Series, Meeting | None]]
+    facilitator: Scope
+    member: Scope
+    elsewhere: Scope  # Ana in another community of the same workspace
+    clock: SimulatedClock
+
+    async def count(self, call: Any) -> tuple[Any, int]:
+        before = self.units.opened
+        result = await call
+        return result, self.units.opened - before
+
+
+@pytest.fixture
+async def world(uow_factory: UnitOfWorkFactory) -> World:
+    async with uow_factory() as uow:
+        workspace = await uow.workspaces.add(ACME, "Acme", NOW)
+        data = await uow.communities.add(workspace.id, ChannelRef(ACME, "C1"), name="Data", goal="",
+                                         timezone="Europe/Brussels", language="en", at=NOW)
+        design = await uow.communities.add(workspace.id, ChannelRef(ACME, "C2"), name="Design", goal="",
+                                           timezone="Europe/Brussels", language="en", at=NOW)
+        ana = await uow.members.add(workspace.id, ANA, display_name="Ana", role=Role.FACILITATOR, at=NOW)
+        ben = await uow.members.add(workspace.id, BEN, display_name="Ben", role=Role.MEMBER, at=NOW)
+        await uow.commit()
+    units = CountingUnits(uow_factory)
+    scheduler = RecordingScheduler()
+    hooks = MeetingHooks()
+    announced: list[tuple[Series, Meeting | None]] = []
+
+    async def heard(community: Community, series: Series, meeting: Meeting | None) -> None:
+        announced.append((series, meeting))
+
+    hooks.next_meeting.append(heard)
+    clock = SimulatedClock(NOW)
+    return World(MeetingService(units, clock, scheduler, hooks), units, scheduler, announced,
+                 Scope(workspace, ana, data), Scope(workspace, ben, data), Scope(workspace, ana, design), clock)
+
+
+async def _schedule(world: World, title: str = "CoP sync") -> Series:
+    view = await world.service.schedule(ScheduleSeries(world.facilitator, title, "every 2 weeks on Tuesday at 15:00",
+                                                       details=SeriesDetails(duration=timedelta(minutes=60))))
+    return view.series
+
+
+async def test_every_request_runs_in_exactly_one_unit_of_work(world: World) -> None:
+    service, ana, ben = world.service, world.facilitator, world.member
+    scheduled = service.schedule(ScheduleSeries(ana, "CoP sync", "every 2 weeks on Tuesday at 15:00"))
+    view, units = await world.count(scheduled)
+    assert units == 1
+    assert [m.start for m in view.upcoming][:1] == [datetime(2026, 11, 24, 14, 0, tzinfo=UTC)]
+    moved_to = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
+    requests = [
+        service.edit(EditSeries(ana, None, details=SeriesDetails(duration=timedelta(minutes=90)))),
+        service.move(MoveMeeting(ana, None, lambda zone: moved_to)),
+        service.skip(SkipMeeting(ana, "cop sync", date(2026, 12, 8))),
+        service.cancel(CancelMeeting(ana, None, "holidays", date(2026, 12, 22))),
+        service.all_series(ListSeries(ben)),
+        service.next_meeting(ShowNextMeeting(ben)),
+        service.propose_topic(ProposeTopic(ben, "Dashboards")),
+        service.agenda(ShowAgenda(ben)),
+        service.upcoming(UpcomingForMember(ben)),
+        service.feed(GetFeed(ben, mine=True)),
+        service.choose_reminders(ChooseReminders(ben, (timedelta(hours=2),))),
+        service.set_status(SetSeriesStatus(ana, None, SeriesStatus.PAUSED)),
+    ]
+    for request in requests:
+        _result, units = await world.count(request)
+        assert units == 1
+    original = view.upcoming[0].original
+    recorded, units = await world.count(service.rsvp(Rsvp(ben, view.series.id, original, Answer.GOING)))
+    assert units == 1 and recorded.view.answers == {"U2": Answer.GOING}
+    agenda = await service.agenda(ShowAgenda(ben))
+    voted, units = await world.count(service.vote(VoteTopic(ana, agenda.items[0].id)))
+    assert units == 1 and voted.voted
+
+
+async def test_changes_tell_the_scheduler_and_the_hooks_after_commit(world: World) -> None:
+    series = await _schedule(world)
+    assert {kind for kind, _, _ in world.scheduler.refreshed} == set(KINDS) - {HOST}  # no hosts: no host nudges
+    assert world.announced[-1][1] is not None and world.announced[-1][1].start == datetime(2026, 11, 24, 14, 0,
+                                                                                            tzinfo=UTC)
+    world.scheduler.refreshed.clear()
+    await world.service.skip(SkipMeeting(world.facilitator, None))
+    assert (KINDS[0], series.workspace_id, str(series.id) + ":1440") in world.scheduler.refreshed
+    assert world.announced[-1][1] is not None and world.announced[-1][1].start == datetime(2026, 12, 8, 14, 0,
+                                                                                            tzinfo=UTC)
+    await world.service.set_status(SetSeriesStatus(world.facilitator, None, SeriesStatus.ENDED))
+    assert world.announced[-1][1] is None
+
+
+@pytest.mark.parametrize("request_of", [
+    lambda w: ScheduleSeries(w.facilitator, "CoP sync", "every week on Monday at 10:00"),  # the title is taken
+    lambda w: ScheduleSeries(w.facilitator, "Other", "every week", details=SeriesDetails(duration=timedelta(hours=25))),
+    lambda w: ScheduleSeries(w.facilitator, "Other", "every week", details=SeriesDetails(link="ftp://x.example")),
+    lambda w: ScheduleSeries(w.facilitator, "Other", "every week",
+                             details=SeriesDetails(reminder_leads=(timedelta(days=15),))),
+    lambda w: ScheduleSeries(w.member, "Other", "every week on Monday at 10:00"),  # not a facilitator
+    lambda w: EditSeries(w.facilitator, None),  # nothing to change
+    lambda w: MoveMeeting(w.facilitator, None, lambda zone: NOW - timedelta(days=1)),  # into the past
+    lambda w: MoveMeeting(w.facilitator, None, lambda zone: NOW + timedelta(days=200)),  # too far
+    lambda w: SkipMeeting(w.facilitator, "CoP synk"),
+    lambda w: SkipMeeting(w.facilitator, None, date(2026, 11, 25)),  # no meeting that day
+    lambda w: SetSeriesStatus(w.facilitator, None, SeriesStatus.ACTIVE),  # active already
+    lambda w: SetSeriesStatus(w.member, None, SeriesStatus.ENDED),
+    lambda w: ProposeTopic(w.member, "x" * 201),
+    lambda w: GetFeed(w.member, revoke=True),  # the community's feed: facilitators only
+])
+async def test_a_refusal_changes_nothing(world: World, uow_factory: UnitOfWorkFactory, request_of: Any) -> None:
+    series = await _schedule(world)
+    before = await _everything(uow_factory, series)
+    world.scheduler.refreshed.clear()
+    request = request_of(world)
+    method = {
+        "ScheduleSeries": world.service.schedule, "EditSeries": world.service.edit, "MoveMeeting": world.service.move,
+        "SkipMeeting": world.service.skip, "SetSeriesStatus": world.service.set_status,
+        "ProposeTopic": world.service.propose_topic, "GetFeed": world.service.feed,
+    }[type(request).__name__]
+    with pytest.raises(UserError) as raised:
+        await method(request)
+    if request.scope is world.member and not isinstance(request, ProposeTopic):
+        assert isinstance(raised.value, PermissionDenied)
+        assert raised.value.message.params["names"] is not None
+    assert await _everything(uow_factory, series) == before
+    assert world.scheduler.refreshed == []
+
+
+async def test_a_series_of_another_community_is_out_of_reach(world: World) -> None:
+    series = await _schedule(world)
+    meeting = (await world.service.next_meeting(ShowNextMeeting(world.member))).meeting
+    with pytest.raises(UserError):
+        await world.service.rsvp(Rsvp(world.elsewhere, series.id, meeting.original, Answer.GOING))
+    with pytest.raises(NotFound):
+        await world.service.skip(SkipMeeting(world.elsewhere, "CoP sync"))
+    with pytest.raises(NotFound):
+        await world.service.next_meeting(ShowNextMeeting(world.elsewhere))
+    assert (await world.service.next_meeting(ShowNextMeeting(world.member))).answers == {}
+
+
+async def test_a_move_reads_the_members_words_in_the_series_zone(world: World) -> None:
+    await world.service.schedule(ScheduleSeries(world.facilitator, "Tokyo sync", "every week on Friday at 09:00",
+                                                timezone="Asia/Tokyo"))
+    zones: list[str] = []
+
+    def reader(zone: str) -> datetime:
+        zones.append(zone)
+        return datetime(2026, 12, 1, 0, 0, tzinfo=UTC)
+
+    moved = await world.service.move(MoveMeeting(world.facilitator, None, reader))
+    assert zones == ["Asia/Tokyo"] and moved.to == datetime(2026, 12, 1, 0, 0, tzinfo=UTC)
+
+
+async def _everything(uow_factory: UnitOfWorkFactory, series: Series) -> tuple[Any, ...]:
+    async with uow_factory() as uow:
+        all_series = await uow.meetings.series_of(series.workspace_id, series.community_id)
+        changes = await uow.meetings.changes(series.workspace_id, series.id)
+        feeds = await uow.meetings.feeds_of(series.workspace_id, series.community_id, None)
+        members = await uow.members.with_role(series.workspace_id, Role.MEMBER)
+    return all_series, changes, feeds, members
