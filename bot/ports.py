@@ -5,6 +5,7 @@ Every repository method takes the workspace id: no query can cross from one tena
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
@@ -13,6 +14,7 @@ from bot.i18n import Translator
 from bot.meetings.ports import MeetingRepository
 from bot.messages import Form, Message
 from bot.refs import ChannelRef, MemberRef, MessageRef, Platform, WorkspaceRef
+from bot.scheduling.model import Schedule
 from bot.tenancy import Community, Member, Role, Workspace
 
 __all__ = [
@@ -73,6 +75,12 @@ class Scheduler(Protocol):
 
     async def refresh(self, kind: str, workspace_id: int, subject: str) -> None:
         """Re-read one schedule after it was created, changed or ended, so the change takes effect at once."""
+        ...
+
+    async def place(self, kind: str, workspace_id: int, subjects: Sequence[str],
+                    schedules: Sequence[Schedule]) -> None:
+        """After a feature changed something: `schedules` are now all there is of `subjects` in `kind` (a subject
+        without one is forgotten). The same as refreshing each subject, without reading them again."""
         ...
 
 

@@ -123,6 +123,36 @@ def subjects(series: Series, kind: str, changes: Iterable[Change], dm_leads: Ite
     return found
 
 
+def lead_time(kind: str, series: Series, lead: timedelta | None) -> timedelta:
+    """How long before a meeting's start a kind's occurrence falls due."""
+    if kind == HOST:
+        return HOST_LEAD
+    if kind == ENDED:
+        return -series.duration  # due when the meeting ends
+    assert lead is not None
+    return lead
+
+
+def series_schedules(kind: str, series: Series, changes: Iterable[Change], dm_leads: Iterable[timedelta],
+                     ) -> list[Schedule]:
+    """The schedules `series` has in `kind`: one per lead time, and a one-off for each moved meeting. What the
+    kind loads, and what a feature hands the engine after changing the series (`Scheduler.place`)."""
+    if series.status is SeriesStatus.ENDED:
+        return []
+    changes = list(changes)
+    found: list[Schedule] = []
+    for lead in leads_for(kind, series, dm_leads):
+        due = lead_time(kind, series, lead)
+        found.append(Schedule(kind, series.workspace_id, _subject(series, lead), series.recurrence, due,
+                              series.community_id))
+        for change in changes:
+            if change.start is None or change.cancelled:
+                continue
+            found.append(Schedule(kind, series.workspace_id, _subject(series, lead, change.original),
+                                  _once(series, change.start), due, series.community_id))
+    return found
+
+
 def _subject(series: Series, lead: timedelta | None, moved: datetime | None = None) -> str:
     subject = str(series.id)
     if lead is not None or moved is not None:
@@ -177,12 +207,12 @@ class _MeetingKind:
         self._messenger = messenger
         self._translator = translator
 
-    def leads(self, series: Series) -> Iterable[timedelta | None]:
-        raise NotImplementedError
+    def dm_leads(self, workspace_id: int) -> Iterable[timedelta]:
+        """The lead times members of the workspace want reminder DMs at (only the DM kind reads them)."""
+        return ()
 
-    def lead_of(self, series: Series, lead: timedelta | None) -> timedelta:
-        assert lead is not None
-        return lead
+    def leads(self, series: Series) -> Sequence[timedelta | None]:
+        return leads_for(self.kind, series, self.dm_leads(series.workspace_id))
 
     async def schedules(self) -> list[Schedule]:
         async with self._uow() as uow:
@@ -201,18 +231,7 @@ class _MeetingKind:
         return next((s for s in self._schedules(series, changes) if s.subject == subject), None)
 
     def _schedules(self, series: Series, changes: list[Change]) -> list[Schedule]:
-        if series.status is SeriesStatus.ENDED:
-            return []
-        found: list[Schedule] = []
-        for lead in self.leads(series):
-            found.append(Schedule(self.kind, series.workspace_id, _subject(series, lead), series.recurrence,
-                                  self.lead_of(series, lead), series.community_id))
-            for change in changes:
-                if change.start is None or change.cancelled:
-                    continue
-                found.append(Schedule(self.kind, series.workspace_id, _subject(series, lead, change.original),
-                                      _once(series, change.start), self.lead_of(series, lead), series.community_id))
-        return found
+        return series_schedules(self.kind, series, changes, self.dm_leads(series.workspace_id))
 
     async def _occurrence(self, occurrence: Occurrence) -> tuple[Series, Meeting, Community] | None:
         """The series, meeting and community of an occurrence still worth delivering, or None."""
@@ -255,9 +274,6 @@ class ChannelReminders(_MeetingKind):
 
     kind = CHANNEL
 
-    def leads(self, series: Series) -> Iterable[timedelta | None]:
-        return series.reminder_leads
-
     async def deliver(self, occurrence: Occurrence) -> Outcome:
         found = await self._occurrence(occurrence)
         if found is None:
@@ -295,8 +311,8 @@ class DirectReminders(_MeetingKind):
         await self._read_leads(workspace_id)
         return await super().schedule(workspace_id, subject)
 
-    def leads(self, series: Series) -> Iterable[timedelta | None]:
-        return sorted(self._member_leads.get(series.workspace_id, {DEFAULT_DM_LEAD}), reverse=True)
+    def dm_leads(self, workspace_id: int) -> Iterable[timedelta]:
+        return self._member_leads.get(workspace_id, {DEFAULT_DM_LEAD})
 
     async def _read_leads(self, workspace_id: int) -> None:
         """Read again the lead times the members of one workspace chose (they may have changed since)."""
@@ -343,12 +359,6 @@ class HostNudges(_MeetingKind):
     kind = HOST
     catch_up = CatchUp(lateness=timedelta(days=1))
 
-    def leads(self, series: Series) -> Iterable[timedelta | None]:
-        return [None] if series.hosts else []
-
-    def lead_of(self, series: Series, lead: timedelta | None) -> timedelta:
-        return HOST_LEAD
-
     async def deliver(self, occurrence: Occurrence) -> Outcome:
         found = await self._occurrence(occurrence)
         if found is None:
@@ -375,12 +385,6 @@ class AfterMeetings(_MeetingKind):
                  hooks: MeetingHooks) -> None:
         super().__init__(uow, messenger, translator)
         self._hooks = hooks
-
-    def leads(self, series: Series) -> Iterable[timedelta | None]:
-        return [None]
-
-    def lead_of(self, series: Series, lead: timedelta | None) -> timedelta:
-        return -series.duration  # due when the meeting ends
 
     async def deliver(self, occurrence: Occurrence) -> Outcome:
         found = await self._occurrence(occurrence)

@@ -33,6 +33,7 @@ from bot.meetings.reminders import (
     KINDS,
     QUIET_HOURS,
     MeetingHooks,
+    series_schedules,
     subjects,
     workspace_dm_leads,
 )
@@ -512,8 +513,9 @@ class MeetingService:
         series = changed.series
         if self._scheduler is not None:
             for kind in kinds:
-                for subject in subjects(series, kind, changed.changes, changed.dm_leads):
-                    await self._scheduler.refresh(kind, series.workspace_id, subject)
+                await self._scheduler.place(kind, series.workspace_id,
+                                            subjects(series, kind, changed.changes, changed.dm_leads),
+                                            series_schedules(kind, series, changed.changes, changed.dm_leads))
         if changed.community is not None:
             upcoming = [] if series.status is SeriesStatus.ENDED else next_meetings(
                 series, changed.changes, self._clock.now(), 1)

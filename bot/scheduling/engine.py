@@ -151,6 +151,21 @@ class Engine:
         if self.on_wake is not None:
             self.on_wake()
 
+    async def place(self, kind: str, workspace_id: int, subjects: Sequence[str],
+                    schedules: Sequence[Schedule]) -> None:
+        """`refresh` of every subject, with the schedules a feature already built: nothing is read again."""
+        if self._processed_until is None:
+            return
+        placed = {schedule.subject for schedule in schedules}
+        for subject in subjects:
+            if subject not in placed:
+                self._forget((kind, workspace_id, subject))
+        for schedule in schedules:
+            assert schedule.kind == kind and schedule.workspace_id == workspace_id
+            self._place(schedule, lookback=False)
+        if self.on_wake is not None:
+            self.on_wake()
+
     def _place(self, schedule: Schedule, *, lookback: bool) -> None:
         if self._schedules.get(schedule.key) == schedule:
             return

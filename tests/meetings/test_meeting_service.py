@@ -3,6 +3,7 @@ each change, refusals that change nothing, and series of another community out o
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -34,6 +35,7 @@ from bot.meetings.requests import (
 from bot.meetings.service import MeetingService
 from bot.ports import UnitOfWork, UnitOfWorkFactory
 from bot.refs import ChannelRef, MemberRef, Platform, WorkspaceRef
+from bot.scheduling.model import Schedule
 from bot.tenancy import Community, Role, Scope
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # a Monday
@@ -60,6 +62,11 @@ class RecordingScheduler:
 
     async def refresh(self, kind: str, workspace_id: int, subject: str) -> None:
         self.refreshed.append((kind, workspace_id, subject))
+
+    async def place(self, kind: str, workspace_id: int, subjects: Sequence[str],
+                    schedules: Sequence[Schedule]) -> None:
+        assert {schedule.subject for schedule in schedules} <= set(subjects)
+        self.refreshed.extend((kind, workspace_id, subject) for subject in subjects)
 
 
 @dataclass

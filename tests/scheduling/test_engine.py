@@ -16,7 +16,7 @@ from adapters.run import settle_garbage_collector
 from bot.clock import SimulatedClock
 from bot.scheduling.engine import Engine, EngineSettings
 from bot.scheduling.ledger import DeliveryState
-from bot.scheduling.model import CatchUp
+from bot.scheduling.model import CatchUp, Schedule
 from storage.ledger import SqlDeliveryLedger
 from storage.tables import SchedulerStateRow
 from storage.unit_of_work import SqlUnitOfWorkFactory
@@ -235,6 +235,26 @@ async def test_refresh_applies_changes_and_ends(world: World) -> None:
     await engine.advance_to(datetime(2026, 3, 30, 12, 0, tzinfo=UTC), world.clock.set)
     assert len(world.deliveries.made) == 2
     assert engine.next_wake() is None
+
+
+async def test_place_applies_the_schedules_a_feature_built_without_reading_them(world: World) -> None:
+    ws = world.workspaces[0]
+    world.reminders.add(ws, "standup", daily(9, 0, "Europe/Brussels", LOCAL_START))
+    world.reminders.add(ws, "retro", daily(17, 0, "Europe/Brussels", LOCAL_START))
+    engine = world.engine("a")
+    await engine.start()
+    await engine.advance_to(datetime(2026, 3, 23, 12, 0, tzinfo=UTC), world.clock.set)
+    # Changed by a feature, and handed over as built: the engine does not read the kind again.
+    moved = world.reminders.add(ws, "standup", daily(10, 0, "Europe/Brussels", LOCAL_START))
+    del world.reminders.table[(ws, "retro")]
+
+    async def unread(workspace_id: int, subject: str) -> Schedule | None:
+        raise AssertionError("place read the schedule again")
+
+    world.reminders.schedule = unread  # type: ignore[method-assign]
+    await engine.place("reminder", ws, ["standup", "retro"], [moved])
+    await engine.advance_to(datetime(2026, 3, 24, 20, 0, tzinfo=UTC), world.clock.set)
+    assert [(o.subject, at.hour) for o, at in world.deliveries.made] == [("standup", 8), ("standup", 9)]
 
 
 async def test_a_refresh_before_start_waits_for_start_to_read_everything(world: World) -> None:
