@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from bot.community.service import NOT_A_COMMUNITY
 from bot.context import EventContext, Route
 from bot.errors import UserError
 from bot.events import ActionInvoked, CommandInvoked, FormSubmitted, InboundEvent, ShortcutInvoked
@@ -15,10 +16,6 @@ from bot.permissions import Permission
 from commands.parser import parse_arguments, parse_options
 from commands.registry import Registry
 from commands.spec import CommandSpec
-
-NOT_A_COMMUNITY = _(
-    "This channel is not a Hearth community yet. A facilitator can make it one with /hearth setup."
-)
 
 
 class CommandRouter:
