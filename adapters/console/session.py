@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from adapters.console.workspace import ConsoleMessenger, ConsoleResponder, ConsoleWorkspace, OpenForm, Posted
 from adapters.message_metadata import LINK, looks_like_question
 from bot.clock import SimulatedClock
+from bot.community.requests import MakeFacilitator
 from bot.core import Core
 from bot.errors import UserError
 from bot.events import (
@@ -25,7 +26,6 @@ from bot.events import (
 )
 from bot.ports import UnitOfWorkFactory
 from bot.refs import ChannelRef, MessageRef
-from bot.tenancy import Role
 from commands.values import parse_duration
 
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
@@ -43,7 +43,9 @@ class ConsoleSession:
     """The state of one console run: who is acting, where, and when.
 
     `advance` hooks run, in order, when `wait` or `until` moves the clock: the scheduler fires what falls due
-    through them.
+    through them. The session changes nothing in the database itself: members act through the core, and
+    `as ana facilitator` sends the community service's `MakeFacilitator`. (`uow` stays a field for
+    the callers that build a session; the session itself opens no unit of work.)
     """
 
     core: Core
@@ -269,18 +271,10 @@ class ConsoleSession:
         return opened
 
     async def _grant_facilitator(self, actor: Actor) -> None:
-        now = self.clock.now()
-        async with self.uow() as uow:
-            workspace = await uow.workspaces.get(self.workspace.ref)
-            if workspace is None:
-                workspace = await uow.workspaces.add(self.workspace.ref, self.workspace.name, now)
-            member = await uow.members.get(workspace.id, actor.member)
-            if member is None:
-                await uow.members.add(workspace.id, actor.member, display_name=actor.display_name,
-                                      role=Role.FACILITATOR, at=now)
-            elif not member.is_facilitator:
-                await uow.members.update(replace(member, role=Role.FACILITATOR))
-            await uow.commit()
+        # The console plays the platform here, which knows who facilitates: a request for the simulator only.
+        await self.core.services.community.make_facilitator(MakeFacilitator(
+            self.workspace.ref, self.workspace.name, actor.member, actor.display_name,
+        ))
 
 
 def _zone(name: str) -> ZoneInfo:

@@ -2,17 +2,276 @@
 
 from __future__ import annotations
 
-from bot.ports import Clock, Scheduler, UnitOfWorkFactory
+from collections.abc import Sequence
+from dataclasses import replace
+
+from bot.community.requests import (
+    AddFacilitator,
+    ChangeSettings,
+    CommunitySettings,
+    CommunitySetUp,
+    ListFacilitators,
+    MakeFacilitator,
+    MemberPreferences,
+    RemoveFacilitator,
+    SetPreferences,
+    SetUpCommunity,
+    ShowSettings,
+)
+from bot.errors import NotFound, PermissionDenied, UserError
+from bot.i18n import _
+from bot.messages import MemberMention, UserText, join
+from bot.ports import Clock, Scheduler, UnitOfWork, UnitOfWorkFactory
+from bot.recurrence.rule import zone_of
+from bot.refs import WorkspaceRef
+from bot.tenancy import Community, Member, Role, Scope
+
+MAX_NAME = 80
+MAX_GOAL = 500
+
+NOT_A_COMMUNITY = _(
+    "This channel is not a Hearth community yet. A facilitator can make it one with /hearth setup."
+)
 
 
 class CommunityService:
     """Everything that changes or reads a community, its members' preferences and its facilitators.
 
     Each request runs in exactly one unit of work and returns a domain result; a request the member can fix
-    raises a `UserError` and changes nothing.
+    raises a `UserError` (`NotFound`, `PermissionDenied`) and changes nothing. Changes that only facilitators may
+    make are refused here, naming the workspace's facilitators, whatever surface the request came from.
     """
 
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, scheduler: Scheduler | None = None) -> None:
         self._uow = uow
         self._clock = clock
         self._scheduler = scheduler
+
+    async def set_up_community(self, request: SetUpCommunity) -> CommunitySetUp:
+        """Make the request's channel a community; the first member to set one up in a workspace becomes its
+        facilitator.
+
+        Raises `PermissionDenied` when the workspace has facilitators and the member is none of them (nor an
+        admin), `UserError` when the channel already is a community or a value does not fit.
+        """
+        scope = request.scope
+        _check_workspace(scope, request.channel.workspace)
+        if scope.community is not None:
+            raise _already_a_community(scope.community)
+        async with self._uow() as uow:
+            facilitators = await uow.members.with_role(scope.workspace.id, Role.FACILITATOR)
+            if facilitators and not scope.may_facilitate:
+                raise facilitators_only("/hearth setup", facilitators)
+            existing = await uow.communities.get_by_channel(scope.workspace.id, request.channel)
+            if existing is not None:
+                raise _already_a_community(existing)
+            community = await uow.communities.add(
+                scope.workspace.id, request.channel, name=checked_name(request.name),
+                goal=checked_goal(request.goal), timezone=checked_timezone(request.timezone),
+                language=request.language, at=self._clock.now(),
+            )
+            member = scope.member
+            first = not facilitators
+            if first:
+                member = replace(member, role=Role.FACILITATOR)
+                await uow.members.update(member)
+            await uow.commit()
+        return CommunitySetUp(community, member, first_facilitator=first)
+
+    async def show_settings(self, request: ShowSettings) -> CommunitySettings:
+        """The scope's community as stored, with the workspace's facilitators.
+
+        Raises `NotFound` outside a community.
+        """
+        scope = request.scope
+        async with self._uow() as uow:
+            community = await _community(uow, scope)
+            facilitators = await uow.members.with_role(scope.workspace.id, Role.FACILITATOR)
+        return CommunitySettings(community, tuple(facilitators))
+
+    async def change_settings(self, request: ChangeSettings) -> CommunitySettings:
+        """Store the changed settings of the scope's community and return them, with the facilitators.
+
+        Raises `PermissionDenied` (naming the facilitators) unless the member facilitates, `NotFound` outside a
+        community, `UserError` when a value does not fit.
+        """
+        scope = request.scope
+        async with self._uow() as uow:
+            facilitators = await uow.members.with_role(scope.workspace.id, Role.FACILITATOR)
+            if not scope.may_facilitate:
+                raise facilitators_only("/hearth settings", facilitators)
+            community = await _community(uow, scope)
+            community = replace(
+                community,
+                name=community.name if request.name is None else checked_name(request.name),
+                goal=community.goal if request.goal is None else checked_goal(request.goal),
+                timezone=community.timezone if request.timezone is None else checked_timezone(request.timezone),
+                language=community.language if request.language is None else request.language,
+            )
+            await uow.communities.update(community)
+            await uow.commit()
+        return CommunitySettings(community, tuple(facilitators))
+
+    async def set_preferences(self, request: SetPreferences) -> MemberPreferences:
+        """Store the member's own time zone and language (or forget both with `reset`) and return them.
+
+        Raises `UserError` when `reset` comes with a time zone or language, or the time zone does not exist.
+        """
+        if request.reset and (request.timezone or request.language):
+            raise UserError(_("Use --reset on its own, or set --tz and --lang without it."))
+        scope = request.scope
+        async with self._uow() as uow:
+            stored = await uow.members.get(scope.workspace.id, scope.member.ref) or scope.member
+            member = stored
+            if request.reset:
+                member = replace(member, timezone=None, language=None)
+            if request.timezone:
+                member = replace(member, timezone=checked_timezone(request.timezone))
+            if request.language:
+                member = replace(member, language=request.language)
+            changed = member != stored
+            if changed:
+                await uow.members.update(member)
+                await uow.commit()
+        return MemberPreferences(member, changed)
+
+    async def add_facilitator(self, request: AddFacilitator) -> Member:
+        """Give `member` the facilitator role (recording them if Hearth has not seen them yet); returns them.
+
+        Raises `PermissionDenied` unless the asking member facilitates, `UserError` when `member` already does.
+        """
+        scope, ref = request.scope, request.member
+        _check_workspace(scope, ref.workspace)
+        async with self._uow() as uow:
+            if not scope.may_facilitate:
+                raise facilitators_only(
+                    "/hearth facilitators add", await uow.members.with_role(scope.workspace.id, Role.FACILITATOR)
+                )
+            member = await uow.members.get(scope.workspace.id, ref)
+            if member is None:
+                member = await uow.members.add(scope.workspace.id, ref, display_name=ref.id, role=Role.FACILITATOR,
+                                               at=self._clock.now())
+            elif member.is_facilitator:
+                raise UserError(_("{member} already is a facilitator.", member=MemberMention(ref)))
+            else:
+                member = replace(member, role=Role.FACILITATOR)
+                await uow.members.update(member)
+            await uow.commit()
+        return member
+
+    async def remove_facilitator(self, request: RemoveFacilitator) -> Member:
+        """Take the facilitator role from `member`; returns them as a plain member.
+
+        Raises `PermissionDenied` unless the asking member facilitates, `NotFound` when `member` is no facilitator,
+        `UserError` when they are the workspace's last one (someone must still look after the community).
+        """
+        scope, ref = request.scope, request.member
+        _check_workspace(scope, ref.workspace)
+        async with self._uow() as uow:
+            facilitators = await uow.members.with_role(scope.workspace.id, Role.FACILITATOR)
+            if not scope.may_facilitate:
+                raise facilitators_only("/hearth facilitators remove", facilitators)
+            member = next((m for m in facilitators if m.ref == ref), None)
+            if member is None:
+                raise NotFound(_("{member} is not a facilitator.", member=MemberMention(ref)),
+                               hint=_("See who is with /hearth facilitators list."))
+            if len(facilitators) == 1:
+                raise UserError(_("{member} is the last facilitator. Add another one first, so someone can still "
+                                  "look after the community.", member=MemberMention(ref)),
+                                hint=_("/hearth facilitators add @name"))
+            member = replace(member, role=Role.MEMBER)
+            await uow.members.update(member)
+            await uow.commit()
+        return member
+
+    async def list_facilitators(self, request: ListFacilitators) -> tuple[Member, ...]:
+        """The facilitators of the scope's workspace, by display name (none in a workspace not set up yet)."""
+        async with self._uow() as uow:
+            return tuple(await uow.members.with_role(request.scope.workspace.id, Role.FACILITATOR))
+
+    async def make_facilitator(self, request: MakeFacilitator) -> Member:
+        """Record the workspace and member when new, and give the member the facilitator role; returns them.
+
+        For the console simulator only (see `MakeFacilitator`): nothing is checked, nothing is refused.
+        """
+        now = self._clock.now()
+        async with self._uow() as uow:
+            workspace = await uow.workspaces.get(request.workspace)
+            if workspace is None:
+                workspace = await uow.workspaces.add(request.workspace, request.workspace_name, now)
+            member = await uow.members.get(workspace.id, request.member)
+            if member is None:
+                member = await uow.members.add(workspace.id, request.member, display_name=request.display_name,
+                                               role=Role.FACILITATOR, at=now)
+            elif not member.is_facilitator:
+                member = replace(member, role=Role.FACILITATOR)
+                await uow.members.update(member)
+            await uow.commit()
+        return member
+
+
+# --- checks ------------------------------------------------------------------------------------------------
+
+
+def checked_name(name: str) -> str:
+    """A community's name with its whitespace collapsed; `UserError` when empty or longer than `MAX_NAME`."""
+    name = " ".join(name.split())
+    if not name:
+        raise UserError(_("The name cannot be empty."), hint=_('For example: --name "Data CoP"'))
+    if len(name) > MAX_NAME:
+        raise UserError(_("The name is too long: keep it under {limit} characters.", limit=MAX_NAME))
+    return name
+
+
+def checked_goal(goal: str) -> str:
+    """A community's goal without surrounding whitespace (empty: none yet); `UserError` past `MAX_GOAL`."""
+    goal = goal.strip()
+    if len(goal) > MAX_GOAL:
+        raise UserError(_("The goal is too long: keep it under {limit} characters.", limit=MAX_GOAL))
+    return goal
+
+
+def checked_timezone(name: str) -> str:
+    """`name` when it is an IANA time zone; `UserError` otherwise (surfaces read zones members type before)."""
+    try:
+        zone_of(name)
+    except ValueError:
+        raise UserError(_(
+            "{value} is not a time zone. Use a name from the time zone database, such as `Europe/Brussels` "
+            "or `America/New_York`.",
+            value=UserText(name),
+        )) from None
+    return name
+
+
+def facilitators_only(command: str, facilitators: Sequence[Member]) -> PermissionDenied:
+    """The refusal of a facilitators' change, naming who can make it (or how a workspace gets facilitators)."""
+    if not facilitators:
+        return PermissionDenied(_("Only facilitators can use {command}, and this workspace has none yet. "
+                                  "Ask a workspace admin to run /hearth setup.", command=UserText(command)))
+    names = join(UserText(member.display_name) for member in facilitators)
+    return PermissionDenied(_("Only facilitators can use {command}. Ask {names}.", command=UserText(command),
+                              names=names))
+
+
+def _already_a_community(community: Community) -> UserError:
+    return UserError(
+        _("This channel already is the community {name}.", name=UserText(community.name)),
+        hint=_("See or change its settings with /hearth settings."),
+    )
+
+
+def _check_workspace(scope: Scope, workspace: WorkspaceRef) -> None:
+    # Surfaces read channels and mentions as references of the event's workspace; anything else is a bug.
+    if workspace != scope.workspace.ref:
+        raise ValueError("a request may only act on the workspace it comes from")
+
+
+async def _community(uow: UnitOfWork, scope: Scope) -> Community:
+    """The scope's community as stored now; `NotFound` outside a community (or one that is gone)."""
+    if scope.community is None or scope.community.workspace_id != scope.workspace.id:
+        raise NotFound(NOT_A_COMMUNITY)
+    community = await uow.communities.get(scope.workspace.id, scope.community.id)
+    if community is None:
+        raise NotFound(NOT_A_COMMUNITY)
+    return community

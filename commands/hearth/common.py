@@ -1,0 +1,29 @@
+"""What the /hearth commands share: the settings button and form ids, language names and the settings fields."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from bot.i18n import Msg, _
+from bot.messages import Field, Fields, Inline, MemberMention, Text, UserText, join
+from bot.tenancy import Community, Member
+
+EDIT_SETTINGS = "hearth.settings.edit"
+SETTINGS_FORM = "hearth.settings"
+
+LANGUAGE_NAMES = {"en": "English", "nl": "Nederlands"}
+
+Wording = Callable[[Msg | Text | Inline], Text]
+
+
+def settings_fields(community: Community, text: Wording, facilitators: Sequence[Member] | None = None) -> Fields:
+    """A community's goal, zone and language (and its workspace's facilitators), worded by `text`."""
+    items = [
+        Field(text(_("Goal")), Text.of(UserText(community.goal)) if community.goal else text(_("not set yet"))),
+        Field(text(_("Time zone")), Text.of(community.timezone)),
+        Field(text(_("Language")), Text.of(LANGUAGE_NAMES.get(community.language, community.language))),
+    ]
+    if facilitators is not None:
+        names = join(MemberMention(member.ref) for member in facilitators)
+        items.append(Field(text(_("Facilitators")), names if facilitators else text(_("none yet"))))
+    return Fields(tuple(items))

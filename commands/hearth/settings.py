@@ -1,0 +1,89 @@
+"""`/hearth settings`, its Edit settings button and the settings form: one community's settings, shown to everyone
+and changed by facilitators (the service refuses everyone else)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.community.requests import ChangeSettings, CommunitySettings, ShowSettings
+from bot.community.service import MAX_GOAL, MAX_NAME
+from bot.context import EventContext
+from bot.errors import UserError
+from bot.i18n import Msg, _
+from bot.messages import Actions, Block, Button, FieldKind, Form, FormField, Heading, Message, Note, Option, UserText
+from commands.hearth.common import EDIT_SETTINGS, LANGUAGE_NAMES, SETTINGS_FORM, settings_fields
+from commands.values import parse_language, parse_timezone
+
+FORM_FIELDS = ("name", "goal", "tz", "lang")
+
+
+async def settings(ctx: EventContext, args: dict[str, Any]) -> None:
+    if all(args.get(key) is None for key in FORM_FIELDS):
+        shown = await ctx.services.community.show_settings(ShowSettings(ctx.scope))
+        await ctx.reply(settings_message(ctx, shown))
+        return
+    changed = await ctx.services.community.change_settings(ChangeSettings(
+        ctx.scope, name=args.get("name"), goal=args.get("goal"), timezone=args.get("tz"), language=args.get("lang"),
+    ))
+    await _reply_saved(ctx, changed)
+
+
+async def open_settings_form(ctx: EventContext, value: str) -> None:
+    community = ctx.community
+    assert community is not None
+    await ctx.open_form(Form(
+        form_id=SETTINGS_FORM,
+        title=ctx.plain(_("Community settings")),
+        submit_label=ctx.plain(_("Save")),
+        state=str(community.id),
+        fields=(
+            FormField("name", ctx.plain(_("Name")), initial=community.name, max_length=MAX_NAME),
+            FormField("goal", ctx.plain(_("Goal")), FieldKind.LONG, required=False, initial=community.goal,
+                      max_length=MAX_GOAL),
+            FormField("tz", ctx.plain(_("Time zone")), initial=community.timezone, max_length=64),
+            FormField(
+                "lang", ctx.plain(_("Language")), FieldKind.CHOICE, initial=community.language,
+                options=tuple(Option(LANGUAGE_NAMES.get(code, code), code) for code in ctx.translator.languages()),
+            ),
+        ),
+    ))
+
+
+async def save_settings_form(ctx: EventContext, values: dict[str, str], state: str) -> None:
+    assert ctx.community is not None
+    if state != str(ctx.community.id):
+        raise UserError(_("This form belongs to another community. Open the settings again from this channel."))
+    unknown = set(values) - set(FORM_FIELDS)
+    if unknown:
+        raise UserError(
+            _("The settings form has no field {field}.", field=UserText(sorted(unknown)[0])),
+            hint=_("Its fields are name, goal, tz and lang."),
+        )
+    changed = await ctx.services.community.change_settings(ChangeSettings(
+        ctx.scope,
+        name=values.get("name"),
+        goal=values.get("goal"),
+        timezone=parse_timezone(values["tz"]) if "tz" in values else None,
+        language=parse_language(values["lang"], ctx.translator.languages()) if "lang" in values else None,
+    ))
+    await _reply_saved(ctx, changed)
+
+
+async def _reply_saved(ctx: EventContext, changed: CommunitySettings) -> None:
+    ctx.community = changed.community  # a member without a language of their own reads the new one
+    heading = _("Settings of {name} saved.", name=UserText(changed.community.name))
+    await ctx.reply(settings_message(ctx, changed, heading))
+
+
+def settings_message(ctx: EventContext, shown: CommunitySettings, heading: Msg | None = None) -> Message:
+    """The settings, privately, with the Edit settings button for those who may change them."""
+    community = shown.community
+    blocks: list[Block] = [
+        Heading(ctx.text(heading or _("Settings of {name}", name=UserText(community.name)))),
+        settings_fields(community, ctx.text, shown.facilitators),
+    ]
+    if ctx.scope.may_facilitate:
+        blocks.append(Actions((Button(ctx.plain(_("Edit settings")), EDIT_SETTINGS),)))
+    else:
+        blocks.append(Note(ctx.text(_("Facilitators can change these settings."))))
+    return Message(tuple(blocks), ephemeral=True)

@@ -1,0 +1,40 @@
+"""`/hearth setup`: make the channel a community; the first member to do so in a workspace facilitates it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.community.requests import SetUpCommunity
+from bot.context import EventContext
+from bot.events import CommandInvoked
+from bot.i18n import _
+from bot.messages import Actions, Block, Button, Message, Note, Paragraph, UserText
+from commands.hearth.common import EDIT_SETTINGS, settings_fields
+
+
+async def setup(ctx: EventContext, args: dict[str, Any]) -> None:
+    event = ctx.event
+    assert isinstance(event, CommandInvoked)
+    result = await ctx.services.community.set_up_community(SetUpCommunity(
+        ctx.scope, event.channel,
+        name=args.get("name") or event.channel_name.lstrip("#") or "community",
+        goal=args.get("goal") or "",
+        timezone=args.get("tz") or ctx.timezone,
+        language=args.get("lang") or ctx.defaults.language,
+    ))
+    ctx.community, ctx.member = result.community, result.member  # the post below is in the community's language
+    community = result.community
+    blocks: list[Block] = [
+        Paragraph(ctx.public_text(_("**{name}** is now a Hearth community.", name=UserText(community.name)))),
+        settings_fields(community, ctx.public_text),
+        Note(ctx.public_text(_(
+            "Change these with /hearth settings --goal \"…\" --tz … --lang …, or the button below. "
+            "Everything Hearth can do: /hearth help."
+        ))),
+        Actions((Button(ctx.plain(_("Edit settings"), public=True), EDIT_SETTINGS),)),
+    ]
+    await ctx.reply(Message(tuple(blocks)))
+    if result.first_facilitator:
+        await ctx.whisper(_(
+            "You are this workspace's first facilitator. Add others with /hearth facilitators add @name."
+        ))
