@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 
 from bot.errors import PermissionDenied
 from bot.i18n import _
 from bot.messages import UserText, join
 from bot.ports import UnitOfWork
-from bot.tenancy import Role
+from bot.tenancy import Member, Role
 
 
 class Permission(enum.StrEnum):
@@ -26,10 +27,14 @@ class Permission(enum.StrEnum):
 
 async def refusal(uow: UnitOfWork, workspace_id: int, action: str) -> PermissionDenied:
     """The refusal of a facilitator-only `action` (a command as members type it), naming who can do it."""
-    facilitators = await uow.members.with_role(workspace_id, Role.FACILITATOR)
+    return facilitators_only(action, await uow.members.with_role(workspace_id, Role.FACILITATOR))
+
+
+def facilitators_only(command: str, facilitators: Sequence[Member]) -> PermissionDenied:
+    """The refusal of a facilitators' `command`, naming who can (or how a workspace gets facilitators)."""
     if not facilitators:
         return PermissionDenied(_("Only facilitators can use {command}, and this workspace has none yet. "
-                                  "Ask a workspace admin to run /hearth setup.", command=UserText(action)))
+                                  "Ask a workspace admin to run /hearth setup.", command=UserText(command)))
     names = join(UserText(member.display_name) for member in facilitators)
-    return PermissionDenied(_("Only facilitators can use {command}. Ask {names}.", command=UserText(action),
+    return PermissionDenied(_("Only facilitators can use {command}. Ask {names}.", command=UserText(command),
                               names=names))

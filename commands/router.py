@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from bot.community.service import NOT_A_COMMUNITY
 from bot.context import EventContext, Route
 from bot.errors import UserError
 from bot.events import ActionInvoked, CommandInvoked, FormSubmitted, InboundEvent, ShortcutInvoked

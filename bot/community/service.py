@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import replace
 
 from bot.community.requests import (
@@ -18,21 +17,17 @@ from bot.community.requests import (
     SetUpCommunity,
     ShowSettings,
 )
-from bot.errors import NotFound, PermissionDenied, UserError
+from bot.errors import NotFound, UserError
 from bot.i18n import _
-from bot.messages import MemberMention, UserText, join
+from bot.messages import MemberMention, UserText
+from bot.permissions import facilitators_only
 from bot.ports import Clock, Scheduler, UnitOfWork, UnitOfWorkFactory
 from bot.recurrence.rule import zone_of
 from bot.refs import WorkspaceRef
-from bot.tenancy import Community, Member, Role, Scope
+from bot.tenancy import NOT_A_COMMUNITY, Community, Member, Role, Scope
 
 MAX_NAME = 80
 MAX_GOAL = 500
-
-NOT_A_COMMUNITY = _(
-    "This channel is not a Hearth community yet. A facilitator can make it one with /hearth setup."
-)
-
 
 class CommunityService:
     """Everything that changes or reads a community, its members' preferences and its facilitators.
@@ -242,16 +237,6 @@ def checked_timezone(name: str) -> str:
             value=UserText(name),
         )) from None
     return name
-
-
-def facilitators_only(command: str, facilitators: Sequence[Member]) -> PermissionDenied:
-    """The refusal of a facilitators' change, naming who can make it (or how a workspace gets facilitators)."""
-    if not facilitators:
-        return PermissionDenied(_("Only facilitators can use {command}, and this workspace has none yet. "
-                                  "Ask a workspace admin to run /hearth setup.", command=UserText(command)))
-    names = join(UserText(member.display_name) for member in facilitators)
-    return PermissionDenied(_("Only facilitators can use {command}. Ask {names}.", command=UserText(command),
-                              names=names))
 
 
 def _already_a_community(community: Community) -> UserError:
