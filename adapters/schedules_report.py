@@ -39,16 +39,8 @@ async def print_schedules(hearth: Hearth, ledger: DeliveryLedger, out: TextIO, *
 async def _community_names(
     hearth: Hearth, schedules: Sequence[Schedule]
 ) -> dict[tuple[int, int | None], str]:
-    names: dict[tuple[int, int | None], str] = {}
-    async with hearth.uow() as uow:
-        for schedule in schedules:
-            key = (schedule.workspace_id, schedule.community_id)
-            if key in names or schedule.community_id is None:
-                continue
-            community = await uow.communities.get(schedule.workspace_id, schedule.community_id)
-            if community is not None:
-                names[key] = community.name
-    return names
+    keys = [(s.workspace_id, s.community_id) for s in schedules if s.community_id is not None]
+    return dict(await hearth.core.services.community.community_names(keys))  # type: ignore[arg-type]
 
 
 def _rows(out: TextIO, rows: Sequence[Delivery]) -> None:

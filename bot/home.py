@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from bot.community.requests import ListCommunities
 from bot.context import EventContext, Route
 from bot.events import HomeOpened, InboundEvent
 from bot.i18n import _
@@ -57,9 +58,7 @@ class HomeSections:
 
 
 async def your_communities(ctx: EventContext) -> list[Block]:
-    assert ctx.workspace is not None
-    async with ctx.unit_of_work() as uow:
-        communities = await uow.communities.list(ctx.workspace.id)
+    communities = await ctx.services.community.list_communities(ListCommunities(ctx.scope))
     if not communities:
         return [
             Heading(ctx.text(_("Communities"))),

@@ -75,6 +75,13 @@ class RemoveFacilitator:
 
 
 @dataclass(frozen=True, slots=True)
+class ListCommunities:
+    """Every community of the scope's workspace, oldest first (a member's home lists them)."""
+
+    scope: Scope
+
+
+@dataclass(frozen=True, slots=True)
 class ListFacilitators:
     """The facilitators of the scope's workspace, by display name."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 
 from bot.community.requests import (
@@ -9,6 +10,7 @@ from bot.community.requests import (
     ChangeSettings,
     CommunitySettings,
     CommunitySetUp,
+    ListCommunities,
     ListFacilitators,
     MakeFacilitator,
     MemberPreferences,
@@ -183,6 +185,22 @@ class CommunityService:
         """The facilitators of the scope's workspace, by display name (none in a workspace not set up yet)."""
         async with self._uow() as uow:
             return tuple(await uow.members.with_role(request.scope.workspace.id, Role.FACILITATOR))
+
+    async def list_communities(self, request: ListCommunities) -> tuple[Community, ...]:
+        """Every community of the scope's workspace."""
+        async with self._uow() as uow:
+            return tuple(await uow.communities.list(request.scope.workspace.id))
+
+    async def community_names(self, keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], str]:
+        """The names of communities by (workspace id, community id), for an operator's report (no scope: the
+        operator sees every workspace). A community that is gone is left out."""
+        names: dict[tuple[int, int], str] = {}
+        async with self._uow() as uow:
+            for workspace_id, community_id in dict.fromkeys(keys):
+                community = await uow.communities.get(workspace_id, community_id)
+                if community is not None:
+                    names[(workspace_id, community_id)] = community.name
+        return names
 
     async def make_facilitator(self, request: MakeFacilitator) -> Member:
         """Record the workspace and member when new, and give the member the facilitator role; returns them.
