@@ -31,7 +31,9 @@ from urllib.parse import urlsplit
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vDuration, vRecur, vText
 
 from bot.meetings.model import Change, Meeting, Series
-from bot.recurrence.rule import first_instance, first_instance_from, parse_rule, zone_of
+from bot.recurrence.evaluation import first_instance, first_instance_from
+from bot.recurrence.rule import parse_rule
+from bot.recurrence.zones import zone_of
 
 __all__ = ["PRODID", "member_calendar", "series_calendar"]
 

@@ -54,21 +54,12 @@ from bot.calendar import FIRST_YEAR, LAST_YEAR, numeric_date
 from bot.errors import UserError
 from bot.i18n import Msg, _
 from bot.messages import UserText
-from bot.recurrence.rule import (
-    DAILY,
-    MAX_COUNT,
-    MAX_INTERVAL,
-    MONTHLY,
-    WEEKLY,
-    YEARLY,
-    Recurrence,
-    RuleParts,
-    first_instance,
-    parse_rule,
-    read_rfc5545,
-    zone_of,
-)
+from bot.recurrence.evaluation import first_instance
+from bot.recurrence.rfc5545 import read_rfc5545
+from bot.recurrence.rule import DAILY, MAX_INTERVAL, MONTHLY, WEEKLY, YEARLY, RuleParts, parse_rule
 from bot.recurrence.sentences import END_OF_DAY, QUARTER_MONTHS, WORKING_DAYS, Wording, wording
+from bot.recurrence.value import MAX_COUNT, Recurrence
+from bot.recurrence.zones import zone_of
 
 DEFAULT_TIME = time(9, 0)
 LANGUAGES = ("en", "nl")

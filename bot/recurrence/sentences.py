@@ -33,7 +33,9 @@ from babel.lists import format_list
 
 from bot.catalogs import Catalogs
 from bot.i18n import Msg, _, _n
-from bot.recurrence.rule import DAILY, MONTHLY, WEEKLY, YEARLY, Recurrence, RuleParts, first_instance_from, parse_rule
+from bot.recurrence.evaluation import first_instance_from
+from bot.recurrence.rule import DAILY, MONTHLY, WEEKLY, YEARLY, RuleParts, parse_rule
+from bot.recurrence.value import Recurrence
 
 QUARTER_MONTHS = (1, 4, 7, 10)
 WORKING_DAYS = (0, 1, 2, 3, 4)

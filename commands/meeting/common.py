@@ -31,7 +31,7 @@ from bot.messages import (
     UserText,
     join,
 )
-from bot.recurrence.rule import zone_of
+from bot.recurrence.zones import zone_of
 from commands.completion import SuggestionContext
 from commands.values import parse_duration
 

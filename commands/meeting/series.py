@@ -38,7 +38,7 @@ from bot.messages import (
     join,
 )
 from bot.recurrence import parse_recurrence
-from bot.recurrence.rule import zone_of
+from bot.recurrence.zones import zone_of
 from bot.refs import MemberRef
 from commands.meeting.common import (
     DEFAULT_DURATION,
