@@ -26,10 +26,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
-from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vDuration, vRecur, vText
 
+from bot.links import checked_http_url
 from bot.meetings.model import Change, Meeting, Series
 from bot.recurrence.evaluation import first_instance, first_instance_from
 from bot.recurrence.rule import parse_rule
@@ -152,7 +152,7 @@ def _describe(event: Event, series: Series, *, cancelled: bool, reason: str) -> 
     if series.location.strip():
         event.add("LOCATION", _Text(series.location))
         link = series.location.strip()
-        if _LINK.fullmatch(link) and urlsplit(link).hostname:
+        if _LINK.fullmatch(link) and checked_http_url(link) is not None:
             event.add("URL", link)
     description = "\n\n".join(part for part in (reason, series.description) if part.strip())
     if description:

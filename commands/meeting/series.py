@@ -6,11 +6,11 @@ import uuid
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 from bot.context import EventContext
 from bot.errors import UserError
 from bot.i18n import Msg, _
+from bot.links import is_web_link
 from bot.meetings.messages import (
     rhythm,
 )
@@ -150,8 +150,7 @@ def _duration(value: timedelta | None) -> timedelta:
 def _location(args: dict[str, Any]) -> str:
     link, place = args.get("link"), args.get("where")
     if link:
-        parts = urlsplit(link.strip())
-        if parts.scheme not in ("http", "https") or not parts.hostname or "@" in parts.netloc or " " in link.strip():
+        if not is_web_link(link):
             raise UserError(_("{link} is not a web link.", link=UserText(link)),
                             hint=_("Give an address that starts with https://, or use --where for a place."))
         return str(link.strip())
