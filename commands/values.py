@@ -33,6 +33,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo, available_timezones
 
 from bot.calendar import FIRST_YEAR, LAST_YEAR, numeric_date
+from bot.clock_times import read_clock
 from bot.errors import UserError
 from bot.i18n import Msg, _
 from bot.refs import ChannelRef, MemberRef, WorkspaceRef
@@ -67,8 +68,6 @@ _WEEKDAYS: dict[str, int] = {
     **dict.fromkeys(("sunday", "sun", "zondag"), 6),
 }
 _ISO_DATETIME = re.compile(r"([0-9]{4}-[0-9]{1,2}-[0-9]{1,2})t(.+)")
-_CLOCK = re.compile(r"([0-9]{1,2})(?:[:.]([0-9]{2})(?::([0-9]{2}))?)?(am|pm|a\.m\.|p\.m\.|h|u)?")
-_CLOCK_WITH_LETTER = re.compile(r"([0-9]{1,2})[hu]([0-9]{2})")
 
 _INT = re.compile(r"[+-]?[0-9]+")
 _MEMBER = re.compile(r"<@!?([A-Za-z0-9._-]+)(?:\|[^>]*)?>")
@@ -260,25 +259,13 @@ def _match_date(text: str, today: date) -> date | None:
 
 def _match_time(text: str) -> time | None:
     """The time `text` names, None if it is not written like a time; raises if it is but is out of range."""
-    cleaned = text.casefold()
-    with_letter = _CLOCK_WITH_LETTER.fullmatch(cleaned)
-    clock = _CLOCK.fullmatch(cleaned)
-    if with_letter:
-        hour, minute, second, suffix = int(with_letter.group(1)), int(with_letter.group(2)), 0, ""
-    elif clock and (clock.group(2) is not None or clock.group(4) is not None):
-        hour = int(clock.group(1))
-        minute = int(clock.group(2) or 0)
-        second = int(clock.group(3) or 0)
-        suffix = (clock.group(4) or "").replace(".", "")
-    else:
-        return None
-    if suffix in ("am", "pm"):
-        if not 1 <= hour <= 12:
-            raise UserError(_not_a_time(text))
-        hour = hour % 12 + (12 if suffix == "pm" else 0)
-    if hour > 23 or minute > 59 or second > 59:
+    written = read_clock(text.casefold())
+    if written is None or written.bare:
+        return None  # a bare number ("9") is a day, a count or a typo as often as a time
+    found = written.time_of_day()
+    if found is None:
         raise UserError(_not_a_time(text))
-    return time(hour, minute, second)
+    return found
 
 
 def _time_or_raise(text: str) -> time:

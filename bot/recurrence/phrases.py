@@ -51,6 +51,7 @@ from typing import Any, TypeVar
 from babel.lists import format_list
 
 from bot.calendar import FIRST_YEAR, LAST_YEAR, numeric_date
+from bot.clock_times import HOUR_WORDS, MERIDIEMS, read_clock
 from bot.errors import UserError
 from bot.i18n import Msg, _
 from bot.messages import UserText
@@ -422,41 +423,21 @@ def _read_month(grammar: _Grammar, tokens: Sequence[_Token], position: int) -> F
     return None
 
 
-_CLOCK = re.compile(r"([0-9]{1,2})(?:[:.]([0-9]{2}))?(am|pm|a\.m|p\.m|h|u)?")
-_CLOCK_WITH_LETTER = re.compile(r"([0-9]{1,2})[hu]([0-9]{2})")
-_MERIDIEM = {"am": "am", "a.m": "am", "pm": "pm", "p.m": "pm"}
-_HOUR_WORDS = frozenset({"uur", "h", "o'clock"})
-
-
 def _read_time(grammar: _Grammar, tokens: Sequence[_Token], position: int, *, plain: bool = True) -> Found:
     """A time of day: 15:00, 9.30, 9, 3pm, 3:30 pm, 15h, 15u30, 9 uur. `plain` allows a bare hour."""
     if position >= len(tokens):
         return None
-    word = tokens[position].word
-    with_letter = _CLOCK_WITH_LETTER.fullmatch(word)
-    clock = _CLOCK.fullmatch(word)
-    if with_letter:
-        hour, minute, suffix = int(with_letter.group(1)), int(with_letter.group(2)), "h"
-    elif clock:
-        hour, minute, suffix = int(clock.group(1)), int(clock.group(2) or 0), clock.group(3) or ""
-        if not (plain or clock.group(2) or suffix):
-            return None
-    else:
+    written = read_clock(tokens[position].word)
+    if written is None or written.second is not None or (written.bare and not plain):
         return None
     position += 1
-    if not suffix and position < len(tokens) and tokens[position].word in _MERIDIEM:
-        suffix = tokens[position].word
+    if not written.suffix and position < len(tokens) and tokens[position].word in MERIDIEMS:
+        written = written.with_meridiem(tokens[position].word)
         position += 1
-    meridiem = _MERIDIEM.get(suffix)
-    if meridiem is not None:
-        if not 1 <= hour <= 12:
-            return None
-        hour = hour % 12 + (12 if meridiem == "pm" else 0)
-    elif position < len(tokens) and tokens[position].word in _HOUR_WORDS:
+    elif written.suffix not in ("am", "pm") and position < len(tokens) and tokens[position].word in HOUR_WORDS:
         position += 1
-    if hour > 23 or minute > 59:
-        return None
-    return time(hour, minute), position
+    found = written.time_of_day()
+    return None if found is None else (found, position)
 
 
 def _read_clock(grammar: _Grammar, tokens: Sequence[_Token], position: int) -> Found:
