@@ -33,6 +33,7 @@ from bot.middleware import ensure_permission
 from bot.permissions import Permission
 from bot.refs import MemberRef
 from bot.tenancy import Community, Member, Role
+from bot.vocabulary import language_name
 from commands.help import help_message
 from commands.registry import Registry
 from commands.router import InteractionRouter
@@ -47,8 +48,6 @@ MAX_GOAL = 500
 FAMILY_SUMMARIES: dict[str, Msg] = {
     "hearth": _("Set Hearth up, see and change settings, and get help."),
 }
-
-LANGUAGE_NAMES = {"en": "English", "nl": "Nederlands"}
 
 
 def register(registry: Registry, interactions: InteractionRouter) -> None:
@@ -223,7 +222,7 @@ def _settings_fields(
     items = [
         Field(text(_("Goal")), Text.of(UserText(community.goal)) if community.goal else text(_("not set yet"))),
         Field(text(_("Time zone")), Text.of(community.timezone)),
-        Field(text(_("Language")), Text.of(LANGUAGE_NAMES.get(community.language, community.language))),
+        Field(text(_("Language")), Text.of(language_name(community.language))),
     ]
     if facilitators is not None:
         names = join(MemberMention(member.ref) for member in facilitators)
@@ -246,7 +245,7 @@ async def open_settings_form(ctx: EventContext, value: str) -> None:
             FormField("tz", ctx.plain(_("Time zone")), initial=community.timezone, max_length=64),
             FormField(
                 "lang", ctx.plain(_("Language")), FieldKind.CHOICE, initial=community.language,
-                options=tuple(Option(LANGUAGE_NAMES.get(code, code), code) for code in ctx.translator.languages()),
+                options=tuple(Option(language_name(code), code) for code in ctx.translator.languages()),
             ),
         ),
     ))
@@ -296,9 +295,9 @@ async def me(ctx: EventContext, args: dict[str, Any]) -> None:
         ctx.member = member
     zone = Text.of(member.timezone) if member.timezone else ctx.text(_("the community's ({zone})", zone=ctx.timezone))
     language = (
-        Text.of(LANGUAGE_NAMES.get(member.language, member.language)) if member.language
+        Text.of(language_name(member.language)) if member.language
         else ctx.text(_("the community's ({language})",
-                        language=LANGUAGE_NAMES.get(ctx.community_language, ctx.community_language)))
+                        language=language_name(ctx.community_language)))
     )
     blocks: list[Block] = [
         Heading(ctx.text(_("Your preferences were saved.") if changed else _("Your preferences"))),
