@@ -16,11 +16,11 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
 from bot.catalogs import DOMAIN, LOCALE_DIR, SOURCE_LANGUAGE
+from bot.vocabulary import languages
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ("bot", "commands", "adapters")
 KEYWORDS = {"_": None, "_n": (1, 2)}
-LANGUAGES = ("en", "nl")
 
 MessageId = str | tuple[str, str]
 
@@ -48,7 +48,7 @@ def po_path(language: str) -> Path:
 
 
 def update() -> None:
-    for language in LANGUAGES:
+    for language in languages():
         # A fresh template for each catalog: Babel's update shares message objects with the template.
         template = extract()
         path = po_path(language)
@@ -73,7 +73,7 @@ def problems() -> list[str]:
     template = extract()
     wanted = set(_ids(template))
     found: list[str] = []
-    for language in LANGUAGES:
+    for language in languages():
         path = po_path(language)
         if not path.exists():
             found.append(f"{language}: no catalog at {path}")

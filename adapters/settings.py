@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-SHIPPED_LANGUAGES = ("en", "nl")
+from bot.vocabulary import languages
+
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*(s|m|h)\s*$")
 # ASCII digits only (str.isdigit() also accepts "²", which int() refuses), and no more than a 64-bit snowflake has
@@ -179,9 +180,9 @@ def _pool_size(env: Mapping[str, str], database_url: str) -> int | None:
 
 def _language(env: Mapping[str, str]) -> str:
     language = _get(env, "HEARTH_LANGUAGE").lower() or "en"
-    if language not in SHIPPED_LANGUAGES:
+    if language not in languages():
         raise SettingsError(
-            f"HEARTH_LANGUAGE must be one of {', '.join(SHIPPED_LANGUAGES)}, not {language!r}."
+            f"HEARTH_LANGUAGE must be one of {', '.join(languages())}, not {language!r}."
         )
     return language
 

@@ -25,9 +25,9 @@ from bot.messages import (
     Text,
     UserText,
 )
+from bot.vocabulary import language_name
 
 Section = Callable[[EventContext], Awaitable[list[Block]]]
-LANGUAGE_NAMES = {"en": "English", "nl": "Nederlands"}
 
 
 class HomeSections:
@@ -76,7 +76,7 @@ async def your_settings(ctx: EventContext) -> list[Block]:
     member = ctx.member
     assert member is not None
     zone = Text.of(member.timezone) if member.timezone else ctx.text(_("the community's"))
-    language = Text.of(LANGUAGE_NAMES.get(member.language, member.language)) if member.language else ctx.text(
+    language = Text.of(language_name(member.language)) if member.language else ctx.text(
         _("the community's")
     )
     return [

@@ -2,7 +2,7 @@
 
 Each converter takes what the member typed and returns a value, or raises `UserError` with a message that says
 what was expected and gives an example. No converter raises anything else for any input string. Words are
-read case-insensitively, in English and Dutch.
+read case-insensitively, in every language Hearth speaks (their words are `bot.vocabulary`).
 
 - Durations: amount–unit pairs written together and summed: `45s`, `90m`, `1h30m`, `3d4h`, `2w`, `1.5h`.
   Units: s, sec, second(s), seconde(n); m, min, minute(s), minuut, minuten; h, hr, hour(s), u, uur, uren;
@@ -33,9 +33,11 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo, available_timezones
 
 from bot.calendar import FIRST_YEAR, LAST_YEAR, numeric_date
+from bot.clock_times import read_clock
 from bot.errors import UserError
 from bot.i18n import Msg, _
 from bot.refs import ChannelRef, MemberRef, WorkspaceRef
+from bot.vocabulary import duration_units, language_named, relative_days, weekdays_alone
 from commands.tokens import echo
 from commands.usage import code
 
@@ -44,45 +46,17 @@ MAX_TAG_LENGTH = 50
 # More digits than any count a community needs; also keeps int() far from its conversion limit.
 _MAX_INT_DIGITS = 18
 
-_SECOND, _MINUTE, _HOUR, _DAY, _WEEK = 1, 60, 3600, 86400, 604800
-_UNIT_SECONDS: dict[str, int] = {
-    **dict.fromkeys(("s", "sec", "secs", "second", "seconds", "seconde", "seconden"), _SECOND),
-    **dict.fromkeys(("m", "min", "mins", "minute", "minutes", "minuut", "minuten"), _MINUTE),
-    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours", "u", "uur", "uren"), _HOUR),
-    **dict.fromkeys(("d", "day", "days", "dag", "dagen"), _DAY),
-    **dict.fromkeys(("w", "wk", "wks", "week", "weeks", "weken"), _WEEK),
-}
 _DURATION = re.compile(r"(?:[0-9]+(?:[.,][0-9]+)?\s*[a-z]+\s*)+")
 _DURATION_PART = re.compile(r"([0-9]+(?:[.,][0-9]+)?)\s*([a-z]+)")
 _NUMBER = re.compile(r"[0-9]+(?:[.,][0-9]+)?")
 
-_RELATIVE_DAYS = {"today": 0, "vandaag": 0, "tomorrow": 1, "morgen": 1, "overmorgen": 2}
-_WEEKDAYS: dict[str, int] = {
-    **dict.fromkeys(("monday", "mon", "maandag"), 0),
-    **dict.fromkeys(("tuesday", "tue", "tues", "dinsdag"), 1),
-    **dict.fromkeys(("wednesday", "wed", "woensdag"), 2),
-    **dict.fromkeys(("thursday", "thu", "thur", "thurs", "donderdag"), 3),
-    **dict.fromkeys(("friday", "fri", "vrijdag"), 4),
-    **dict.fromkeys(("saturday", "sat", "zaterdag"), 5),
-    **dict.fromkeys(("sunday", "sun", "zondag"), 6),
-}
 _ISO_DATETIME = re.compile(r"([0-9]{4}-[0-9]{1,2}-[0-9]{1,2})t(.+)")
-_CLOCK = re.compile(r"([0-9]{1,2})(?:[:.]([0-9]{2})(?::([0-9]{2}))?)?(am|pm|a\.m\.|p\.m\.|h|u)?")
-_CLOCK_WITH_LETTER = re.compile(r"([0-9]{1,2})[hu]([0-9]{2})")
 
 _INT = re.compile(r"[+-]?[0-9]+")
 _MEMBER = re.compile(r"<@!?([A-Za-z0-9._-]+)(?:\|[^>]*)?>")
 _CHANNEL = re.compile(r"<#([A-Za-z0-9._-]+)(?:\|[^>]*)?>")
 _TAG = re.compile(r"#?([\w-]+)")
 
-_LANGUAGE_NAMES = {
-    "english": "en",
-    "engels": "en",
-    "dutch": "nl",
-    "nederlands": "nl",
-    "flemish": "nl",
-    "vlaams": "nl",
-}
 # Suggestions compare at most this much of the input: enough for any zone or command name, and it keeps
 # difflib fast on a pasted paragraph.
 _SUGGESTION_INPUT_LIMIT = 64
@@ -110,10 +84,11 @@ def parse_duration(text: str) -> timedelta:
     if not _DURATION.fullmatch(cleaned):
         raise UserError(_not_a_duration(text))
     seconds = Decimal(0)
+    units = duration_units()
     for amount, unit in _DURATION_PART.findall(cleaned):
-        if unit not in _UNIT_SECONDS:
+        if unit not in units:
             raise UserError(_not_a_duration(text))
-        seconds += Decimal(amount.replace(",", ".")) * _UNIT_SECONDS[unit]
+        seconds += Decimal(amount.replace(",", ".")) * units[unit]
     if seconds > Decimal(MAX_DURATION.total_seconds()):
         raise UserError(_("{value} is too long: a duration can be at most 5 years.", value=echo(text)))
     duration = timedelta(seconds=float(seconds)) if seconds % 1 else timedelta(seconds=int(seconds))
@@ -158,8 +133,8 @@ def looks_like_date(text: str) -> bool:
     """Whether `text` is written the way a date is (even if it names a day that does not exist)."""
     cleaned = text.strip().casefold()
     return (
-        cleaned in _RELATIVE_DAYS
-        or cleaned in _WEEKDAYS
+        cleaned in relative_days()
+        or cleaned in weekdays_alone()
         or numeric_date(cleaned) is not None
     )
 
@@ -228,10 +203,10 @@ def _local(day: date, clock: time, zone: ZoneInfo) -> datetime:
 def _match_date(text: str, today: date) -> date | None:
     """The date `text` names, None if it is not written like a date; raises if it is but names no real day."""
     cleaned = text.casefold()
-    if cleaned in _RELATIVE_DAYS:
-        return today + timedelta(days=_RELATIVE_DAYS[cleaned])
-    if cleaned in _WEEKDAYS:
-        ahead = (_WEEKDAYS[cleaned] - today.weekday() - 1) % 7 + 1
+    if cleaned in relative_days():
+        return today + timedelta(days=relative_days()[cleaned])
+    if cleaned in weekdays_alone():
+        ahead = (weekdays_alone()[cleaned] - today.weekday() - 1) % 7 + 1
         return today + timedelta(days=ahead)
     found = numeric_date(cleaned)
     if found is None:
@@ -260,25 +235,13 @@ def _match_date(text: str, today: date) -> date | None:
 
 def _match_time(text: str) -> time | None:
     """The time `text` names, None if it is not written like a time; raises if it is but is out of range."""
-    cleaned = text.casefold()
-    with_letter = _CLOCK_WITH_LETTER.fullmatch(cleaned)
-    clock = _CLOCK.fullmatch(cleaned)
-    if with_letter:
-        hour, minute, second, suffix = int(with_letter.group(1)), int(with_letter.group(2)), 0, ""
-    elif clock and (clock.group(2) is not None or clock.group(4) is not None):
-        hour = int(clock.group(1))
-        minute = int(clock.group(2) or 0)
-        second = int(clock.group(3) or 0)
-        suffix = (clock.group(4) or "").replace(".", "")
-    else:
-        return None
-    if suffix in ("am", "pm"):
-        if not 1 <= hour <= 12:
-            raise UserError(_not_a_time(text))
-        hour = hour % 12 + (12 if suffix == "pm" else 0)
-    if hour > 23 or minute > 59 or second > 59:
+    written = read_clock(text.casefold())
+    if written is None or written.bare:
+        return None  # a bare number ("9") is a day, a count or a typo as often as a time
+    found = written.time_of_day()
+    if found is None:
         raise UserError(_not_a_time(text))
-    return time(hour, minute, second)
+    return found
 
 
 def _time_or_raise(text: str) -> time:
@@ -423,7 +386,7 @@ def parse_language(text: str, languages: Sequence[str]) -> str:
     """
     wanted = text.strip().casefold().replace("_", "-")
     codes = {language.casefold(): language for language in languages}
-    for key in (wanted, wanted.split("-", 1)[0], _LANGUAGE_NAMES.get(wanted, "")):
+    for key in (wanted, wanted.split("-", 1)[0], language_named(wanted) or ""):
         if key in codes:
             return codes[key]
     raise UserError(

@@ -51,9 +51,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any, TypedDict
 from urllib.parse import quote
 
-from adapters.links import checked_http_url
 from adapters.text_pieces import ELLIPSIS, Spans, cut, split_atoms
 from adapters.unique_ids import UniqueIds, original_id
+from bot.links import checked_http_url
 from bot.messages import (
     Actions,
     Attachment,

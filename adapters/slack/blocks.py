@@ -40,9 +40,9 @@ from datetime import UTC
 from typing import Any, TypedDict
 from urllib.parse import quote
 
-from adapters.links import checked_http_url
 from adapters.text_pieces import ELLIPSIS, Spans, cut, split_atoms
 from adapters.unique_ids import UniqueIds, original_id
+from bot.links import checked_http_url
 from bot.messages import (
     Actions,
     Attachment,
@@ -68,6 +68,7 @@ from bot.messages import (
     TimestampStyle,
     UserText,
 )
+from bot.vocabulary import month_names, weekday_names
 
 logger = logging.getLogger(__name__)
 
@@ -127,9 +128,6 @@ _DATE_TOKENS = {
     TimestampStyle.DATETIME: "{date_long} {time}",
     TimestampStyle.RELATIVE: "{ago}",
 }
-_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December")
 
 
 # Inline text
@@ -217,7 +215,8 @@ def timestamp_fallback(stamp: Timestamp) -> str:
         at = stamp.at.astimezone(UTC)
     except OverflowError:
         return stamp.at.isoformat(" ", "minutes")
-    date = f"{_DAYS[at.weekday()]} {at.day} {_MONTHS[at.month - 1]} {at.year}"
+    # Slack shows the fallback only where it cannot format the date itself: in English, like its own.
+    date = f"{weekday_names('en')[at.weekday()]} {at.day} {month_names('en')[at.month - 1]} {at.year}"
     time = f"{at.hour:02d}:{at.minute:02d} UTC"
     if stamp.style is TimestampStyle.DATE:
         return date

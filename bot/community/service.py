@@ -24,7 +24,7 @@ from bot.i18n import _
 from bot.messages import MemberMention, UserText
 from bot.permissions import facilitators_only
 from bot.ports import Clock, Scheduler, UnitOfWork, UnitOfWorkFactory
-from bot.recurrence.rule import zone_of
+from bot.recurrence.zones import zone_of
 from bot.refs import WorkspaceRef
 from bot.tenancy import NOT_A_COMMUNITY, Community, Member, Role, Scope
 

@@ -26,12 +26,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
-from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vDuration, vRecur, vText
 
+from bot.links import checked_http_url
 from bot.meetings.model import Change, Meeting, Series
-from bot.recurrence.rule import first_instance, first_instance_from, parse_rule, zone_of
+from bot.recurrence.evaluation import first_instance, first_instance_from
+from bot.recurrence.rule import parse_rule
+from bot.recurrence.zones import zone_of
 
 __all__ = ["PRODID", "member_calendar", "series_calendar"]
 
@@ -150,7 +152,7 @@ def _describe(event: Event, series: Series, *, cancelled: bool, reason: str) -> 
     if series.location.strip():
         event.add("LOCATION", _Text(series.location))
         link = series.location.strip()
-        if _LINK.fullmatch(link) and urlsplit(link).hostname:
+        if _LINK.fullmatch(link) and checked_http_url(link) is not None:
             event.add("URL", link)
     description = "\n\n".join(part for part in (reason, series.description) if part.strip())
     if description:

@@ -7,9 +7,9 @@ tokens; the console writes the reader's zone). Member text (titles, places, agen
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from urllib.parse import urlsplit
 
 from bot.i18n import Msg, _, _n
+from bot.links import link_host
 from bot.meetings.model import AgendaItem, Answer, Meeting, Series, SeriesStatus, rsvp_counts
 from bot.messages import (
     Actions,
@@ -55,8 +55,9 @@ def read_rsvp_value(value: str) -> tuple[int, int, Answer] | None:
 def where(series: Series) -> Inline | None:
     if not series.location:
         return None
-    if series.location.startswith(("https://", "http://")):
-        return Link(series.location, urlsplit(series.location).hostname or series.location)
+    host = link_host(series.location)
+    if host is not None:
+        return Link(series.location, host)
     return UserText(series.location)
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.recurrence import Recurrence
-from bot.recurrence.rule import zone_of
+from bot.recurrence.zones import zone_of
 from bot.refs import MemberRef
 
 DEFAULT_LEADS = (timedelta(days=1), timedelta(hours=1))

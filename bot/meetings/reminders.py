@@ -21,7 +21,7 @@ from bot.meetings.model import Answer, Change, Meeting, Series, SeriesStatus, me
 from bot.messages import Inline, Message, Paragraph, Text, Timestamp, TimestampStyle, UserText
 from bot.ports import DeliveryError, Messenger, UnitOfWork, UnitOfWorkFactory
 from bot.recurrence import Recurrence
-from bot.recurrence.rule import zone_of
+from bot.recurrence.zones import zone_of
 from bot.refs import MemberRef
 from bot.scheduling.model import CatchUp, Occurrence, Outcome, Schedule
 from bot.tenancy import Community, Role

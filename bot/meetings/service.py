@@ -8,10 +8,10 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from urllib.parse import urlsplit
 
 from bot.errors import NotFound, UserError
 from bot.i18n import _
+from bot.links import is_web_link
 from bot.meetings.ics import member_calendar, series_calendar
 from bot.meetings.model import (
     DEFAULT_LEADS,
@@ -71,7 +71,7 @@ from bot.messages import Timestamp, TimestampStyle, UserText, join
 from bot.permissions import refusal
 from bot.ports import Clock, Scheduler, UnitOfWork, UnitOfWorkFactory
 from bot.recurrence import parse_recurrence
-from bot.recurrence.rule import zone_of
+from bot.recurrence.zones import zone_of
 from bot.refs import ChannelRef, MemberRef
 from bot.tenancy import Community, Member, Scope, in_community
 
@@ -579,8 +579,7 @@ def checked_duration(value: timedelta | None) -> timedelta:
 
 def checked_location(link: str | None, place: str | None) -> str:
     if link:
-        parts = urlsplit(link.strip())
-        if parts.scheme not in ("http", "https") or not parts.hostname or "@" in parts.netloc or " " in link.strip():
+        if not is_web_link(link):
             raise UserError(_("{link} is not a web link.", link=UserText(link)),
                             hint=_("Give an address that starts with https://, or use --where for a place."))
         return str(link.strip())

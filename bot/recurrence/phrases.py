@@ -51,32 +51,22 @@ from typing import Any, TypeVar
 from babel.lists import format_list
 
 from bot.calendar import FIRST_YEAR, LAST_YEAR, numeric_date
+from bot.catalogs import SOURCE_LANGUAGE
+from bot.clock_times import HOUR_WORDS, MERIDIEMS, read_clock
 from bot.errors import UserError
 from bot.i18n import Msg, _
 from bot.messages import UserText
-from bot.recurrence.rule import (
-    DAILY,
-    MAX_COUNT,
-    MAX_INTERVAL,
-    MONTHLY,
-    WEEKLY,
-    YEARLY,
-    Recurrence,
-    RuleParts,
-    first_instance,
-    parse_rule,
-    read_rfc5545,
-    zone_of,
-)
-from bot.recurrence.sentences import END_OF_DAY, QUARTER_MONTHS, WORKING_DAYS, Wording, wording
+from bot.recurrence.evaluation import first_instance
+from bot.recurrence.rfc5545 import read_rfc5545
+from bot.recurrence.rule import DAILY, MAX_INTERVAL, MONTHLY, WEEKLY, YEARLY, RuleParts, parse_rule
+from bot.recurrence.sentences import END_OF_DAY, QUARTER_MONTHS, Wording, wording
+from bot.recurrence.value import MAX_COUNT, Recurrence
+from bot.recurrence.zones import zone_of
+from bot.vocabulary import WORKING_DAYS, DayItem, Head, Vocabulary, languages, vocabulary
 
 DEFAULT_TIME = time(9, 0)
-LANGUAGES = ("en", "nl")
-
-EXAMPLES: dict[str, tuple[str, str]] = {
-    "en": ("every 2 weeks on Tuesday at 15:00", "every month on the first Thursday at 10:00"),
-    "nl": ("elke 2 weken op dinsdag om 15:00", "elke maand op de eerste donderdag om 10:00"),
-}
+# Two phrases per language, shown when one does not read.
+EXAMPLES: dict[str, tuple[str, ...]] = {code: vocabulary(code).examples for code in languages()}
 
 # Shown back at most this long: enough to recognise, short enough for one line.
 _SHOWN_LIMIT = 80
@@ -85,8 +75,9 @@ _SHOWN_LIMIT = 80
 def parse_recurrence(text: str, *, timezone: str, now: datetime, language: str | None = None) -> Recurrence:
     """Read a schedule written in words (or an RFC 5545 RRULE) in the IANA zone `timezone`.
 
-    `language` is "en" or "nl"; None tries English, then Dutch. The start is the first instance at or after the
-    aware `now`, at the phrase's time (09:00 when it names none), unless the phrase says "from".
+    `language` is a language code; None tries every shipped language, English first. The start is the first
+    instance at or after the aware `now`, at the phrase's time (09:00 when it names none), unless the phrase
+    says "from".
     Raises `UserError` for anything it cannot read, saying how much it understood, with two examples as the
     hint. `timezone` must be a valid zone and `now` aware (they come from the code, not the member);
     otherwise `ValueError`.
@@ -97,7 +88,7 @@ def parse_recurrence(text: str, *, timezone: str, now: datetime, language: str |
     if _RAW.match(text):
         return _parse_rfc5545(text, timezone=timezone, now=now, language=language or "en")
     attempts: list[_NotUnderstood] = []
-    for candidate in (language,) if language else LANGUAGES:
+    for candidate in (language,) if language else languages():
         try:
             draft = _read(_grammar(candidate), _tokens(text))
         except _NotUnderstood as failure:
@@ -170,24 +161,6 @@ def _pattern(template: str, meaning: object = None) -> _Pattern:
 
 
 @dataclass(frozen=True, slots=True)
-class _Head:
-    """How often: `every` is day, weekday, week, month, quarter or year, or None when the days say it
-    ("every Monday"); `interval` None means the number in the phrase."""
-
-    every: str | None
-    interval: int | None = 1
-
-
-@dataclass(frozen=True, slots=True)
-class _Item:
-    """One kind of day in a list: weekday, nth (a numbered weekday), monthday or date. `nth` is the number of
-    a numbered weekday (-1: the last), or -1 for the last day of the month."""
-
-    kind: str
-    nth: int = 0
-
-
-@dataclass(frozen=True, slots=True)
 class _Part:
     kind: str
     patterns: tuple[_Pattern, ...]
@@ -203,123 +176,23 @@ class _Grammar:
     conjunctions: frozenset[str]
 
 
-# Spellings beyond the sentence's own words. (template, meaning)
-_HEAD_SYNONYMS: dict[str, tuple[tuple[str, _Head], ...]] = {
-    "en": (
-        ("daily", _Head("day")), ("each day", _Head("day")), ("every other day", _Head("day", 2)),
-        ("each {n} days", _Head("day", None)),
-        ("on weekdays", _Head("weekday")), ("weekdays", _Head("weekday")), ("each weekday", _Head("weekday")),
-        ("every workday", _Head("weekday")), ("on workdays", _Head("weekday")),
-        ("weekly", _Head("week")), ("each week", _Head("week")), ("every other week", _Head("week", 2)),
-        ("each {n} weeks", _Head("week", None)), ("fortnightly", _Head("week", 2)),
-        ("every fortnight", _Head("week", 2)),
-        ("monthly", _Head("month")), ("each month", _Head("month")), ("every other month", _Head("month", 2)),
-        ("each {n} months", _Head("month", None)),
-        ("quarterly", _Head("quarter")), ("each quarter", _Head("quarter")),
-        ("yearly", _Head("year")), ("annually", _Head("year")), ("each year", _Head("year")),
-        ("every other year", _Head("year", 2)), ("each {n} years", _Head("year", None)),
-        ("every {days}", _Head(None)), ("each {days}", _Head(None)), ("every other {days}", _Head(None, 2)),
-    ),
-    "nl": (
-        ("dagelijks", _Head("day")), ("iedere dag", _Head("day")), ("om de dag", _Head("day", 2)),
-        ("om de {n} dagen", _Head("day", None)), ("iedere {n} dagen", _Head("day", None)),
-        ("op werkdagen", _Head("weekday")), ("werkdagen", _Head("weekday")), ("iedere werkdag", _Head("weekday")),
-        ("op weekdagen", _Head("weekday")), ("elke weekdag", _Head("weekday")),
-        ("wekelijks", _Head("week")), ("iedere week", _Head("week")), ("om de week", _Head("week", 2)),
-        ("tweewekelijks", _Head("week", 2)), ("om de {n} weken", _Head("week", None)),
-        ("iedere {n} weken", _Head("week", None)),
-        ("maandelijks", _Head("month")), ("iedere maand", _Head("month")), ("om de maand", _Head("month", 2)),
-        ("om de {n} maanden", _Head("month", None)), ("iedere {n} maanden", _Head("month", None)),
-        ("ieder kwartaal", _Head("quarter")), ("elke kwartaal", _Head("quarter")),
-        ("per kwartaal", _Head("quarter")),
-        ("jaarlijks", _Head("year")), ("ieder jaar", _Head("year")), ("elke jaar", _Head("year")),
-        ("om het jaar", _Head("year", 2)), ("om de {n} jaar", _Head("year", None)),
-        ("iedere {n} jaar", _Head("year", None)),
-        ("elke {days}", _Head(None)), ("iedere {days}", _Head(None)), ("elk {days}", _Head(None)),
-    ),
-}
-_ITEM_SYNONYMS: dict[str, tuple[tuple[str, _Item], ...]] = {
-    "en": (
-        *(
-            (f"{word} {{weekday}}", _Item("nth", nth))
-            for nth, words in {
-                1: ("first", "1st", "the 1st"), 2: ("second", "2nd", "the 2nd"), 3: ("third", "3rd", "the 3rd"),
-                4: ("fourth", "4th", "the 4th"), 5: ("fifth", "5th", "the 5th"), -1: ("last",),
-            }.items()
-            for word in words
-        ),
-        ("day {n}", _Item("monthday")), ("the {n}", _Item("monthday")), ("{n}st", _Item("monthday")),
-        ("{n}nd", _Item("monthday")), ("{n}rd", _Item("monthday")), ("{n}th", _Item("monthday")),
-        ("last day", _Item("monthday", -1)),
-        ("{month} {day}", _Item("date")), ("the {day} of {month}", _Item("date")), ("{day} of {month}", _Item("date")),
-    ),
-    "nl": (
-        *(
-            (f"{word} {{weekday}}", _Item("nth", nth))
-            for nth, words in {
-                1: ("eerste", "1e", "1ste", "de 1e", "de 1ste"), 2: ("tweede", "2e", "2de", "de 2e", "de 2de"),
-                3: ("derde", "3e", "3de", "de 3e", "de 3de"), 4: ("vierde", "4e", "4de", "de 4e", "de 4de"),
-                5: ("vijfde", "5e", "5de", "de 5e", "de 5de"), -1: ("laatste",),
-            }.items()
-            for word in words
-        ),
-        ("dag {n}", _Item("monthday")), ("de {n}", _Item("monthday")), ("de {n}ste", _Item("monthday")),
-        ("de {n}de", _Item("monthday")), ("{n}e", _Item("monthday")), ("{n}ste", _Item("monthday")),
-        ("{n}de", _Item("monthday")), ("laatste dag", _Item("monthday", -1)),
-    ),
-}
-_PART_SYNONYMS: dict[str, dict[str, tuple[tuple[str, object], ...]]] = {
-    "en": {
-        "on": (("{days}", None),),
-        "period": (
-            ("of the month", "month"), ("of each month", "month"), ("of every month", "month"),
-            ("each month", "month"), ("of the quarter", "quarter"), ("of each quarter", "quarter"),
-            ("of every quarter", "quarter"), ("each quarter", "quarter"),
-        ),
-        "time": (("{clock}", None),),
-        "from": (("starting {date}", None), ("starting on {date}", None), ("starting from {date}", None),
-                 ("beginning {date}", None)),
-        "until": (("till {date}", None), ("through {date}", None), ("until and including {date}", None),
-                  ("up to {date}", None), ("ending {date}", None), ("ending on {date}", None)),
-        "count": (("for {n} times", None), ("for {n} time", None), ("{n} occurrences", None),
-                  ("for {n} occurrences", None), ("once", 1)),
-        "except": (("except on {dates}", None), ("but not {dates}", None), ("but not on {dates}", None),
-                   ("skipping {dates}", None), ("not on {dates}", None)),
-    },
-    "nl": {
-        "on": (("{days}", None),),
-        "period": (
-            ("van de maand", "month"), ("van elke maand", "month"), ("van iedere maand", "month"),
-            ("van het kwartaal", "quarter"), ("van elk kwartaal", "quarter"), ("van ieder kwartaal", "quarter"),
-        ),
-        "time": (("{clock}", None),),
-        "from": (("met ingang van {date}", None), ("beginnend op {date}", None)),
-        "until": (("tot {date}", None), ("t/m {date}", None), ("tot en met {date}", None)),
-        "count": (("voor {n} keer", None), ("{n} maal", None), ("eenmalig", 1)),
-        "except": (("behalve op {dates}", None), ("niet op {dates}", None), ("uitgezonderd {dates}", None)),
-    },
-}
-_WEEKDAY_SYNONYMS: dict[str, dict[str, tuple[int, ...]]] = {
-    "en": {"tues": (1,), "weds": (2,), "thur": (3,), "thurs": (3,), "weekdays": WORKING_DAYS,
-           "workdays": WORKING_DAYS},
-    "nl": {"werkdagen": WORKING_DAYS, "weekdagen": WORKING_DAYS},
-}
-_PLURAL_ENDINGS = {"en": ("s",), "nl": ("en",)}
-_MONTH_SYNONYMS = {"en": {"sept": 9}, "nl": {"sept": 9}}
-
-
 @functools.lru_cache(maxsize=8)
 def _grammar(language: str) -> _Grammar:
     words = wording(language)
-    heads = [_pattern(words.heads[key], _Head(key)) for key in ("day", "weekday", "week", "month", "quarter", "year")]
-    heads += [_pattern(words.heads[key], _Head(key[:-1], None)) for key in ("days", "weeks", "months", "years")]
-    heads += [_pattern(template, meaning) for template, meaning in _HEAD_SYNONYMS.get(language, ())]
-    items = [_pattern("{weekday}", _Item("weekday"))]
-    items += [_pattern(template, _Item("nth", nth)) for nth, template in words.nth_weekdays.items()]
-    items += [_pattern(template, _Item("monthday")) for template in words.month_days.values()]
-    items += [_pattern(words.last_day, _Item("monthday", -1)), _pattern(words.date_in_year, _Item("date"))]
-    items += [_pattern(template, meaning) for template, meaning in _ITEM_SYNONYMS.get(language, ())]
-    synonyms = _PART_SYNONYMS.get(language, {})
+    spellings = vocabulary(language)
+    heads = [_pattern(words.heads[key], Head(key)) for key in ("day", "weekday", "week", "month", "quarter", "year")]
+    heads += [_pattern(words.heads[key], Head(key[:-1], None)) for key in ("days", "weeks", "months", "years")]
+    heads += [_pattern(template, meaning) for template, meaning in spellings.head_phrases]
+    items = [_pattern("{weekday}", DayItem("weekday"))]
+    items += [_pattern(template, DayItem("nth", nth)) for nth, template in words.nth_weekdays.items()]
+    items += [_pattern(template, DayItem("monthday")) for template in words.month_days.values()]
+    items += [_pattern(words.last_day, DayItem("monthday", -1)), _pattern(words.date_in_year, DayItem("date"))]
+    items += [
+        _pattern(f"{word} {{weekday}}", DayItem("nth", nth)) for nth, nth_words in spellings.nth_words.items()
+        for word in nth_words
+    ]
+    items += [_pattern(template, meaning) for template, meaning in spellings.day_phrases]
+    synonyms = spellings.part_phrases
 
     def part(kind: str, *templates: tuple[str, object]) -> _Part:
         every = (*templates, *synonyms.get(kind, ()))
@@ -339,26 +212,27 @@ def _grammar(language: str) -> _Grammar:
         language=language,
         parts=parts,
         items=tuple(items),
-        weekdays=_weekday_words(words, language),
-        months=_month_words(words, language),
+        weekdays=_weekday_words(words, spellings),
+        months=_month_words(words, spellings),
         conjunctions=_conjunctions(language),
     )
 
 
-def _weekday_words(words: Wording, language: str) -> dict[str, tuple[int, ...]]:
+def _weekday_words(words: Wording, spellings: Vocabulary) -> dict[str, tuple[int, ...]]:
     found: dict[str, tuple[int, ...]] = {}
     for index, (name, short) in enumerate(zip(words.weekdays, words.weekday_abbreviations, strict=True)):
         name, short = name.casefold(), short.casefold().rstrip(".")
-        for spelling in (name, short, *(name + ending for ending in _PLURAL_ENDINGS.get(language, ()))):
+        for spelling in (name, short, *(name + ending for ending in spellings.plural_endings)):
             found[spelling] = (index,)
-    found.update(_WEEKDAY_SYNONYMS.get(language, {}))
+    found.update({spelling: (index,) for spelling, index in spellings.weekday_spellings.items()})
+    found.update(spellings.weekday_groups)
     return found
 
 
-def _month_words(words: Wording, language: str) -> dict[str, int]:
+def _month_words(words: Wording, spellings: Vocabulary) -> dict[str, int]:
     found = {name.casefold(): index + 1 for index, name in enumerate(words.months)}
     found.update({name.casefold().rstrip("."): index + 1 for index, name in enumerate(words.month_abbreviations)})
-    found.update(_MONTH_SYNONYMS.get(language, {}))
+    found.update(spellings.month_spellings)
     return found
 
 
@@ -431,41 +305,21 @@ def _read_month(grammar: _Grammar, tokens: Sequence[_Token], position: int) -> F
     return None
 
 
-_CLOCK = re.compile(r"([0-9]{1,2})(?:[:.]([0-9]{2}))?(am|pm|a\.m|p\.m|h|u)?")
-_CLOCK_WITH_LETTER = re.compile(r"([0-9]{1,2})[hu]([0-9]{2})")
-_MERIDIEM = {"am": "am", "a.m": "am", "pm": "pm", "p.m": "pm"}
-_HOUR_WORDS = frozenset({"uur", "h", "o'clock"})
-
-
 def _read_time(grammar: _Grammar, tokens: Sequence[_Token], position: int, *, plain: bool = True) -> Found:
     """A time of day: 15:00, 9.30, 9, 3pm, 3:30 pm, 15h, 15u30, 9 uur. `plain` allows a bare hour."""
     if position >= len(tokens):
         return None
-    word = tokens[position].word
-    with_letter = _CLOCK_WITH_LETTER.fullmatch(word)
-    clock = _CLOCK.fullmatch(word)
-    if with_letter:
-        hour, minute, suffix = int(with_letter.group(1)), int(with_letter.group(2)), "h"
-    elif clock:
-        hour, minute, suffix = int(clock.group(1)), int(clock.group(2) or 0), clock.group(3) or ""
-        if not (plain or clock.group(2) or suffix):
-            return None
-    else:
+    written = read_clock(tokens[position].word)
+    if written is None or written.second is not None or (written.bare and not plain):
         return None
     position += 1
-    if not suffix and position < len(tokens) and tokens[position].word in _MERIDIEM:
-        suffix = tokens[position].word
+    if not written.suffix and position < len(tokens) and tokens[position].word in MERIDIEMS:
+        written = written.with_meridiem(tokens[position].word)
         position += 1
-    meridiem = _MERIDIEM.get(suffix)
-    if meridiem is not None:
-        if not 1 <= hour <= 12:
-            return None
-        hour = hour % 12 + (12 if meridiem == "pm" else 0)
-    elif position < len(tokens) and tokens[position].word in _HOUR_WORDS:
+    elif written.suffix not in ("am", "pm") and position < len(tokens) and tokens[position].word in HOUR_WORDS:
         position += 1
-    if hour > 23 or minute > 59:
-        return None
-    return time(hour, minute), position
+    found = written.time_of_day()
+    return None if found is None else (found, position)
 
 
 def _read_clock(grammar: _Grammar, tokens: Sequence[_Token], position: int) -> Found:
@@ -522,14 +376,14 @@ def _read_item(grammar: _Grammar, tokens: Sequence[_Token], position: int) -> (
             continue
         values, end = matched
         item = pattern.meaning
-        assert isinstance(item, _Item)
+        assert isinstance(item, DayItem)
         found = _item_values(item, values)
         if found is not None and (best is None or end > best[1]):
             best = ((item.kind, found), end)
     return best
 
 
-def _item_values(item: _Item, values: dict[str, Any]) -> tuple[Any, ...] | None:
+def _item_values(item: DayItem, values: dict[str, Any]) -> tuple[Any, ...] | None:
     if item.kind == "weekday":
         return tuple(values["weekday"])
     if item.kind == "nth":
@@ -632,7 +486,7 @@ class _NotUnderstood(Exception):
 
 
 def _examples(language: str) -> Msg:
-    first, second = EXAMPLES.get(language, EXAMPLES["en"])
+    first, second = vocabulary(language).examples or vocabulary(SOURCE_LANGUAGE).examples
     return _("Write it like {first} or {second}.", first=f"`{first}`", second=f"`{second}`")
 
 
@@ -699,7 +553,7 @@ def _next_parts(grammar: _Grammar, tokens: Sequence[_Token], position: int, draf
 def _apply(kind: str, meaning: object, values: dict[str, Any], draft: _Draft) -> _Draft | None:
     seen = draft.seen | {kind}
     if kind == "how-often":
-        assert isinstance(meaning, _Head)
+        assert isinstance(meaning, Head)
         interval = meaning.interval if meaning.interval is not None else values["n"]
         if not 1 <= interval <= MAX_INTERVAL:
             return None

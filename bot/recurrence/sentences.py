@@ -23,20 +23,20 @@ always reads back in its own language.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, time
 
 from babel import Locale
-from babel.dates import get_day_names, get_month_names
 from babel.lists import format_list
 
 from bot.catalogs import Catalogs
 from bot.i18n import Msg, _, _n
-from bot.recurrence.rule import DAILY, MONTHLY, WEEKLY, YEARLY, Recurrence, RuleParts, first_instance_from, parse_rule
+from bot.recurrence.evaluation import first_instance_from
+from bot.recurrence.rule import DAILY, MONTHLY, WEEKLY, YEARLY, RuleParts, parse_rule
+from bot.recurrence.value import Recurrence
+from bot.vocabulary import WORKING_DAYS, month_abbreviations, month_names, weekday_abbreviations, weekday_names
 
 QUARTER_MONTHS = (1, 4, 7, 10)
-WORKING_DAYS = (0, 1, 2, 3, 4)
 END_OF_DAY = time(23, 59, 59)
 
 # How often: the key is what the phrase means; a frame with {n} is used for every 2 or more periods.
@@ -144,15 +144,11 @@ def wording(language: str) -> Wording:
         until=word(UNTIL),
         times=(catalogs.ngettext(language, singular, plural, 1), catalogs.ngettext(language, singular, plural, 2)),
         skipping=word(EXCEPT),
-        weekdays=_names(get_day_names("wide", locale=language), 7, first=0),
-        weekday_abbreviations=_names(get_day_names("abbreviated", locale=language), 7, first=0),
-        months=_names(get_month_names("wide", locale=language), 12, first=1),
-        month_abbreviations=_names(get_month_names("abbreviated", locale=language), 12, first=1),
+        weekdays=weekday_names(language),
+        weekday_abbreviations=weekday_abbreviations(language),
+        months=month_names(language),
+        month_abbreviations=month_abbreviations(language),
     )
-
-
-def _names(names: Mapping[int, object], size: int, *, first: int) -> tuple[str, ...]:
-    return tuple(str(names[first + index]) for index in range(size))
 
 
 def fill(template: str, **values: object) -> str:

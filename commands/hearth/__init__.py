@@ -12,7 +12,7 @@ from typing import Any
 from bot.context import EventContext
 from bot.i18n import Msg, _
 from bot.permissions import Permission
-from commands.hearth.common import EDIT_SETTINGS, LANGUAGE_NAMES, SETTINGS_FORM
+from commands.hearth.common import EDIT_SETTINGS, SETTINGS_FORM
 from commands.hearth.facilitators import add_facilitator, list_facilitators, remove_facilitator
 from commands.hearth.preferences import me
 from commands.hearth.settings import open_settings_form, save_settings_form, settings
@@ -22,7 +22,7 @@ from commands.registry import Registry
 from commands.router import InteractionRouter
 from commands.spec import CommandSpec, Param, ParamKind
 
-__all__ = ["FAMILY_SUMMARIES", "LANGUAGE_NAMES", "register"]
+__all__ = ["FAMILY_SUMMARIES", "register"]
 
 FAMILY_SUMMARIES: dict[str, Msg] = {
     "hearth": _("Set Hearth up, see and change settings, and get help."),

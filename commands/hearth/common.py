@@ -7,11 +7,11 @@ from collections.abc import Callable, Sequence
 from bot.i18n import Msg, _
 from bot.messages import Field, Fields, Inline, MemberMention, Text, UserText, join
 from bot.tenancy import Community, Member
+from bot.vocabulary import language_name
 
 EDIT_SETTINGS = "hearth.settings.edit"
 SETTINGS_FORM = "hearth.settings"
 
-LANGUAGE_NAMES = {"en": "English", "nl": "Nederlands"}
 
 Wording = Callable[[Msg | Text | Inline], Text]
 
@@ -21,7 +21,7 @@ def settings_fields(community: Community, text: Wording, facilitators: Sequence[
     items = [
         Field(text(_("Goal")), Text.of(UserText(community.goal)) if community.goal else text(_("not set yet"))),
         Field(text(_("Time zone")), Text.of(community.timezone)),
-        Field(text(_("Language")), Text.of(LANGUAGE_NAMES.get(community.language, community.language))),
+        Field(text(_("Language")), Text.of(language_name(community.language))),
     ]
     if facilitators is not None:
         names = join(MemberMention(member.ref) for member in facilitators)

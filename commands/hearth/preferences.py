@@ -8,7 +8,7 @@ from bot.community.requests import SetPreferences
 from bot.context import EventContext
 from bot.i18n import _
 from bot.messages import Block, Field, Fields, Heading, Message, Note, Text
-from commands.hearth.common import LANGUAGE_NAMES
+from bot.vocabulary import language_name
 
 
 async def me(ctx: EventContext, args: dict[str, Any]) -> None:
@@ -18,9 +18,9 @@ async def me(ctx: EventContext, args: dict[str, Any]) -> None:
     ctx.member = member = result.member  # the answer is in the language just chosen
     zone = Text.of(member.timezone) if member.timezone else ctx.text(_("the community's ({zone})", zone=ctx.timezone))
     language = (
-        Text.of(LANGUAGE_NAMES.get(member.language, member.language)) if member.language
+        Text.of(language_name(member.language)) if member.language
         else ctx.text(_("the community's ({language})",
-                        language=LANGUAGE_NAMES.get(ctx.community_language, ctx.community_language)))
+                        language=language_name(ctx.community_language)))
     )
     blocks: list[Block] = [
         Heading(ctx.text(_("Your preferences were saved.") if result.changed else _("Your preferences"))),

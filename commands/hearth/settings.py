@@ -11,7 +11,8 @@ from bot.context import EventContext
 from bot.errors import UserError
 from bot.i18n import Msg, _
 from bot.messages import Actions, Block, Button, FieldKind, Form, FormField, Heading, Message, Note, Option, UserText
-from commands.hearth.common import EDIT_SETTINGS, LANGUAGE_NAMES, SETTINGS_FORM, settings_fields
+from bot.vocabulary import language_name
+from commands.hearth.common import EDIT_SETTINGS, SETTINGS_FORM, settings_fields
 from commands.values import parse_language, parse_timezone
 
 FORM_FIELDS = ("name", "goal", "tz", "lang")
@@ -43,7 +44,7 @@ async def open_settings_form(ctx: EventContext, value: str) -> None:
             FormField("tz", ctx.plain(_("Time zone")), initial=community.timezone, max_length=64),
             FormField(
                 "lang", ctx.plain(_("Language")), FieldKind.CHOICE, initial=community.language,
-                options=tuple(Option(LANGUAGE_NAMES.get(code, code), code) for code in ctx.translator.languages()),
+                options=tuple(Option(language_name(code), code) for code in ctx.translator.languages()),
             ),
         ),
     ))

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from bot.errors import UserError
 from bot.recurrence import Recurrence, describe, parse_recurrence
-from bot.recurrence.rule import DAILY, MONTHLY, WEEKLY, YEARLY, RuleParts, first_instance_from, parse_rule
+from bot.recurrence.evaluation import first_instance_from
+from bot.recurrence.rule import DAILY, MONTHLY, WEEKLY, YEARLY, RuleParts, parse_rule
 
 ZONES = ["Europe/Brussels", "America/New_York", "Australia/Sydney", "Asia/Kolkata", "Australia/Lord_Howe", "UTC"]
 ORDINALS = [1, 2, 3, 4, 5, -1]

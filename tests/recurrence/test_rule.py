@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.recurrence import Recurrence
-from bot.recurrence.rule import MONTHLY, WEEKLY, RuleParts, parse_rule, read_rfc5545
+from bot.recurrence.rfc5545 import read_rfc5545
+from bot.recurrence.rule import MONTHLY, WEEKLY, RuleParts, parse_rule
 
 BRUSSELS = "Europe/Brussels"
 ZONE = ZoneInfo(BRUSSELS)
