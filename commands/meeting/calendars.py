@@ -8,7 +8,6 @@ from typing import Any
 from bot.context import EventContext
 from bot.errors import NotFound
 from bot.i18n import _
-from bot.meetings.ics import series_calendar
 from bot.meetings.ports import CalendarFeed
 from bot.messages import (
     Attachment,
@@ -39,6 +38,8 @@ async def calendar(ctx: EventContext, args: dict[str, Any]) -> None:
     async with ctx.unit_of_work() as uow:
         entries = [(s, await uow.meetings.changes(ctx.workspace.id, s.id)) for s in chosen]
     name = chosen[0].title if len(chosen) == 1 else ctx.community.name
+    from bot.meetings.ics import series_calendar  # icalendar loads only when a calendar is asked for
+
     data = series_calendar(entries, name=name, now=ctx.clock.now())
     file_name = (_slug(name) or "meetings") + ".ics"
     await ctx.reply(Message(
