@@ -92,8 +92,7 @@ async def start(settings: Settings, *, clock: Clock | None = None, discord_optio
     try:
         runner = await serve(deployment.web, settings.http_host, settings.http_port)
     except BaseException:
-        await deployment.platforms.close()
-        await deployment.hearth.close()
+        await deployment.close()
         raise
     running = Running(deployment, runner)
     try:

@@ -283,6 +283,13 @@ class Deployment:
     socket: AsyncSocketModeHandler | None = None
     discord: DiscordAdapter | None = None
 
+    async def close(self) -> None:
+        """Release what was built when it never started."""
+        if self.socket is not None:
+            await self.socket.close_async()  # type: ignore[no-untyped-call]
+        await self.platforms.close()
+        await self.hearth.close()
+
 
 async def build_deployment(settings: Settings, *, clock: Clock | None = None,
                            discord_options: Mapping[str, Any] | None = None, migrate: bool = True) -> Deployment:
@@ -306,11 +313,6 @@ async def build_deployment(settings: Settings, *, clock: Clock | None = None,
         discord = (build_discord_adapter(settings, hearth, platforms.discord) if platforms.discord is not None
                    else None)
         socket_mode = settings.slack is not None and settings.slack.socket_mode
-        handler = None
-        if slack is not None and settings.slack is not None and socket_mode:
-            from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
-
-            handler = AsyncSocketModeHandler(slack.app, settings.slack.app_token)
 
         async def healthy() -> bool:
             async with storage.engine.connect() as connection:
@@ -319,6 +321,11 @@ async def build_deployment(settings: Settings, *, clock: Clock | None = None,
         app = build_web_app(health=healthy, slack=slack.app if slack is not None and not socket_mode else None,
                             calendar=CalendarFeedHandler(storage.uow, clock))
         driver = SchedulerDriver(hearth.scheduler, clock)
+        handler = None
+        if slack is not None and settings.slack is not None and socket_mode:
+            from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+
+            handler = AsyncSocketModeHandler(slack.app, settings.slack.app_token)  # last: it opens an HTTP session
     except BaseException:
         await platforms.close()
         await storage.close()
