@@ -129,29 +129,28 @@ def _demo_lines() -> list[str]:
 
 
 async def _schedules(settings: Settings, limit: int) -> int:
-    from adapters.bootstrap import build_hearth
     from adapters.schedules_report import print_schedules
-    from storage.ledger import SqlDeliveryLedger
+    from adapters.wiring import build_hearth
 
     hearth = await build_hearth(settings, messenger=ReadOnlyMessenger())
     try:
-        await print_schedules(hearth, SqlDeliveryLedger(hearth.database), sys.stdout, limit=limit)
+        await print_schedules(hearth, hearth.storage.ledger, sys.stdout, limit=limit)
     finally:
         await hearth.close()
     return 0
 
 
 def _slack_manifest(args: argparse.Namespace) -> int:
-    from adapters.bootstrap import build_commands
     from adapters.slack.manifest import build_manifest, manifest_json
     from bot.catalogs import Catalogs
+    from commands.catalog import build_catalog
 
     if not args.socket_mode and not args.url:
         print("hearth: give --url https://your-hearth-address for HTTP mode, or --socket-mode.", file=sys.stderr)
         return 2
     try:
         manifest = build_manifest(
-            build_commands(), Catalogs.load(), request_url=args.url, socket_mode=args.socket_mode,
+            build_catalog(), Catalogs.load(), request_url=args.url, socket_mode=args.socket_mode,
             activity_events=args.activity_events,
         )
     except ValueError as error:
@@ -171,7 +170,13 @@ async def _discord(settings: Settings, args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     if args.discord_command == "sync":
-        return await sync(settings, everywhere=args.everywhere)
+        from adapters.wiring import open_storage
+
+        storage = await open_storage(settings)
+        try:
+            return await sync(settings, storage.platform_state, everywhere=args.everywhere)
+        finally:
+            await storage.close()
     return await invite_from_login(settings, scheduled_events=args.scheduled_events)
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
-from adapters.bootstrap import Hearth
+from adapters.wiring import Hearth
 from bot.scheduling.ledger import Delivery, DeliveryLedger, DeliveryState
 from bot.scheduling.model import Schedule
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
-from slack_bolt.app.async_app import AsyncApp
 
-from adapters.calendar_feed import CalendarFeedHandler
+if TYPE_CHECKING:
+    from slack_bolt.app.async_app import AsyncApp
+
+    from adapters.calendar_feed import CalendarFeedHandler
 
 log = logging.getLogger("hearth.web")
 HealthCheck = Callable[[], Awaitable[bool]]
@@ -27,6 +29,8 @@ def build_web_app(*, health: HealthCheck, slack: AsyncApp | None = None,
 
     app.router.add_get("/healthz", healthz)
     if slack is not None:
+        from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request  # only with Slack configured
+
         bolt = slack
 
         async def slack_events(request: web.Request) -> web.Response:

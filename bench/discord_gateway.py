@@ -64,9 +64,9 @@ from sqlalchemy import Column, DateTime, Engine, Integer, MetaData, String, Tabl
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.bootstrap import Hearth
 from adapters.discord.inbound import workspace
 from adapters.run import settle_garbage_collector
+from adapters.wiring import Hearth
 from bot.context import EventContext, Route
 from bot.events import Actor, InboundEvent, MessagePosted
 from bot.refs import ChannelRef, MemberRef, MessageRef

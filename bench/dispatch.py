@@ -21,8 +21,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from adapters.bootstrap import build_hearth
 from adapters.settings import Settings
+from adapters.wiring import build_hearth
 from bot.clock import SimulatedClock
 from bot.events import Actor, CommandInvoked
 from bot.messages import Form, Message

@@ -45,16 +45,14 @@ from urllib.parse import urlencode
 
 import aiohttp
 
-from adapters.bootstrap import build_hearth
 from adapters.run import settle_garbage_collector
 from adapters.settings import Settings
-from adapters.slack.app import build_slack_app
 from adapters.slack.installs import SingleWorkspace
 from adapters.slack.messenger import Pacer, SlackMessenger
 from adapters.web import build_web_app, serve
+from adapters.wiring import SlackParts, build_hearth, build_slack_adapter
 from bot.refs import MemberRef, Platform, WorkspaceRef
 from bot.tenancy import Role
-from storage.inbound_log import SqlInboundLog
 
 # `tests/` is not an installed package: the fake Slack and the request signing come from the repository itself.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -294,11 +292,7 @@ async def run(folder: Path, rate: float, seconds: float, members: int, write_rat
         messenger = SlackMessenger(clients, Pacer(sleep=no_wait))
         hearth = await build_hearth(settings, messenger=messenger)
         stack.push_async_callback(hearth.close)
-        adapter = build_slack_app(
-            settings.slack, core=hearth.core, clock=hearth.clock, inbound_log=SqlInboundLog(hearth.database),
-            families=hearth.commands.registry.families(), clients=clients, messenger=messenger,
-            max_in_flight=settings.max_in_flight,
-        )
+        adapter = build_slack_adapter(settings, hearth, SlackParts(clients, messenger))
         settle_garbage_collector()  # as `hearth run` does once started
 
         async def healthy() -> bool:

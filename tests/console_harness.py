@@ -8,11 +8,11 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from adapters.bootstrap import Hearth
 from adapters.console.runner import Printer, console_session, run_lines
 from adapters.console.session import ConsoleSession
 from adapters.console.workspace import Output
 from adapters.settings import Settings
+from adapters.wiring import Hearth
 from bot.scheduling.model import ScheduledKind
 
 START = datetime(2026, 3, 27, 8, 0, tzinfo=UTC)

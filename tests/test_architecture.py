@@ -45,3 +45,25 @@ def test_the_walk_sees_every_import_form(tmp_path: Path) -> None:
     sample = tmp_path / "sample.py"
     sample.write_text("import sqlalchemy.orm\nfrom discord import Client\nif True:\n    import slack_bolt\n")
     assert {"sqlalchemy.orm", "discord", "slack_bolt"} <= imported_modules(sample)
+
+
+PLATFORM_PACKAGES = ("adapters/slack", "adapters/discord")
+# Only the entry points build Hearth; a platform adapter receives what it needs from them.
+WIRING_MODULES = ("adapters.wiring", "adapters.run", "adapters.cli", "adapters.bootstrap")
+
+
+def platform_files() -> list[Path]:
+    return sorted(path for package in PLATFORM_PACKAGES for path in (ROOT / package).rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", platform_files(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_platform_adapters_do_not_import_the_wiring(path: Path) -> None:
+    bad = sorted(module for module in imported_modules(path)
+                 if any(module == wiring or module.startswith(wiring + ".") for wiring in WIRING_MODULES))
+    assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "storage").rglob("*.py")), ids=lambda p: str(p.relative_to(ROOT)))
+def test_storage_imports_no_commands_or_adapters(path: Path) -> None:
+    bad = sorted(module for module in imported_modules(path) if module.split(".")[0] in ("commands", "adapters"))
+    assert not bad, f"{path.relative_to(ROOT)} imports {bad}"

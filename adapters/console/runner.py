@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
-from adapters.bootstrap import Hearth, build_hearth
 from adapters.console.session import ConsoleSession, ScriptError
 from adapters.console.workspace import ConsoleMessenger, ConsoleWorkspace, Output
 from adapters.settings import Settings
+from adapters.wiring import Hearth, build_hearth
 from bot.clock import SimulatedClock
 from bot.scheduling.model import ScheduledKind
 

@@ -21,7 +21,6 @@ import yarl
 from discord import http as discord_http
 from discord.gateway import DiscordWebSocket
 
-from adapters.bootstrap import Commands
 from adapters.discord import inbound
 from adapters.discord.commands import command_definitions, focused_option, shortcut_ids
 from adapters.discord.messenger import DiscordMessenger, HearthComponent
@@ -30,7 +29,11 @@ from adapters.discord.sync import HashStore, sync
 from adapters.settings import DiscordSettings
 from bot.core import Core
 from bot.events import AppInstalled, AppRemoved, InboundEvent
+from bot.i18n import Translator
+from bot.ports import Clock
 from bot.refs import ChannelRef, MemberRef, Platform
+from bot.services import Services
+from commands.catalog import Catalog
 from commands.completion import SuggestionContext, suggestions
 
 log = logging.getLogger("hearth.discord")
@@ -192,7 +195,10 @@ class DiscordAdapter:
         messenger: DiscordMessenger,
         *,
         core: Core,
-        commands: Commands,
+        catalog: Catalog,
+        translator: Translator,
+        clock: Clock,
+        services: Services,
         hashes: HashStore,
         sync_at_start: bool = True,
         defer_after: float = DEFER_AFTER,
@@ -200,17 +206,16 @@ class DiscordAdapter:
         self.settings = settings
         self.client = client
         self.messenger = messenger
-        self.definitions = command_definitions(commands, core.translator)
+        self.definitions = command_definitions(catalog, translator)
         self._core = core
-        self._commands = commands
-        self._translator = core.translator
-        self._clock = core.clock
-        self._uow = core.uow
-        self._services = core.services
+        self._commands = catalog
+        self._translator = translator
+        self._clock = clock
+        self._services = services
         self._hashes = hashes
         self._sync_at_start = sync_at_start
         self._defer_after = defer_after
-        self._shortcuts = shortcut_ids(commands, core.translator)
+        self._shortcuts = shortcut_ids(catalog, translator)
         self._passive = PassiveEvents(self._handle)
         self._working = 0
         self._idle = asyncio.Event()
@@ -252,8 +257,7 @@ class DiscordAdapter:
         as removed now (its erasure is scheduled), and one that invited it back is installed again. Only the
         servers of this process's shards are compared."""
         present = {str(guild.id) for guild in self.client.guilds}
-        async with self._uow() as uow:
-            known = await uow.workspaces.on_platform(Platform.DISCORD)
+        known = await self._services.community.workspaces_on(Platform.DISCORD)
         now = self._clock.now()
         for workspace in known:
             if not workspace.ref.id.isdigit() or not self._owns(int(workspace.ref.id)):

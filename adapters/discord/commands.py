@@ -31,11 +31,11 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from adapters.bootstrap import Commands
 from adapters.text_pieces import cut
 from bot.events import OptionValue
 from bot.i18n import Msg, Translator, render
 from bot.refs import ChannelRef, MemberRef, WorkspaceRef
+from commands.catalog import Catalog
 from commands.spec import CommandSpec, Param, ParamKind
 
 # Application command types.
@@ -109,7 +109,7 @@ BOT_PERMISSIONS = VIEW_CHANNEL | SEND_MESSAGES | EMBED_LINKS | ATTACH_FILES | RE
 INVITE_SCOPES = ("bot", "applications.commands")
 
 
-def command_definitions(commands: Commands, translator: Translator) -> list[dict[str, Any]]:
+def command_definitions(commands: Catalog, translator: Translator) -> list[dict[str, Any]]:
     """Every application command Hearth offers: the slash commands, then the message context-menu commands.
 
     Raises `ValueError` naming the command when a path is deeper than Discord allows, a name breaks Discord's
@@ -124,7 +124,7 @@ def command_definitions(commands: Commands, translator: Translator) -> list[dict
     return definitions
 
 
-def shortcut_ids(commands: Commands, translator: Translator) -> dict[str, str]:
+def shortcut_ids(commands: Catalog, translator: Translator) -> dict[str, str]:
     """The routed shortcut id for each message context-menu command name Discord sends back."""
     texts = _Texts(translator)
     return {texts.english(shortcut.name): shortcut.shortcut_id for shortcut in commands.interactions.shortcuts()}
@@ -205,7 +205,7 @@ def _leaf_options(data: Mapping[str, Any]) -> tuple[tuple[str, ...], Sequence[Ma
 # --- slash commands ----------------------------------------------------------------------------------------
 
 
-def _slash_command(commands: Commands, family: str, texts: _Texts) -> dict[str, Any]:
+def _slash_command(commands: Catalog, family: str, texts: _Texts) -> dict[str, Any]:
     label = "/" + family
     _check_name(label, family)
     description = texts.description(commands.families.get(family), f"Hearth's /{family} commands.")
@@ -234,7 +234,7 @@ def _slash_command(commands: Commands, family: str, texts: _Texts) -> dict[str, 
 
 
 def _subcommands(
-    commands: Commands, family: str, specs: Iterable[CommandSpec], texts: _Texts
+    commands: Catalog, family: str, specs: Iterable[CommandSpec], texts: _Texts
 ) -> list[dict[str, Any]]:
     for spec in specs:
         if len(spec.path) > 3:
@@ -309,7 +309,7 @@ def _option(spec: CommandSpec, param: Param, texts: _Texts) -> dict[str, Any]:
 # --- context menu ------------------------------------------------------------------------------------------
 
 
-def _shortcut_names(commands: Commands) -> list[Msg]:
+def _shortcut_names(commands: Catalog) -> list[Msg]:
     return [shortcut.name for shortcut in commands.interactions.shortcuts()]
 
 

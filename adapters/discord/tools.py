@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -10,16 +9,14 @@ from contextlib import asynccontextmanager
 import aiohttp
 import discord
 
-from adapters.bootstrap import build_commands
 from adapters.discord.app import HearthClient, HearthShardedClient, build_client, point_at
 from adapters.discord.commands import command_definitions, invite_url
+from adapters.discord.sync import HashStore
 from adapters.discord.sync import sync as sync_commands
 from adapters.settings import Settings
 from bot.catalogs import Catalogs
 from bot.clock import SystemClock
-from storage.database import create_engine_for
-from storage.migrate import upgrade
-from storage.platform_state import SqlPlatformState
+from commands.catalog import build_catalog
 
 
 @asynccontextmanager
@@ -54,39 +51,34 @@ async def logged_in(settings: Settings) -> AsyncIterator[HearthClient | HearthSh
         await client.close()
 
 
-async def sync(settings: Settings, *, everywhere: bool = False) -> int:
-    """Push the commands now (globally, or to DISCORD_GUILD_ID) and record their hash, so starts skip it."""
+async def sync(settings: Settings, hashes: HashStore, *, everywhere: bool = False) -> int:
+    """Push the commands now (globally, or to DISCORD_GUILD_ID) and record their hash in `hashes`, so starts
+    skip it."""
     assert settings.discord is not None
     guild_id = None if everywhere else settings.discord.guild_id
-    definitions = command_definitions(build_commands(), Catalogs.load())
-    await asyncio.to_thread(upgrade, settings.database_url)
-    database = create_engine_for(settings.database_url, pool_size=settings.db_pool_size)
-    try:
-        async with logged_in(settings) as client:
-            if client is None:
-                return 2
-            try:
-                await sync_commands(client, definitions, guild_id, SqlPlatformState(database), SystemClock().now(),
-                                    force=True)
-            except discord.Forbidden as error:
-                if guild_id is None:
-                    print(f"hearth: Discord refused the commands ({error.status}, code {error.code}: {error.text}).",
-                          file=sys.stderr)
-                else:
-                    print(f"hearth: Discord refused the commands for server {guild_id}: add Hearth to that server "
-                          "first with the link of hearth discord invite (it includes applications.commands), "
-                          "or check DISCORD_GUILD_ID.", file=sys.stderr)
-                return 2
-            except discord.HTTPException as error:
-                print(f"hearth: Discord refused the commands ({error.status}, code {error.code}: {error.text[:300]}).",
+    definitions = command_definitions(build_catalog(), Catalogs.load())
+    async with logged_in(settings) as client:
+        if client is None:
+            return 2
+        try:
+            await sync_commands(client, definitions, guild_id, hashes, SystemClock().now(), force=True)
+        except discord.Forbidden as error:
+            if guild_id is None:
+                print(f"hearth: Discord refused the commands ({error.status}, code {error.code}: {error.text}).",
                       file=sys.stderr)
-                return 2
-            except (aiohttp.ClientError, OSError) as error:
-                print(f"hearth: the connection to Discord broke while registering the commands ({error}); "
-                      "run hearth discord sync again.", file=sys.stderr)
-                return 2
-    finally:
-        await database.dispose()
+            else:
+                print(f"hearth: Discord refused the commands for server {guild_id}: add Hearth to that server "
+                      "first with the link of hearth discord invite (it includes applications.commands), "
+                      "or check DISCORD_GUILD_ID.", file=sys.stderr)
+            return 2
+        except discord.HTTPException as error:
+            print(f"hearth: Discord refused the commands ({error.status}, code {error.code}: {error.text[:300]}).",
+                  file=sys.stderr)
+            return 2
+        except (aiohttp.ClientError, OSError) as error:
+            print(f"hearth: the connection to Discord broke while registering the commands ({error}); "
+                  "run hearth discord sync again.", file=sys.stderr)
+            return 2
     where = f"server {guild_id} (they appear at once)" if guild_id else "every server (Discord may take a while)"
     print(f"Registered {len(definitions)} Discord commands in {where}.")
     return 0

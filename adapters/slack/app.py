@@ -35,7 +35,7 @@ from adapters.slack.messenger import SlackResponder as Responder
 from adapters.slack.modals import read_submission
 from bot.core import Core
 from bot.events import AppInstalled, AppRemoved, HomeOpened
-from bot.i18n import _, render
+from bot.i18n import Translator, _, render
 from bot.ports import Clock, InboundLog
 from bot.refs import Platform, WorkspaceRef
 
@@ -99,6 +99,8 @@ def build_slack_app(
     *,
     core: Core,
     clock: Clock,
+    translator: Translator,
+    language: str,
     inbound_log: InboundLog,
     families: tuple[str, ...],
     clients: ClientSource,
@@ -127,14 +129,15 @@ def build_slack_app(
 
         clients.store.on_installed = installed
     adapter = SlackAdapter(app, messenger, directory, clients, InFlight(max_in_flight))
-    _listen(adapter, core=core, clock=clock, inbound_log=inbound_log, families=families)
+    _listen(adapter, core=core, clock=clock, translator=translator, language=language, inbound_log=inbound_log,
+            families=families)
     return adapter
 
 
-def _listen(adapter: SlackAdapter, *, core: Core, clock: Clock, inbound_log: InboundLog,
-            families: tuple[str, ...]) -> None:
+def _listen(adapter: SlackAdapter, *, core: Core, clock: Clock, translator: Translator, language: str,
+            inbound_log: InboundLog, families: tuple[str, ...]) -> None:
     app, directory, messenger, in_flight = adapter.app, adapter.directory, adapter.messenger, adapter.in_flight
-    busy = "".join(part for part in render(core.translator, core.defaults.language, BUSY).parts
+    busy = "".join(part for part in render(translator, language, BUSY).parts
                    if isinstance(part, str))
 
     @app.middleware

@@ -41,9 +41,9 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from adapters.bootstrap import Commands
 from adapters.text_pieces import cut
 from bot.i18n import Msg, Translator, render
+from commands.catalog import Catalog
 from commands.registry import Registry
 from commands.usage import usage_line
 
@@ -90,7 +90,7 @@ _COMMAND = re.compile(r"/[a-z0-9][a-z0-9_-]*")
 
 
 def build_manifest(
-    commands: Commands,
+    commands: Catalog,
     translator: Translator,
     *,
     app_name: str = "Hearth",
@@ -132,7 +132,7 @@ def manifest_json(manifest: Mapping[str, Any]) -> str:
     return json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
 
 
-def slash_commands(commands: Commands, translator: Translator, base_url: str | None) -> list[dict[str, Any]]:
+def slash_commands(commands: Catalog, translator: Translator, base_url: str | None) -> list[dict[str, Any]]:
     """One slash command per family, in registration order; `base_url` None means Socket Mode (no `url`)."""
     entries = []
     for family in commands.registry.families():
@@ -180,7 +180,7 @@ def _bot_user(app_name: str) -> dict[str, Any]:
     return {"display_name": app_name, "always_online": True}
 
 
-def message_shortcuts(commands: Commands, translator: Translator) -> list[dict[str, str]]:
+def message_shortcuts(commands: Catalog, translator: Translator) -> list[dict[str, str]]:
     """A message shortcut for each one a feature routes (none is offered that nothing would answer)."""
     shortcuts = []
     for shortcut in commands.interactions.shortcuts():

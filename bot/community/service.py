@@ -25,8 +25,8 @@ from bot.messages import MemberMention, UserText
 from bot.permissions import facilitators_only
 from bot.ports import Clock, Scheduler, UnitOfWork, UnitOfWorkFactory
 from bot.recurrence.zones import zone_of
-from bot.refs import WorkspaceRef
-from bot.tenancy import NOT_A_COMMUNITY, Community, Member, Role, Scope
+from bot.refs import Platform, WorkspaceRef
+from bot.tenancy import NOT_A_COMMUNITY, Community, Member, Role, Scope, Workspace
 
 MAX_NAME = 80
 MAX_GOAL = 500
@@ -201,6 +201,12 @@ class CommunityService:
                 if community is not None:
                     names[(workspace_id, community_id)] = community.name
         return names
+
+    async def workspaces_on(self, platform: Platform) -> list[Workspace]:
+        """Every workspace Hearth knows on `platform`, removed ones too: what a platform adapter compares with
+        where it really is after a time offline. No scope: the platform's own connection asks."""
+        async with self._uow() as uow:
+            return await uow.workspaces.on_platform(platform)
 
     async def make_facilitator(self, request: MakeFacilitator) -> Member:
         """Record the workspace and member when new, and give the member the facilitator role; returns them.

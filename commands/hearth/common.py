@@ -1,4 +1,4 @@
-"""What the /hearth commands share: the settings button and form ids, language names and the settings fields."""
+"""What the /hearth commands share: the settings button and form ids and the settings fields."""
 
 from __future__ import annotations
 

@@ -8,15 +8,11 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from adapters.bootstrap import Hearth, build_hearth
-from adapters.discord.app import DiscordAdapter, HearthClient, HearthShardedClient, build_client
-from adapters.discord.events import DiscordEventMirror
-from adapters.discord.messenger import DiscordMessenger
+from adapters.discord.app import DiscordAdapter, HearthClient, HearthShardedClient
 from adapters.settings import Settings
+from adapters.wiring import Hearth, build_discord_adapter, build_hearth, build_hooks, connect_platforms, open_storage
 from bot.clock import SystemClock
 from bot.ports import Clock
-from storage.database import create_engine_for
-from storage.platform_state import SqlPlatformState
 from tests.discord.fake_discord import JSON, FakeDiscord
 
 
@@ -85,21 +81,18 @@ async def discord_world(
         "DISCORD_GATEWAY_URL": fake.gateway_url, **(env or {}),
     })
     assert settings.discord is not None
-    database = create_engine_for(database_url)
-    client = build_client(settings.discord, identify_delay=0, guild_ready_timeout=0.2)
     clock = clock or SystemClock()
-    messenger = DiscordMessenger(client, clock)
-    hearth = await build_hearth(settings, messenger=messenger, database=database, clock=clock)
+    storage = await open_storage(settings)
+    platforms = connect_platforms(settings, storage, clock,
+                                  discord_options={"identify_delay": 0, "guild_ready_timeout": 0.2})
+    assert platforms.discord is not None
+    client = platforms.discord.client
+    hooks = build_hooks(settings, storage, clock, platforms)
+    hearth = await build_hearth(settings, messenger=platforms.discord.messenger, storage=storage, clock=clock,
+                                hooks=hooks)
     if customize is not None:
-        customize(hearth)
-    if settings.discord.scheduled_events:
-        hearth.commands.meeting_hooks.next_meeting.append(
-            DiscordEventMirror(client, SqlPlatformState(hearth.database), hearth.clock))
-    adapter = DiscordAdapter(
-        settings.discord, client, messenger, core=hearth.core, commands=hearth.commands,
-        hashes=SqlPlatformState(hearth.database),
-        defer_after=defer_after,
-    )
+        customize(hearth)  # before the adapter, which generates the application commands from the catalogue
+    adapter = build_discord_adapter(settings, hearth, platforms.discord, defer_after=defer_after)
     gateway = await adapter.start()
     try:
         await fake.wait_until_ready(connections=connections)

@@ -16,7 +16,6 @@ import pytest
 from discord import http as discord_http
 from discord.gateway import DiscordWebSocket
 
-from adapters.bootstrap import build_commands
 from adapters.cli import run
 from adapters.discord.commands import BOT_PERMISSIONS, MANAGE_EVENTS, command_definitions, definitions_hash, invite_url
 from adapters.discord.sync import scope_name, sync
@@ -24,6 +23,7 @@ from adapters.discord.tools import logged_in
 from adapters.settings import Settings
 from bot.catalogs import Catalogs
 from bot.clock import SystemClock
+from commands.catalog import build_catalog
 from storage.database import create_engine_for
 from storage.platform_state import SqlPlatformState
 from tests.discord.fake_discord import FakeDiscord
@@ -55,7 +55,7 @@ async def hearth(argv: Sequence[str], env: dict[str, str]) -> int:
 
 
 def definitions() -> list[dict[str, object]]:
-    return command_definitions(build_commands(), Catalogs.load())
+    return command_definitions(build_catalog(), Catalogs.load())
 
 
 async def recorded_hash(database_url: str, guild_id: int | None) -> str | None:

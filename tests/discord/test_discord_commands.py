@@ -11,7 +11,6 @@ from urllib.parse import parse_qs, urlsplit
 import discord
 import pytest
 
-from adapters.bootstrap import Commands, build_commands
 from adapters.discord.commands import (
     BOT_PERMISSIONS,
     COMMAND_CHARACTERS_MAX,
@@ -27,6 +26,7 @@ from bot.catalogs import Catalogs
 from bot.events import ShortcutInvoked
 from bot.i18n import _
 from bot.refs import MemberRef, Platform, WorkspaceRef
+from commands.catalog import Catalog, build_catalog
 from commands.context import CommandContext
 from commands.parser import parse_options
 from commands.router import Shortcut
@@ -44,8 +44,8 @@ async def _save(ctx: Any, event: ShortcutInvoked) -> None:
     """A shortcut handler that is only listed, never run."""
 
 
-def definitions(commands: Commands | None = None) -> list[dict[str, Any]]:
-    return command_definitions(commands or build_commands(), TRANSLATOR)
+def definitions(commands: Catalog | None = None) -> list[dict[str, Any]]:
+    return command_definitions(commands or build_catalog(), TRANSLATOR)
 
 
 def hearth() -> dict[str, Any]:
@@ -134,7 +134,7 @@ def test_every_name_and_length_is_within_discords_rules() -> None:
 
 
 def test_required_options_come_first_and_each_kind_maps_to_its_type() -> None:
-    commands = build_commands()
+    commands = build_catalog()
     params = (
         Param("note", ParamKind.TEXT, _("a note"), flag=True),
         Param("count", ParamKind.INT, _("how many"), required=True, min_value=1, max_value=10),
@@ -173,7 +173,7 @@ def test_required_options_come_first_and_each_kind_maps_to_its_type() -> None:
 
 
 def test_a_26th_subcommand_raises() -> None:
-    commands = build_commands()
+    commands = build_catalog()
     for n in range(25):
         commands.registry.add(CommandSpec(("poll", f"word{n}"), _("Run a poll."), _nothing))
     definitions(commands)
@@ -183,14 +183,14 @@ def test_a_26th_subcommand_raises() -> None:
 
 
 def test_a_path_deeper_than_a_group_raises_naming_it() -> None:
-    commands = build_commands()
+    commands = build_catalog()
     commands.registry.add(CommandSpec(("poll", "admin", "votes", "clear"), _("Clear votes."), _nothing))
     with pytest.raises(ValueError, match="/poll admin votes clear"):
         definitions(commands)
 
 
 def test_too_many_characters_raise_naming_the_command() -> None:
-    commands = build_commands()
+    commands = build_catalog()
     long_help = _("x" * 90)
     for n in range(25):
         params = tuple(Param(f"p{i}", ParamKind.TEXT, long_help, flag=True) for i in range(2))
@@ -200,7 +200,7 @@ def test_too_many_characters_raise_naming_the_command() -> None:
 
 
 def test_a_family_with_subcommands_cannot_take_options_of_its_own() -> None:
-    commands = build_commands()
+    commands = build_catalog()
     commands.registry.add(
         CommandSpec(("hearth",), _("Hearth."), _nothing, params=(Param("x", ParamKind.TEXT, _("x")),))
     )
@@ -209,7 +209,7 @@ def test_a_family_with_subcommands_cannot_take_options_of_its_own() -> None:
 
 
 def test_a_long_description_is_cut_to_discords_limit() -> None:
-    commands = build_commands()
+    commands = build_catalog()
     commands.registry.add(CommandSpec(("poll", "create"), _("y" * 150), _nothing))
     poll = next(command for command in definitions(commands) if command["name"] == "poll")
     description = poll["options"][0]["description"]
@@ -226,7 +226,7 @@ def test_the_hash_is_stable_and_follows_every_change() -> None:
     changed = definitions()
     changed[0]["options"][0]["description"] = "Something else."
     assert definitions_hash(changed) != first
-    commands = build_commands()
+    commands = build_catalog()
     commands.families["hearth"] = _("Another summary.")
     assert definitions_hash(definitions(commands)) != first
 
@@ -241,7 +241,7 @@ def test_the_hash_ignores_key_order() -> None:
 
 
 def test_a_routed_shortcut_becomes_a_message_command() -> None:
-    commands = build_commands()
+    commands = build_catalog()
     assert {command["type"] for command in definitions(commands)} == {1}
     commands.interactions.on_shortcut(Shortcut("hearth.library.save", _("Save to library"), _save))
     menu = [command for command in definitions(commands) if command["type"] == 3]
@@ -265,14 +265,14 @@ def test_a_message_command_has_a_dutch_name_when_the_catalog_has_one() -> None:
         def languages(self) -> tuple[str, ...]:
             return ("en", "nl")
 
-    commands = build_commands()
+    commands = build_catalog()
     commands.interactions.on_shortcut(Shortcut("hearth.library.save", _("Save to library"), _save))
     menu = [command for command in command_definitions(commands, Dutch()) if command["type"] == 3]
     assert menu[0]["name_localizations"] == {"nl": "Bewaar in bibliotheek"}
 
 
 def test_a_message_command_name_over_32_characters_raises() -> None:
-    commands = build_commands()
+    commands = build_catalog()
     commands.interactions.on_shortcut(Shortcut("x", _("Save this message to the community library"), _save))
     with pytest.raises(ValueError, match="32"):
         definitions(commands)
@@ -380,7 +380,7 @@ def test_options_from_a_command_without_subcommands() -> None:
 
 def test_interaction_options_parse_with_the_registry_spec() -> None:
     """The names Discord sends back find the spec and its parameters, TAG text included."""
-    commands = build_commands()
+    commands = build_catalog()
     commands.registry.add(
         CommandSpec(
             ("poll", "create"),

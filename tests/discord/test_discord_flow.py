@@ -10,7 +10,7 @@ import asyncio
 import json
 from typing import Any
 
-from adapters.bootstrap import Hearth
+from adapters.wiring import Hearth
 from bot.context import EventContext
 from bot.events import MemberJoined, MemberLeft, MessagePosted, ReactionAdded, ShortcutInvoked
 from bot.i18n import Msg
@@ -119,7 +119,7 @@ async def test_the_message_command_hands_the_chosen_message_to_the_shortcut(sqli
         await ctx.reply(Message((Paragraph(Text.of(UserText(event.text))),), ephemeral=True))
 
     def customize(hearth: Hearth) -> None:
-        hearth.commands.interactions.on_shortcut(Shortcut("library.save", Msg("Save to library"), save))
+        hearth.catalog.interactions.on_shortcut(Shortcut("library.save", Msg("Save to library"), save))
 
     async with discord_world(sqlite_url, customize=customize) as world:
         await _setup(world)
@@ -150,7 +150,7 @@ async def test_a_slow_command_is_deferred_then_its_answer_replaces_the_thinking_
         await ctx.reply(Message.text("done at last", ephemeral=True))
 
     def customize(hearth: Hearth) -> None:
-        hearth.commands.registry.add(CommandSpec(("slowly",), Msg("A slow command"), slow))
+        hearth.catalog.registry.add(CommandSpec(("slowly",), Msg("A slow command"), slow))
 
     async with discord_world(sqlite_url, customize=customize, defer_after=0.01) as world:
         payload = await world.command("slowly")
@@ -237,7 +237,7 @@ async def test_a_deferred_private_answer_with_a_file_replaces_the_thinking_messa
                                 files=(Attachment("export.csv", "text/csv", b"a,b\n1,2\n"),)))
 
     def customize(hearth: Hearth) -> None:
-        hearth.commands.registry.add(CommandSpec(("exporting",), Msg("A slow export"), export))
+        hearth.catalog.registry.add(CommandSpec(("exporting",), Msg("A slow export"), export))
 
     async with discord_world(sqlite_url, customize=customize, defer_after=0.01) as world:
         payload = await world.command("exporting")

@@ -9,11 +9,11 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from adapters.bootstrap import build_commands
 from adapters.discord.commands import command_definitions, focused_option, typed_options
 from bot.catalogs import Catalogs
 from bot.i18n import Msg
 from bot.refs import ChannelRef, MemberRef, Platform, WorkspaceRef
+from commands.catalog import build_catalog
 from commands.completion import SuggestionContext
 from commands.spec import CommandSpec, Param, ParamKind
 
@@ -53,7 +53,7 @@ def test_a_parameter_with_its_own_suggestions_is_offered_with_autocomplete() -> 
     async def nothing(ctx: Any, args: Any) -> None:
         """Only listed."""
 
-    commands = build_commands()
+    commands = build_catalog()
     commands.registry.add(CommandSpec(("gathering", "next"), Msg("The next gathering"), nothing, params=(
         Param("series", ParamKind.TEXT, Msg("the series"), suggest=names),
         Param("kind", ParamKind.CHOICE, Msg("kind"), choices=("a", "b"), suggest=names),

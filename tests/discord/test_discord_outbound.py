@@ -11,10 +11,10 @@ from typing import Any
 import aiohttp
 import pytest
 
-from adapters.bootstrap import Hearth
 from adapters.discord.messenger import DM_RETRY_AFTER, nonce
 from adapters.run import run_until_stopped, start
 from adapters.settings import Settings, SettingsError
+from adapters.wiring import Hearth
 from bot.clock import SimulatedClock
 from bot.context import EventContext
 from bot.events import MessagePosted
@@ -111,7 +111,7 @@ async def test_a_click_that_only_updates_its_message_is_acknowledged(sqlite_url:
         await ctx.messenger.update(event.message, Message.text(f"count {int(value) + 1}"))  # type: ignore[union-attr]
 
     def customize(hearth: Hearth) -> None:
-        hearth.commands.interactions.on_action("test.bump", bump, needs_community=False)
+        hearth.catalog.interactions.on_action("test.bump", bump, needs_community=False)
 
     async with discord_world(sqlite_url, customize=customize) as world:
         sent = await world.adapter.messenger.send(_channel(world), Message(
@@ -164,7 +164,7 @@ async def test_commands_are_synced_at_start_only_when_they_changed(sqlite_url: s
 
             from bot.i18n import Msg
 
-            hearth.commands.registry.add(CommandSpec(("extra",), Msg("An extra command"), nothing))
+            hearth.catalog.registry.add(CommandSpec(("extra",), Msg("An extra command"), nothing))
 
         async with discord_world(sqlite_url, fake=fake, customize=change):
             pass
@@ -259,7 +259,7 @@ async def test_a_select_choice_reaches_its_action_with_the_chosen_value(sqlite_u
         await ctx.reply(Message.text(f"you chose {value}", ephemeral=True))
 
     def customize(hearth: Hearth) -> None:
-        hearth.commands.interactions.on_action("test.pick", pick, needs_community=False)
+        hearth.catalog.interactions.on_action("test.pick", pick, needs_community=False)
 
     async with discord_world(sqlite_url, customize=customize) as world:
         sent = await world.adapter.messenger.send(_channel(world), Message((

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from adapters.bootstrap import build_hearth
 from adapters.cli import ReadOnlyMessenger, run
 from adapters.scheduler_driver import SchedulerDriver
 from adapters.schedules_report import print_schedules
 from adapters.settings import Settings
+from adapters.wiring import build_hearth
 from bot.clock import SimulatedClock
 from bot.scheduling.model import CatchUp, Occurrence, Outcome
 from storage.ledger import SqlDeliveryLedger

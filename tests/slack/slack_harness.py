@@ -15,17 +15,15 @@ from urllib.parse import urlencode
 import aiohttp
 from aiohttp.test_utils import TestServer
 
-from adapters.bootstrap import Hearth, build_hearth
 from adapters.settings import Settings
-from adapters.slack.app import SlackAdapter, build_slack_app
+from adapters.slack.app import SlackAdapter
 from adapters.slack.installs import InstalledWorkspaces, SingleWorkspace
 from adapters.slack.messenger import Pacer, SlackMessenger
 from adapters.web import build_web_app
+from adapters.wiring import Hearth, SlackParts, build_hearth, build_slack_adapter, open_storage
 from bot.context import EventContext, Route
 from bot.events import InboundEvent
 from bot.ports import Clock
-from storage.database import create_engine_for
-from storage.inbound_log import SqlInboundLog
 from tests.slack.fake_slack import FakeSlack
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -125,14 +123,11 @@ async def slack_world(
     async def no_wait(seconds: float) -> None:
         waits.append(seconds)  # pacing is measured, not slept through
 
-    database = create_engine_for(database_url)
-    clients = InstalledWorkspaces(settings.slack, database) if oauth else SingleWorkspace(settings.slack)
+    storage = await open_storage(settings)
+    clients = InstalledWorkspaces(settings.slack, storage.engine) if oauth else SingleWorkspace(settings.slack)
     messenger = SlackMessenger(clients, Pacer(sleep=no_wait))
-    hearth = await build_hearth(replace(settings), messenger=messenger, database=database, clock=clock)
-    adapter = build_slack_app(
-        settings.slack, core=hearth.core, clock=hearth.clock, inbound_log=SqlInboundLog(hearth.database),
-        families=hearth.commands.registry.families(), clients=clients, messenger=messenger,
-    )
+    hearth = await build_hearth(replace(settings), messenger=messenger, storage=storage, clock=clock)
+    adapter = build_slack_adapter(settings, hearth, SlackParts(clients, messenger))
 
     async def healthy() -> bool:
         return True

@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from adapters.bootstrap import Commands, build_commands
 from adapters.slack.manifest import (
     APP_NAME_MAX,
     COMMAND_DESCRIPTION_MAX,
@@ -20,6 +19,7 @@ from adapters.slack.manifest import (
 )
 from bot.catalogs import Catalogs
 from bot.i18n import _
+from commands.catalog import Catalog, build_catalog
 from commands.context import CommandContext
 from commands.router import Shortcut
 from commands.spec import CommandSpec, Param, ParamKind
@@ -32,9 +32,9 @@ async def _nothing(ctx: CommandContext, args: dict[str, Any]) -> None:
     """A handler for specs that are only listed, never run."""
 
 
-def commands_with_poll() -> Commands:
+def commands_with_poll() -> Catalog:
     """Hearth's commands plus a second family, as a later feature adds one."""
-    commands = build_commands()
+    commands = build_catalog()
     for word in ("create", "close", "results"):
         commands.registry.add(CommandSpec(("poll", word), _("Run a poll."), _nothing))
     commands.families["poll"] = _("Ask the community a question and see the answers.")
@@ -76,7 +76,7 @@ def test_a_family_without_a_summary_gets_a_generic_description() -> None:
 
 
 def test_a_family_without_subcommands_shows_its_parameters() -> None:
-    commands = build_commands()
+    commands = build_catalog()
     topic = Param("topic", ParamKind.TEXT, _("what to look up"), required=True, greedy=True)
     commands.registry.add(CommandSpec(("ask",), _("Ask the library."), _nothing, params=(topic,)))
     manifest = build_manifest(commands, TRANSLATOR, request_url=URL)
@@ -84,7 +84,7 @@ def test_a_family_without_subcommands_shows_its_parameters() -> None:
 
 
 def test_no_history_scope_by_default() -> None:
-    manifest = build_manifest(build_commands(), TRANSLATOR, request_url=URL)
+    manifest = build_manifest(build_catalog(), TRANSLATOR, request_url=URL)
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     assert not scopes & HISTORY_SCOPES
     assert {"commands", "chat:write", "im:write", "files:write", "reactions:read", "users:read"} <= scopes
@@ -95,7 +95,7 @@ def test_no_history_scope_by_default() -> None:
 
 
 def test_activity_events_add_the_history_scopes_they_need() -> None:
-    manifest = build_manifest(build_commands(), TRANSLATOR, request_url=URL, activity_events=True)
+    manifest = build_manifest(build_catalog(), TRANSLATOR, request_url=URL, activity_events=True)
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     assert scopes & HISTORY_SCOPES == {"channels:history", "groups:history"}
     assert {"message.channels", "message.groups"} <= set(manifest["settings"]["event_subscriptions"]["bot_events"])
@@ -121,7 +121,7 @@ def test_socket_mode_has_no_urls() -> None:
 
 
 def test_fixed_settings_and_the_library_shortcut() -> None:
-    manifest = build_manifest(build_commands(), TRANSLATOR, request_url=URL)
+    manifest = build_manifest(build_catalog(), TRANSLATOR, request_url=URL)
     assert manifest["settings"]["org_deploy_enabled"] is False
     assert manifest["settings"]["token_rotation_enabled"] is False
     assert manifest["features"]["app_home"] == {
@@ -132,7 +132,7 @@ def test_fixed_settings_and_the_library_shortcut() -> None:
 
 
 def test_message_shortcuts_come_from_the_routed_ones() -> None:
-    commands = build_commands()
+    commands = build_catalog()
 
     async def save(ctx: object, event: object) -> None:
         return None
@@ -162,7 +162,7 @@ def test_too_long_a_summary_or_family_name_is_refused() -> None:
     commands.families["poll"] = _("x" * (COMMAND_DESCRIPTION_MAX + 1))
     with pytest.raises(ValueError, match="/poll description"):
         build_manifest(commands, TRANSLATOR, request_url=URL)
-    commands = build_commands()
+    commands = build_catalog()
     commands.registry.add(CommandSpec(("a" * COMMAND_MAX, "go"), _("Go."), _nothing))
     with pytest.raises(ValueError, match="not a Slack slash command"):
         build_manifest(commands, TRANSLATOR, request_url=URL)
@@ -171,7 +171,7 @@ def test_too_long_a_summary_or_family_name_is_refused() -> None:
 @pytest.mark.parametrize("request_url", [None, "", "http://hearth.example.org", "hearth.example.org"])
 def test_http_mode_needs_an_https_request_url(request_url: str | None) -> None:
     with pytest.raises(ValueError, match="https"):
-        build_manifest(build_commands(), TRANSLATOR, request_url=request_url)
+        build_manifest(build_catalog(), TRANSLATOR, request_url=request_url)
 
 
 def test_the_manifest_is_deterministic_json() -> None:

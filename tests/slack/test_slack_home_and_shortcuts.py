@@ -50,7 +50,7 @@ async def test_a_routed_message_shortcut_reaches_its_feature(world: SlackWorld) 
         seen.append(event)
         await ctx.whisper(_("Saved."))
 
-    world.hearth.commands.interactions.on_shortcut(Shortcut("hearth.library.save", _("Save to library"), save))
+    world.hearth.catalog.interactions.on_shortcut(Shortcut("hearth.library.save", _("Save to library"), save))
     await world.interaction({
         "type": "message_action", "callback_id": "hearth.library.save", "trigger_id": "4.5.6",
         "team": {"id": TEAM, "domain": "hearth-test"}, "user": {"id": "U0ANA", "team_id": TEAM},

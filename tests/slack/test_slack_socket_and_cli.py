@@ -8,15 +8,13 @@ from dataclasses import replace
 import pytest
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
-from adapters.bootstrap import build_hearth
 from adapters.cli import run
 from adapters.settings import Settings
-from adapters.slack.app import build_slack_app
 from adapters.slack.installs import SingleWorkspace
 from adapters.slack.messenger import Pacer, SlackMessenger
+from adapters.wiring import SlackParts, build_hearth, build_slack_adapter
 from bot.messages import Message
 from bot.refs import ChannelRef, Platform, WorkspaceRef
-from storage.inbound_log import SqlInboundLog
 from tests.slack.fake_slack import FakeSlack, socket_envelope
 
 
@@ -30,10 +28,7 @@ async def test_a_slash_command_over_socket_mode(sqlite_url: str) -> None:
         clients = SingleWorkspace(settings.slack)
         messenger = SlackMessenger(clients)
         hearth = await build_hearth(replace(settings), messenger=messenger)
-        adapter = build_slack_app(
-            settings.slack, core=hearth.core, clock=hearth.clock, inbound_log=SqlInboundLog(hearth.database),
-            families=hearth.commands.registry.families(), clients=clients, messenger=messenger,
-        )
+        adapter = build_slack_adapter(settings, hearth, SlackParts(clients, messenger))
         handler = AsyncSocketModeHandler(adapter.app, settings.slack.app_token)
         await handler.connect_async()  # type: ignore[no-untyped-call]
         try:

@@ -13,7 +13,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
 from storage.database import create_migration_engine
-from storage.migrate import MIGRATIONS, alembic_config, current_revision, upgrade
+from storage.migrate import MIGRATIONS, alembic_config, current_revision, head_revision, is_at_head, upgrade
 from storage.tables import metadata
 
 REPOSITORY = Path(__file__).parents[2]
@@ -23,6 +23,18 @@ HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
 def test_there_is_exactly_one_head() -> None:
     assert ScriptDirectory.from_config(alembic_config()).get_heads() == [HEAD]
     assert HEAD is not None
+
+
+def test_the_head_read_from_the_files_is_alembics() -> None:
+    assert head_revision() == HEAD
+
+
+def test_only_a_database_at_the_head_is_at_the_head(unmigrated_database_url: str) -> None:
+    assert not is_at_head(unmigrated_database_url)
+    upgrade(unmigrated_database_url, "0001")
+    assert not is_at_head(unmigrated_database_url)
+    upgrade(unmigrated_database_url)
+    assert is_at_head(unmigrated_database_url)
 
 
 def test_the_migrated_schema_matches_the_models(database_url: str) -> None:
