@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from typing import Any
 
 import discord
@@ -22,6 +21,7 @@ from discord import http as discord_http
 from discord.gateway import DiscordWebSocket
 
 from adapters.bootstrap import Commands
+from adapters.bounded_work import InFlight, WorkLine
 from adapters.discord import inbound
 from adapters.discord.commands import command_definitions, focused_option, shortcut_ids
 from adapters.discord.messenger import DiscordMessenger, HearthComponent
@@ -38,7 +38,11 @@ log = logging.getLogger("hearth.discord")
 DEFER_AFTER = 2.0
 # Discord asks for 5 seconds between the IDENTIFYs of a bot's shards (max_concurrency 1).
 IDENTIFY_DELAY = 5.0
-# Passive events (activity) in progress at once, and how many may wait; see `PassiveEvents`.
+# Passive events (messages, reactions, joins and leaves) in progress at once, and how many may wait. Commands and
+# clicks must be answered within 3 seconds; activity only has to be counted. A burst of messages (a busy server, a
+# reconnect replaying events) therefore waits in a line instead of taking every database connection, so that
+# interactions always find one; past the backlog new ones are dropped and counted rather than held for minutes and
+# failed on a pool timeout.
 PASSIVE_WORKERS = 4
 PASSIVE_BACKLOG = 20_000
 # Seconds discord.py may wait out one rate limit before giving up (its minimum is 30).
@@ -129,59 +133,6 @@ def build_client(settings: DiscordSettings, *, identify_delay: float = IDENTIFY_
     return HearthShardedClient(hooks, **options)
 
 
-class PassiveEvents:
-    """Messages, reactions, joins and leaves, handled by a few workers in arrival order.
-
-    Commands and clicks must be answered within 3 seconds; activity only has to be counted. A burst of messages
-    (a busy server, a reconnect replaying events) therefore waits here instead of taking every database
-    connection: at most `workers` passive events are in progress at once, so interactions always find a
-    connection. Past `backlog` waiting events new ones are dropped, counted and logged, rather than held for
-    minutes and failed on a pool timeout.
-    """
-
-    def __init__(self, handle: Callable[[InboundEvent], Awaitable[None]], *, workers: int = PASSIVE_WORKERS,
-                 backlog: int = PASSIVE_BACKLOG) -> None:
-        self._handle = handle
-        self._workers = workers
-        self._queue: asyncio.Queue[InboundEvent] = asyncio.Queue(maxsize=backlog)
-        self._tasks: list[asyncio.Task[None]] = []
-        self.dropped = 0
-
-    @property
-    def waiting(self) -> int:
-        return self._queue.qsize()
-
-    def put(self, event: InboundEvent) -> None:
-        if not self._tasks:
-            self._tasks = [asyncio.create_task(self._work(), name=f"hearth-discord-passive-{n}")
-                           for n in range(self._workers)]
-        try:
-            self._queue.put_nowait(event)
-        except asyncio.QueueFull:
-            self.dropped += 1
-            if self.dropped == 1 or self.dropped % 1000 == 0:
-                log.warning("%d passive Discord events dropped: more than %d were waiting", self.dropped,
-                            self._queue.maxsize)
-
-    async def drain(self, grace: float) -> None:
-        """Wait until every waiting event was handled (`TimeoutError` after `grace` seconds)."""
-        await asyncio.wait_for(self._queue.join(), grace)
-
-    async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-        self._tasks = []
-
-    async def _work(self) -> None:
-        while True:
-            event = await self._queue.get()
-            try:
-                await self._handle(event)
-            finally:
-                self._queue.task_done()
-
-
 class DiscordAdapter:
     """Translates the client's events into Hearth's and hands them to the core."""
 
@@ -210,10 +161,10 @@ class DiscordAdapter:
         self._sync_at_start = sync_at_start
         self._defer_after = defer_after
         self._shortcuts = shortcut_ids(commands, core.translator)
-        self._passive = PassiveEvents(self._handle)
-        self._working = 0
-        self._idle = asyncio.Event()
-        self._idle.set()
+        self._in_flight = InFlight(None, log=log)
+        self._passive: WorkLine[InboundEvent] = WorkLine(
+            self._handle, workers=PASSIVE_WORKERS, backlog=PASSIVE_BACKLOG, name="hearth-discord-passive", log=log,
+            what="passive Discord events")
         client.hooks.adapter = self
         for name in ("on_ready", "on_message", "on_raw_reaction_add", "on_member_join", "on_raw_member_remove",
                      "on_guild_join", "on_guild_remove", "on_interaction"):
@@ -240,7 +191,7 @@ class DiscordAdapter:
     # --- gateway events ------------------------------------------------------------------------------------
 
     async def on_ready(self) -> None:
-        with self._tracked():
+        with self._in_flight.tracked():
             try:
                 await self.reconcile_servers()
             except Exception:
@@ -301,7 +252,7 @@ class DiscordAdapter:
     # --- interactions --------------------------------------------------------------------------------------
 
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
-        with self._tracked():
+        with self._in_flight.tracked():
             await self._interaction(interaction)
 
     async def _interaction(self, interaction: discord.Interaction[Any]) -> None:
@@ -325,7 +276,7 @@ class DiscordAdapter:
     async def on_component(self, interaction: discord.Interaction[Any]) -> None:
         if interaction.guild_id is None:
             return
-        with self._tracked():
+        with self._in_flight.tracked():
             await self._answer(interaction, inbound.component_event(interaction, self._clock.now()))
 
     async def _application_command(self, interaction: discord.Interaction[Any]) -> None:
@@ -383,23 +334,11 @@ class DiscordAdapter:
         return channel, MemberRef(inbound.workspace(interaction.guild_id or 0), str(interaction.user.id))
 
     async def _handle(self, event: InboundEvent) -> None:
-        with self._tracked():
+        with self._in_flight.tracked():
             try:
                 await self._core.handle(event)
             except Exception:
                 log.exception("handling a Discord %s failed", type(event).__name__)
-
-    @contextmanager
-    def _tracked(self) -> Iterator[None]:
-        """Counts events being handled, so that `close` lets them finish."""
-        self._working += 1
-        self._idle.clear()
-        try:
-            yield
-        finally:
-            self._working -= 1
-            if not self._working:
-                self._idle.set()
 
     # --- running -------------------------------------------------------------------------------------------
 
@@ -426,10 +365,10 @@ class DiscordAdapter:
     async def close(self, grace: float = 10.0) -> None:
         """Let the events being handled finish (for at most `grace` seconds), then disconnect."""
         try:
-            await asyncio.wait_for(self._idle.wait(), grace)
+            await self._in_flight.wait_idle(grace)
             await self._passive.drain(grace)
         except TimeoutError:
-            log.warning("stopping with %d Discord events still being handled and %d waiting", self._working,
+            log.warning("stopping with %d Discord events still being handled and %d waiting", self._in_flight.running,
                         self._passive.waiting)
         await self._passive.stop()
         await self.client.close()

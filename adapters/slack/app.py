@@ -6,7 +6,6 @@ soon as `ack()` is called (events are acknowledged by Bolt itself). The work is 
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -17,6 +16,7 @@ from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.bounded_work import InFlight
 from adapters.settings import SlackSettings
 from adapters.slack.blocks import split_action_id
 from adapters.slack.directory import Directory
@@ -45,42 +45,6 @@ BUSY = _("Hearth is very busy right now. Please send that again in a minute.")
 
 
 ClientSource = SingleWorkspace | InstalledWorkspaces
-
-
-class InFlight:
-    """The work Hearth runs after answering Slack: bounded, tracked, and waited for on shutdown."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._idle = asyncio.Event()
-        self._idle.set()
-
-    @property
-    def busy(self) -> bool:
-        """Whether new commands should be turned away: answering more would only make every answer late."""
-        return len(self._tasks) >= self.limit
-
-    def spawn(self, work: Awaitable[None]) -> None:
-        task = asyncio.ensure_future(self._run(work))
-        self._tasks.add(task)
-        self._idle.clear()
-        task.add_done_callback(self._done)
-
-    async def _run(self, work: Awaitable[None]) -> None:
-        try:
-            await work
-        except Exception:
-            log.exception("work after a Slack request failed")
-
-    def _done(self, task: asyncio.Task[None]) -> None:
-        self._tasks.discard(task)
-        if not self._tasks:
-            self._idle.set()
-
-    async def wait_idle(self, grace: float = 10.0) -> None:
-        """Return once no acknowledged work is still running (or `grace` seconds passed: `TimeoutError`)."""
-        await asyncio.wait_for(self._idle.wait(), grace)
 
 
 @dataclass(slots=True)
@@ -126,7 +90,8 @@ def build_slack_app(
             await core.handle(AppInstalled(WorkspaceRef(Platform.SLACK, team_id), clock.now()))
 
         clients.store.on_installed = installed
-    adapter = SlackAdapter(app, messenger, directory, clients, InFlight(max_in_flight))
+    in_flight = InFlight(max_in_flight, log=log, failure="work after a Slack request failed")
+    adapter = SlackAdapter(app, messenger, directory, clients, in_flight)
     _listen(adapter, core=core, clock=clock, inbound_log=inbound_log, families=families)
     return adapter
 
