@@ -18,7 +18,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.bounded_work import InFlight
 from adapters.settings import SlackSettings
-from adapters.slack.blocks import split_action_id
+from adapters.slack.action_ids import read_action_id
 from adapters.slack.directory import Directory
 from adapters.slack.inbound import (
     action_event,
@@ -33,6 +33,7 @@ from adapters.slack.installs import InstalledWorkspaces, SingleWorkspace
 from adapters.slack.messenger import HomeResponder, SlackMessenger
 from adapters.slack.messenger import SlackResponder as Responder
 from adapters.slack.modals import read_submission
+from adapters.unique_ids import Unreadable
 from bot.core import Core
 from bot.events import AppInstalled, AppRemoved, HomeOpened
 from bot.i18n import _, render
@@ -213,7 +214,11 @@ def _listen(adapter: SlackAdapter, *, core: Core, clock: Clock, inbound_log: Inb
         team_id = str((body.get("team") or {}).get("id") or body["user"]["team_id"])
         actor = await directory.actor(team_id, body["user"]["id"])
         for action in body.get("actions", []):
-            event = action_event(body, action, actor, clock.now(), split_action_id(action["action_id"]))
+            action_id = read_action_id(action.get("action_id"))
+            if isinstance(action_id, Unreadable):
+                log.warning("a click Hearth cannot read: %s; ignored", action_id.why)
+                continue
+            event = action_event(body, action, actor, clock.now(), action_id)
             responder = Responder(messenger, client, event.channel, actor.member, body.get("trigger_id"))
             await core.handle(event, responder)
 
