@@ -5,14 +5,16 @@ the privileged message-content intent Discord leaves the text out) and, unless `
 privileged Server Members intent for joins and leaves. Nothing Hearth posts pings anyone it did not name.
 
 Every event becomes one `Core.handle` call. Interactions are answered within Discord's 3 seconds: see
-`adapters.discord.responder`. Clicks reach `on_component` through `HearthComponent`, registered at start.
+`adapters.discord.responder`. Clicks reach `on_component` through the adapter's own DynamicItem (`click_route`),
+registered at start.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+import re
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import discord
@@ -24,7 +26,7 @@ from adapters.bootstrap import Commands
 from adapters.bounded_work import InFlight, WorkLine
 from adapters.discord import inbound
 from adapters.discord.commands import command_definitions, focused_option, shortcut_ids
-from adapters.discord.messenger import DiscordMessenger, HearthComponent
+from adapters.discord.messenger import DiscordMessenger
 from adapters.discord.responder import InteractionResponder
 from adapters.discord.sync import HashStore, sync
 from adapters.settings import DiscordSettings
@@ -74,7 +76,6 @@ class _Hooks:
         self.adapter: DiscordAdapter | None = None
 
     async def setup(self, client: discord.Client) -> None:
-        client.add_dynamic_items(HearthComponent)
         if self.adapter is not None:
             await self.adapter.setup()
 
@@ -133,6 +134,31 @@ def build_client(settings: DiscordSettings, *, identify_delay: float = IDENTIFY_
     return HearthShardedClient(hooks, **options)
 
 
+Click = Callable[[discord.Interaction[Any]], Awaitable[None]]
+# Matches every custom id Hearth makes (`adapters.discord.custom_ids`), whatever message it was sent with.
+COMPONENT_TEMPLATE = r".+"
+
+
+def click_route(on_click: Click) -> type[discord.ui.DynamicItem[discord.ui.Item[Any]]]:
+    """A DynamicItem class that hands every click on a Hearth component to `on_click`.
+
+    Registered with the client (`add_dynamic_items`), it serves every button and select Hearth ever sent, across
+    restarts, without discord.py keeping anything per message. Each adapter makes its own, so the click goes to
+    that adapter and no other.
+    """
+
+    class HearthComponent(discord.ui.DynamicItem[discord.ui.Item[Any]], template=COMPONENT_TEMPLATE):
+        @classmethod
+        async def from_custom_id(cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any],
+                                 match: re.Match[str], /) -> HearthComponent:
+            return cls(item)
+
+        async def callback(self, interaction: discord.Interaction[Any]) -> None:
+            await on_click(interaction)
+
+    return HearthComponent
+
+
 class DiscordAdapter:
     """Translates the client's events into Hearth's and hands them to the core."""
 
@@ -165,16 +191,17 @@ class DiscordAdapter:
         self._passive: WorkLine[InboundEvent] = WorkLine(
             self._handle, workers=PASSIVE_WORKERS, backlog=PASSIVE_BACKLOG, name="hearth-discord-passive", log=log,
             what="passive Discord events")
+        self._components = click_route(self.on_component)
         client.hooks.adapter = self
-        for name in ("on_ready", "on_message", "on_raw_reaction_add", "on_member_join", "on_raw_member_remove",
-                     "on_guild_join", "on_guild_remove", "on_interaction"):
-            setattr(client, name, getattr(self, name))
-        client.hearth_component = self.on_component  # type: ignore[union-attr]
+        for listener in (self.on_ready, self.on_message, self.on_raw_reaction_add, self.on_member_join,
+                         self.on_raw_member_remove, self.on_guild_join, self.on_guild_remove, self.on_interaction):
+            client.event(listener)
 
     async def setup(self) -> None:
         """At login: push the commands when they changed since the last push. A refusal (Hearth not yet in the
         development server, the daily limit of command creations) is logged, and Hearth runs on with the
         commands Discord already has."""
+        self.client.add_dynamic_items(self._components)
         if not self._sync_at_start:
             return
         try:
@@ -271,13 +298,19 @@ class DiscordAdapter:
                 await InteractionResponder(interaction, self.messenger, *self._who(interaction)).finish()
                 return
             await self._answer(interaction, event)
-        # Components arrive through `HearthComponent` (on_component).
+        # Components arrive through `click_route` (on_component).
 
     async def on_component(self, interaction: discord.Interaction[Any]) -> None:
         if interaction.guild_id is None:
             return
         with self._in_flight.tracked():
-            await self._answer(interaction, inbound.component_event(interaction, self._clock.now()))
+            try:
+                event = inbound.component_event(interaction, self._clock.now())
+            except ValueError as error:
+                log.warning("a component Hearth cannot read was used (%s); ignored", error)
+                await InteractionResponder(interaction, self.messenger, *self._who(interaction)).finish()
+                return
+            await self._answer(interaction, event)
 
     async def _application_command(self, interaction: discord.Interaction[Any]) -> None:
         data: Mapping[str, Any] = interaction.data or {}
