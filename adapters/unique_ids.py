@@ -1,7 +1,9 @@
 """Ids that route a click back to Hearth, made unique within one message as the platforms require.
 
 The first use of an id goes out as is; repeats get `#2`, `#3`…. An id that already ends in `#<digits>` always
-gets a suffix, so `original_id` gives back exactly the id Hearth rendered.
+gets a suffix, so `original_id` gives back exactly the id Hearth rendered. Each platform's codec
+(`adapters.slack.action_ids`, `adapters.discord.custom_ids`) builds on these and reads what a click brings back
+as its own value or as `Unreadable`.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
+from dataclasses import dataclass
 
 logger = logging.getLogger("hearth.render")
 _SUFFIX = re.compile(r"#\d+\Z")
@@ -40,3 +43,10 @@ class UniqueIds:
 def original_id(raw: str) -> str:
     """The id as Hearth rendered it: `raw` without the `#<n>` that kept it unique. Raises nothing."""
     return _SUFFIX.sub("", raw, count=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Unreadable:
+    """What a codec gives for an id Hearth cannot have made: `why` says what is wrong with it."""
+
+    why: str

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 from bot.messages import (
     Actions,
     Block,
-    Button,
     ChannelMention,
     Divider,
     Fields,
@@ -100,7 +99,3 @@ def _block(block: Block, zone: ZoneInfo, now: datetime) -> str:
     if isinstance(block, Divider):
         return "―" * 8
     raise TypeError(f"cannot render {block!r}")
-
-
-def buttons_of(message: Message) -> list[Button]:
-    return list(message.buttons())

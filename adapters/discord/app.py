@@ -5,15 +5,16 @@ the privileged message-content intent Discord leaves the text out) and, unless `
 privileged Server Members intent for joins and leaves. Nothing Hearth posts pings anyone it did not name.
 
 Every event becomes one `Core.handle` call. Interactions are answered within Discord's 3 seconds: see
-`adapters.discord.responder`. Clicks reach `on_component` through `HearthComponent`, registered at start.
+`adapters.discord.responder`. Clicks reach `on_component` through the adapter's own DynamicItem (`click_route`),
+registered at start.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterator, Mapping
-from contextlib import contextmanager
+import re
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import discord
@@ -21,9 +22,10 @@ import yarl
 from discord import http as discord_http
 from discord.gateway import DiscordWebSocket
 
+from adapters.bounded_work import InFlight, WorkLine
 from adapters.discord import inbound
 from adapters.discord.commands import command_definitions, focused_option, shortcut_ids
-from adapters.discord.messenger import DiscordMessenger, HearthComponent
+from adapters.discord.messenger import DiscordMessenger
 from adapters.discord.responder import InteractionResponder
 from adapters.discord.sync import HashStore, sync
 from adapters.settings import DiscordSettings
@@ -41,7 +43,11 @@ log = logging.getLogger("hearth.discord")
 DEFER_AFTER = 2.0
 # Discord asks for 5 seconds between the IDENTIFYs of a bot's shards (max_concurrency 1).
 IDENTIFY_DELAY = 5.0
-# Passive events (activity) in progress at once, and how many may wait; see `PassiveEvents`.
+# Passive events (messages, reactions, joins and leaves) in progress at once, and how many may wait. Commands and
+# clicks must be answered within 3 seconds; activity only has to be counted. A burst of messages (a busy server, a
+# reconnect replaying events) therefore waits in a line instead of taking every database connection, so that
+# interactions always find one; past the backlog new ones are dropped and counted rather than held for minutes and
+# failed on a pool timeout.
 PASSIVE_WORKERS = 4
 PASSIVE_BACKLOG = 20_000
 # Seconds discord.py may wait out one rate limit before giving up (its minimum is 30).
@@ -73,7 +79,6 @@ class _Hooks:
         self.adapter: DiscordAdapter | None = None
 
     async def setup(self, client: discord.Client) -> None:
-        client.add_dynamic_items(HearthComponent)
         if self.adapter is not None:
             await self.adapter.setup()
 
@@ -132,57 +137,29 @@ def build_client(settings: DiscordSettings, *, identify_delay: float = IDENTIFY_
     return HearthShardedClient(hooks, **options)
 
 
-class PassiveEvents:
-    """Messages, reactions, joins and leaves, handled by a few workers in arrival order.
+Click = Callable[[discord.Interaction[Any]], Awaitable[None]]
+# Matches every custom id Hearth makes (`adapters.discord.custom_ids`), whatever message it was sent with.
+COMPONENT_TEMPLATE = r".+"
 
-    Commands and clicks must be answered within 3 seconds; activity only has to be counted. A burst of messages
-    (a busy server, a reconnect replaying events) therefore waits here instead of taking every database
-    connection: at most `workers` passive events are in progress at once, so interactions always find a
-    connection. Past `backlog` waiting events new ones are dropped, counted and logged, rather than held for
-    minutes and failed on a pool timeout.
+
+def click_route(on_click: Click) -> type[discord.ui.DynamicItem[discord.ui.Item[Any]]]:
+    """A DynamicItem class that hands every click on a Hearth component to `on_click`.
+
+    Registered with the client (`add_dynamic_items`), it serves every button and select Hearth ever sent, across
+    restarts, without discord.py keeping anything per message. Each adapter makes its own, so the click goes to
+    that adapter and no other.
     """
 
-    def __init__(self, handle: Callable[[InboundEvent], Awaitable[None]], *, workers: int = PASSIVE_WORKERS,
-                 backlog: int = PASSIVE_BACKLOG) -> None:
-        self._handle = handle
-        self._workers = workers
-        self._queue: asyncio.Queue[InboundEvent] = asyncio.Queue(maxsize=backlog)
-        self._tasks: list[asyncio.Task[None]] = []
-        self.dropped = 0
+    class HearthComponent(discord.ui.DynamicItem[discord.ui.Item[Any]], template=COMPONENT_TEMPLATE):
+        @classmethod
+        async def from_custom_id(cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any],
+                                 match: re.Match[str], /) -> HearthComponent:
+            return cls(item)
 
-    @property
-    def waiting(self) -> int:
-        return self._queue.qsize()
+        async def callback(self, interaction: discord.Interaction[Any]) -> None:
+            await on_click(interaction)
 
-    def put(self, event: InboundEvent) -> None:
-        if not self._tasks:
-            self._tasks = [asyncio.create_task(self._work(), name=f"hearth-discord-passive-{n}")
-                           for n in range(self._workers)]
-        try:
-            self._queue.put_nowait(event)
-        except asyncio.QueueFull:
-            self.dropped += 1
-            if self.dropped == 1 or self.dropped % 1000 == 0:
-                log.warning("%d passive Discord events dropped: more than %d were waiting", self.dropped,
-                            self._queue.maxsize)
-
-    async def drain(self, grace: float) -> None:
-        """Wait until every waiting event was handled (`TimeoutError` after `grace` seconds)."""
-        await asyncio.wait_for(self._queue.join(), grace)
-
-    async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-        self._tasks = []
-
-    async def _work(self) -> None:
-        while True:
-            event = await self._queue.get()
-            try:
-                await self._handle(event)
-            finally:
-                self._queue.task_done()
+    return HearthComponent
 
 
 class DiscordAdapter:
@@ -216,20 +193,21 @@ class DiscordAdapter:
         self._sync_at_start = sync_at_start
         self._defer_after = defer_after
         self._shortcuts = shortcut_ids(catalog, translator)
-        self._passive = PassiveEvents(self._handle)
-        self._working = 0
-        self._idle = asyncio.Event()
-        self._idle.set()
+        self._in_flight = InFlight(None, log=log)
+        self._passive: WorkLine[InboundEvent] = WorkLine(
+            self._handle, workers=PASSIVE_WORKERS, backlog=PASSIVE_BACKLOG, name="hearth-discord-passive", log=log,
+            what="passive Discord events")
+        self._components = click_route(self.on_component)
         client.hooks.adapter = self
-        for name in ("on_ready", "on_message", "on_raw_reaction_add", "on_member_join", "on_raw_member_remove",
-                     "on_guild_join", "on_guild_remove", "on_interaction"):
-            setattr(client, name, getattr(self, name))
-        client.hearth_component = self.on_component  # type: ignore[union-attr]
+        for listener in (self.on_ready, self.on_message, self.on_raw_reaction_add, self.on_member_join,
+                         self.on_raw_member_remove, self.on_guild_join, self.on_guild_remove, self.on_interaction):
+            client.event(listener)
 
     async def setup(self) -> None:
         """At login: push the commands when they changed since the last push. A refusal (Hearth not yet in the
         development server, the daily limit of command creations) is logged, and Hearth runs on with the
         commands Discord already has."""
+        self.client.add_dynamic_items(self._components)
         if not self._sync_at_start:
             return
         try:
@@ -246,7 +224,7 @@ class DiscordAdapter:
     # --- gateway events ------------------------------------------------------------------------------------
 
     async def on_ready(self) -> None:
-        with self._tracked():
+        with self._in_flight.tracked():
             try:
                 await self.reconcile_servers()
             except Exception:
@@ -306,7 +284,7 @@ class DiscordAdapter:
     # --- interactions --------------------------------------------------------------------------------------
 
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
-        with self._tracked():
+        with self._in_flight.tracked():
             await self._interaction(interaction)
 
     async def _interaction(self, interaction: discord.Interaction[Any]) -> None:
@@ -325,13 +303,19 @@ class DiscordAdapter:
                 await InteractionResponder(interaction, self.messenger, *self._who(interaction)).finish()
                 return
             await self._answer(interaction, event)
-        # Components arrive through `HearthComponent` (on_component).
+        # Components arrive through `click_route` (on_component).
 
     async def on_component(self, interaction: discord.Interaction[Any]) -> None:
         if interaction.guild_id is None:
             return
-        with self._tracked():
-            await self._answer(interaction, inbound.component_event(interaction, self._clock.now()))
+        with self._in_flight.tracked():
+            try:
+                event = inbound.component_event(interaction, self._clock.now())
+            except ValueError as error:
+                log.warning("a component Hearth cannot read was used (%s); ignored", error)
+                await InteractionResponder(interaction, self.messenger, *self._who(interaction)).finish()
+                return
+            await self._answer(interaction, event)
 
     async def _application_command(self, interaction: discord.Interaction[Any]) -> None:
         data: Mapping[str, Any] = interaction.data or {}
@@ -388,23 +372,11 @@ class DiscordAdapter:
         return channel, MemberRef(inbound.workspace(interaction.guild_id or 0), str(interaction.user.id))
 
     async def _handle(self, event: InboundEvent) -> None:
-        with self._tracked():
+        with self._in_flight.tracked():
             try:
                 await self._core.handle(event)
             except Exception:
                 log.exception("handling a Discord %s failed", type(event).__name__)
-
-    @contextmanager
-    def _tracked(self) -> Iterator[None]:
-        """Counts events being handled, so that `close` lets them finish."""
-        self._working += 1
-        self._idle.clear()
-        try:
-            yield
-        finally:
-            self._working -= 1
-            if not self._working:
-                self._idle.set()
 
     # --- running -------------------------------------------------------------------------------------------
 
@@ -431,10 +403,10 @@ class DiscordAdapter:
     async def close(self, grace: float = 10.0) -> None:
         """Let the events being handled finish (for at most `grace` seconds), then disconnect."""
         try:
-            await asyncio.wait_for(self._idle.wait(), grace)
+            await self._in_flight.wait_idle(grace)
             await self._passive.drain(grace)
         except TimeoutError:
-            log.warning("stopping with %d Discord events still being handled and %d waiting", self._working,
+            log.warning("stopping with %d Discord events still being handled and %d waiting", self._in_flight.running,
                         self._passive.waiting)
         await self._passive.stop()
         await self.client.close()

@@ -14,9 +14,10 @@ from typing import Any
 import discord
 
 from adapters.discord.commands import typed_options
+from adapters.discord.custom_ids import read_custom_id
 from adapters.discord.modals import read_modal
-from adapters.discord.render import read_custom_id
 from adapters.message_metadata import LINK, looks_like_question
+from adapters.unique_ids import Unreadable
 from bot.events import (
     ActionInvoked,
     Actor,
@@ -131,9 +132,13 @@ def command_event(interaction: discord.Interaction[Any], at: datetime) -> Comman
 
 
 def component_event(interaction: discord.Interaction[Any], at: datetime) -> ActionInvoked:
-    """A button click or a select choice on one of Hearth's messages."""
+    """A button click or a select choice on one of Hearth's messages. Raises ValueError for a custom id Hearth
+    cannot have made."""
     data: Mapping[str, Any] = interaction.data or {}
-    action_id, value = read_custom_id(str(data.get("custom_id", "")))
+    read = read_custom_id(data.get("custom_id"))
+    if isinstance(read, Unreadable):
+        raise ValueError(read.why)
+    action_id, value = read
     values = data.get("values")
     if isinstance(values, list) and values:
         value = str(values[0])

@@ -1,8 +1,7 @@
 """Hearth's `Messenger` for Discord: rendered payloads sent through discord.py, errors made explicit.
 
-Buttons and selects are sent as `HearthComponent`s, a `DynamicItem` registered at start whose template matches
-every custom id Hearth makes: a click on any Hearth message, however old and across restarts, reaches the adapter,
-and discord.py keeps nothing in memory per message sent.
+Buttons and selects are sent as components discord.py keeps nothing of (`adapters.discord.render`); a click on any
+Hearth message, however old and across restarts, reaches the adapter through the DynamicItem it registers.
 
 discord.py retries rate limits (429) and server errors itself. What is left is sorted here: an error no retry can
 fix (no access, unknown channel, DMs closed) raises `DeliveryError`; a server error that outlasted the retries raises
@@ -12,16 +11,14 @@ fix (no access, unknown channel, DMs closed) raises `DeliveryError`; a server er
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
-import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from datetime import datetime, timedelta
 from typing import Any
 
 import discord
 
-from adapters.discord.render import BUTTON, DiscordPayload, render_message
+from adapters.discord.render import DiscordPayload, render_message
 from bot.messages import Message
 from bot.ports import Clock, DeliveryError
 from bot.refs import ChannelRef, MemberRef, MessageRef
@@ -29,61 +26,24 @@ from bot.scheduling.model import TransientDeliveryError
 
 log = logging.getLogger("hearth.discord")
 
-# Discord's JSON error codes that mean "never": unknown channel/message/user, no access, DMs closed, no permission.
+# Discord's JSON error code for a member whose DMs are closed to Hearth.
 CANNOT_DM = 50007
-UNKNOWN_CHANNEL = 10003
 NONCE_LENGTH = 25
 # How long a member whose DMs are closed is left alone before Hearth tries again (they may open them).
 DM_RETRY_AFTER = timedelta(days=7)
 
 
-class HearthComponent(discord.ui.DynamicItem[discord.ui.Item[Any]], template=r".+"):
-    """Every button and select Hearth sends. A click is handed to the client's `hearth_component` handler."""
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any],
-                             match: re.Match[str], /) -> HearthComponent:
-        return cls(item)
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        handler: Callable[[discord.Interaction[Any]], Awaitable[None]] | None = getattr(
-            interaction.client, "hearth_component", None)
-        if handler is not None:
-            await handler(interaction)
-
-
-def view_of(payload: DiscordPayload) -> discord.ui.View | None:
-    """The payload's action rows as a persistent view (no timeout), or None when it has none."""
-    if not payload["components"]:
-        return None
-    view = discord.ui.View(timeout=None)
-    for row, action_row in enumerate(payload["components"]):
-        for component in action_row["components"]:
-            item: discord.ui.Item[Any]
-            if component["type"] == BUTTON:
-                item = discord.ui.Button(style=discord.ButtonStyle(component["style"]), label=component["label"],
-                                         custom_id=component["custom_id"], row=row)
-            else:
-                item = discord.ui.Select(
-                    custom_id=component["custom_id"], placeholder=component.get("placeholder"), row=row,
-                    options=[discord.SelectOption(label=o["label"], value=o["value"]) for o in component["options"]],
-                )
-            view.add_item(HearthComponent(item, row=row))
-    return view
-
-
 def send_arguments(payload: DiscordPayload) -> dict[str, Any]:
     """The keyword arguments of discord.py's `send`/`send_message`/`followup.send` for one payload."""
     arguments: dict[str, Any] = {
-        "content": payload["content"] or None,
-        "embeds": [discord.Embed.from_dict(embed) for embed in payload["embeds"]],
-        "allowed_mentions": allowed_mentions(payload),
+        "content": payload.content or None,
+        "embeds": payload.embeds,
+        "allowed_mentions": payload.allowed_mentions,
     }
-    if payload["files"]:
-        arguments["files"] = [discord.File(io.BytesIO(f.data), filename=f.name) for f in payload["files"]]
-    view = view_of(payload)
-    if view is not None:
-        arguments["view"] = view
+    if payload.files:
+        arguments["files"] = payload.files
+    if payload.view is not None:
+        arguments["view"] = payload.view
     return arguments
 
 
@@ -97,12 +57,6 @@ def edit_arguments(payload: DiscordPayload) -> dict[str, Any]:
         arguments["attachments"] = files
     arguments.setdefault("view", None)
     return arguments
-
-
-def allowed_mentions(payload: DiscordPayload) -> discord.AllowedMentions:
-    """Nobody is notified except the members Hearth mentions on purpose."""
-    users = [discord.Object(int(user)) for user in payload["allowed_mentions"].get("users", []) if user.isdigit()]
-    return discord.AllowedMentions(everyone=False, roles=False, replied_user=False, users=users or False)
 
 
 def nonce(delivery_key: str, index: int) -> str:

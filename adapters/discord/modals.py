@@ -1,12 +1,13 @@
 """Hearth's forms as Discord modals, and their submissions read back.
 
-`render_modal` gives the `data` of a MODAL interaction response (type 9); `read_modal` reads the `custom_id` and
-`components` of the MODAL_SUBMIT interaction that comes back. A modal has no hidden field, so the form's state
-travels in the modal's custom id as `form_id:state`, which must fit Discord's 100 characters: form ids must not
-contain `:`, and a form whose id and state do not fit raises ValueError rather than lose its state.
+`render_modal` gives the `discord.ui.Modal` of a MODAL interaction response (type 9); `read_modal` reads the
+`custom_id` and `components` of the MODAL_SUBMIT interaction that comes back. A modal has no hidden field, so the
+form's state travels in the modal's custom id as `form_id:state` (`adapters.discord.custom_ids`), which must fit
+Discord's 100 characters: form ids must not contain `:`, and a form whose id and state do not fit raises ValueError
+rather than lose its state.
 
 Each field is one text input in its own action row, its custom id the field's name, so the values come back by
-name. SHORT fields are single-line inputs (style 1) and LONG fields paragraphs (style 2). A classic modal has no
+name. SHORT fields are single-line inputs and LONG fields paragraphs. A classic modal has no
 choice component, so a CHOICE field is a short text input whose label lists the option labels (as much as fits
 Discord's 45 characters) and whose placeholder lists them in full; the submitted text is matched against the
 options with `choice_value`, and a member who typed something else is asked again by the caller. The modal's
@@ -19,38 +20,41 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import discord
+
+from adapters.discord.custom_ids import MAX_CUSTOM_ID, STATE_SEPARATOR, form_custom_id, read_form_id
 from adapters.text_pieces import ELLIPSIS, cut
+from adapters.unique_ids import Unreadable
 from bot.messages import FieldKind, Form, FormField, Option
 
-MAX_CUSTOM_ID = 100
 MAX_TITLE = 45
 MAX_LABEL = 45
 MAX_PLACEHOLDER = 100
 MAX_INPUTS = 5
 MAX_INPUT_LENGTH = 4000
-ACTION_ROW, TEXT_INPUT = 1, 4
-SHORT, PARAGRAPH = 1, 2
+# Discord forgets an unused modal after a while; so does discord.py's store of modals waiting for a submission.
+MODAL_TIMEOUT = 15 * 60
 
 
-def render_modal(form: Form) -> dict[str, Any]:
-    """`form` as the data of a modal response; the title and labels are cut to 45 characters with "…".
+def render_modal(form: Form) -> discord.ui.Modal:
+    """`form` as the modal of a modal response; the title and labels are cut to 45 characters with "…".
 
     Raises ValueError when `form` cannot be a modal, all of them mistakes in Hearth's own code: an empty form id or
     one containing `:`, `form_id:state` longer than 100 characters, no fields or more than 5, an empty field name
     or one longer than 100 characters, two fields with the same name, or a choice without options.
     """
     _check(form)
-    return {
-        "custom_id": f"{form.form_id}:{form.state}",
-        "title": _clip(form.title, MAX_TITLE),
-        "components": [{"type": ACTION_ROW, "components": [_text_input(field)]} for field in form.fields],
-    }
+    modal = discord.ui.Modal(title=_clip(form.title, MAX_TITLE), custom_id=form_custom_id(form.form_id, form.state),
+                             timeout=MODAL_TIMEOUT)
+    for field in form.fields:
+        modal.add_item(_text_input(field))
+    return modal
 
 
 def _check(form: Form) -> None:
-    if not form.form_id or ":" in form.form_id:
-        raise ValueError(f"form id {form.form_id[:40]!r} must be non-empty and have no ':'")
-    packed = len(form.form_id) + 1 + len(form.state)
+    if not form.form_id or STATE_SEPARATOR in form.form_id:
+        raise ValueError(f"form id {form.form_id[:40]!r} must be non-empty and have no {STATE_SEPARATOR!r}")
+    packed = len(form_custom_id(form.form_id, form.state))
     if packed > MAX_CUSTOM_ID:
         raise ValueError(f"form {form.form_id[:40]} with its state needs {packed} characters; Discord keeps 100")
     if not 1 <= len(form.fields) <= MAX_INPUTS:
@@ -69,23 +73,19 @@ def _clip(text: str, limit: int) -> str:
     return cut(" ".join(text.split()) or ELLIPSIS, limit)
 
 
-def _text_input(field: FormField) -> dict[str, Any]:
+def _text_input(field: FormField) -> discord.ui.TextInput[discord.ui.Modal]:
     max_length = max(1, min(field.max_length, MAX_INPUT_LENGTH))
-    component: dict[str, Any] = {
-        "type": TEXT_INPUT,
-        "custom_id": field.name,
-        "style": PARAGRAPH if field.kind is FieldKind.LONG else SHORT,
-        "label": _clip(field.label, MAX_LABEL),
-        "required": field.required,
-        "max_length": max_length,
-    }
+    label, placeholder = _clip(field.label, MAX_LABEL), None
     if field.kind is FieldKind.CHOICE:
         labels = ", ".join(" ".join(option.label.split()) for option in field.options)
-        component["label"] = _clip(f"{field.label} ({labels})", MAX_LABEL)
-        component["placeholder"] = _clip(labels, MAX_PLACEHOLDER)
-    if field.initial:
-        component["value"] = field.initial[:max_length]
-    return component
+        label = _clip(f"{field.label} ({labels})", MAX_LABEL)
+        placeholder = _clip(labels, MAX_PLACEHOLDER)
+    return discord.ui.TextInput(
+        label=label, custom_id=field.name,
+        style=discord.TextStyle.paragraph if field.kind is FieldKind.LONG else discord.TextStyle.short,
+        required=field.required, max_length=max_length, placeholder=placeholder,
+        default=field.initial[:max_length] or None,
+    )
 
 
 def choice_value(options: Iterable[Option], typed: str) -> str | None:
@@ -104,9 +104,10 @@ def read_modal(custom_id: str, components: list[dict[str, Any]]) -> tuple[str, d
     `components` are the submitted action rows; a text input missing or left empty reads as "". Raises ValueError
     when `custom_id` is not one `render_modal` made.
     """
-    form_id, separator, state = custom_id.partition(":")
-    if not form_id or not separator:
-        raise ValueError(f"modal custom id {custom_id[:40]!r} is not form_id:state")
+    read = read_form_id(custom_id)
+    if isinstance(read, Unreadable):
+        raise ValueError(f"not a modal of Hearth's (form_id:state): {read.why}")
+    form_id, state = read
     values: dict[str, str] = {}
     for row in components:
         for component in _mappings(row.get("components")):

@@ -1,7 +1,7 @@
-"""Hearth's messages as Discord message payloads: content, embeds and components as plain data.
+"""Hearth's messages as Discord message payloads: content, embeds, components, files and allowed mentions.
 
-Nothing here builds discord.py objects: `render_message` gives `DiscordPayload` dicts that the messenger turns into
-`send(...)` calls, so tests check them without a client.
+`render_message` gives `DiscordPayload`s of discord.py's own objects (`discord.Embed`, a `discord.ui.View`,
+`discord.File`, `discord.AllowedMentions`), ready for a `send(...)` or an edit; it needs no client or event loop.
 
 Escaping. Discord markdown takes a backslash before any punctuation character to mean "this character as is", so
 `escape` puts one before `\\`, `*`, `_`, `~`, `` ` ``, `|`, `[`, `]`, `<`, `>` and `#` wherever they occur. `>` and
@@ -9,9 +9,9 @@ Escaping. Discord markdown takes a backslash before any punctuation character to
 text around them and on where a long message is cut, so they are escaped everywhere; the backslash never shows.
 An escaped `<` can open no mention (`<@1>`, `<@!1>`, `<@&1>`), channel (`<#1>`), command (`</x:1>`), date (`<t:1>`)
 or emoji token, and escaped brackets no masked link `[label](url)`. `@everyone` and `@here` get a U+200B ZERO WIDTH
-SPACE after the `@`. `-` and `+` list markers stay as typed. Every payload also carries `allowed_mentions` with
-`parse: []`, so even a token that slipped through would notify no one: only the members Hearth mentions through
-`MemberMention` are listed in `users`.
+SPACE after the `@`. `-` and `+` list markers stay as typed. Every payload also carries allowed mentions that
+parse nothing (`parse: []`), so even a token that slipped through would notify no one: only the members Hearth
+mentions through `MemberMention` are listed in `users`.
 
 Code spans. Inside a Hearth `` `code` `` span Discord reads nothing, not even a backslash, so a member's words there
 are written as typed except that a backtick becomes `ˋ` (U+02CB, it would close the span) and `<`, `[`, `]` and the
@@ -35,24 +35,25 @@ inside an escape or a token; a bold or code span cut in two is closed and reopen
 2000 characters, embeds fill up to ten a payload and 6000 characters together; what does not fit starts the next
 payload. Every message gives at least one payload, and `render_message` raises nothing for any `Message`.
 
-Custom ids. Discord has no `value` on a button, so a button's custom id is `action_id|value` (just `action_id` when
-the value is empty); `read_custom_id` splits it back. Action ids must not contain `|`. A custom id is unique per
-message: the first use is sent as is, later uses get `#2`, `#3`… (an empty id, or one already ending in `#<digits>`,
-always gets a suffix, so the mapping stays reversible); `split_custom_id` removes the suffix. A packed id longer than
-Discord's 100 characters is cut, with a warning: it would no longer route, which is a mistake in Hearth's code.
+Components. Buttons and selects carry the custom ids of `adapters.discord.custom_ids`. They are `SentButton`s and
+`SentSelect`s: discord.py keeps no callback of theirs, so nothing is remembered per message sent, and every click
+reaches the adapter through the DynamicItem it registers (`adapters.discord.app`).
 """
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, TypedDict
 from urllib.parse import quote
 
+import discord
+
+from adapters.discord.custom_ids import custom_id, message_custom_ids
 from adapters.text_pieces import ELLIPSIS, Spans, cut, split_atoms
-from adapters.unique_ids import UniqueIds, original_id
+from adapters.unique_ids import UniqueIds
 from bot.links import checked_http_url
 from bot.messages import (
     Actions,
@@ -80,19 +81,17 @@ from bot.messages import (
 
 logger = logging.getLogger(__name__)
 
-Embed = dict[str, Any]
-Component = dict[str, Any]
-
-
-class DiscordPayload(TypedDict):
-    """One message to send: the arguments of a discord.py `send(...)`, as plain data."""
+@dataclass(frozen=True, slots=True)
+class DiscordPayload:
+    """One message to send: the arguments of a discord.py `send(...)`. `content` is "" when the message has none;
+    `view` holds the components, on the last payload of a message only."""
 
     content: str
-    embeds: list[Embed]
-    components: list[Component]
-    files: list[Attachment]
+    embeds: list[discord.Embed]
+    view: discord.ui.View | None
+    files: list[discord.File]
     ephemeral: bool
-    allowed_mentions: dict[str, list[str]]
+    allowed_mentions: discord.AllowedMentions
 
 
 MAX_CONTENT = 2000
@@ -107,7 +106,6 @@ MAX_FILES = 10
 MAX_ROWS = 5
 MAX_BUTTONS_PER_ROW = 5
 MAX_BUTTON_LABEL = 80
-MAX_CUSTOM_ID = 100
 MAX_OPTIONS = 25
 MAX_OPTION_LABEL = 100
 MAX_OPTION_VALUE = 100
@@ -128,8 +126,8 @@ _MAX_LINK_LABEL = 200
 # An embed of fields stays below the 6000 characters all the embeds of a message may hold together.
 _MAX_FIELDS_EMBED = 5500
 
-BUTTON_STYLES = {ButtonStyle.PRIMARY: 1, ButtonStyle.DEFAULT: 2, ButtonStyle.DANGER: 4}
-ACTION_ROW, BUTTON, STRING_SELECT = 1, 2, 3
+BUTTON_STYLES = {ButtonStyle.PRIMARY: discord.ButtonStyle.primary, ButtonStyle.DEFAULT: discord.ButtonStyle.secondary,
+                 ButtonStyle.DANGER: discord.ButtonStyle.danger}
 TIMESTAMP_STYLES = {
     TimestampStyle.DATE: "D",
     TimestampStyle.TIME: "t",
@@ -321,7 +319,7 @@ def _one_line(text: Text) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class _EmbedUnit:
-    embed: Embed
+    embed: discord.Embed
     size: int
     users: tuple[str, ...] = ()
     files: tuple[Attachment, ...] = ()
@@ -365,21 +363,28 @@ def _units(block: Block, names: _FileNames) -> list[_Unit]:
     return []
 
 
-def _field(item: Field) -> dict[str, Any] | None:
+@dataclass(frozen=True, slots=True)
+class _FieldPiece:
+    name: str
+    value: str
+    users: tuple[str, ...]
+
+
+def _field(item: Field) -> _FieldPiece | None:
     name = _truncated(_one_line(item.label), MAX_FIELD_NAME)
     value = _truncated(_atoms(item.value), MAX_FIELD_VALUE)
     if not name.text and not value.text:
         return None
     # Discord refuses an empty field name or value.
-    return {"name": name.text or ZWSP, "value": value.text or ZWSP, "inline": True, "_users": value.users}
+    return _FieldPiece(name.text or ZWSP, value.text or ZWSP, value.users)
 
 
 def _field_embeds(items: Iterable[Field]) -> Iterator[_EmbedUnit]:
     fields = [f for f in map(_field, items) if f is not None]
-    group: list[dict[str, Any]] = []
+    group: list[_FieldPiece] = []
     size = 0
     for item in fields:
-        length = len(item["name"]) + len(item["value"])
+        length = len(item.name) + len(item.value)
         if group and (len(group) == MAX_FIELDS or size + length > _MAX_FIELDS_EMBED):
             yield _fields_unit(group, size)
             group, size = [], 0
@@ -389,38 +394,39 @@ def _field_embeds(items: Iterable[Field]) -> Iterator[_EmbedUnit]:
         yield _fields_unit(group, size)
 
 
-def _fields_unit(group: list[dict[str, Any]], size: int) -> _EmbedUnit:
-    users = tuple(dict.fromkeys(user for item in group for user in item["_users"]))
-    fields = [{key: value for key, value in item.items() if key != "_users"} for item in group]
-    return _EmbedUnit({"fields": fields}, size, users)
+def _fields_unit(group: list[_FieldPiece], size: int) -> _EmbedUnit:
+    embed = discord.Embed()
+    for item in group:
+        embed.add_field(name=item.name, value=item.value, inline=True)
+    users = tuple(dict.fromkeys(user for item in group for user in item.users))
+    return _EmbedUnit(embed, size, users)
 
 
 def _image_embed(image: Image, names: _FileNames) -> _EmbedUnit:
     file = names.claim(image.file)
-    embed: Embed = {"image": {"url": f"attachment://{file.name}"}}
     alt = _truncated(_escaped_atoms(" ".join(image.alt.split()), False), MAX_EMBED_TITLE).text
-    if alt:
-        embed["description"] = alt
+    embed = discord.Embed(description=alt or None).set_image(url=f"attachment://{file.name}")
     return _EmbedUnit(embed, len(alt), (), (file,))
 
 
 # Components
 
 
-def custom_id(action_id: str, value: str = "") -> str:
-    """The custom id carrying a button's `action_id` and `value`, before it is made unique."""
-    return f"{action_id}|{value}" if value else action_id
+class SentButton(discord.ui.Button[discord.ui.View]):
+    """A button as Hearth sends it: discord.py keeps nothing of it, a click reaches the adapter's DynamicItem."""
+
+    def is_dispatchable(self) -> bool:
+        return False
 
 
-def split_custom_id(raw: str) -> str:
-    """The custom id as Hearth packed it: `raw` without the `#<n>` that kept it unique. Raises nothing."""
-    return original_id(raw)
+class SentSelect(discord.ui.Select[discord.ui.View]):
+    """A select as Hearth sends it: discord.py keeps nothing of it, a choice reaches the adapter's DynamicItem."""
+
+    def is_dispatchable(self) -> bool:
+        return False
 
 
-def read_custom_id(raw: str) -> tuple[str, str]:
-    """The action id and value of a clicked component's custom id. Raises nothing."""
-    action_id, _, value = split_custom_id(raw).partition("|")
-    return action_id, value
+Component = SentButton | SentSelect
 
 
 def _label(text: str, limit: int) -> str:
@@ -428,17 +434,13 @@ def _label(text: str, limit: int) -> str:
     return cut(" ".join(text.split()) or ELLIPSIS, limit)
 
 
-def _button(button: Button, ids: UniqueIds) -> Component:
-    return {
-        "type": BUTTON,
-        "style": BUTTON_STYLES[button.style],
-        "label": _label(button.label, MAX_BUTTON_LABEL),
-        "custom_id": ids.claim(custom_id(button.action_id, button.value)),
-    }
+def _button(button: Button, ids: UniqueIds) -> SentButton:
+    return SentButton(style=BUTTON_STYLES[button.style], label=_label(button.label, MAX_BUTTON_LABEL),
+                      custom_id=ids.claim(custom_id(button.action_id, button.value)))
 
 
-def _select(select: Select, ids: UniqueIds) -> Component | None:
-    options: list[dict[str, str]] = []
+def _select(select: Select, ids: UniqueIds) -> SentSelect | None:
+    options: list[discord.SelectOption] = []
     seen: set[str] = set()
     for option in select.options:
         value = option.value[:MAX_OPTION_VALUE] or ELLIPSIS
@@ -446,21 +448,18 @@ def _select(select: Select, ids: UniqueIds) -> Component | None:
         if value in seen:
             continue
         seen.add(value)
-        options.append({"label": _label(option.label, MAX_OPTION_LABEL), "value": value})
+        options.append(discord.SelectOption(label=_label(option.label, MAX_OPTION_LABEL), value=value))
     if not options:
         logger.warning("select %.40r has no options; Discord refuses it, so it is left out", select.action_id)
         return None
     if len(options) > MAX_OPTIONS:
         logger.warning("select %.40r has %d options; the first %d are shown", select.action_id, len(options),
                        MAX_OPTIONS)
-    component: Component = {"type": STRING_SELECT, "custom_id": ids.claim(select.action_id),
-                            "options": options[:MAX_OPTIONS]}
-    if select.placeholder.strip():
-        component["placeholder"] = _label(select.placeholder, MAX_PLACEHOLDER)
-    return component
+    placeholder = _label(select.placeholder, MAX_PLACEHOLDER) if select.placeholder.strip() else None
+    return SentSelect(custom_id=ids.claim(select.action_id), placeholder=placeholder, options=options[:MAX_OPTIONS])
 
 
-def _rows(blocks: Iterable[Block], ids: UniqueIds) -> list[Component]:
+def _rows(blocks: Iterable[Block], ids: UniqueIds) -> list[list[Component]]:
     rows: list[list[Component]] = []
     for block in blocks:
         if not isinstance(block, Actions):
@@ -483,7 +482,20 @@ def _rows(blocks: Iterable[Block], ids: UniqueIds) -> list[Component]:
             rows.append(buttons)
     if len(rows) > MAX_ROWS:
         logger.warning("a message has %d rows of buttons and selects; the first %d are shown", len(rows), MAX_ROWS)
-    return [{"type": ACTION_ROW, "components": row} for row in rows[:MAX_ROWS]]
+    return rows[:MAX_ROWS]
+
+
+def _view(blocks: Iterable[Block]) -> discord.ui.View | None:
+    """The message's buttons and selects as a view without a timeout, or None when it has none."""
+    rows = _rows(blocks, message_custom_ids())
+    if not rows:
+        return None
+    view = discord.ui.View(timeout=None)
+    for number, row in enumerate(rows):
+        for component in row:
+            component.row = number
+            view.add_item(component)
+    return view
 
 
 # Pagination
@@ -492,7 +504,7 @@ def _rows(blocks: Iterable[Block], ids: UniqueIds) -> list[Component]:
 @dataclass
 class _Page:
     content: list[str] = field(default_factory=list)
-    embeds: list[Embed] = field(default_factory=list)
+    embeds: list[discord.Embed] = field(default_factory=list)
     text_embed: bool = False
     embed_size: int = 0
     files: list[Attachment] = field(default_factory=list)
@@ -526,10 +538,11 @@ class _Pages:
         if not page.embeds and page.content_fits(text):
             page.content.append(text)
         elif page.text_embed and _description_fits(page, text):
-            page.embeds[-1]["description"] += "\n" + text
+            embed = page.embeds[-1]
+            embed.description = (embed.description or "") + "\n" + text
             page.embed_size += 1 + len(text)
         elif page.embeds and len(page.embeds) < MAX_EMBEDS and page.embed_size + len(text) <= MAX_EMBED_TOTAL:
-            page.embeds.append({"description": text})
+            page.embeds.append(discord.Embed(description=text))
             page.text_embed = True
             page.embed_size += len(text)
         else:
@@ -556,23 +569,26 @@ class _Pages:
 
 
 def _description_fits(page: _Page, text: str) -> bool:
-    description = page.embeds[-1]["description"]
+    description = page.embeds[-1].description or ""
     return (len(description) + 1 + len(text) <= MAX_DESCRIPTION
             and page.embed_size + 1 + len(text) <= MAX_EMBED_TOTAL)
 
 
-def embed_length(embed: Embed) -> int:
-    """The characters of `embed` that count towards the 6000 a message's embeds may hold together."""
-    size = len(embed.get("title", "")) + len(embed.get("description", ""))
-    size += len(embed.get("footer", {}).get("text", "")) + len(embed.get("author", {}).get("name", ""))
-    return size + sum(len(f["name"]) + len(f["value"]) for f in embed.get("fields", []))
+def _file(attachment: Attachment) -> discord.File:
+    return discord.File(io.BytesIO(attachment.data), filename=attachment.name)
+
+
+def _allowed_mentions(users: Iterable[str]) -> discord.AllowedMentions:
+    """Nobody is notified except the members Hearth mentions on purpose."""
+    listed = [discord.Object(int(user)) for user in list(users)[:MAX_MENTIONED_USERS]]
+    return discord.AllowedMentions(everyone=False, roles=False, replied_user=False, users=listed or False)
 
 
 def render_message(message: Message) -> list[DiscordPayload]:
     """`message` as one or more Discord payloads, in posting order, each within Discord's limits.
 
-    The action rows travel with the last payload. A message with nothing to show becomes "…", since Discord refuses
-    an empty message. Raises nothing for any `Message`.
+    The buttons and selects travel with the last payload. A message with nothing to show becomes "…", since Discord
+    refuses an empty message. Raises nothing for any `Message`.
     """
     names = _FileNames()
     pages = _Pages()
@@ -583,15 +599,15 @@ def render_message(message: Message) -> list[DiscordPayload]:
         pages.add_file(names.claim(file))
     pages.flush()
     done = pages.done or [_Page(content=[ELLIPSIS])]
-    components = _rows(message.blocks, UniqueIds(limit=MAX_CUSTOM_ID, platform="Discord", suffix_empty=True))
+    view = _view(message.blocks)
     return [
         DiscordPayload(
             content="\n".join(page.content),
             embeds=page.embeds,
-            components=components if index == len(done) - 1 else [],
-            files=page.files,
+            view=view if index == len(done) - 1 else None,
+            files=[_file(file) for file in page.files],
             ephemeral=message.ephemeral,
-            allowed_mentions={"parse": [], "users": list(page.users)[:MAX_MENTIONED_USERS]},
+            allowed_mentions=_allowed_mentions(page.users),
         )
         for index, page in enumerate(done)
     ]

@@ -26,8 +26,6 @@ from bot.ports import DeliveryError
 from bot.refs import ChannelRef, MemberRef, MessageRef
 
 log = logging.getLogger("hearth.discord")
-# Discord forgets an unused modal after a while; so does discord.py's store of modals waiting for a submission.
-MODAL_TIMEOUT = 15 * 60
 
 
 class InteractionResponder:
@@ -60,17 +58,7 @@ class InteractionResponder:
         async with self._lock:
             if self.answered:
                 raise DeliveryError(f"form {form.form_id} cannot open: the interaction was answered already")
-            data = render_modal(form)
-            modal = discord.ui.Modal(title=data["title"], custom_id=data["custom_id"], timeout=MODAL_TIMEOUT)
-            for row in data["components"]:
-                for field in row["components"]:
-                    modal.add_item(discord.ui.TextInput(
-                        label=field["label"], custom_id=field["custom_id"],
-                        style=discord.TextStyle(field["style"]), required=field["required"],
-                        max_length=field["max_length"], placeholder=field.get("placeholder"),
-                        default=field.get("value"),
-                    ))
-            await call_discord(self._interaction.response.send_modal(modal))
+            await call_discord(self._interaction.response.send_modal(render_modal(form)))
 
     async def defer(self) -> None:
         """Tell Discord the answer is coming (called when the core takes longer than the adapter waits)."""

@@ -6,7 +6,6 @@ soon as `ack()` is called (events are acknowledged by Bolt itself). The work is 
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -17,8 +16,9 @@ from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.bounded_work import InFlight
 from adapters.settings import SlackSettings
-from adapters.slack.blocks import split_action_id
+from adapters.slack.action_ids import read_action_id
 from adapters.slack.directory import Directory
 from adapters.slack.inbound import (
     action_event,
@@ -33,6 +33,7 @@ from adapters.slack.installs import InstalledWorkspaces, SingleWorkspace
 from adapters.slack.messenger import HomeResponder, SlackMessenger
 from adapters.slack.messenger import SlackResponder as Responder
 from adapters.slack.modals import read_submission
+from adapters.unique_ids import Unreadable
 from bot.core import Core
 from bot.events import AppInstalled, AppRemoved, HomeOpened
 from bot.i18n import Translator, _, render
@@ -45,42 +46,6 @@ BUSY = _("Hearth is very busy right now. Please send that again in a minute.")
 
 
 ClientSource = SingleWorkspace | InstalledWorkspaces
-
-
-class InFlight:
-    """The work Hearth runs after answering Slack: bounded, tracked, and waited for on shutdown."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._idle = asyncio.Event()
-        self._idle.set()
-
-    @property
-    def busy(self) -> bool:
-        """Whether new commands should be turned away: answering more would only make every answer late."""
-        return len(self._tasks) >= self.limit
-
-    def spawn(self, work: Awaitable[None]) -> None:
-        task = asyncio.ensure_future(self._run(work))
-        self._tasks.add(task)
-        self._idle.clear()
-        task.add_done_callback(self._done)
-
-    async def _run(self, work: Awaitable[None]) -> None:
-        try:
-            await work
-        except Exception:
-            log.exception("work after a Slack request failed")
-
-    def _done(self, task: asyncio.Task[None]) -> None:
-        self._tasks.discard(task)
-        if not self._tasks:
-            self._idle.set()
-
-    async def wait_idle(self, grace: float = 10.0) -> None:
-        """Return once no acknowledged work is still running (or `grace` seconds passed: `TimeoutError`)."""
-        await asyncio.wait_for(self._idle.wait(), grace)
 
 
 @dataclass(slots=True)
@@ -128,7 +93,8 @@ def build_slack_app(
             await core.handle(AppInstalled(WorkspaceRef(Platform.SLACK, team_id), clock.now()))
 
         clients.store.on_installed = installed
-    adapter = SlackAdapter(app, messenger, directory, clients, InFlight(max_in_flight))
+    in_flight = InFlight(max_in_flight, log=log, failure="work after a Slack request failed")
+    adapter = SlackAdapter(app, messenger, directory, clients, in_flight)
     _listen(adapter, core=core, clock=clock, translator=translator, language=language, inbound_log=inbound_log,
             families=families)
     return adapter
@@ -251,7 +217,11 @@ def _listen(adapter: SlackAdapter, *, core: Core, clock: Clock, translator: Tran
         team_id = str((body.get("team") or {}).get("id") or body["user"]["team_id"])
         actor = await directory.actor(team_id, body["user"]["id"])
         for action in body.get("actions", []):
-            event = action_event(body, action, actor, clock.now(), split_action_id(action["action_id"]))
+            action_id = read_action_id(action.get("action_id"))
+            if isinstance(action_id, Unreadable):
+                log.warning("a click Hearth cannot read: %s; ignored", action_id.why)
+                continue
+            event = action_event(body, action, actor, clock.now(), action_id)
             responder = Responder(messenger, client, event.channel, actor.member, body.get("trigger_id"))
             await core.handle(event, responder)
 

@@ -15,9 +15,8 @@ buttons, options, modal labels) are shown as typed; an invisible space after `<`
 The fallback `text` of each payload is the unformatted rendering of its own blocks (mentions and dates stay tokens,
 so notifications read well), cut to 3000 characters.
 
-Duplicate action ids. Slack rejects a message in which two elements share an `action_id`. The first use of an id
-is sent as is; later uses get `#2`, `#3`… (and an id that already ends in `#<digits>` always gets a suffix, so the
-mapping stays reversible). Adapters pass the `action_id` of a click through `split_action_id` before routing it.
+Action ids. Each element's `action_id` comes from `adapters.slack.action_ids`, unique in the message; adapters read
+the `action_id` of a click back with `read_action_id` before routing it.
 
 Images. An `image` block needs a public URL, which an uploaded file does not have, so an `Image` is rendered as a
 context line with its alt text and the file itself is left to the uploader (`files_to_upload`).
@@ -40,8 +39,9 @@ from datetime import UTC
 from typing import Any, TypedDict
 from urllib.parse import quote
 
+from adapters.slack.action_ids import message_action_ids
 from adapters.text_pieces import ELLIPSIS, Spans, cut, split_atoms
-from adapters.unique_ids import UniqueIds, original_id
+from adapters.unique_ids import UniqueIds
 from bot.links import checked_http_url
 from bot.messages import (
     Actions,
@@ -96,7 +96,6 @@ MAX_OPTIONS = 100
 MAX_OPTION_TEXT = 75
 MAX_OPTION_VALUE = 150
 MAX_PLACEHOLDER = 150
-MAX_ACTION_ID = 255
 
 ZWSP = "\u200b"
 # A link token longer than this is shown as text instead, so every token fits in any block with room to spare.
@@ -337,11 +336,6 @@ def context_block(text: Text) -> SlackBlock | None:
 # Blocks
 
 
-def split_action_id(raw: str) -> str:
-    """The model's action id of a rendered one: `raw` without the `#<n>` that kept it unique. Raises nothing."""
-    return original_id(raw)
-
-
 def files_to_upload(message: Message) -> tuple[Attachment, ...]:
     """The files that travel beside `message`'s payloads: its attachments, then the files of its images."""
     images = tuple(block.file for block in message.blocks if isinstance(block, Image))
@@ -527,7 +521,7 @@ def render_message(message: Message) -> list[SlackPayload]:
     There is always at least one payload: a message with nothing to show (no blocks, or only blank ones) becomes a
     context line naming its files, or "…", since Slack refuses a post without text. Raises nothing for any `Message`.
     """
-    ids = UniqueIds(limit=MAX_ACTION_ID, platform="Slack", suffix_empty=False)
+    ids = message_action_ids()
     blocks = [slack_block for block in message.blocks for slack_block in _slack_blocks(block, ids)]
     pages = _pages(blocks or [_nothing_to_show(message)])
     return [SlackPayload(text=_fallback_text(page), blocks=page) for page in pages]

@@ -82,7 +82,6 @@ COMMAND_MAX = 32
 COMMAND_DESCRIPTION_MAX = 100
 USAGE_HINT_MAX = 1000
 SHORTCUT_NAME_MAX = 24
-SHORTCUT_DESCRIPTION_MAX = 150
 
 APP_DESCRIPTION = "Keeps communities of practice alive: nudges, meetings, polls, a shared library and a weekly digest."
 BACKGROUND_COLOR = "#7a3b1e"

@@ -11,8 +11,8 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
+from adapters.slack.action_ids import MAX_ACTION_ID
 from adapters.slack.blocks import (
-    MAX_ACTION_ID,
     MAX_OPTIONS,
     SlackBlock,
     context_block,

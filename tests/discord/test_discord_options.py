@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 from hypothesis import given
@@ -91,27 +90,3 @@ def test_any_option_tree_reads_without_error(options: list[dict[str, Any]]) -> N
     assert all(isinstance(value, (str, int, bool, MemberRef, ChannelRef)) for value in values.values())
     assert focused is None or isinstance(focused[2], str)
 
-
-async def test_passive_events_wait_in_a_bounded_line_and_the_excess_is_counted() -> None:
-    import asyncio
-
-    from adapters.discord.app import PassiveEvents
-    from bot.events import MemberLeft
-
-    release = asyncio.Event()
-    handled: list[str] = []
-
-    async def handle(event: Any) -> None:
-        await release.wait()
-        handled.append(event.member.id)
-
-    line = PassiveEvents(handle, workers=1, backlog=2)
-    at = datetime(2026, 11, 22, tzinfo=UTC)
-    for member_id in "12345":
-        line.put(MemberLeft(MemberRef(WS, member_id), at))
-
-    assert line.dropped == 3
-    release.set()
-    await line.drain(5)
-    await line.stop()
-    assert handled == ["1", "2"]

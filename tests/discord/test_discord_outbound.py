@@ -126,6 +126,37 @@ async def test_a_click_that_only_updates_its_message_is_acknowledged(sqlite_url:
         assert edit.json["content"] == "count 1"
 
 
+async def test_clicks_reach_hearth_once_and_discord_py_keeps_nothing_per_message(sqlite_url: str) -> None:
+    clicks: list[str] = []
+
+    async def count(ctx: EventContext, value: str) -> None:
+        clicks.append(value)
+
+    def customize(hearth: Hearth) -> None:
+        hearth.catalog.interactions.on_action("test.count", count, needs_community=False)
+
+    async with discord_world(sqlite_url, customize=customize) as world:
+        sent = await world.adapter.messenger.send(_channel(world), Message(
+            (*Message.text("count").blocks, Actions((Button("+1", "test.count", "1"), Button("+2", "test.count", "2"))),
+             )))
+        stored = world.fake.messages[sent.id]
+        for button in stored["components"][0]["components"]:
+            await world.answer(await world.click(stored, button["custom_id"]))
+
+        assert clicks == ["1", "2"]
+        assert world.client.persistent_views == []
+
+
+async def test_a_click_with_a_custom_id_hearth_cannot_have_made_is_acknowledged_and_ignored(sqlite_url: str) -> None:
+    async with discord_world(sqlite_url) as world:
+        sent = await world.adapter.messenger.send(_channel(world), Message.text("hello"))
+        foreign = {"type": 2, "style": 2, "label": "x", "custom_id": "x" * 101}
+        message = {**world.fake.messages[sent.id], "components": [{"type": 1, "components": [foreign]}]}
+        click = await world.click(message, foreign["custom_id"])
+
+        assert (await world.answer(click))["type"] == 6
+
+
 async def test_time_zones_and_languages_are_suggested_while_typing(sqlite_url: str) -> None:
     async with discord_world(sqlite_url) as world:
         payload = world.fake.interaction_payload(interaction_type=4, data={

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
+from adapters.discord.custom_ids import read_custom_id, split_custom_id
 from adapters.discord.render import (
     ELLIPSIS,
     MAX_CONTENT,
@@ -14,12 +16,9 @@ from adapters.discord.render import (
     MAX_FIELDS,
     RULE,
     ZWSP,
-    embed_length,
     escape,
     markdown,
-    read_custom_id,
     render_message,
-    split_custom_id,
 )
 from bot.messages import (
     Actions,
@@ -45,6 +44,7 @@ from bot.messages import (
     UserText,
 )
 from bot.refs import ChannelRef, MemberRef, Platform, WorkspaceRef
+from tests.discord.payload_data import payload_data
 
 WS = WorkspaceRef(Platform.DISCORD, "1")
 PNG = Attachment("chart.png", "image/png", b"\x89PNG")
@@ -60,6 +60,10 @@ def channel(channel_id: str) -> ChannelMention:
 
 def user(value: str) -> str:
     return markdown(Text.of(UserText(value)))
+
+
+def render(message: Message) -> list[dict[str, Any]]:
+    return [payload_data(payload) for payload in render_message(message)]
 
 
 # escape
@@ -162,7 +166,7 @@ def test_other_links_are_escaped_text(url: str) -> None:
 def test_text_blocks_go_to_the_content_in_order() -> None:
     message = Message((Heading(Text.of("Weekly", "\n", "digest")), Paragraph(Text.of("Hello")), Divider(),
                        Note(Text.of("line one\n**line two\nthree**"))))
-    [payload] = render_message(message)
+    [payload] = render(message)
     assert payload["content"] == "\n".join(
         ["## Weekly digest", "Hello", RULE, "-# line one", "-# **line two**", "-# **three**"])
     assert payload["embeds"] == []
@@ -171,15 +175,15 @@ def test_text_blocks_go_to_the_content_in_order() -> None:
 
 
 def test_blank_blocks_are_left_out_and_an_empty_message_is_an_ellipsis() -> None:
-    [payload] = render_message(Message((Paragraph(Text.of("  ")), Heading(Text()))))
+    [payload] = render(Message((Paragraph(Text.of("  ")), Heading(Text()))))
     assert payload["content"] == ELLIPSIS
-    assert render_message(Message(()))[0]["content"] == ELLIPSIS
+    assert render(Message(()))[0]["content"] == ELLIPSIS
 
 
 def test_fields_are_an_embed_of_inline_fields() -> None:
     message = Message((Fields((Field(Text.of("Host"), Text.of(member("42"))), Field(Text.of("Empty"), Text()),
                                Field(Text(), Text()))),))
-    [payload] = render_message(message)
+    [payload] = render(message)
     assert payload["embeds"] == [{"fields": [{"name": "Host", "value": "<@42>", "inline": True},
                                              {"name": "Empty", "value": ZWSP, "inline": True}]}]
     assert payload["allowed_mentions"]["users"] == ["42"]
@@ -187,12 +191,12 @@ def test_fields_are_an_embed_of_inline_fields() -> None:
 
 def test_many_fields_make_several_embeds() -> None:
     items = tuple(Field(Text.of(f"f{i}"), Text.of("v")) for i in range(60))
-    [payload] = render_message(Message((Fields(items),)))
+    [payload] = render(Message((Fields(items),)))
     assert [len(embed["fields"]) for embed in payload["embeds"]] == [MAX_FIELDS, MAX_FIELDS, 10]
 
 
 def test_long_field_values_are_cut() -> None:
-    [payload] = render_message(Message((Fields((Field(Text.of("n" * 300), Text.of("**" + "v" * 2000 + "**")),)),)))
+    [payload] = render(Message((Fields((Field(Text.of("n" * 300), Text.of("**" + "v" * 2000 + "**")),)),)))
     field = payload["embeds"][0]["fields"][0]
     assert len(field["name"]) <= 256
     assert len(field["value"]) <= 1024
@@ -202,7 +206,7 @@ def test_long_field_values_are_cut() -> None:
 def test_text_after_an_embed_keeps_its_place_in_a_description() -> None:
     message = Message((Paragraph(Text.of("before")), Fields((Field(Text.of("a"), Text.of("b")),)),
                        Paragraph(Text.of("after")), Note(Text.of("small"))))
-    [payload] = render_message(message)
+    [payload] = render(message)
     assert payload["content"] == "before"
     assert payload["embeds"][1] == {"description": "after\n-# small"}
 
@@ -210,25 +214,25 @@ def test_text_after_an_embed_keeps_its_place_in_a_description() -> None:
 def test_an_image_is_an_attachment_embed() -> None:
     spaced = Attachment("my chart.png", "image/png", b"1")
     message = Message((Image(PNG, "A *chart*"), Image(PNG, ""), Image(spaced, "x")), files=(PNG,))
-    [payload] = render_message(message)
-    names = [file.name for file in payload["files"]]
+    [payload] = render(message)
+    names = [file.filename for file in payload["files"]]
     assert names == ["chart.png", "2_chart.png", "my_chart.png", "3_chart.png"]
     assert [embed["image"]["url"] for embed in payload["embeds"]] == [
         "attachment://chart.png", "attachment://2_chart.png", "attachment://my_chart.png"]
     assert payload["embeds"][0]["description"] == "A \\*chart\\*"
     assert "description" not in payload["embeds"][1]
-    assert payload["files"][1].data == PNG.data
+    assert payload["files"][1].fp.read() == PNG.data
 
 
 def test_files_are_at_most_ten_a_payload() -> None:
     files = tuple(Attachment(f"f{i}.csv", "text/csv", b"") for i in range(23))
-    payloads = render_message(Message((Paragraph(Text.of("export")),), files=files))
+    payloads = render(Message((Paragraph(Text.of("export")),), files=files))
     assert [len(p["files"]) for p in payloads] == [10, 10, 3]
     assert payloads[0]["content"] == "export"
 
 
 def test_ephemeral_is_carried_by_every_payload() -> None:
-    payloads = render_message(Message((Paragraph(Text.of("x " * 3000)),), ephemeral=True))
+    payloads = render(Message((Paragraph(Text.of("x " * 3000)),), ephemeral=True))
     assert len(payloads) > 1
     assert all(p["ephemeral"] for p in payloads)
 
@@ -237,7 +241,7 @@ def test_ephemeral_is_carried_by_every_payload() -> None:
 
 
 def test_long_paragraphs_are_cut_at_spaces_and_reopen_spans() -> None:
-    payloads = render_message(Message((Paragraph(Text.of("**" + "word " * 1000 + "**")),)))
+    payloads = render(Message((Paragraph(Text.of("**" + "word " * 1000 + "**")),)))
     assert len(payloads) == 3
     for payload in payloads:
         assert len(payload["content"]) <= MAX_CONTENT
@@ -246,14 +250,14 @@ def test_long_paragraphs_are_cut_at_spaces_and_reopen_spans() -> None:
 
 
 def test_an_escape_is_never_cut() -> None:
-    payloads = render_message(Message((Paragraph(Text.of(UserText("*" * 5000))),)))
+    payloads = render(Message((Paragraph(Text.of(UserText("*" * 5000))),)))
     for payload in payloads:
         assert payload["content"].replace("\\*", "") == ""
 
 
 def test_many_embeds_start_a_new_payload() -> None:
     images = tuple(Image(Attachment(f"{i}.png", "image/png", b""), "alt") for i in range(12))
-    payloads = render_message(Message(images))
+    payloads = render(Message(images))
     assert [len(p["embeds"]) for p in payloads] == [MAX_EMBEDS, 2]
     assert [len(p["files"]) for p in payloads] == [10, 2]
 
@@ -263,17 +267,17 @@ def test_embed_characters_stay_within_6000_per_payload() -> None:
     payloads = render_message(Message(fields))
     assert len(payloads) > 1
     for payload in payloads:
-        assert sum(map(embed_length, payload["embeds"])) <= MAX_EMBED_TOTAL
+        assert sum(map(len, payload.embeds)) <= MAX_EMBED_TOTAL
 
 
 def test_mentioned_users_are_listed_per_payload() -> None:
-    payloads = render_message(Message((Paragraph(Text.of(member("1"), " x" * 1500, member("2"), member("1"))),)))
+    payloads = render(Message((Paragraph(Text.of(member("1"), " x" * 1500, member("2"), member("1"))),)))
     assert [p["allowed_mentions"]["users"] for p in payloads] == [["1"], ["2", "1"]]
 
 
 def test_at_most_100_users_are_allowed() -> None:
     mentions = [member(str(i)) for i in range(150)]
-    [payload] = render_message(Message.text(Text.of(*mentions)))
+    [payload] = render(Message.text(Text.of(*mentions)))
     assert payload["allowed_mentions"]["users"] == [str(i) for i in range(100)]
 
 
@@ -283,7 +287,7 @@ def test_at_most_100_users_are_allowed() -> None:
 def test_buttons_fill_rows_of_five_and_a_select_has_its_own_row() -> None:
     buttons = tuple(Button(f"b{i}", f"act.{i}") for i in range(7))
     select = Select("pick", "Pick one", (Option("A", "a"), Option("B", "b")))
-    payloads = render_message(Message((Paragraph(Text.of("x " * 1500)), Actions((*buttons, select, buttons[0])))))
+    payloads = render(Message((Paragraph(Text.of("x " * 1500)), Actions((*buttons, select, buttons[0])))))
     assert all(p["components"] == [] for p in payloads[:-1])
     rows = payloads[-1]["components"]
     assert [len(row["components"]) for row in rows] == [5, 2, 1, 1]
@@ -295,7 +299,7 @@ def test_buttons_fill_rows_of_five_and_a_select_has_its_own_row() -> None:
 def test_button_styles_and_values() -> None:
     actions = Actions((Button("Yes", "rsvp", "yes", ButtonStyle.PRIMARY), Button("", "rsvp", "no", ButtonStyle.DANGER),
                        Button("Later", "later")))
-    [payload] = render_message(Message((actions,)))
+    [payload] = render(Message((actions,)))
     row = payload["components"][0]["components"]
     assert [(b["style"], b["label"], b["custom_id"]) for b in row] == [
         (1, "Yes", "rsvp|yes"), (4, ELLIPSIS, "rsvp|no"), (2, "Later", "later")]
@@ -306,7 +310,7 @@ def test_button_styles_and_values() -> None:
 
 def test_custom_ids_are_unique_and_reversible() -> None:
     actions = Actions((Button("a", "x"), Button("a", "x"), Button("a", "x#2"), Button("a", ""), Button("a", "")))
-    [payload] = render_message(Message((actions,)))
+    [payload] = render(Message((actions,)))
     ids = [b["custom_id"] for b in payload["components"][0]["components"]]
     assert ids == ["x", "x#2", "x#2#1", "#1", "#2"]
     assert [split_custom_id(raw) for raw in ids] == ["x", "x", "x#2", "", ""]
@@ -314,7 +318,7 @@ def test_custom_ids_are_unique_and_reversible() -> None:
 
 def test_long_custom_ids_and_labels_are_cut() -> None:
     actions = Actions((Button("L" * 200, "a" * 150), Select("s" * 150, "p" * 200, (Option("o" * 200, "v" * 200),))))
-    [payload] = render_message(Message((actions,)))
+    [payload] = render(Message((actions,)))
     button = payload["components"][0]["components"][0]
     select = payload["components"][1]["components"][0]
     assert len(button["label"]) == 80
@@ -328,7 +332,7 @@ def test_long_custom_ids_and_labels_are_cut() -> None:
 def test_selects_keep_25_distinct_options_and_empty_selects_are_left_out() -> None:
     options = tuple(Option(f"o{i}", str(i % 30)) for i in range(40))
     actions = Actions((Select("many", "", options), Select("none", "Pick", ())))
-    [payload] = render_message(Message((actions,)))
+    [payload] = render(Message((actions,)))
     [row] = payload["components"]
     [select] = row["components"]
     assert len(select["options"]) == 25
@@ -338,12 +342,12 @@ def test_selects_keep_25_distinct_options_and_empty_selects_are_left_out() -> No
 
 def test_at_most_five_rows() -> None:
     actions = tuple(Actions((Select(f"s{i}", "p", (Option("a", "a"),)),)) for i in range(7))
-    [payload] = render_message(Message(actions))
+    [payload] = render(Message(actions))
     assert [row["components"][0]["custom_id"] for row in payload["components"]] == ["s0", "s1", "s2", "s3", "s4"]
 
 
 def test_long_text_in_place_of_a_token_is_cut_like_any_text() -> None:
     message = Message((Paragraph(Text.of(Link("https://", UserText("0" * 5000)), member("x" * 5000))),))
-    payloads = render_message(message)
+    payloads = render(message)
     assert len(payloads) > 2
     assert all(len(p["content"]) <= MAX_CONTENT for p in payloads)

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from slack_sdk.models.blocks import Block as SdkBlock
 
+from adapters.slack.action_ids import split_action_id
 from adapters.slack.blocks import (
     MAX_BLOCKS,
     MAX_PAYLOAD_TEXT,
@@ -21,7 +22,6 @@ from adapters.slack.blocks import (
     mrkdwn,
     plain_text,
     render_message,
-    split_action_id,
     split_mrkdwn,
     timestamp_fallback,
     truncate_mrkdwn,

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from slack_sdk.models.blocks import Block as SdkBlock
 
+from adapters.slack.action_ids import split_action_id
 from adapters.slack.blocks import (
     MAX_BLOCKS,
     MAX_PAYLOAD_TEXT,
@@ -20,7 +21,6 @@ from adapters.slack.blocks import (
     block_text_length,
     mrkdwn,
     render_message,
-    split_action_id,
 )
 from bot.messages import (
     Actions,
