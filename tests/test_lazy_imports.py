@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PLATFORM_MODULES = ("discord", "slack_bolt", "aiohttp.web", "apscheduler")
+PLATFORM_MODULES = ("discord", "slack_bolt", "slack_sdk", "aiohttp.web", "apscheduler")
 
 # Runs `hearth` with no credentials in the environment (data in the working directory), then prints which
 # platform modules were loaded.

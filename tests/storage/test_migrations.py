@@ -138,3 +138,26 @@ def test_the_migrations_are_found_from_any_working_directory(tmp_path: Path, mon
     url = f"sqlite:///{tmp_path / 'elsewhere.db'}"
     upgrade(url)
     assert current_revision(url) == HEAD
+
+
+def test_the_slack_tables_have_slack_sdks_own_shapes() -> None:
+    from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+    from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+    from sqlalchemy import MetaData, Table
+
+    from storage.tables import slack_bots, slack_installations, slack_oauth_states
+
+    theirs = MetaData()
+    built = {
+        "slack_installations": SQLAlchemyInstallationStore.build_installations_table(theirs, "slack_installations"),
+        "slack_bots": SQLAlchemyInstallationStore.build_bots_table(theirs, "slack_bots"),
+        "slack_oauth_states": SQLAlchemyOAuthStateStore.build_oauth_states_table(theirs, "slack_oauth_states"),
+    }
+
+    def shape(table: Table) -> tuple[object, ...]:
+        columns = tuple((c.name, str(c.type), c.nullable, c.primary_key) for c in table.columns)
+        indexes = sorted((i.name, tuple(c.name for c in i.columns)) for i in table.indexes)
+        return columns, indexes
+
+    for ours in (slack_installations, slack_bots, slack_oauth_states):
+        assert shape(ours) == shape(built[ours.name])
