@@ -222,7 +222,8 @@ class SqlDirectory:
     def close(self) -> None:
         """Stop listening (PostgreSQL). Called when the engine is disposed."""
         if self._listener is not None:
-            self._listener.cancel()
+            if not self._listener.get_loop().is_closed():
+                self._listener.cancel()
             self._listener = None
         self._listening = self._listen_url is None
         self.drop_everything()
