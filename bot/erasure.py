@@ -2,28 +2,49 @@
 
 When a platform says Hearth was uninstalled (or its tokens revoked), the workspace is marked, and its data is
 erased after a grace period, through the scheduling engine, so that a reinstall inside the grace period finds
-everything again. Any member using Hearth in the workspace again clears the mark (see the middleware).
+everything again. Any member using Hearth in the workspace again, or installing it again, clears the mark and
+cancels the erasure (`restore_returning`, then `cancel_erasure`, called by the middleware that resolves events).
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import UTC, timedelta
 
 from bot.context import EventContext, Route
-from bot.erasure_names import ERASURE, ERASURE_SUBJECT
 from bot.events import AppInstalled, AppRemoved, InboundEvent
-from bot.ports import UnitOfWorkFactory
+from bot.ports import Scheduler, UnitOfWork, UnitOfWorkFactory
 from bot.recurrence import Recurrence
 from bot.scheduling.model import CatchUp, Occurrence, Outcome, Schedule
 from bot.tenancy import Workspace
 
 log = logging.getLogger("hearth.erasure")
 
+ERASURE = "workspace.erase"
+ERASURE_SUBJECT = "all-data"
+
+
+async def restore_returning(uow: UnitOfWork, workspace: Workspace) -> tuple[Workspace, bool]:
+    """Clear the removal mark of a workspace Hearth is used or installed in again, inside its grace period.
+
+    Returns the workspace as it now is, and whether it was marked (then call `cancel_erasure` after committing).
+    """
+    if workspace.removed_at is None:
+        return workspace, False
+    await uow.workspaces.set_removed(workspace.id, None)
+    return replace(workspace, removed_at=None), True
+
+
+async def cancel_erasure(scheduler: Scheduler | None, workspace_id: int) -> None:
+    """Have the scheduling engine re-read the workspace's erasure, which a cleared mark ends."""
+    if scheduler is not None:
+        await scheduler.refresh(ERASURE, workspace_id, ERASURE_SUBJECT)
+
 
 class RemovalRecorder:
     """Handles `AppRemoved`: marks the workspace and schedules its erasure. (`AppInstalled` needs nothing more
-    than the middleware already does: it clears the mark.)"""
+    than the middleware already does: it clears the mark through `restore_returning`.)"""
 
     def match(self, event: InboundEvent) -> Route | None:
         if isinstance(event, AppInstalled):

@@ -7,13 +7,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 from bot.context import EventContext
-from bot.erasure_names import ERASURE, ERASURE_SUBJECT
+from bot.erasure import cancel_erasure, restore_returning
 from bot.errors import PermissionDenied, RateLimited
 from bot.events import AppInstalled, AppRemoved, MemberLeft, workspace_of
 from bot.i18n import _n
 from bot.permissions import Permission, refusal
-from bot.ports import AlreadyExists, UnitOfWork
+from bot.ports import AlreadyExists, Resolved, UnitOfWork
 from bot.ratelimit import RateLimiter
+from bot.refs import MemberRef
 from bot.tenancy import Member, Role, Workspace
 
 Next = Callable[[], Awaitable[None]]
@@ -29,31 +30,59 @@ async def ignore_bots(ctx: EventContext, call_next: Next) -> None:
 
 
 async def resolve_community(ctx: EventContext, call_next: Next) -> None:
-    """Find (or record) the workspace and member, and the community served in the event's channel."""
+    """Find (or record) the workspace and member, and the community served in the event's channel.
+
+    Served by the directory when there is nothing to record; otherwise one unit of work reads and records.
+    """
     event = ctx.event
+    member = _member_ref(ctx)
+    found = await ctx.uow.directory.resolve(workspace_of(event), member, ctx.channel)
+    if _nothing_to_record(ctx, found):
+        ctx.workspace, ctx.member, ctx.community = found.workspace, found.member, found.community
+        await call_next()
+        return
     returned = False
     async with ctx.unit_of_work() as uow:
         ctx.workspace = await _workspace(uow, ctx)
         if isinstance(event, MemberLeft):
             ctx.member = await uow.members.get(ctx.workspace.id, event.member)
-        elif isinstance(event, AppInstalled) and ctx.workspace.removed_at is not None:
-            await uow.workspaces.set_removed(ctx.workspace.id, None)  # installed again inside the grace period
-            ctx.workspace = replace(ctx.workspace, removed_at=None)
-            returned = True
-        elif not isinstance(event, (AppRemoved, AppInstalled)):
+        elif isinstance(event, AppInstalled):
+            ctx.workspace, returned = await restore_returning(uow, ctx.workspace)
+        elif not isinstance(event, AppRemoved):
             ctx.member = await _member(uow, ctx, ctx.workspace)
-            if ctx.workspace.removed_at is not None:
-                # Members are using Hearth here again: it was reinstalled inside the grace period.
-                await uow.workspaces.set_removed(ctx.workspace.id, None)
-                ctx.workspace = replace(ctx.workspace, removed_at=None)
-                returned = True
+            # Members using Hearth here again: it was reinstalled inside the grace period.
+            ctx.workspace, returned = await restore_returning(uow, ctx.workspace)
         channel = ctx.channel
         if channel is not None:
             ctx.community = await uow.communities.get_by_channel(ctx.workspace.id, channel)
         await uow.commit()
-    if returned and ctx.scheduler is not None:
-        await ctx.scheduler.refresh(ERASURE, ctx.workspace.id, ERASURE_SUBJECT)
+    if returned:
+        await cancel_erasure(ctx.scheduler, ctx.workspace.id)
     await call_next()
+
+
+def _member_ref(ctx: EventContext) -> MemberRef | None:
+    event = ctx.event
+    if isinstance(event, MemberLeft):
+        return event.member
+    if isinstance(event, (AppRemoved, AppInstalled)):
+        return None
+    return event.actor.member
+
+
+def _nothing_to_record(ctx: EventContext, found: Resolved) -> bool:
+    """Whether `found` is all the event needs, with no workspace, member or name to record and no return."""
+    event = ctx.event
+    if found.workspace is None:
+        return False
+    if isinstance(event, (MemberLeft, AppRemoved)):
+        return True
+    if found.workspace.removed_at is not None:
+        return False
+    if isinstance(event, AppInstalled):
+        return True
+    actor = event.actor
+    return found.member is not None and (not actor.display_name or actor.display_name == found.member.display_name)
 
 
 async def _workspace(uow: UnitOfWork, ctx: EventContext) -> Workspace:

@@ -6,6 +6,7 @@ Every repository method takes the workspace id: no query can cross from one tena
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
@@ -20,9 +21,12 @@ from bot.tenancy import Community, Member, Role, Workspace
 __all__ = [
     "Clock",
     "CommunityRepository",
+    "Directory",
     "InboundLog",
     "MemberRepository",
     "Messenger",
+    "ReadOnlyUnit",
+    "Resolved",
     "Responder",
     "Scheduler",
     "Translator",
@@ -186,13 +190,18 @@ class MemberRepository(Protocol):
         """Members holding `role`, by display name."""
         ...
 
+    async def get_many(self, workspace_id: int, refs: Sequence[MemberRef]) -> dict[MemberRef, Member]:
+        """Those of `refs` Hearth has seen in `workspace_id`, in one query; the others are missing from the result."""
+        ...
+
 
 class UnitOfWork(Protocol):
     """One transaction over the repositories: `commit` keeps the changes, leaving without it rolls back.
 
     Keep units short and never wait on a platform inside one: on SQLite a unit holds the database's write lock
     from its first statement (so that concurrent writers queue instead of failing), and one task must not open a
-    second unit while its first is still open.
+    second unit while its first is still open. A read-only unit (see `UnitOfWorkFactory`) holds no lock and
+    raises `ReadOnlyUnit` on any write.
     """
 
     workspaces: WorkspaceRepository
@@ -214,8 +223,51 @@ class UnitOfWork(Protocol):
     async def rollback(self) -> None: ...
 
 
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """Who and where an event is, as far as Hearth knows them: None for what it has not recorded (yet)."""
+
+    workspace: Workspace | None
+    member: Member | None
+    community: Community | None
+
+
+class Directory(Protocol):
+    """Workspaces, members and communities as last committed, for the middleware to resolve every event with.
+
+    Served from a per-process cache; what it does not hold is read in one read-only unit of work. Every unit that
+    changes a workspace, member or community drops its entries when it commits, in this process and (on
+    PostgreSQL) in every other one, so no process keeps serving what another changed.
+    """
+
+    async def resolve(self, workspace: WorkspaceRef, member: MemberRef | None = None,
+                      channel: ChannelRef | None = None) -> Resolved:
+        """The workspace of `workspace`, the member of `member` in it and the community served in `channel`.
+
+        Reads only: recording a workspace or member seen for the first time takes a unit of work as ever.
+        """
+        ...
+
+
 class UnitOfWorkFactory(Protocol):
-    def __call__(self) -> UnitOfWork: ...
+    """Opens units of work, and holds the directory (`Directory`) that resolves events without one.
+
+    `factory()` opens a unit that may write: on SQLite it waits for the process's writer turn and holds the
+    database's write lock from its first statement to its end. `factory(read_only=True)` opens a unit that only
+    reads: it takes no writer turn and no write lock (a deferred transaction: one consistent snapshot of the
+    database), runs alongside writers and other readers, and raises `ReadOnlyUnit` at the first write it is asked
+    for (an insert, update or delete), before anything reaches the database. Use it for work that shows
+    and never changes; a unit that reads and then may write must not be read-only.
+    """
+
+    @property
+    def directory(self) -> Directory: ...
+
+    def __call__(self, *, read_only: bool = False) -> UnitOfWork: ...
+
+
+class ReadOnlyUnit(Exception):
+    """A read-only unit of work was asked to write."""
 
 
 class AlreadyExists(Exception):

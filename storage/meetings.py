@@ -6,7 +6,7 @@ workspace, so no query crosses tenants; a series' recurrence is stored as the RF
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -26,6 +26,7 @@ from storage.tables import (
     MeetingChangeRow,
     MeetingRsvpRow,
     MeetingSeriesRow,
+    WorkspaceRow,
 )
 
 __all__ = ["SqlMeetingRepository"]
@@ -56,7 +57,12 @@ class SqlMeetingRepository:
         statement = select(MeetingSeriesRow).where(
             MeetingSeriesRow.workspace_id == workspace_id, MeetingSeriesRow.community_id == community_id,
         ).order_by(col(MeetingSeriesRow.id))
-        return [await self._series(row) for row in (await self._session.exec(statement)).all()]
+        return await self._all_series((await self._session.exec(statement)).all())
+
+    async def series_in(self, workspace_id: int) -> list[Series]:
+        statement = select(MeetingSeriesRow).where(MeetingSeriesRow.workspace_id == workspace_id).order_by(
+            col(MeetingSeriesRow.id))
+        return await self._all_series((await self._session.exec(statement)).all())
 
     async def update_series(self, series: Series, at: datetime) -> None:
         statement = (
@@ -71,7 +77,7 @@ class SqlMeetingRepository:
     async def active_series(self) -> list[Series]:
         statement = select(MeetingSeriesRow).where(MeetingSeriesRow.status != SeriesStatus.ENDED.value).order_by(
             col(MeetingSeriesRow.id))
-        return [await self._series(row) for row in (await self._session.exec(statement)).all()]
+        return await self._all_series((await self._session.exec(statement)).all())
 
     async def active_with_changes(self) -> list[tuple[Series, list[Change]]]:
         active = await self.active_series()
@@ -97,6 +103,20 @@ class SqlMeetingRepository:
             col(MeetingChangeRow.original))
         return [_change(row) for row in (await self._session.exec(statement)).all()]
 
+    async def changes_of(self, workspace_id: int, series_ids: Sequence[int]) -> dict[int, list[Change]]:
+        found: dict[int, list[Change]] = {series_id: [] for series_id in series_ids}
+        if not found:
+            return found
+        statement = (
+            select(MeetingChangeRow)
+            .join(MeetingSeriesRow, col(MeetingSeriesRow.id) == col(MeetingChangeRow.series_id))
+            .where(MeetingSeriesRow.workspace_id == workspace_id, col(MeetingChangeRow.series_id).in_(list(found)))
+            .order_by(col(MeetingChangeRow.series_id), col(MeetingChangeRow.original))
+        )
+        for row in (await self._session.exec(statement)).all():
+            found[row.series_id].append(_change(row))
+        return found
+
     async def set_change(self, workspace_id: int, change: Change) -> None:
         await self._require(workspace_id, change.series_id)
         row = await self._session.get(MeetingChangeRow, (change.series_id, change.original))
@@ -116,6 +136,26 @@ class SqlMeetingRepository:
             MeetingRsvpRow.series_id == series_id, MeetingRsvpRow.original == original,
         ).order_by(col(MeetingRsvpRow.updated_at))
         return {row.member_id: Answer(row.answer) for row in (await self._session.exec(statement)).all()}
+
+    async def rsvps_of(self, workspace_id: int, meetings: Sequence[tuple[int, datetime]],
+                       ) -> dict[tuple[int, datetime], dict[str, Answer]]:
+        found: dict[tuple[int, datetime], dict[str, Answer]] = {meeting: {} for meeting in meetings}
+        series_ids = sorted({series_id for series_id, _ in found})
+        if not series_ids:
+            return found
+        # One query over the series asked for; the meetings not asked for are left out here, not in SQL.
+        statement = (
+            select(MeetingRsvpRow)
+            .join(MeetingSeriesRow, col(MeetingSeriesRow.id) == col(MeetingRsvpRow.series_id))
+            .where(MeetingSeriesRow.workspace_id == workspace_id, col(MeetingRsvpRow.series_id).in_(series_ids),
+                   col(MeetingRsvpRow.original).in_(sorted({original for _, original in found})))
+            .order_by(col(MeetingRsvpRow.updated_at))
+        )
+        for row in (await self._session.exec(statement)).all():
+            answers = found.get((row.series_id, row.original))
+            if answers is not None:
+                answers[row.member_id] = Answer(row.answer)
+        return found
 
     async def set_rsvp(self, workspace_id: int, series_id: int, original: datetime, member: MemberRef,
                        answer: Answer, at: datetime) -> None:
@@ -217,6 +257,15 @@ class SqlMeetingRepository:
         if ref is None:
             raise LookupError(f"no workspace with id {workspace_id}")
         return ref
+
+    async def _all_series(self, rows: Iterable[MeetingSeriesRow]) -> list[Series]:
+        """`rows` as series, with their workspaces' references read in one query rather than one per workspace."""
+        rows = list(rows)
+        missing = sorted({row.workspace_id for row in rows})
+        if len(missing) > 1:
+            # Loaded into the session: `_workspace` then finds each in its identity map without a query.
+            (await self._session.exec(select(WorkspaceRow).where(col(WorkspaceRow.id).in_(missing)))).all()
+        return [await self._series(row) for row in rows]
 
     async def _series(self, row: MeetingSeriesRow) -> Series:
         assert row.id is not None

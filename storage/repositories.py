@@ -7,6 +7,9 @@ Updates of a row that is not in the given workspace raise `LookupError` rather t
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import TypeVar
 
@@ -18,6 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.ports import AlreadyExists
 from bot.refs import ChannelRef, MemberRef, Platform, WorkspaceRef
 from bot.tenancy import Community, Member, Role, Workspace
+from storage.directory import Changes, community_key, member_key, workspace_key
 from storage.tables import CommunityRow, HearthTable, MemberRow, WorkspaceRow
 
 __all__ = [
@@ -71,10 +75,11 @@ def _require_updated(rowcount: int, what: str) -> None:
 
 
 class SqlWorkspaceRepository:
-    """The workspaces Hearth is installed in."""
+    """The workspaces Hearth is installed in. Writes name the directory keys they change in `changed`."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, changed: Changes | None = None) -> None:
         self._session = session
+        self._changed: Changes = {} if changed is None else changed
 
     async def get(self, ref: WorkspaceRef) -> Workspace | None:
         statement = select(WorkspaceRow).where(
@@ -86,13 +91,16 @@ class SqlWorkspaceRepository:
     async def add(self, ref: WorkspaceRef, name: str, at: datetime) -> Workspace:
         """Record a new workspace; raises `AlreadyExists` if Hearth already knows it."""
         row = WorkspaceRow(platform=ref.platform.value, external_id=ref.id, name=name, created_at=at)
-        return _workspace(await _insert(self._session, row, f"workspace {ref}"))
+        workspace = _workspace(await _insert(self._session, row, f"workspace {ref}"))
+        self._changed[workspace_key(workspace.id)] = None
+        return workspace
 
     async def rename(self, workspace_id: int, name: str) -> None:
         """Store a workspace's new name; raises `LookupError` if there is no such workspace."""
         result = await self._session.exec(
             update(WorkspaceRow).where(col(WorkspaceRow.id) == workspace_id).values(name=name)
         )
+        self._changed[workspace_key(workspace_id)] = None
         _require_updated(result.rowcount, f"workspace {workspace_id}")
 
     async def set_removed(self, workspace_id: int, at: datetime | None) -> None:
@@ -100,6 +108,7 @@ class SqlWorkspaceRepository:
         result = await self._session.exec(
             update(WorkspaceRow).where(col(WorkspaceRow.id) == workspace_id).values(uninstalled_at=at)
         )
+        self._changed[workspace_key(workspace_id)] = None
         _require_updated(result.rowcount, f"workspace {workspace_id}")
 
     async def removed(self) -> list[Workspace]:
@@ -121,6 +130,7 @@ class SqlWorkspaceRepository:
         """Erase the workspace and, through the foreign keys, every row that belongs to it."""
         row = await self._session.get(WorkspaceRow, workspace_id)
         if row is not None:
+            self._changed[workspace_key(workspace_id)] = None
             await self._session.delete(row)
             await self._session.flush()
 
@@ -132,10 +142,11 @@ def _workspace(row: WorkspaceRow) -> Workspace:
 
 
 class SqlCommunityRepository:
-    """The channels served as communities, per workspace."""
+    """The channels served as communities, per workspace. Writes name the directory keys they change."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, changed: Changes | None = None) -> None:
         self._session = session
+        self._changed: Changes = {} if changed is None else changed
 
     async def get(self, workspace_id: int, community_id: int) -> Community | None:
         ref = await _workspace_ref(self._session, workspace_id)
@@ -195,6 +206,8 @@ class SqlCommunityRepository:
             language=language,
             created_at=at,
         )
+        # Before the insert: a negative entry ("not a community") must go even if this unit fails later.
+        self._changed[community_key(workspace_id, channel.id)] = None
         return _community(await _insert(self._session, row, f"community in {channel}"), channel.workspace)
 
     async def update(self, community: Community) -> None:
@@ -216,6 +229,7 @@ class SqlCommunityRepository:
             )
         )
         result = await self._session.exec(statement)
+        self._changed[community_key(community.workspace_id, community.channel.id)] = community
         _require_updated(result.rowcount, f"community {community.id}")
 
 
@@ -234,10 +248,11 @@ def _community(row: CommunityRow, workspace: WorkspaceRef) -> Community:
 
 
 class SqlMemberRepository:
-    """The people in each workspace."""
+    """The people in each workspace. Writes name the directory keys they change."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, changed: Changes | None = None) -> None:
         self._session = session
+        self._changed: Changes = {} if changed is None else changed
 
     async def get(self, workspace_id: int, ref: MemberRef) -> Member | None:
         if await _workspace_ref(self._session, workspace_id) != ref.workspace:
@@ -262,7 +277,9 @@ class SqlMemberRepository:
             preferences={},
             joined_at=at,
         )
-        return _member(await _insert(self._session, row, f"member {ref}"), ref.workspace)
+        member = _member(await _insert(self._session, row, f"member {ref}"), ref.workspace)
+        self._changed[member_key(workspace_id, ref.id)] = None
+        return member
 
     async def update(self, member: Member) -> None:
         """Store changed display name, role, time zone, language or preferences.
@@ -281,6 +298,9 @@ class SqlMemberRepository:
             )
         )
         result = await self._session.exec(statement)
+        # As a read would give it back: preferences come out of the JSON column.
+        stored = replace(member, preferences=json.loads(json.dumps(dict(member.preferences))))
+        self._changed[member_key(member.workspace_id, member.ref.id)] = stored
         _require_updated(result.rowcount, f"member {member.id}")
 
     async def with_role(self, workspace_id: int, role: Role) -> list[Member]:
@@ -294,6 +314,18 @@ class SqlMemberRepository:
             .order_by(func.lower(col(MemberRow.display_name)), col(MemberRow.id))
         )
         return [_member(row, ref) for row in await self._session.exec(statement)]
+
+    async def get_many(self, workspace_id: int, refs: Sequence[MemberRef]) -> dict[MemberRef, Member]:
+        """Those of `refs` known in `workspace_id`, in one query; refs of another workspace never match."""
+        ref = await _workspace_ref(self._session, workspace_id)
+        wanted = sorted({member.id for member in refs if member.workspace == ref})
+        if ref is None or not wanted:
+            return {}
+        statement = select(MemberRow).where(
+            col(MemberRow.workspace_id) == workspace_id, col(MemberRow.external_id).in_(wanted)
+        )
+        found = (_member(row, ref) for row in await self._session.exec(statement))
+        return {member.ref: member for member in found}
 
 
 def _member(row: MemberRow, workspace: WorkspaceRef) -> Member:

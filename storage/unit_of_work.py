@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import asyncio
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlalchemy import Engine, event, text
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.orm import ORMExecuteState, UOWTransaction
+from sqlmodel import Session
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.meetings.ports import MeetingRepository
-from bot.ports import CommunityRepository, MemberRepository, WorkspaceRepository
-from storage.database import create_engine_for
+from bot.ports import CommunityRepository, MemberRepository, ReadOnlyUnit, WorkspaceRepository
+from storage.database import READ_ONLY, create_engine_for, create_loop_engine
+from storage.directory import CHANNEL, Changes, SqlDirectory
 from storage.meetings import SqlMeetingRepository
 from storage.repositories import SqlCommunityRepository, SqlMemberRepository, SqlWorkspaceRepository
 
@@ -19,14 +23,32 @@ __all__ = ["Database", "SqlUnitOfWork", "SqlUnitOfWorkFactory"]
 
 # As long as SQLite's busy timeout (storage/database.py): past it a unit gives up waiting for its turn.
 WRITER_TURN_TIMEOUT = 15.0
+_NOTIFY = text(f"SELECT pg_notify('{CHANNEL}', :payload)")
+
+
+class _ReadOnlySession(Session):
+    """A session that refuses every insert, update and delete before it reaches the database."""
+
+
+@event.listens_for(_ReadOnlySession, "do_orm_execute")
+def _refuse_statement(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        raise ReadOnlyUnit(f"a read-only unit of work was asked to run {state.statement.__class__.__name__}")
+
+
+@event.listens_for(_ReadOnlySession, "before_flush")
+def _refuse_flush(session: Session, _flush: UOWTransaction, _instances: Any) -> None:
+    if session.new or session.dirty or session.deleted:
+        raise ReadOnlyUnit("a read-only unit of work was asked to store rows")
 
 
 class SqlUnitOfWork:
     """One transaction over the repositories: `commit` keeps the changes, leaving without it rolls back.
 
     Use one unit per task: a session must never be shared between concurrently running coroutines. On SQLite a
-    unit holds the database's write lock from its first query until it commits, rolls back or ends, and other
-    units wait for it: keep units short, and never open a second unit while one is open in the same task.
+    unit that may write holds the database's write lock from its first query until it commits, rolls back or
+    ends, and other such units wait for it: keep units short, and never open a second unit while one is open in
+    the same task. A read-only unit waits for nobody.
     """
 
     workspaces: WorkspaceRepository
@@ -35,15 +57,18 @@ class SqlUnitOfWork:
     meetings: MeetingRepository
 
     def __init__(self, session: AsyncSession, writer_turn: asyncio.Lock | None = None,
-                 turn_timeout: float = WRITER_TURN_TIMEOUT) -> None:
+                 turn_timeout: float = WRITER_TURN_TIMEOUT, directory: SqlDirectory | None = None) -> None:
         # A session takes a connection only when first used, so creating it here holds nothing yet.
         self._session = session
         self._writer_turn = writer_turn
         self._turn_timeout = turn_timeout
         self._holding = False
-        self.workspaces = SqlWorkspaceRepository(session)
-        self.communities = SqlCommunityRepository(session)
-        self.members = SqlMemberRepository(session)
+        self._directory = directory
+        # Directory keys (storage/directory.py) this unit's writes changed, dropped from the cache at commit.
+        self._changed: Changes = {}
+        self.workspaces = SqlWorkspaceRepository(session, self._changed)
+        self.communities = SqlCommunityRepository(session, self._changed)
+        self.members = SqlMemberRepository(session, self._changed)
         self.meetings = SqlMeetingRepository(session)
 
     async def __aenter__(self) -> Self:
@@ -74,26 +99,65 @@ class SqlUnitOfWork:
                 self._writer_turn.release()
 
     async def commit(self) -> None:
+        directory = self._directory
+        if not self._changed or directory is None:
+            await self._session.commit()
+            return
+        generation = directory.generation
+        payload = directory.notification(sorted(self._changed))
+        if payload is not None:
+            # In the transaction: the other processes hear of the change exactly when it is committed.
+            await self._session.exec(_NOTIFY, params={"payload": payload})  # type: ignore[call-overload]
         await self._session.commit()
+        changed = dict(self._changed)
+        self._changed.clear()
+        directory.settle(changed, generation)
 
     async def rollback(self) -> None:
         await self._session.rollback()
 
 
 class SqlUnitOfWorkFactory:
-    """Makes a new `SqlUnitOfWork`, with its own session, on every call."""
+    """Makes a new `SqlUnitOfWork`, with its own session, on every call; `directory` resolves without one.
 
-    def __init__(self, engine: AsyncEngine, *, turn_timeout: float = WRITER_TURN_TIMEOUT) -> None:
-        # Objects handed out stay readable after commit without a trip to the database (no lazy IO in async).
-        self._sessions = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
-        # On SQLite every unit takes the one write lock at BEGIN. SQLite's own waiting (a busy handler that sleeps
-        # and retries in steps up to 100 ms, in no order) made some units wait seconds behind newer ones; units of
-        # this process take turns here instead, first come first served, and the next starts the moment one ends.
+    On SQLite the sessions run on a synchronous engine on the event loop (`storage.database.create_loop_engine`):
+    no thread hand-off per statement. On PostgreSQL they use the asynchronous driver.
+    """
+
+    def __init__(self, engine: AsyncEngine, *, turn_timeout: float = WRITER_TURN_TIMEOUT,
+                 directory_size: int | None = None) -> None:
+        self._engine = engine
+        self._loop_engine: Engine | None = create_loop_engine(engine)
+        self._read_only_bind: Engine | AsyncEngine
+        if self._loop_engine is not None:
+            self._read_only_bind = self._loop_engine.execution_options(**{READ_ONLY: True})
+        else:
+            self._read_only_bind = engine
+        # On SQLite every unit that may write takes the one write lock at BEGIN. SQLite's own waiting (a busy
+        # handler that sleeps and retries in steps up to 100 ms, in no order) made some units wait seconds behind
+        # newer ones; units of this process take turns here instead, first come first served, and the next starts
+        # the moment one ends.
         self._writer_turn = asyncio.Lock() if engine.dialect.name == "sqlite" else None
         self._turn_timeout = turn_timeout
+        size = {} if directory_size is None else {"size": directory_size}
+        self.directory = SqlDirectory(engine, lambda: self(read_only=True), **size)
+        event.listen(engine.sync_engine, "engine_disposed", lambda _engine: self.directory.close())
 
-    def __call__(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self._sessions(), self._writer_turn, self._turn_timeout)
+    def __call__(self, *, read_only: bool = False) -> SqlUnitOfWork:
+        if read_only:
+            session = self._session(self._read_only_bind, _ReadOnlySession)
+            return SqlUnitOfWork(session, None, self._turn_timeout, self.directory)
+        session = self._session(self._loop_engine or self._engine, Session)
+        return SqlUnitOfWork(session, self._writer_turn, self._turn_timeout, self.directory)
+
+    def _session(self, bind: Engine | AsyncEngine, kind: type[Session]) -> AsyncSession:
+        # Objects handed out stay readable after commit without a trip to the database (no lazy IO in async).
+        if isinstance(bind, AsyncEngine):
+            return AsyncSession(bind, sync_session_class=kind, expire_on_commit=False)
+        # An AsyncSession over a synchronous engine: each call runs its statements straight away, on the loop.
+        session = AsyncSession(sync_session_class=kind, expire_on_commit=False)
+        session.sync_session.bind = bind
+        return session
 
 
 class Database:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -48,6 +48,21 @@ class MeetingRepository(Protocol):
         ...
 
     async def changes(self, workspace_id: int, series_id: int) -> list[Change]: ...
+
+    async def series_in(self, workspace_id: int) -> list[Series]:
+        """Every series of the workspace, in all its communities, oldest first, ended ones included: one query."""
+        ...
+
+    async def changes_of(self, workspace_id: int, series_ids: Sequence[int]) -> dict[int, list[Change]]:
+        """`changes` of several series in one query, by series id; every id asked for is a key (a series of
+        another workspace, or none, maps to no changes)."""
+        ...
+
+    async def rsvps_of(self, workspace_id: int, meetings: Sequence[tuple[int, datetime]],
+                       ) -> dict[tuple[int, datetime], dict[str, Answer]]:
+        """`rsvps` of several meetings (series id, original start) in one query; every meeting asked for is a
+        key (without answers, or of a series of another workspace: an empty mapping)."""
+        ...
 
     async def set_change(self, workspace_id: int, change: Change) -> None:
         """Record (or replace) what happened to one meeting."""

@@ -134,3 +134,45 @@ async def test_feeds_are_found_by_token_and_revoked(uow_factory: UnitOfWorkFacto
 
 def _fields(series: Series) -> dict[str, object]:
     return {name: getattr(series, name) for name in Series.__dataclass_fields__}
+
+
+async def test_batch_reads_answer_for_every_series_and_meeting_asked_for(uow_factory: UnitOfWorkFactory) -> None:
+    workspace_id, community_id = await _community(uow_factory)
+    other_id, other_community = await _community(uow_factory, OTHER)
+    first_at = datetime(2026, 11, 24, 14, 0, tzinfo=UTC)
+    later_at = first_at + timedelta(days=14)
+    ana, ben = MemberRef(ACME, "U1"), MemberRef(ACME, "U2")
+    async with uow_factory() as uow:
+        first = await uow.meetings.add_series(_series(workspace_id, community_id), T0)
+        second = await uow.meetings.add_series(_series(workspace_id, community_id), T0)
+        foreign = await uow.meetings.add_series(_series(other_id, other_community, OTHER), T0)
+        await uow.meetings.set_change(workspace_id, Change(first.id, later_at, None, True, "holiday", 1))
+        await uow.meetings.set_change(workspace_id, Change(first.id, first_at, first_at + timedelta(hours=1)))
+        await uow.meetings.set_change(other_id, Change(foreign.id, first_at, None, True))
+        await uow.meetings.set_rsvp(workspace_id, first.id, first_at, ana, Answer.GOING, T0)
+        await uow.meetings.set_rsvp(workspace_id, first.id, later_at, ben, Answer.MAYBE, T0)
+        await uow.meetings.set_rsvp(workspace_id, second.id, first_at, ben, Answer.NOT_GOING, T0)
+        await uow.meetings.set_rsvp(other_id, foreign.id, first_at, MemberRef(OTHER, "U1"), Answer.GOING, T0)
+        await uow.commit()
+
+    async with uow_factory() as uow:
+        assert await uow.meetings.series_in(workspace_id) == [first, second]
+        changes = await uow.meetings.changes_of(workspace_id, [first.id, second.id, foreign.id])
+        assert changes == {
+            first.id: await uow.meetings.changes(workspace_id, first.id),
+            second.id: [],
+            foreign.id: [],  # another workspace's series: nothing crosses
+        }
+        assert [change.original for change in changes[first.id]] == [first_at, later_at]
+        meetings = [(first.id, first_at), (first.id, later_at), (second.id, first_at), (second.id, later_at),
+                    (foreign.id, first_at)]
+        assert await uow.meetings.rsvps_of(workspace_id, meetings) == {
+            (first.id, first_at): {"U1": Answer.GOING},
+            (first.id, later_at): {"U2": Answer.MAYBE},
+            (second.id, first_at): {"U2": Answer.NOT_GOING},
+            (second.id, later_at): {},
+            (foreign.id, first_at): {},
+        }
+        assert await uow.meetings.changes_of(workspace_id, []) == {}
+        assert await uow.meetings.rsvps_of(workspace_id, []) == {}
+        assert await uow.meetings.active_series() == [first, second, foreign]

@@ -472,3 +472,21 @@ async def test_deleting_a_workspace_deletes_its_communities_and_members(
         }
 
     assert remaining == {"community": [kept.id], "member": [kept.id]}
+
+
+async def test_members_are_found_many_at_once(uow_factory: UnitOfWorkFactory) -> None:
+    async with uow_factory() as uow:
+        acme = await uow.workspaces.add(WorkspaceRef(Platform.SLACK, "TBATCH1"), "Acme", T0)
+        other = await uow.workspaces.add(WorkspaceRef(Platform.SLACK, "TBATCH2"), "Other", T0)
+        ana = await uow.members.add(acme.id, MemberRef(acme.ref, "U1"), display_name="Ana", role=Role.MEMBER, at=T0)
+        ben = await uow.members.add(acme.id, MemberRef(acme.ref, "U2"), display_name="Ben", role=Role.MEMBER, at=T0)
+        await uow.members.add(other.id, MemberRef(other.ref, "U3"), display_name="Cy", role=Role.MEMBER, at=T0)
+        await uow.commit()
+    async with uow_factory() as uow:
+        found = await uow.members.get_many(acme.id, [
+            ana.ref, ben.ref, ana.ref, MemberRef(acme.ref, "U9"),
+            MemberRef(other.ref, "U3"), MemberRef(other.ref, "U1"),
+        ])
+        assert found == {ana.ref: ana, ben.ref: ben}
+        assert await uow.members.get_many(acme.id, []) == {}
+        assert await uow.members.get_many(999, [ana.ref]) == {}
