@@ -5,10 +5,9 @@ It implements the core's ports (`bot.ports`); nothing outside `storage/` sees a 
 
 from storage.database import create_engine_for, sync_url
 from storage.migrate import current_revision, upgrade
-from storage.unit_of_work import Database, SqlUnitOfWork, SqlUnitOfWorkFactory
+from storage.unit_of_work import SqlUnitOfWork, SqlUnitOfWorkFactory
 
 __all__ = [
-    "Database",
     "SqlUnitOfWork",
     "SqlUnitOfWorkFactory",
     "create_engine_for",

@@ -30,7 +30,7 @@ from bot.tenancy import Community, Member, Workspace
 if TYPE_CHECKING:
     from bot.ports import UnitOfWork
 
-__all__ = ["CHANNEL", "Changes", "SqlDirectory", "community_key", "member_key", "workspace_key"]
+__all__ = ["CHANNEL", "DIRECTORY", "Changes", "SqlDirectory", "community_key", "member_key", "workspace_key"]
 
 # What a unit's writes changed, by key: the new value when the write knows all of it, None to drop the entry.
 Changes = MutableMapping[str, "Member | Community | None"]
@@ -54,6 +54,12 @@ def member_key(workspace_id: int, external_id: str) -> str:
 
 def community_key(workspace_id: int, channel_id: str) -> str:
     return f"c:{workspace_id}:{channel_id}"
+
+
+# Where a session of a unit of work keeps the directory (`Session.info`).
+DIRECTORY = "hearth.directory"
+# Set (`Session.info`) on the session of a read-only unit of work.
+READ_ONLY_UNIT = "hearth.read_only"
 
 
 class SqlDirectory:
@@ -111,6 +117,11 @@ class SqlDirectory:
             if channel is not None:
                 self._put(community_key(found_workspace.id, channel.id), community)  # None too: not a community
         return Resolved(found_workspace, found_member, community)
+
+    def workspace_ref(self, workspace_id: int) -> WorkspaceRef | None:
+        """The reference of a workspace the directory holds (kept exactly as long as its entry), or None."""
+        found = self._entries.get(workspace_key(workspace_id))
+        return found.ref if isinstance(found, Workspace) else None
 
     def _workspace(self, ref: WorkspaceRef) -> Workspace | None:
         workspace_id = self._workspace_ids.get(ref)

@@ -14,12 +14,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.meetings.ports import MeetingRepository
 from bot.ports import CommunityRepository, MemberRepository, ReadOnlyUnit, WorkspaceRepository
-from storage.database import READ_ONLY, create_engine_for, create_loop_engine
-from storage.directory import CHANNEL, Changes, SqlDirectory
+from storage.database import READ_ONLY, create_loop_engine
+from storage.directory import CHANNEL, DIRECTORY, READ_ONLY_UNIT, Changes, SqlDirectory
 from storage.meetings import SqlMeetingRepository
 from storage.repositories import SqlCommunityRepository, SqlMemberRepository, SqlWorkspaceRepository
 
-__all__ = ["Database", "SqlUnitOfWork", "SqlUnitOfWorkFactory"]
+__all__ = ["SqlUnitOfWork", "SqlUnitOfWorkFactory"]
 
 # As long as SQLite's busy timeout (storage/database.py): past it a unit gives up waiting for its turn.
 WRITER_TURN_TIMEOUT = 15.0
@@ -146,6 +146,7 @@ class SqlUnitOfWorkFactory:
     def __call__(self, *, read_only: bool = False) -> SqlUnitOfWork:
         if read_only:
             session = self._session(self._read_only_bind, _ReadOnlySession)
+            session.info[READ_ONLY_UNIT] = True
             return SqlUnitOfWork(session, None, self._turn_timeout, self.directory)
         session = self._session(self._loop_engine or self._engine, Session)
         return SqlUnitOfWork(session, self._writer_turn, self._turn_timeout, self.directory)
@@ -153,25 +154,11 @@ class SqlUnitOfWorkFactory:
     def _session(self, bind: Engine | AsyncEngine, kind: type[Session]) -> AsyncSession:
         # Objects handed out stay readable after commit without a trip to the database (no lazy IO in async).
         if isinstance(bind, AsyncEngine):
-            return AsyncSession(bind, sync_session_class=kind, expire_on_commit=False)
-        # An AsyncSession over a synchronous engine: each call runs its statements straight away, on the loop.
-        session = AsyncSession(sync_session_class=kind, expire_on_commit=False)
-        session.sync_session.bind = bind
+            session = AsyncSession(bind, sync_session_class=kind, expire_on_commit=False)
+        else:
+            # An AsyncSession over a synchronous engine: each call runs its statements straight away, on the loop.
+            session = AsyncSession(sync_session_class=kind, expire_on_commit=False)
+            session.sync_session.bind = bind
+        # The repositories read workspace references the directory already holds instead of querying them.
+        session.info[DIRECTORY] = self.directory
         return session
-
-
-class Database:
-    """The engine Hearth runs on and the units of work over it. Call `dispose` on shutdown."""
-
-    def __init__(self, engine: AsyncEngine) -> None:
-        self.engine = engine
-        self.uow_factory = SqlUnitOfWorkFactory(engine)
-
-    @classmethod
-    def connect(cls, url: str, *, pool_size: int | None = None) -> Database:
-        """A database for `DATABASE_URL` (see `create_engine_for`); connections open on first use."""
-        return cls(create_engine_for(url, pool_size=pool_size))
-
-    async def dispose(self) -> None:
-        """Close every pooled connection."""
-        await self.engine.dispose()
