@@ -81,7 +81,7 @@ class CommunityService:
         Raises `NotFound` outside a community.
         """
         scope = request.scope
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             community = await _community(uow, scope)
             facilitators = await uow.members.with_role(scope.workspace.id, Role.FACILITATOR)
         return CommunitySettings(community, tuple(facilitators))
@@ -183,19 +183,19 @@ class CommunityService:
 
     async def list_facilitators(self, request: ListFacilitators) -> tuple[Member, ...]:
         """The facilitators of the scope's workspace, by display name (none in a workspace not set up yet)."""
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             return tuple(await uow.members.with_role(request.scope.workspace.id, Role.FACILITATOR))
 
     async def list_communities(self, request: ListCommunities) -> tuple[Community, ...]:
         """Every community of the scope's workspace."""
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             return tuple(await uow.communities.list(request.scope.workspace.id))
 
     async def community_names(self, keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], str]:
         """The names of communities by (workspace id, community id), for an operator's report (no scope: the
         operator sees every workspace). A community that is gone is left out."""
         names: dict[tuple[int, int], str] = {}
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             for workspace_id, community_id in dict.fromkeys(keys):
                 community = await uow.communities.get(workspace_id, community_id)
                 if community is not None:
@@ -205,7 +205,7 @@ class CommunityService:
     async def workspaces_on(self, platform: Platform) -> list[Workspace]:
         """Every workspace Hearth knows on `platform`, removed ones too: what a platform adapter compares with
         where it really is after a time offline. No scope: the platform's own connection asks."""
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             return await uow.workspaces.on_platform(platform)
 
     async def make_facilitator(self, request: MakeFacilitator) -> Member:

@@ -12,7 +12,6 @@ from datetime import date, datetime, timedelta
 from bot.errors import NotFound, UserError
 from bot.i18n import _
 from bot.links import is_web_link
-from bot.meetings.ics import member_calendar, series_calendar
 from bot.meetings.model import (
     DEFAULT_LEADS,
     MAX_DURATION,
@@ -253,9 +252,9 @@ class MeetingService:
         scope = request.scope
         community = in_community(scope)
         now = self._clock.now()
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             found = await uow.meetings.series_of(scope.workspace.id, community.id)
-            changes = {s.id: await uow.meetings.changes(scope.workspace.id, s.id) for s in found}
+            changes = await uow.meetings.changes_of(scope.workspace.id, [s.id for s in found])
         if not found:
             raise _no_series()
         return [SeriesView(s, tuple(changes[s.id]), tuple(
@@ -267,7 +266,7 @@ class MeetingService:
         scope = request.scope
         community = in_community(scope)
         now = self._clock.now()
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             if request.series:
                 candidates = [await self._find_series(uow, scope, request.series)]
             else:
@@ -275,9 +274,10 @@ class MeetingService:
                               if s.status is not SeriesStatus.ENDED]
                 if not candidates:
                     raise _no_series()
+            changes = await uow.meetings.changes_of(scope.workspace.id, [s.id for s in candidates])
             soonest: Meeting | None = None
             for series in candidates:
-                upcoming = next_meetings(series, await uow.meetings.changes(scope.workspace.id, series.id), now, 1)
+                upcoming = next_meetings(series, changes[series.id], now, 1)
                 if upcoming and (soonest is None or upcoming[0].start < soonest.start):
                     soonest = upcoming[0]
             if soonest is None:
@@ -322,7 +322,7 @@ class MeetingService:
     async def agenda(self, request: ShowAgenda) -> Agenda:
         """The agenda of the series' next meeting, most votes first."""
         scope = request.scope
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             series = await self._find_series(uow, scope, request.series)
             meeting, _changes = await self._find_meeting(uow, series, None)
             items = await uow.meetings.agenda(scope.workspace.id, series.id, meeting.original)
@@ -348,10 +348,11 @@ class MeetingService:
         member = replace(scope.member, preferences={**scope.member.preferences, DM_LEADS: value})
         async with self._uow() as uow:
             await uow.members.update(member)
-            everywhere = [s for community in await uow.communities.list(scope.workspace.id)
-                          for s in await uow.meetings.series_of(scope.workspace.id, community.id)
+            everywhere = [s for s in await uow.meetings.series_in(scope.workspace.id)
                           if s.status is not SeriesStatus.ENDED]
-            changed = [await self._read_changed(uow, series, None) for series in everywhere]
+            changes = await uow.meetings.changes_of(scope.workspace.id, [s.id for s in everywhere])
+            dm_leads = frozenset(await workspace_dm_leads(uow, scope.workspace.id))
+            changed = [_Changed(series, tuple(changes[series.id]), dm_leads, None) for series in everywhere]
             await uow.commit()
         for one in changed:
             await self._tell(one, (DIRECT,))
@@ -377,16 +378,13 @@ class MeetingService:
         """The next meeting of every active series in the workspace, soonest first, with the member's answer."""
         scope = request.scope
         now = self._clock.now()
-        rows: list[Upcoming] = []
-        async with self._uow() as uow:
-            for community in await uow.communities.list(scope.workspace.id):
-                for series in await uow.meetings.series_of(scope.workspace.id, community.id):
-                    if series.status is not SeriesStatus.ACTIVE:
-                        continue
-                    upcoming = next_meetings(series, await uow.meetings.changes(scope.workspace.id, series.id), now, 1)
-                    if upcoming:
-                        answers = await uow.meetings.rsvps(scope.workspace.id, series.id, upcoming[0].original)
-                        rows.append(Upcoming(upcoming[0], answers.get(scope.member.ref.id)))
+        async with self._uow(read_only=True) as uow:
+            active = [s for s in await uow.meetings.series_in(scope.workspace.id) if s.status is SeriesStatus.ACTIVE]
+            changes = await uow.meetings.changes_of(scope.workspace.id, [s.id for s in active])
+            following = [upcoming[0] for series in active
+                         if (upcoming := next_meetings(series, changes[series.id], now, 1))]
+            answers = await uow.meetings.rsvps_of(scope.workspace.id, [(m.series.id, m.original) for m in following])
+        rows = [Upcoming(m, answers[(m.series.id, m.original)].get(scope.member.ref.id)) for m in following]
         return sorted(rows, key=lambda row: row.meeting.start)
 
     # --- calendars ----------------------------------------------------------------------------------------
@@ -395,15 +393,18 @@ class MeetingService:
         """The .ics of the named series (ended ones too), or of every series of the community."""
         scope = request.scope
         community = in_community(scope)
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             if request.series:
                 chosen = [await self._find_series(uow, scope, request.series, include_ended=True)]
             else:
                 chosen = await uow.meetings.series_of(scope.workspace.id, community.id)
                 if not chosen:
                     raise _no_series()
-            entries = [(s, await uow.meetings.changes(scope.workspace.id, s.id)) for s in chosen]
+            changes = await uow.meetings.changes_of(scope.workspace.id, [s.id for s in chosen])
+        entries = [(s, changes[s.id]) for s in chosen]
         name = chosen[0].title if len(chosen) == 1 else community.name
+        from bot.meetings.ics import series_calendar  # icalendar loads only once a calendar is asked for
+
         return CalendarFile(name, series_calendar(entries, name=name, now=self._clock.now()))
 
     async def feed(self, request: GetFeed) -> FeedAddress:
@@ -431,7 +432,7 @@ class MeetingService:
     async def feed_calendar(self, token: str) -> bytes | None:
         """The iCalendar text of the live feed with this secret token, or None when there is none (unknown,
         revoked, or its workspace removed Hearth). The token is the credential: no scope."""
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             feed = await uow.meetings.feed(token)
             if feed is None or feed.revoked:
                 return None
@@ -442,8 +443,9 @@ class MeetingService:
                 community = await uow.communities.get(feed.workspace_id, feed.community_id)
                 if community is None:
                     return None
-                entries = [(series, await uow.meetings.changes(feed.workspace_id, series.id))
-                           for series in await uow.meetings.series_of(feed.workspace_id, feed.community_id)]
+                found = await uow.meetings.series_of(feed.workspace_id, feed.community_id)
+                changes = await uow.meetings.changes_of(feed.workspace_id, [s.id for s in found])
+                entries = [(series, changes[series.id]) for series in found]
                 name = community.name
                 meetings: list[Meeting] | None = None
             elif feed.member is not None:
@@ -451,7 +453,9 @@ class MeetingService:
                 name = workspace.name
             else:
                 return None
-        # Rendered once the unit is let go: on SQLite an open unit holds the write lock.
+        # Rendered once the unit is let go. icalendar loads only once a calendar is asked for.
+        from bot.meetings.ics import member_calendar, series_calendar
+
         now = self._clock.now()
         if meetings is None:
             return series_calendar(entries, name=name, now=now)
@@ -461,7 +465,7 @@ class MeetingService:
 
     async def titles(self, channel: ChannelRef) -> list[str]:
         """The titles of the series of the channel's community that have not ended, for autocomplete."""
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             workspace = await uow.workspaces.get(channel.workspace)
             if workspace is None:
                 return []
@@ -638,19 +642,13 @@ async def _meeting_view(uow: UnitOfWork, meeting: Meeting) -> MeetingView:
 
 async def _meetings_going(uow: UnitOfWork, workspace_id: int, member: MemberRef) -> list[Meeting]:
     """The meetings the member said they attend, as they stand now (moved, cancelled)."""
-    answers = await uow.meetings.going(workspace_id, member)
-    known: dict[int, tuple[Series, list[Change]] | None] = {}
-    meetings: list[Meeting] = []
-    for (series_id, original), answer in sorted(answers.items()):
-        if answer != Answer.GOING:
-            continue
-        if series_id not in known:
-            series = await uow.meetings.get_series(workspace_id, series_id)
-            known[series_id] = None if series is None else (series, await uow.meetings.changes(workspace_id, series_id))
-        found = known[series_id]
-        if found is not None and (meeting := meeting_at(*found, original)) is not None:
-            meetings.append(meeting)
-    return meetings
+    going = sorted(key for key, answer in (await uow.meetings.going(workspace_id, member)).items()
+                   if answer == Answer.GOING)
+    wanted = {series_id for series_id, _original in going}
+    series = {s.id: s for s in await uow.meetings.series_in(workspace_id) if s.id in wanted}
+    changes = await uow.meetings.changes_of(workspace_id, sorted(series))
+    return [meeting for series_id, original in going if series_id in series
+            and (meeting := meeting_at(series[series_id], changes[series_id], original)) is not None]
 
 
 __all__ = [

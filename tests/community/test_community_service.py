@@ -25,7 +25,7 @@ from bot.community.service import MAX_GOAL, MAX_NAME, CommunityService
 from bot.errors import NotFound, PermissionDenied, UserError
 from bot.i18n import Msg, render
 from bot.messages import MemberMention, UserText
-from bot.ports import UnitOfWork, UnitOfWorkFactory
+from bot.ports import Directory, UnitOfWork, UnitOfWorkFactory
 from bot.refs import ChannelRef, MemberRef, Platform, WorkspaceRef
 from bot.tenancy import Community, Member, Role, Scope, Workspace
 
@@ -47,9 +47,13 @@ class CountingUnits:
         self.inner = inner
         self.opened = 0
 
-    def __call__(self) -> UnitOfWork:
+    @property
+    def directory(self) -> Directory:
+        return self.inner.directory
+
+    def __call__(self, *, read_only: bool = False) -> UnitOfWork:
         self.opened += 1
-        return self.inner()
+        return self.inner(read_only=read_only)
 
 
 @dataclass(slots=True)

@@ -33,7 +33,7 @@ from bot.meetings.requests import (
     VoteTopic,
 )
 from bot.meetings.service import MeetingService
-from bot.ports import UnitOfWork, UnitOfWorkFactory
+from bot.ports import Directory, UnitOfWork, UnitOfWorkFactory
 from bot.refs import ChannelRef, MemberRef, Platform, WorkspaceRef
 from bot.scheduling.model import Schedule
 from bot.tenancy import Community, Role, Scope
@@ -51,9 +51,13 @@ class CountingUnits:
     inner: UnitOfWorkFactory
     opened: int = 0
 
-    def __call__(self) -> UnitOfWork:
+    @property
+    def directory(self) -> Directory:
+        return self.inner.directory
+
+    def __call__(self, *, read_only: bool = False) -> UnitOfWork:
         self.opened += 1
-        return self.inner()
+        return self.inner(read_only=read_only)
 
 
 @dataclass
