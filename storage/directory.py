@@ -20,7 +20,6 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, MutableMapping
 from typing import TYPE_CHECKING
 
-import psycopg
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.ports import Resolved
@@ -197,6 +196,8 @@ class SqlDirectory:
             await self._changed.wait_for(lambda: self.notifications >= count)
 
     async def _listen(self, url: str) -> None:
+        import psycopg  # only a PostgreSQL deployment listens; SQLite never loads the driver
+
         failures = 0
         while True:
             try:
