@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -109,16 +110,7 @@ def create_loop_engine(engine: AsyncEngine) -> Engine | None:
     url = engine.url.set(drivername="sqlite+pysqlite")
     # Units of work never wait for a pooled connection: a blocking wait would stop the loop itself.
     loop_engine = create_engine(url, pool_size=5, max_overflow=-1)
-    pragmas = [*_sqlite_pragmas(foreign_keys=True), "PRAGMA busy_timeout=0"]
-
-    def on_connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        try:
-            for pragma in pragmas:
-                cursor.execute(pragma)
-        finally:
-            cursor.close()
+    on_connect = _pragmas_on_connect([*_sqlite_pragmas(foreign_keys=True), "PRAGMA busy_timeout=0"])
 
     def on_begin(connection: Any) -> None:
         if connection.get_execution_options().get(READ_ONLY):
@@ -143,6 +135,23 @@ def create_loop_engine(engine: AsyncEngine) -> Engine | None:
     return loop_engine
 
 
+def _pragmas_on_connect(pragmas: list[str]) -> Callable[[Any, Any], None]:
+    """A "connect" listener that runs `pragmas` on every new SQLite connection and leaves BEGIN to Hearth."""
+
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # The driver would otherwise BEGIN on its own, deferred, and only before DML; SQLAlchemy's
+        # documented recipe hands that job to the "begin" listener.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            for pragma in pragmas:
+                cursor.execute(pragma)
+        finally:
+            cursor.close()
+
+    return on_connect
+
+
 def _create_parent_directory(url: URL) -> None:
     assert url.database is not None  # _parse refuses a SQLite URL without a file
     Path(url.database).parent.mkdir(parents=True, exist_ok=True)
@@ -155,18 +164,7 @@ def _prepare_sqlite(engine: Engine, *, foreign_keys: bool) -> None:
     connection wrote in between (the busy timeout does not apply to that case). Taking the write lock at
     `BEGIN` makes the second writer wait for the first instead.
     """
-    pragmas = _sqlite_pragmas(foreign_keys=foreign_keys)
-
-    def on_connect(dbapi_connection: Any, _record: Any) -> None:
-        # The driver would otherwise BEGIN on its own, deferred, and only before DML; SQLAlchemy's
-        # documented recipe hands that job to the "begin" listener below.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        try:
-            for pragma in pragmas:
-                cursor.execute(pragma)
-        finally:
-            cursor.close()
+    on_connect = _pragmas_on_connect(_sqlite_pragmas(foreign_keys=foreign_keys))
 
     def on_begin(connection: Any) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")

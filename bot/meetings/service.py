@@ -154,9 +154,7 @@ class MeetingService:
                 raise UserError(_("Nothing to change: give at least one option."),
                                 hint=_("For example: /meeting edit --for 90m"))
             edited = replace(edited, sequence=series.sequence + 1)
-            await uow.meetings.update_series(edited, now)
-            changed = await self._read_changed(uow, edited, community)
-            await uow.commit()
+            changed = await self._store(uow, edited, community, now)
         await self._tell(changed)
         return self._view(edited, changed.changes, now)
 
@@ -174,9 +172,7 @@ class MeetingService:
                         SeriesStatus.ENDED: _("ended")}[request.status]
                 raise UserError(_("{title} is {status} already.", title=UserText(series.title), status=word))
             series = replace(series, status=request.status, sequence=series.sequence + 1)
-            await uow.meetings.update_series(series, self._clock.now())
-            changed = await self._read_changed(uow, series, community)
-            await uow.commit()
+            changed = await self._store(uow, series, community, self._clock.now())
         await self._tell(changed)
         return series
 
@@ -194,9 +190,7 @@ class MeetingService:
             # DST gap).
             local = meeting.original.astimezone(zone_of(series.timezone)).replace(tzinfo=None)
             series = replace(series, recurrence=series.recurrence.with_exdate(local), sequence=series.sequence + 1)
-            await uow.meetings.update_series(series, self._clock.now())
-            changed = await self._read_changed(uow, series, community)
-            await uow.commit()
+            changed = await self._store(uow, series, community, self._clock.now())
         await self._tell(changed)
         return MeetingChanged(series, meeting)
 
@@ -218,9 +212,7 @@ class MeetingService:
             series = replace(series, sequence=series.sequence + 1)
             await uow.meetings.set_change(scope.workspace.id,
                                           Change(series.id, meeting.original, to, False, "", series.sequence))
-            await uow.meetings.update_series(series, now)
-            changed = await self._read_changed(uow, series, community)
-            await uow.commit()
+            changed = await self._store(uow, series, community, now)
         await self._tell(changed)
         return MeetingChanged(series, meeting, to=to)
 
@@ -239,9 +231,7 @@ class MeetingService:
             change = Change(series.id, meeting.original, meeting.start if meeting.moved else None, True, reason,
                             series.sequence)
             await uow.meetings.set_change(scope.workspace.id, change)
-            await uow.meetings.update_series(series, self._clock.now())
-            changed = await self._read_changed(uow, series, community)
-            await uow.commit()
+            changed = await self._store(uow, series, community, self._clock.now())
         await self._tell(changed)
         return MeetingChanged(series, meeting, reason=reason)
 
@@ -506,6 +496,13 @@ class MeetingService:
                              day=Timestamp(day_start + timedelta(hours=12), TimestampStyle.DATE)),
                            hint=_("See its dates with /meeting list."))
         return found[0], changes
+
+    async def _store(self, uow: UnitOfWork, series: Series, community: Community, at: datetime) -> _Changed:
+        """Store the changed series and commit; what the scheduler and hooks then hear of (`_tell`)."""
+        await uow.meetings.update_series(series, at)
+        changed = await self._read_changed(uow, series, community)
+        await uow.commit()
+        return changed
 
     async def _read_changed(self, uow: UnitOfWork, series: Series, community: Community | None) -> _Changed:
         changes = await uow.meetings.changes(series.workspace_id, series.id)
