@@ -55,12 +55,8 @@ class RemovalRecorder:
 
     async def _record(self, ctx: EventContext) -> None:
         assert ctx.workspace is not None and isinstance(ctx.event, AppRemoved)
-        async with ctx.unit_of_work() as uow:
-            await uow.workspaces.set_removed(ctx.workspace.id, ctx.event.at)
-            await uow.commit()
+        await ctx.services.community.record_removal(ctx.workspace, ctx.event.at)
         log.info("Hearth was removed from %s; its data will be erased after the grace period", ctx.workspace.ref)
-        if ctx.scheduler is not None:
-            await ctx.scheduler.refresh(ERASURE, ctx.workspace.id, ERASURE_SUBJECT)
 
 
 async def _nothing_more(ctx: EventContext) -> None:

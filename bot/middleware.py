@@ -6,12 +6,13 @@ import math
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
+from bot.community.requests import ListFacilitators
 from bot.context import EventContext
 from bot.erasure import cancel_erasure, restore_returning
 from bot.errors import PermissionDenied, RateLimited
 from bot.events import AppInstalled, AppRemoved, MemberLeft, workspace_of
 from bot.i18n import _n
-from bot.permissions import Permission, refusal
+from bot.permissions import Permission, facilitators_only
 from bot.ports import AlreadyExists, Resolved, UnitOfWork
 from bot.ratelimit import RateLimiter
 from bot.refs import MemberRef
@@ -163,14 +164,10 @@ async def _allowed(ctx: EventContext, permission: Permission) -> bool:
         return True
     if actor is not None and actor.is_admin:
         return True
-    if permission is Permission.SETUP and ctx.workspace is not None:
-        async with ctx.unit_of_work() as uow:
-            facilitators = await uow.members.with_role(ctx.workspace.id, Role.FACILITATOR)
-        return not facilitators
+    if permission is Permission.SETUP and ctx.workspace is not None and ctx.member is not None:
+        return not await ctx.services.community.list_facilitators(ListFacilitators(ctx.scope))
     return False
 
 
 async def _who_can(ctx: EventContext, action: str) -> PermissionDenied:
-    assert ctx.workspace is not None
-    async with ctx.unit_of_work() as uow:
-        return await refusal(uow, ctx.workspace.id, action)
+    return facilitators_only(action, await ctx.services.community.list_facilitators(ListFacilitators(ctx.scope)))

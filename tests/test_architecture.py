@@ -49,7 +49,7 @@ def test_the_walk_sees_every_import_form(tmp_path: Path) -> None:
 
 PLATFORM_PACKAGES = ("adapters/slack", "adapters/discord")
 # Only the entry points build Hearth; a platform adapter receives what it needs from them.
-WIRING_MODULES = ("adapters.wiring", "adapters.run", "adapters.cli", "adapters.bootstrap")
+WIRING_MODULES = ("adapters.wiring", "adapters.run", "adapters.cli")
 
 
 def platform_files() -> list[Path]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
+from datetime import datetime
 
 from bot.community.requests import (
     AddFacilitator,
@@ -19,6 +20,7 @@ from bot.community.requests import (
     SetUpCommunity,
     ShowSettings,
 )
+from bot.erasure import ERASURE, ERASURE_SUBJECT
 from bot.errors import NotFound, UserError
 from bot.i18n import _
 from bot.messages import MemberMention, UserText
@@ -207,6 +209,15 @@ class CommunityService:
         where it really is after a time offline. No scope: the platform's own connection asks."""
         async with self._uow(read_only=True) as uow:
             return await uow.workspaces.on_platform(platform)
+
+    async def record_removal(self, workspace: Workspace, at: datetime) -> None:
+        """The platform removed Hearth from `workspace`: mark it, and schedule the erasure of its data after the
+        grace period (`bot.erasure`). No scope: the platform itself says so."""
+        async with self._uow() as uow:
+            await uow.workspaces.set_removed(workspace.id, at)
+            await uow.commit()
+        if self._scheduler is not None:
+            await self._scheduler.refresh(ERASURE, workspace.id, ERASURE_SUBJECT)
 
     async def make_facilitator(self, request: MakeFacilitator) -> Member:
         """Record the workspace and member when new, and give the member the facilitator role; returns them.

@@ -323,7 +323,10 @@ class MeetingService:
         scope = request.scope
         async with self._uow() as uow:
             item = await uow.meetings.toggle_vote(scope.workspace.id, request.item_id, scope.member.ref)
-            if item is None:
+            series = None if item is None else await uow.meetings.get_series(scope.workspace.id, item.series_id)
+            if item is None or series is None or (
+                    scope.community is not None and series.community_id != scope.community.id):
+                # Gone, or a topic of another community: not this channel's to vote on (the toggle is rolled back).
                 raise UserError(_("That topic is gone. Use /meeting agenda show."))
             await uow.commit()
         return TopicVoted(item, scope.member.ref.id in item.votes)

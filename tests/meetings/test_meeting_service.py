@@ -213,6 +213,12 @@ async def test_a_series_of_another_community_is_out_of_reach(world: World) -> No
     with pytest.raises(NotFound):
         await world.service.next_meeting(ShowNextMeeting(world.elsewhere))
     assert (await world.service.next_meeting(ShowNextMeeting(world.member))).answers == {}
+    await world.service.propose_topic(ProposeTopic(world.member, "Dashboards"))
+    [item] = (await world.service.agenda(ShowAgenda(world.member))).items
+    with pytest.raises(UserError):
+        await world.service.vote(VoteTopic(world.elsewhere, item.id))
+    [unchanged] = (await world.service.agenda(ShowAgenda(world.member))).items
+    assert unchanged.votes == frozenset()
 
 
 async def test_a_move_reads_the_members_words_in_the_series_zone(world: World) -> None:
