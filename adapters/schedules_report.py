@@ -40,7 +40,7 @@ async def _community_names(
     hearth: Hearth, schedules: Sequence[Schedule]
 ) -> dict[tuple[int, int | None], str]:
     keys = [(s.workspace_id, s.community_id) for s in schedules if s.community_id is not None]
-    return dict(await hearth.core.services.community.community_names(keys))  # type: ignore[arg-type]
+    return {key: name for key, name in (await hearth.services.community.community_names(keys)).items()}
 
 
 def _rows(out: TextIO, rows: Sequence[Delivery]) -> None:
