@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import logging
 import re
-import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.time_zones import UTC_NAME, canonical_zone
 from bot.vocabulary import languages
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
@@ -188,14 +188,14 @@ def _language(env: Mapping[str, str]) -> str:
 
 
 def _timezone(env: Mapping[str, str]) -> str:
-    zone = _get(env, "HEARTH_TIMEZONE") or "UTC"
-    try:
-        zoneinfo.ZoneInfo(zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    zone = _get(env, "HEARTH_TIMEZONE") or UTC_NAME
+    canonical = canonical_zone(zone)
+    if canonical is None:
         raise SettingsError(
-            f"HEARTH_TIMEZONE must be an IANA time zone such as Europe/Brussels or America/New_York, not {zone!r}."
-        ) from None
-    return zone
+            f"HEARTH_TIMEZONE must be an IANA time zone such as Europe/Brussels or America/New_York, not {zone!r}"
+            + (" (that is the server's own setting, not a zone name)." if zone.casefold() == "localtime" else ".")
+        )
+    return canonical
 
 
 def _log_level(env: Mapping[str, str]) -> str:

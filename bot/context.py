@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from bot.events import InboundEvent, MemberLeft
@@ -13,6 +13,7 @@ from bot.permissions import Permission
 from bot.ports import Clock, Messenger, Responder, Scheduler, UnitOfWork, UnitOfWorkFactory
 from bot.refs import ChannelRef, MessageRef
 from bot.tenancy import Community, Member, Scope, Workspace
+from bot.time_zones import usable_zone
 
 if TYPE_CHECKING:
     from bot.services import Services  # the services import the handlers' context themselves
@@ -80,23 +81,40 @@ class EventContext:
 
     @property
     def timezone(self) -> str:
-        """The zone to read and show times in for this member."""
-        if self.member is not None and self.member.timezone:
-            return self.member.timezone
-        if self.community is not None:
-            return self.community.timezone
+        """The zone to read and show times in for this member: their own, the community's, their platform
+        profile's, else the deployment's. A zone this server does not know is passed over (and logged once)."""
+        return (usable_zone(self._member_zone) or usable_zone(self._community_zone)
+                or usable_zone(self.profile_zone, source="platform profile") or self.defaults.timezone)
+
+    @property
+    def profile_zone(self) -> str | None:
+        """The zone the member's platform profile gives, as the platform named it (None when it gives none)."""
         actor = getattr(self.event, "actor", None)
-        if actor is not None and actor.timezone:
-            return str(actor.timezone)
-        return self.defaults.timezone
+        return str(actor.timezone) if actor is not None and actor.timezone else None
+
+    @property
+    def _member_zone(self) -> str | None:
+        return self.member.timezone if self.member is not None else None
+
+    @property
+    def _community_zone(self) -> str | None:
+        return self.community.timezone if self.community is not None else None
 
     @property
     def scope(self) -> Scope:
-        """Who asks and where, for a service request. Only once the middleware resolved the member."""
+        """Who asks and where, for a service request. Only once the middleware resolved the member.
+
+        A stored zone this server's time zone database lacks reaches no service: the member's is left out (the
+        community's applies) and the community's is the deployment's default, so no request fails on it.
+        """
         assert self.workspace is not None and self.member is not None
         actor = getattr(self.event, "actor", None)
-        return Scope(self.workspace, self.member, self.community,
-                     is_admin=bool(actor is not None and actor.is_admin))
+        member, community = self.member, self.community
+        if member.timezone and usable_zone(member.timezone) is None:
+            member = replace(member, timezone=None)
+        if community is not None and usable_zone(community.timezone) is None:
+            community = replace(community, timezone=self.defaults.timezone)
+        return Scope(self.workspace, member, community, is_admin=bool(actor is not None and actor.is_admin))
 
     def unit_of_work(self) -> UnitOfWork:
         return self.uow()

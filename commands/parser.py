@@ -25,11 +25,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from bot.errors import UserError
 from bot.events import OptionValue
 from bot.i18n import Msg, _
+from bot.recurrence.zones import zone_of
 from bot.refs import ChannelRef, MemberRef, WorkspaceRef
 from commands.spec import CommandSpec, Param, ParamKind
 from commands.tokens import Token, echo, tokenize
@@ -65,7 +65,7 @@ class _Context:
 
     @property
     def today(self) -> date:
-        return self.now.astimezone(ZoneInfo(self.timezone)).date()
+        return self.now.astimezone(zone_of(self.timezone)).date()
 
 
 def parse_arguments(

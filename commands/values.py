@@ -30,13 +30,15 @@ import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from bot.calendar import FIRST_YEAR, LAST_YEAR, numeric_date
 from bot.clock_times import read_clock
 from bot.errors import UserError
 from bot.i18n import Msg, _
+from bot.recurrence.zones import zone_of
 from bot.refs import ChannelRef, MemberRef, WorkspaceRef
+from bot.time_zones import canonical_zone, zone_names, zone_spellings
 from bot.vocabulary import duration_units, language_named, relative_days, weekdays_alone
 from commands.tokens import echo
 from commands.usage import code
@@ -157,7 +159,7 @@ def parse_datetime(text: str, *, now: datetime, timezone: str) -> datetime:
     Raises `UserError` when `text` is not a date and time; `timezone` must be a valid zone name (it is the
     community's, checked when it was set), otherwise `zoneinfo` raises.
     """
-    zone = ZoneInfo(timezone)
+    zone = zone_of(timezone)
     today = now.astimezone(zone).date()
     words = text.strip().casefold().split()
     if len(words) == 2:
@@ -323,14 +325,15 @@ def parse_choice(text: str, choices: Sequence[str]) -> str:
 
 
 def parse_timezone(text: str) -> str:
-    """Return the IANA time zone name `text` names (case-insensitive; spaces may stand for `_`).
+    """Return the canonical IANA time zone name `text` names (`bot.time_zones`: case-insensitive, spaces may
+    stand for `_`, a legacy link read as its zone, `localtime` and `Factory` no zones).
 
     Raises `UserError` when no such zone exists, suggesting close names (`brussels` -> `Europe/Brussels`).
     """
+    found = canonical_zone(text)
+    if found is not None:
+        return found
     wanted = "_".join(text.split()).casefold()
-    zones = _zones_by_key()
-    if wanted in zones:
-        return zones[wanted]
     suggestions = _zone_suggestions(wanted)
     if suggestions:
         raise UserError(
@@ -350,14 +353,9 @@ def parse_timezone(text: str) -> str:
 
 
 @functools.cache
-def _zones_by_key() -> dict[str, str]:
-    return {name.casefold(): name for name in available_timezones()}
-
-
-@functools.cache
 def _zones_by_city() -> dict[str, tuple[str, ...]]:
     cities: dict[str, list[str]] = {}
-    for name in sorted(available_timezones()):
+    for name in zone_names():
         cities.setdefault(name.rsplit("/", 1)[-1].casefold(), []).append(name)
     return {city: tuple(names) for city, names in cities.items()}
 
@@ -370,12 +368,12 @@ def _zone_suggestions(wanted: str) -> tuple[str, ...]:
     city = wanted.rsplit("/", 1)[-1]
     if city in cities:
         return cities[city][:3]
-    zones = _zones_by_key()
+    zones = zone_spellings()
     close = difflib.get_close_matches(wanted, zones, n=3, cutoff=0.75)
     if not close:
         close_cities = difflib.get_close_matches(city, cities, n=3, cutoff=0.75)
         return tuple(name for found in close_cities for name in cities[found])[:3]
-    return tuple(zones[key] for key in close)
+    return tuple(dict.fromkeys(zones[key] for key in close))
 
 
 def parse_language(text: str, languages: Sequence[str]) -> str:

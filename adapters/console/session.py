@@ -7,7 +7,7 @@ import shlex
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from adapters.console.workspace import ConsoleMessenger, ConsoleResponder, ConsoleWorkspace, OpenForm, Posted
 from adapters.message_metadata import LINK, looks_like_question
@@ -26,6 +26,7 @@ from bot.events import (
 )
 from bot.ports import UnitOfWorkFactory
 from bot.refs import ChannelRef, MessageRef
+from bot.time_zones import canonical_zone
 from commands.values import parse_duration
 
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
@@ -278,10 +279,10 @@ class ConsoleSession:
 
 
 def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ScriptError(f"{name!r} is not an IANA time zone such as Europe/Brussels") from None
+    canonical = canonical_zone(name)
+    if canonical is None:
+        raise ScriptError(f"{name!r} is not an IANA time zone such as Europe/Brussels")
+    return ZoneInfo(canonical)
 
 
 def _local_time(text: str, zone: ZoneInfo) -> datetime:

@@ -26,9 +26,9 @@ from bot.i18n import _
 from bot.messages import MemberMention, UserText
 from bot.permissions import facilitators_only
 from bot.ports import Clock, Scheduler, UnitOfWork, UnitOfWorkFactory
-from bot.recurrence.zones import zone_of
 from bot.refs import Platform, WorkspaceRef
 from bot.tenancy import NOT_A_COMMUNITY, Community, Member, Role, Scope, Workspace
+from bot.time_zones import checked_zone
 
 MAX_NAME = 80
 MAX_GOAL = 500
@@ -262,16 +262,9 @@ def checked_goal(goal: str) -> str:
 
 
 def checked_timezone(name: str) -> str:
-    """`name` when it is an IANA time zone; `UserError` otherwise (surfaces read zones members type before)."""
-    try:
-        zone_of(name)
-    except ValueError:
-        raise UserError(_(
-            "{value} is not a time zone. Use a name from the time zone database, such as `Europe/Brussels` "
-            "or `America/New_York`.",
-            value=UserText(name),
-        )) from None
-    return name
+    """The canonical spelling of the IANA zone `name` names (`bot.time_zones`); `UserError` otherwise (surfaces
+    read zones members type before)."""
+    return checked_zone(name)
 
 
 def _already_a_community(community: Community) -> UserError:

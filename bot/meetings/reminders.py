@@ -25,6 +25,7 @@ from bot.recurrence.zones import zone_of
 from bot.refs import MemberRef
 from bot.scheduling.model import CatchUp, Occurrence, Outcome, Schedule
 from bot.tenancy import Community, Role
+from bot.time_zones import UTC_NAME, first_usable
 
 log = logging.getLogger("hearth.meetings")
 
@@ -336,7 +337,7 @@ class DirectReminders(_MeetingKind):
             chosen = member_leads(member.preferences.get(DM_LEADS)) if member is not None else None
             if read.lead not in (chosen if chosen is not None else (DEFAULT_DM_LEAD,)):
                 continue
-            zone = (member.timezone if member is not None and member.timezone else community.timezone)
+            zone = first_usable((member.timezone if member is not None else None, community.timezone), UTC_NAME)
             if member is not None and in_quiet_hours(occurrence.due, zone, member.preferences.get(QUIET_HOURS)):
                 log.info("no reminder DM for %s: it would come in their quiet hours", member_id)
                 continue

@@ -73,6 +73,7 @@ from bot.recurrence import parse_recurrence
 from bot.recurrence.zones import zone_of
 from bot.refs import ChannelRef, MemberRef
 from bot.tenancy import Community, Member, Scope, in_community
+from bot.time_zones import UTC_NAME, checked_zone, first_usable
 
 MAX_TITLE = 100
 MAX_TEXT = 500
@@ -116,7 +117,7 @@ class MeetingService:
         scope = request.scope
         community = in_community(scope)
         title = checked_title(request.title)
-        zone = request.timezone or community.timezone
+        zone = checked_zone(request.timezone) if request.timezone else first_usable((community.timezone,), UTC_NAME)
         now = self._clock.now()
         recurrence = parse_recurrence(request.rhythm, timezone=zone, now=now, language=None)
         if recurrence.next_after(now) is None:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot.recurrence.value import Recurrence
 from bot.recurrence.zones import resolve, to_wall, zone_of
+from bot.time_zones import canonical_zone
 
 
 def write_rfc5545(recurrence: Recurrence) -> str:
@@ -107,7 +108,7 @@ def read_rfc5545(text: str, *, default_timezone: str | None) -> RfcLines:
         if in_utc:
             timezone = "UTC"
         elif zone_name is not None:
-            timezone = zone_name
+            timezone = canonical_zone(zone_name) or zone_name
     if timezone is None:
         raise ValueError("DTSTART needs a TZID")
     zone = zone_of(timezone)
@@ -117,7 +118,8 @@ def read_rfc5545(text: str, *, default_timezone: str | None) -> RfcLines:
         zone_name, value_type = _parameters(parameters)
         for value in values.split(","):
             moment, in_utc = _read_stamp(value.strip(), value_type)
-            if isinstance(moment, datetime) and (in_utc or (zone_name is not None and zone_name != timezone)):
+            named = None if zone_name is None else canonical_zone(zone_name) or zone_name
+            if isinstance(moment, datetime) and (in_utc or (named is not None and named != timezone)):
                 source = UTC if in_utc else zone_of(zone_name or timezone)
                 moment = to_wall(resolve(moment, source), zone)
             exdates.append(moment)

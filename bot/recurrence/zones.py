@@ -11,17 +11,23 @@ import functools
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
+from bot.time_zones import canonical_zone
+
 _ZERO = timedelta(0)
 _DAY = timedelta(days=1)
 
 
 @functools.lru_cache(maxsize=1024)
 def zone_of(name: str) -> ZoneInfo:
-    """The IANA zone `name`. Raises `ValueError` when there is no such zone."""
+    """The IANA zone `name` (any spelling `bot.time_zones` reads). Raises `ValueError` when there is no such zone
+    in this server's database, or `name` is no zone (`localtime`, `Factory`)."""
     if not isinstance(name, str) or not name:
         raise ValueError("the time zone must be an IANA name")
+    canonical = canonical_zone(name)
+    if canonical is None:
+        raise ValueError(f"{name!r} is not an IANA time zone")
     try:
-        return ZoneInfo(name)
+        return ZoneInfo(canonical)
     except (ValueError, OSError, LookupError) as error:
         raise ValueError(f"{name!r} is not an IANA time zone") from error
 
