@@ -46,6 +46,9 @@ def test_values_are_normalised() -> None:
         ({"DATABASE_URL": "sqlite:///:memory:"}, "DATABASE_URL", "sqlite:///path/to/hearth.db"),
         ({"HEARTH_LANGUAGE": "fr"}, "HEARTH_LANGUAGE", "en, nl"),
         ({"HEARTH_TIMEZONE": "Europe/Brusels"}, "HEARTH_TIMEZONE", "Europe/Brussels"),
+        ({"HEARTH_TIMEZONE": "localtime"}, "HEARTH_TIMEZONE", "Europe/Brussels"),
+        ({"HEARTH_TIMEZONE": "Factory"}, "HEARTH_TIMEZONE", "Europe/Brussels"),
+        ({"HEARTH_TIMEZONE": "posixrules"}, "HEARTH_TIMEZONE", "Europe/Brussels"),
         ({"HEARTH_LOG_LEVEL": "LOUD"}, "HEARTH_LOG_LEVEL", "DEBUG"),
         ({"HEARTH_RATE_LIMIT": "lots"}, "HEARTH_RATE_LIMIT", "20/60s"),
         ({"HEARTH_RATE_LIMIT": "0/60s"}, "HEARTH_RATE_LIMIT", "20/60s"),
@@ -62,6 +65,26 @@ def test_wrong_values_name_the_variable_and_the_fix(env: dict[str, str], variabl
     assert message.startswith(variable)
     assert fix in message
     assert message.count(". ") == 0 or message.endswith(".")
+
+
+def test_hearth_timezone_localtime_stops_start_up_with_one_sentence(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SettingsError) as raised:
+        Settings.from_env({"HEARTH_TIMEZONE": "localtime"})
+    assert str(raised.value) == (
+        "HEARTH_TIMEZONE must be an IANA time zone such as Europe/Brussels or America/New_York, not 'localtime' "
+        "(that is the server's own setting, not a zone name)."
+    )
+    assert run(["demo"], {"HEARTH_TIMEZONE": "localtime"}) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("hearth: HEARTH_TIMEZONE must be an IANA time zone") and "Traceback" not in err
+
+
+@pytest.mark.parametrize(("typed", "stored"), [("europe/amsterdam", "Europe/Amsterdam"), ("utc", "UTC"),
+                                               ("Etc/UTC", "UTC"), ("", "UTC")])
+def test_hearth_timezone_is_read_in_its_canonical_spelling(typed: str, stored: str) -> None:
+    assert Settings.from_env({"HEARTH_TIMEZONE": typed}).timezone == stored
 
 
 def test_missing_value_set_but_empty() -> None:

@@ -9,6 +9,7 @@ from bot.context import EventContext
 from bot.events import CommandInvoked
 from bot.i18n import _
 from bot.messages import Actions, Block, Button, Message, Note, Paragraph, UserText
+from bot.time_zones import canonical_zone
 from commands.hearth.common import EDIT_SETTINGS, settings_fields
 
 
@@ -34,7 +35,20 @@ async def setup(ctx: EventContext, args: dict[str, Any]) -> None:
         Actions((Button(ctx.plain(_("Edit settings"), public=True), EDIT_SETTINGS),)),
     ]
     await ctx.reply(Message(tuple(blocks)))
+    if args.get("tz") is None and _profile_zone_unknown(ctx):
+        await ctx.whisper(_(
+            "Your profile's time zone {zone} is not one Hearth knows, so {name} uses {fallback}. "
+            "Change it with /hearth settings --tz, such as --tz Europe/Brussels.",
+            zone=UserText(ctx.profile_zone or ""), name=UserText(community.name), fallback=UserText(community.timezone),
+        ))
     if result.first_facilitator:
         await ctx.whisper(_(
             "You are this workspace's first facilitator. Add others with /hearth facilitators add @name."
         ))
+
+
+def _profile_zone_unknown(ctx: EventContext) -> bool:
+    """Whether the community took the fallback zone because the member's platform profile names a zone this
+    server does not know (a member's own zone, set with /hearth me, comes first and is no fallback)."""
+    own = ctx.member.timezone if ctx.member is not None else None
+    return canonical_zone(own) is None and ctx.profile_zone is not None and canonical_zone(ctx.profile_zone) is None

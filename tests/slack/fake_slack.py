@@ -792,6 +792,10 @@ def _dm_id(users: list[str]) -> str:
 
 
 def _zone_fields(tz: str) -> dict[str, Any]:
-    offset = datetime.now(zoneinfo.ZoneInfo(tz)).utcoffset()
-    label = datetime.now(zoneinfo.ZoneInfo(tz)).tzname() or tz
+    try:
+        zone = zoneinfo.ZoneInfo(tz)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return {"tz": tz, "tz_label": tz, "tz_offset": 0}  # Slack passes on whatever a profile says
+    offset = datetime.now(zone).utcoffset()
+    label = datetime.now(zone).tzname() or tz
     return {"tz": tz, "tz_label": label, "tz_offset": int(offset.total_seconds()) if offset else 0}
