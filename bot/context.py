@@ -37,6 +37,9 @@ class Route:
     run: Callable[[EventContext], Awaitable[None]]
     permission: Permission = Permission.ANYONE
     interactive: bool = True
+    # The command as members type it that this route runs or stands for (a button of /hearth settings:
+    # `/hearth settings`): what a refusal names. None: it stands for no command, and a refusal names none.
+    command: str | None = None
 
 
 @dataclass(slots=True)

@@ -142,12 +142,13 @@ def rate_limit(limiter: RateLimiter) -> Middleware:
 async def check_permission(ctx: EventContext, call_next: Next) -> None:
     """Facilitator-only routes are refused, with the names of who can do it."""
     for route in ctx.routes:
-        await ensure_permission(ctx, route.permission, route.name)
+        await ensure_permission(ctx, route.permission, route.command)
     await call_next()
 
 
-async def ensure_permission(ctx: EventContext, permission: Permission, action: str) -> None:
-    """Raise `PermissionDenied`, naming who can, unless the member holds `permission`.
+async def ensure_permission(ctx: EventContext, permission: Permission, action: str | None) -> None:
+    """Raise `PermissionDenied`, naming who can (and `action`, the command as members type it, when there is
+    one), unless the member holds `permission`.
 
     For handlers whose permission depends on the arguments (showing settings is for anyone, changing them is
     for facilitators).

@@ -25,16 +25,24 @@ class Permission(enum.StrEnum):
     SETUP = "setup"
 
 
-async def refusal(uow: UnitOfWork, workspace_id: int, action: str) -> PermissionDenied:
+async def refusal(uow: UnitOfWork, workspace_id: int, action: str | None) -> PermissionDenied:
     """The refusal of a facilitator-only `action` (a command as members type it), naming who can do it."""
     return facilitators_only(action, await uow.members.with_role(workspace_id, Role.FACILITATOR))
 
 
-def facilitators_only(command: str, facilitators: Sequence[Member]) -> PermissionDenied:
-    """The refusal of a facilitators' `command`, naming who can (or how a workspace gets facilitators)."""
+def facilitators_only(command: str | None, facilitators: Sequence[Member]) -> PermissionDenied:
+    """The refusal of a facilitators' `command` (as members type it, such as `/hearth settings`; None for
+    something no command stands for), naming who can (or how a workspace gets facilitators)."""
+    if command is not None and not command.startswith("/"):
+        raise ValueError(f"a refusal names a command as members type it, not {command!r}")
     if not facilitators:
+        if command is None:
+            return PermissionDenied(_("Only facilitators can do this, and this workspace has none yet. "
+                                      "Ask a workspace admin to run /hearth setup."))
         return PermissionDenied(_("Only facilitators can use {command}, and this workspace has none yet. "
                                   "Ask a workspace admin to run /hearth setup.", command=UserText(command)))
     names = join(UserText(member.display_name) for member in facilitators)
+    if command is None:
+        return PermissionDenied(_("Only facilitators can do this. Ask {names}.", names=names))
     return PermissionDenied(_("Only facilitators can use {command}. Ask {names}.", command=UserText(command),
                               names=names))

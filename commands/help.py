@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
 
 from bot.context import EventContext
 from bot.errors import UserError
@@ -11,19 +10,18 @@ from bot.i18n import Msg, _
 from bot.messages import Block, Heading, Message, Note, Paragraph, Text, UserText
 from commands.registry import Registry
 from commands.spec import CommandSpec
-from commands.usage import usage_line
+from commands.usage import typed_command, usage_line
 
 
-def help_message(
-    ctx: EventContext, registry: Registry, families: Mapping[str, Msg], topic: str | None
-) -> Message:
-    """The help for `topic` (a family, a command, or everything), privately, in the member's language.
+def help_message(ctx: EventContext, registry: Registry, topic: str | None) -> Message:
+    """The help for `topic` (a family, a group, a command, or everything), privately, in the member's language;
+    a family or group is titled as members type it and described by its own summary.
 
     Raises `UserError` with the closest topics when `topic` names nothing.
     """
     words = tuple(word.lstrip("/").lower() for word in (topic or "").split())
     if not words:
-        return _overview(ctx, registry, families)
+        return _overview(ctx, registry)
     specs = _specs_for(registry, words)
     if not specs:
         raise UserError(
@@ -32,7 +30,8 @@ def help_message(
         )
     if len(specs) == 1:
         return _command_help(ctx, specs[0])
-    return _family_help(ctx, specs, families.get(specs[0].family))
+    prefix = _common_prefix(specs)
+    return _group_help(ctx, prefix, specs, registry.summary(prefix))
 
 
 def _specs_for(registry: Registry, words: tuple[str, ...]) -> list[CommandSpec]:
@@ -56,12 +55,13 @@ def _suggestion(registry: Registry, words: tuple[str, ...]) -> Msg:
     return _("/hearth help lists everything Hearth can do.")
 
 
-def _overview(ctx: EventContext, registry: Registry, families: Mapping[str, Msg]) -> Message:
+def _overview(ctx: EventContext, registry: Registry) -> Message:
     blocks: list[Block] = [Heading(ctx.text(_("What Hearth can do")))]
     for family in registry.families():
-        lines = [Text.of(f"`/{family}`")]
-        if family in families:
-            lines = [Text.of(f"`/{family}` — ", ctx.text(families[family]))]
+        summary = registry.summary((family,))
+        lines = [Text.of(f"`{typed_command((family,))}`")]
+        if summary is not None:
+            lines = [Text.of(f"`{typed_command((family,))}` — ", ctx.text(summary))]
         for spec in registry.family(family):
             lines.append(Text.of(f"\n• `{usage_line(spec)}` — ", ctx.text(spec.summary)))
         blocks.append(Paragraph(Text.of(*lines)))
@@ -69,8 +69,8 @@ def _overview(ctx: EventContext, registry: Registry, families: Mapping[str, Msg]
     return Message(tuple(blocks), ephemeral=True)
 
 
-def _family_help(ctx: EventContext, specs: list[CommandSpec], summary: Msg | None) -> Message:
-    blocks: list[Block] = [Heading(Text.of(f"/{' '.join(_common_prefix(specs))}"))]
+def _group_help(ctx: EventContext, prefix: tuple[str, ...], specs: list[CommandSpec], summary: Msg | None) -> Message:
+    blocks: list[Block] = [Heading(Text.of(typed_command(prefix)))]
     if summary is not None:
         blocks.append(Paragraph(ctx.text(summary)))
     for spec in specs:

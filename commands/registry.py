@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 from bot.errors import UserError
 from bot.i18n import Msg, _
-from commands.spec import CommandSpec, ParamKind
+from commands.spec import CommandSpec, GroupSpec, ParamKind
 from commands.tokens import echo
 from commands.usage import code, flag_name, is_flag
 
@@ -32,6 +32,7 @@ class Registry:
         self, specs: Iterable[CommandSpec] = (), *, help_path: tuple[str, ...] = ("hearth", "help")
     ) -> None:
         self._specs: dict[tuple[str, ...], CommandSpec] = {}
+        self._groups: dict[tuple[str, ...], GroupSpec] = {}
         self._help_path = help_path
         for spec in specs:
             self.add(spec)
@@ -50,6 +51,34 @@ class Registry:
             if len(shorter) > 1 and longer[: len(shorter)] == shorter:
                 raise ValueError(f"/{' '.join(shorter)} cannot be both a command and a group of commands")
         self._specs[spec.path] = spec
+
+    def add_group(self, group: GroupSpec) -> None:
+        """Register the summary of a family or a group of subcommands.
+
+        Raises `ValueError` when its words are malformed, its path already has a summary, or it names a runnable
+        command (a family's own spec, at `(family,)`, may still have one).
+        """
+        label = "/" + " ".join(group.path)
+        if not group.path or not all(_WORD.fullmatch(word) for word in group.path):
+            raise ValueError(f"{label}: path words must be lower-case letters, digits and '-'")
+        if group.path in self._groups:
+            raise ValueError(f"{label} has a summary already")
+        if len(group.path) > 1 and group.path in self._specs:
+            raise ValueError(f"{label} is a command, not a group")
+        self._groups[group.path] = group
+
+    def summary(self, path: tuple[str, ...]) -> Msg | None:
+        """The summary of the family or group at `path` (None when it declared none)."""
+        group = self._groups.get(path)
+        return group.summary if group is not None else None
+
+    def groups(self) -> tuple[tuple[str, ...], ...]:
+        """Every family and group path that has commands below it: `("hearth",)`, `("hearth", "facilitators")`."""
+        paths: dict[tuple[str, ...], None] = {}
+        for path in self._specs:
+            for size in range(1, len(path)):
+                paths[path[:size]] = None
+        return tuple(paths)
 
     def families(self) -> tuple[str, ...]:
         """The slash commands, in the order their first spec was registered."""

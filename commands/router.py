@@ -16,6 +16,7 @@ from bot.tenancy import NOT_A_COMMUNITY
 from commands.parser import parse_arguments, parse_options
 from commands.registry import Registry
 from commands.spec import CommandSpec
+from commands.usage import typed_command
 
 
 class CommandRouter:
@@ -35,7 +36,8 @@ class CommandRouter:
                 spec, rest = self.registry.find(event.command, event.text)
         except UserError as error:
             return Route(name=f"/{event.command}", run=partial(_fail, error))
-        return Route(name=f"/{spec.name}", run=partial(self._run, spec, rest), permission=spec.permission)
+        typed = typed_command(spec.path)
+        return Route(name=typed, run=partial(self._run, spec, rest), permission=spec.permission, command=typed)
 
     async def _run(self, spec: CommandSpec, rest: str, ctx: EventContext) -> None:
         event = ctx.event
@@ -68,6 +70,7 @@ class _Interaction:
     run: Callable[[EventContext, ActionInvoked | FormSubmitted], Awaitable[None]]
     permission: Permission
     needs_community: bool
+    command: str | None  # the command it stands for, as members type it
 
 
 ShortcutHandler = Callable[[EventContext, ShortcutInvoked], Awaitable[None]]
@@ -102,27 +105,32 @@ class InteractionRouter:
 
     def on_action(
         self, action_id: str, handler: ActionHandler, *, permission: Permission = Permission.ANYONE,
-        needs_community: bool = True,
+        needs_community: bool = True, command: tuple[str, ...] | None = None,
     ) -> None:
-        """Route clicks on `action_id` to `handler(ctx, value)`."""
+        """Route clicks on `action_id` to `handler(ctx, value)`. `command` is the path of the command the button
+        stands for: a refusal names it as members type it (without one, a refusal names no command)."""
 
         async def run(ctx: EventContext, event: ActionInvoked | FormSubmitted) -> None:
             assert isinstance(event, ActionInvoked)
             await handler(ctx, event.value)
 
-        _add(self._actions, action_id, _Interaction(run, permission, needs_community))
+        _add(self._actions, action_id, _interaction(run, permission, needs_community, command))
 
     def on_form(
         self, form_id: str, handler: FormHandler, *, permission: Permission = Permission.ANYONE,
-        needs_community: bool = True,
+        needs_community: bool = True, command: tuple[str, ...] | None = None,
     ) -> None:
-        """Route submissions of `form_id` to `handler(ctx, values, state)`."""
+        """Route submissions of `form_id` to `handler(ctx, values, state)`; `command` as for `on_action`."""
 
         async def run(ctx: EventContext, event: ActionInvoked | FormSubmitted) -> None:
             assert isinstance(event, FormSubmitted)
             await handler(ctx, dict(event.values), event.state)
 
-        _add(self._forms, form_id, _Interaction(run, permission, needs_community))
+        _add(self._forms, form_id, _interaction(run, permission, needs_community, command))
+
+    def routed_ids(self) -> tuple[str, ...]:
+        """Every action, form and shortcut id routed here: Hearth's internal names, never shown to members."""
+        return (*self._actions, *self._forms, *self._shortcuts)
 
     def match(self, event: InboundEvent) -> Route | None:
         if isinstance(event, ActionInvoked):
@@ -139,7 +147,15 @@ class InteractionRouter:
         routed = table.get(key)
         if routed is None:
             return Route(name=key, run=partial(_fail, UserError(STALE)))
-        return Route(name=key, run=partial(_run_interaction, routed, event), permission=routed.permission)
+        return Route(name=key, run=partial(_run_interaction, routed, event), permission=routed.permission,
+                     command=routed.command)
+
+
+def _interaction(
+    run: Callable[[EventContext, ActionInvoked | FormSubmitted], Awaitable[None]], permission: Permission,
+    needs_community: bool, command: tuple[str, ...] | None,
+) -> _Interaction:
+    return _Interaction(run, permission, needs_community, None if command is None else typed_command(command))
 
 
 def _add(table: dict[str, _Interaction], key: str, routed: _Interaction) -> None:

@@ -56,6 +56,23 @@ Handler = Callable[["CommandContext", dict[str, Any]], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
+class GroupSpec:
+    """A family (`("hearth",)`, the slash command itself) or a group of subcommands (`("hearth", "facilitators")`):
+    its path and its own summary, the title of its help and its description on the platforms."""
+
+    path: tuple[str, ...]
+    summary: Msg
+
+    @property
+    def family(self) -> str:
+        return self.path[0]
+
+    @property
+    def name(self) -> str:
+        return " ".join(self.path)
+
+
+@dataclass(frozen=True, slots=True)
 class CommandSpec:
     """One runnable command."""
 

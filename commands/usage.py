@@ -34,9 +34,15 @@ def placeholder(param: Param) -> str:
     return name
 
 
+def typed_command(path: tuple[str, ...]) -> str:
+    """A command, group or family as members type it on every platform: `/hearth settings`, `/meeting agenda add`
+    (the family is the slash command; Discord's subcommands and groups are typed as words after it too)."""
+    return "/" + " ".join(path)
+
+
 def usage_line(spec: CommandSpec) -> str:
     """The command with its parameters, such as `/hearth facilitators add <member>`."""
-    parts = ["/" + spec.name]
+    parts = [typed_command(spec.path)]
     for param in spec.params:
         shown = placeholder(param)
         if param.kind is ParamKind.FLAG or not param.required:

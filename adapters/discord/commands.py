@@ -256,7 +256,7 @@ def _subcommands(
             {
                 "type": SUB_COMMAND_GROUP,
                 "name": word,
-                "description": f"/{' '.join(path)} {'/'.join(children)}"[:DESCRIPTION_MAX],
+                **texts.description(registry.summary(path), f"/{' '.join(path)} {'/'.join(children)}"),
                 "options": group,
             }
         )

@@ -20,20 +20,24 @@ from commands.hearth.setup import setup
 from commands.help import help_message
 from commands.registry import Registry
 from commands.router import InteractionRouter
-from commands.spec import CommandSpec, Param, ParamKind
+from commands.spec import CommandSpec, GroupSpec, Param, ParamKind
 
 __all__ = ["FAMILY_SUMMARIES", "register"]
 
 FAMILY_SUMMARIES: dict[str, Msg] = {
     "hearth": _("Set Hearth up, see and change settings, and get help."),
 }
+GROUPS = (
+    GroupSpec(("hearth",), FAMILY_SUMMARIES["hearth"]),
+    GroupSpec(("hearth", "facilitators"), _("Who looks after the communities: add, remove or list facilitators.")),
+)
 
 
 def register(registry: Registry, interactions: InteractionRouter) -> None:
     """Add the `/hearth` commands, the settings button and the settings form."""
 
     async def show_help(ctx: EventContext, args: dict[str, Any]) -> None:
-        await ctx.reply(help_message(ctx, registry, FAMILY_SUMMARIES, args.get("topic")))
+        await ctx.reply(help_message(ctx, registry, args.get("topic")))
 
     community_options = (
         Param("name", ParamKind.TEXT, _("the community's name"), flag=True),
@@ -102,5 +106,9 @@ def register(registry: Registry, interactions: InteractionRouter) -> None:
         ),
     ):
         registry.add(spec)
-    interactions.on_action(EDIT_SETTINGS, open_settings_form, permission=Permission.FACILITATOR)
-    interactions.on_form(SETTINGS_FORM, save_settings_form, permission=Permission.FACILITATOR)
+    for group in GROUPS:
+        registry.add_group(group)
+    interactions.on_action(EDIT_SETTINGS, open_settings_form, permission=Permission.FACILITATOR,
+                           command=("hearth", "settings"))
+    interactions.on_form(SETTINGS_FORM, save_settings_form, permission=Permission.FACILITATOR,
+                         command=("hearth", "settings"))

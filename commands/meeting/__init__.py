@@ -25,13 +25,17 @@ from commands.meeting.common import series_titles
 from commands.meeting.series import cancel, edit, end, move, pause, resume, schedule, skip
 from commands.registry import Registry
 from commands.router import InteractionRouter
-from commands.spec import CommandSpec, Param, ParamKind
+from commands.spec import CommandSpec, GroupSpec, Param, ParamKind
 
 __all__ = ["FAMILY_SUMMARIES", "home_section", "register"]
 
 FAMILY_SUMMARIES: dict[str, Msg] = {
     "meeting": _("Meeting series: schedule, list, RSVP, agenda and reminders."),
 }
+GROUPS = (
+    GroupSpec(("meeting",), FAMILY_SUMMARIES["meeting"]),
+    GroupSpec(("meeting", "agenda"), _("The next meeting's agenda: propose topics, see them and vote on them.")),
+)
 
 def register(registry: Registry, interactions: InteractionRouter) -> None:
     """Add the `/meeting` commands, the RSVP buttons and the agenda votes."""
@@ -135,6 +139,8 @@ def register(registry: Registry, interactions: InteractionRouter) -> None:
         ),
     ):
         registry.add(spec)
+    for group in GROUPS:
+        registry.add_group(group)
     interactions.on_action(RSVP, rsvp)
     interactions.on_action(AGENDA_VOTE, agenda_vote)
 
