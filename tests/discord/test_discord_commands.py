@@ -92,6 +92,17 @@ def test_family_description_is_the_english_summary_with_dutch() -> None:
     }
 
 
+def test_a_group_is_described_by_its_own_summary_with_dutch() -> None:
+    group = by_name(hearth()["options"])["facilitators"]
+    assert group["description"] == "Who looks after the communities: add, remove or list facilitators."
+    assert group["description_localizations"] == {
+        "nl": "Wie de community's begeleidt: facilitators toevoegen, verwijderen of tonen."
+    }
+    meeting = next(command for command in definitions() if command["name"] == "meeting")
+    agenda = by_name(meeting["options"])["agenda"]
+    assert agenda["description"] == "The next meeting's agenda: propose topics, see them and vote on them."
+
+
 def test_option_types_follow_the_parameter_kinds() -> None:
     subcommands = by_name(hearth()["options"])
     topic = by_name(subcommands["help"]["options"])["topic"]
