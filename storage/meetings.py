@@ -18,6 +18,7 @@ from bot.meetings.model import AgendaItem, Answer, Change, Series, SeriesStatus
 from bot.meetings.ports import CalendarFeed
 from bot.recurrence import Recurrence
 from bot.refs import MemberRef, WorkspaceRef
+from bot.time_zones import UTC_NAME
 from storage.repositories import _workspace_ref
 from storage.tables import (
     AgendaItemRow,
@@ -272,7 +273,10 @@ class SqlMeetingRepository:
         ref = await self._workspace(row.workspace_id)
         return Series(
             id=row.id, workspace_id=row.workspace_id, community_id=row.community_id, title=row.title,
-            recurrence=Recurrence.from_rfc5545(row.recurrence), duration=timedelta(minutes=row.duration_minutes),
+            # A zone this server's database lacks (stored where it had it) is read as UTC, logged once, so the
+            # community's commands keep working rather than failing on every series they read.
+            recurrence=Recurrence.from_rfc5545(row.recurrence, unknown_zone_as=UTC_NAME),
+            duration=timedelta(minutes=row.duration_minutes),
             location=row.location, description=row.description,
             hosts=tuple(MemberRef(ref, member_id) for member_id in row.hosts), status=SeriesStatus(row.status),
             reminder_leads=tuple(timedelta(minutes=minutes) for minutes in row.reminder_minutes),

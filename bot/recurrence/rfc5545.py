@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot.recurrence.value import Recurrence
 from bot.recurrence.zones import resolve, to_wall, zone_of
-from bot.time_zones import canonical_zone
+from bot.time_zones import canonical_zone, usable_zone
 
 
 def write_rfc5545(recurrence: Recurrence) -> str:
@@ -34,9 +34,13 @@ def write_rfc5545(recurrence: Recurrence) -> str:
     return "\n".join(lines)
 
 
-def read_recurrence(text: str) -> Recurrence:
-    """Read what `write_rfc5545` writes. Raises `ValueError` on malformed input or a DTSTART without a zone."""
-    lines = read_rfc5545(text, default_timezone=None)
+def read_recurrence(text: str, *, unknown_zone_as: str | None = None) -> Recurrence:
+    """Read what `write_rfc5545` writes. Raises `ValueError` on malformed input or a DTSTART without a zone.
+
+    With `unknown_zone_as`, a zone this server's time zone database lacks (written where it had it) is read as
+    that zone instead, and logged once, rather than raising.
+    """
+    lines = read_rfc5545(text, default_timezone=None, unknown_zone_as=unknown_zone_as)
     if not isinstance(lines.start, datetime):
         raise ValueError("DTSTART with a date and time is required")
     return lines.recurrence(lines.start)
@@ -70,13 +74,14 @@ _STAMP = re.compile(r"([0-9]{8})(?:T([0-9]{6})(Z?))?")
 _PROPERTY = re.compile(r"([A-Za-z-]+)((?:;[^:]*)?):(.*)")
 
 
-def read_rfc5545(text: str, *, default_timezone: str | None) -> RfcLines:
+def read_rfc5545(text: str, *, default_timezone: str | None, unknown_zone_as: str | None = None) -> RfcLines:
     """Read DTSTART, RRULE and EXDATE lines (one RRULE; DTSTART and EXDATE optional).
 
     A DTSTART with TZID sets the zone; one in UTC (`…Z`) makes the zone UTC; a floating one is read in
     `default_timezone`. UNTIL and COUNT are taken out of the RRULE into their own fields; an UNTIL in UTC is
     turned into the local wall time, an UNTIL that is a date means the end of that day. Raises `ValueError` on
-    anything else, or on a floating DTSTART when `default_timezone` is None.
+    anything else, or on a floating DTSTART when `default_timezone` is None. A TZID this server's database lacks
+    raises too, unless `unknown_zone_as` names the zone to read it in instead (logged once).
     """
     starts: list[tuple[str, str]] = []
     rules: list[str] = []
@@ -108,7 +113,7 @@ def read_rfc5545(text: str, *, default_timezone: str | None) -> RfcLines:
         if in_utc:
             timezone = "UTC"
         elif zone_name is not None:
-            timezone = canonical_zone(zone_name) or zone_name
+            timezone = _zone_named(zone_name, unknown_zone_as)
     if timezone is None:
         raise ValueError("DTSTART needs a TZID")
     zone = zone_of(timezone)
@@ -118,12 +123,20 @@ def read_rfc5545(text: str, *, default_timezone: str | None) -> RfcLines:
         zone_name, value_type = _parameters(parameters)
         for value in values.split(","):
             moment, in_utc = _read_stamp(value.strip(), value_type)
-            named = None if zone_name is None else canonical_zone(zone_name) or zone_name
+            named = None if zone_name is None else _zone_named(zone_name, unknown_zone_as)
             if isinstance(moment, datetime) and (in_utc or (named is not None and named != timezone)):
-                source = UTC if in_utc else zone_of(zone_name or timezone)
+                source = UTC if in_utc else zone_of(named or timezone)
                 moment = to_wall(resolve(moment, source), zone)
             exdates.append(moment)
     return RfcLines(rule, start, timezone, until, count, tuple(exdates))
+
+
+def _zone_named(name: str, unknown_zone_as: str | None) -> str:
+    """The canonical spelling of the TZID `name`; an unknown one as typed (so reading it raises), or read as
+    `unknown_zone_as` when given."""
+    if unknown_zone_as is None:
+        return canonical_zone(name) or name
+    return usable_zone(name, source="stored series") or unknown_zone_as
 
 
 def _parameters(text: str) -> tuple[str | None, str | None]:
@@ -135,8 +148,7 @@ def _parameters(text: str) -> tuple[str | None, str | None]:
             raise ValueError(f"malformed parameter {parameter!r}")
         name, value = name.strip().upper(), value.strip().strip('"')
         if name == "TZID":
-            zone_of(value)
-            zone_name = value
+            zone_name = value  # checked where it is read, which may read an unknown stored one as another zone
         elif name == "VALUE" and value.upper() in ("DATE", "DATE-TIME"):
             value_type = value.upper()
         else:

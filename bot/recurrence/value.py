@@ -136,11 +136,12 @@ class Recurrence:
         return write_rfc5545(self)
 
     @classmethod
-    def from_rfc5545(cls, text: str) -> Recurrence:
-        """Read what `to_rfc5545` writes. Raises `ValueError` on malformed input or a DTSTART without a zone."""
+    def from_rfc5545(cls, text: str, *, unknown_zone_as: str | None = None) -> Recurrence:
+        """Read what `to_rfc5545` writes. Raises `ValueError` on malformed input or a DTSTART without a zone; a zone
+        this server's database lacks raises too, unless `unknown_zone_as` says which zone to read it in instead."""
         from bot.recurrence.rfc5545 import read_recurrence
 
-        return read_recurrence(text)
+        return read_recurrence(text, unknown_zone_as=unknown_zone_as)
 
 
 def _check_wall_time(value: object, name: str) -> None:

@@ -6,6 +6,7 @@ import logging
 from dataclasses import replace
 
 import pytest
+from sqlalchemy import text
 
 from bot.refs import Platform
 from bot.tenancy import Role
@@ -107,3 +108,14 @@ async def test_a_stored_zone_the_server_lacks_falls_back_and_commands_keep_worki
     assert await _community_zone(t) == "Mars/Olympus"  # what was stored is kept, not overwritten
     warnings = [record for record in caplog.records if "Mars/Olympus" in record.getMessage()]
     assert len(warnings) <= 2  # once for the member's, once for the community's, however many commands read them
+
+
+async def test_a_series_stored_in_a_zone_the_server_lacks_keeps_its_commands_working(t: Transcript) -> None:
+    await t.run('as ana\n/hearth setup --tz Europe/Amsterdam\n/meeting schedule "Sync" every week on Tuesday at 15:00')
+    async with t.hearth.database.begin() as connection:
+        await connection.execute(text(
+            "UPDATE meeting_series SET recurrence = REPLACE(recurrence, 'Europe/Amsterdam', 'Mars/Olympus')"
+        ))
+    outputs = [*await t.run("/meeting list"), *await t.run("/meeting next"), *await t.run("/meeting calendar")]
+    assert outputs and all("went wrong" not in output.text for output in outputs)
+    assert any("Sync" in output.text for output in outputs)
