@@ -6,13 +6,13 @@ series, tags) by giving its parameter a `suggest` function, which reads them for
 
 from __future__ import annotations
 
-import zoneinfo
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
 from bot.refs import ChannelRef, MemberRef
 from bot.services import Services
+from bot.time_zones import zone_names
 from commands.spec import Param, ParamKind
 
 MAX_SUGGESTIONS = 25
@@ -70,6 +70,6 @@ def _folded(text: str) -> str:
 
 @cache
 def _zones() -> tuple[str, ...]:
-    # Region/City names only: the old aliases (EST5EDT, Etc/GMT+3, US/Pacific) mislead more than they help.
-    return tuple(sorted(zone for zone in zoneinfo.available_timezones()
-                        if "/" in zone and not zone.startswith(("Etc/", "SystemV/", "US/"))))
+    # Canonical Region/City names only (legacy links such as US/Pacific are read as their zone and never offered):
+    # the fixed offsets (EST5EDT, Etc/GMT+3) mislead more than they help.
+    return tuple(zone for zone in zone_names() if "/" in zone and not zone.startswith("Etc/"))

@@ -18,7 +18,7 @@ from bot.errors import UserError
 from bot.i18n import Msg, _
 from commands.spec import CommandSpec, GroupSpec, ParamKind
 from commands.tokens import echo
-from commands.usage import code, flag_name, is_flag
+from commands.usage import code, flag_name, is_flag, typed_command
 
 _WORD = re.compile(r"[a-z][a-z0-9-]*")
 _PARAM_NAME = re.compile(r"[a-z][a-z0-9_]*")
@@ -125,7 +125,7 @@ class Registry:
                 raise UserError(
                     _(
                         "{group} needs a subcommand: {names}.",
-                        group=code("/" + " ".join(path)),
+                        group=code(typed_command(path)),
                         names=", ".join(code(child) for child in children),
                     ),
                     hint=self._help_hint(),
@@ -153,14 +153,15 @@ class Registry:
 
     def _unknown_family(self, family: str) -> UserError:
         families = self.families()
-        hint = _("Hearth's commands are {commands}.", commands=", ".join(code("/" + name) for name in families))
+        listed = ", ".join(code(typed_command((name,))) for name in families)
+        hint = _("Hearth's commands are {commands}.", commands=listed)
         close = difflib.get_close_matches(family.casefold()[:64], families, n=1, cutoff=0.5)
         if close:
             return UserError(
                 _(
                     "{command} is not a Hearth command. Did you mean {suggestion}?",
                     command=echo("/" + family),
-                    suggestion=code("/" + close[0]),
+                    suggestion=code(typed_command((close[0],))),
                 ),
                 hint=hint,
             )
@@ -173,19 +174,19 @@ class Registry:
             message = _(
                 "{command} is not a command. Did you mean {suggestion}?",
                 command=typed,
-                suggestion=code("/" + " ".join((*path, close[0]))),
+                suggestion=code(typed_command((*path, close[0]))),
             )
         else:
             message = _(
                 "{command} is not a command. {group} has these subcommands: {names}.",
                 command=typed,
-                group=code("/" + " ".join(path)),
+                group=code(typed_command(path)),
                 names=", ".join(code(child) for child in children),
             )
         return UserError(message, hint=self._help_hint())
 
     def _help_hint(self) -> Msg:
-        return _("Type {help} to see every command.", help=code("/" + " ".join(self._help_path)))
+        return _("Type {help} to see every command.", help=code(typed_command(self._help_path)))
 
 
 def check_spec(spec: CommandSpec) -> None:
