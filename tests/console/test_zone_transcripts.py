@@ -8,6 +8,7 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import text
 
+from adapters.console.session import ScriptError
 from bot.refs import Platform
 from bot.tenancy import Role
 from bot.time_zones import canonical_zone
@@ -119,3 +120,11 @@ async def test_a_series_stored_in_a_zone_the_server_lacks_keeps_its_commands_wor
     outputs = [*await t.run("/meeting list"), *await t.run("/meeting next"), *await t.run("/meeting calendar")]
     assert outputs and all("went wrong" not in output.text for output in outputs)
     assert any("Sync" in output.text for output in outputs)
+
+
+async def test_the_console_clock_reads_zones_the_same_way(t: Transcript) -> None:
+    for name in ("localtime", "Factory", "posixrules"):
+        with pytest.raises(ScriptError, match="is not an IANA time zone"):
+            await t.session.execute(f"clock 2026-03-27T09:00 {name}")
+    post = (await t.run("clock 2026-03-27T09:00 europe/amsterdam\nas ana\n/hearth setup"))[0]
+    assert "Time zone: Europe/Amsterdam" in post.text

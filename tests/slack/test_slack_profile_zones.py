@@ -47,6 +47,8 @@ async def test_an_unknown_profile_zone_falls_back_at_setup_and_says_so(
     assert "not one Hearth knows" in said(note) and "/hearth settings --tz" in said(note)
     assert "went wrong" not in "".join(said(call) for call in whispers)
     assert await _community_zone(world) == "UTC"
+    logged = [record for record in caplog.records if "Mars/Olympus" in record.getMessage()]
+    assert len(logged) <= 1  # once per process, however often the profile is read
 
 
 async def test_a_known_profile_zone_is_taken_in_its_canonical_spelling(world: SlackWorld) -> None:
