@@ -72,6 +72,7 @@ def usable_zone(name: str | None, *, source: str = "stored") -> str | None:
     return found
 
 
+@functools.cache
 def zone_names() -> tuple[str, ...]:
     """Every canonical zone name, sorted."""
     return tuple(sorted(set(_spellings().values())))
