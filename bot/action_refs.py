@@ -106,16 +106,16 @@ class ActionRefs:
         return read
 
     def made_for(self, values: Iterable[str], ref: ActionRef) -> bool:
-        """Whether a message whose buttons carry `values` was made for `ref`'s subject: one of them names that
-        subject, and none names another community. Raises nothing."""
+        """Whether a message whose buttons carry `values` was made for `ref`'s subject: the references among them all
+        name that subject in that community (whatever their payload), and there is at least one. Raises nothing."""
         found = False
         for value in values:
             read = self._read(value, ref.workspace_id)
             if isinstance(read, str):
                 continue
-            if read.community_id != ref.community_id:
+            if not read.same_subject(ref):
                 return False
-            found = found or read.same_subject(ref)
+            found = True
         return found
 
     def _read(self, raw: object, workspace_id: int) -> ActionRef | str:

@@ -203,6 +203,11 @@ class DiscordAdapter:
                          self.on_raw_member_remove, self.on_guild_join, self.on_guild_remove, self.on_interaction):
             client.event(listener)
 
+    @property
+    def in_flight(self) -> InFlight:
+        """The interactions being handled (shutdown waits for them)."""
+        return self._in_flight
+
     async def setup(self) -> None:
         """At login: push the commands when they changed since the last push. A refusal (Hearth not yet in the
         development server, the daily limit of command creations) is logged, and Hearth runs on with the
