@@ -17,13 +17,15 @@ import pytest
 from bot.clock import SimulatedClock
 from bot.meetings.messages import SERIES_REF
 from bot.refs import ChannelRef, Platform, WorkspaceRef
+from commands.hearth.common import COMMUNITY_REF
 from tests.discord.discord_harness import DiscordWorld, discord_world, group, option, subcommand
 from tests.references import community_of, reference
 
 NOW = datetime(2026, 3, 20, 8, 0, tzinfo=UTC)
 MEETING = datetime(2026, 3, 24, 14, 0, tzinfo=UTC)  # 24 March 15:00 in Brussels
 REMINDED = datetime(2026, 3, 23, 14, 1, tzinfo=UTC)  # the channel reminder a day before posts the announcement
-GARBLED = ["²", "1" * 80, "99999999999999999999", "1:99999999999999:going", "ms.1.1.0.0.AAAAAAAAAAAAAAAA"]
+GARBLED = ["²", "1" * 80, "99999999999999999999", "1:99999999999999:going", "ms.1.1.0.0.AAAAAAAAAAAAAAAA",
+           "1:1774360800:going", "1"]  # the last two: an RSVP and a vote button as Hearth made them before references
 EPHEMERAL = 64
 
 
@@ -180,3 +182,26 @@ async def test_an_rsvp_rewrites_only_a_message_made_for_its_series(guild: Guild)
     assert "You might come to CoP sync" in answer["content"]
     [edit] = guild.edits(sync)
     assert "CoP sync" in json.dumps(edit.json) and "Maybe: 1" in json.dumps(edit.json)
+
+
+async def test_a_settings_form_of_another_community_or_with_a_garbled_state_changes_nothing(guild: Guild) -> None:
+    fake, hearth = guild.world.fake, guild.world.hearth
+    private = await community_of(hearth, guild.channel(guild.private))
+    theirs = f"hearth.settings:{reference(hearth, private, COMMUNITY_REF, private.id)}"
+    rows = [{"type": 1, "components": [{"type": 4, "custom_id": "name", "value": "Renamed"}]}]
+    answers = []
+    for custom, components in ((theirs, rows), ("hearth.settings:²", rows), ("hearth.settings:42", rows),
+                               ("nothing-of-hearth", rows), (theirs, {"not": "a list"})):
+        with guild.inside(guild.data):
+            submitted = fake.interaction_payload(interaction_type=5, data={"custom_id": custom,
+                                                                           "components": components})
+            await fake.dispatch("INTERACTION_CREATE", submitted)
+            answer = await guild.world.answer(submitted)
+        assert answer["type"] == 4 and answer["data"]["flags"] & EPHEMERAL, custom
+        answers.append(answer["data"]["content"])
+
+    assert "belongs to another community" in answers[0]
+    assert all("no longer does anything" in answer for answer in answers[1:4])
+    assert "belongs to another community" in answers[4]
+    data = await community_of(hearth, guild.channel(guild.data))
+    assert (data.name, (await community_of(hearth, guild.channel(guild.private))).name) == ("Data CoP", "Private CoP")

@@ -13,9 +13,11 @@ from typing import Any
 
 import pytest
 
+from adapters.slack.inbound import form_metadata
 from bot.clock import SimulatedClock
 from bot.meetings.messages import SERIES_REF
 from bot.refs import ChannelRef, Platform, WorkspaceRef
+from commands.hearth.common import COMMUNITY_REF
 from tests.references import community_of, reference
 from tests.slack.slack_harness import TEAM, SlackWorld, slack_world
 
@@ -23,7 +25,8 @@ NOW = datetime(2026, 3, 20, 8, 0, tzinfo=UTC)
 # 24 March 15:00 in Brussels is 14:00 UTC; the channel reminder a day before posts the announcement.
 MEETING = datetime(2026, 3, 24, 14, 0, tzinfo=UTC)
 REMINDED = datetime(2026, 3, 23, 14, 1, tzinfo=UTC)
-GARBLED = ["²", "1" * 5000, "99999999999999999999", "1:99999999999999:going", "", "ms.1.1.0.0.AAAAAAAAAAAAAAAA"]
+GARBLED = ["²", "1" * 5000, "99999999999999999999", "1:99999999999999:going", "", "ms.1.1.0.0.AAAAAAAAAAAAAAAA",
+           "1:1774360800:going", "1"]  # the last two: an RSVP and a vote button as Hearth made them before references
 
 
 @dataclass
@@ -181,3 +184,29 @@ async def test_an_rsvp_rewrites_only_a_message_made_for_its_series(two_communiti
     [update] = at.world.fake.calls_to("chat.update")
     assert update.params["ts"] == sync.message["ts"] and "CoP sync" in json.dumps(update.params)
     assert "Maybe: 1" in json.dumps(update.params)
+
+
+async def test_a_settings_form_of_another_community_or_with_a_garbled_state_changes_nothing(
+        two_communities: Communities) -> None:
+    at = two_communities
+    hearth = at.world.hearth
+    private = await community_of(hearth, at._channel("C0PRIV"))
+    theirs = reference(hearth, private, COMMUNITY_REF, private.id)
+    answers = []
+    for state in (theirs, "²", str(private.id), "1" * 5000):
+        before = len(at.world.fake.calls_to("chat.postEphemeral"))
+        await at.world.interaction({
+            "type": "view_submission", "team": {"id": TEAM}, "user": {"id": "U0ANA", "team_id": TEAM},
+            "trigger_id": "3.4.5",
+            "view": {"id": "V0001", "type": "modal", "callback_id": "hearth.settings",
+                     "private_metadata": form_metadata(state, "C0DATA"),
+                     "state": {"values": {"name": {"name": {"type": "plain_text_input", "value": "Renamed"}}}}},
+        })
+        await at.world.drain()
+        [answer] = at.world.fake.calls_to("chat.postEphemeral")[before:]
+        answers.append(json.dumps(answer.params))
+
+    assert "belongs to another community" in answers[0]
+    assert all("no longer does anything" in answer for answer in answers[1:])
+    names = [(await community_of(hearth, at._channel(c))).name for c in ("C0DATA", "C0PRIV")]
+    assert names == ["Data CoP", "Private CoP"]
