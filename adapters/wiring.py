@@ -26,6 +26,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from adapters.settings import Settings
+from bot.action_refs import ActionRefs, new_key
 from bot.catalogs import Catalogs
 from bot.clock import SystemClock
 from bot.context import Defaults
@@ -111,6 +112,10 @@ class Hearth:
         return self.storage.engine
 
     @property
+    def refs(self) -> ActionRefs:
+        return self.core.refs
+
+    @property
     def uow(self) -> SqlUnitOfWorkFactory:
         return self.storage.uow
 
@@ -142,8 +147,9 @@ async def build_hearth(
     storage = storage or await open_storage(settings, migrate=migrate)
     uow = storage.uow
     catalog = build_catalog()
+    refs = await action_refs(storage, clock)
     erasure = WorkspaceErasure(uow, timedelta(days=settings.data_grace_days))
-    meetings = meeting_kinds(uow, messenger, translator, hooks)
+    meetings = meeting_kinds(uow, messenger, translator, refs, hooks)
     scheduler = Engine(kinds=[erasure, *meetings, *kinds], ledger=storage.ledger, clock=clock, owner=instance_name())
     limiter = RateLimiter(
         clock, capacity=settings.rate_limit_count, period=timedelta(seconds=settings.rate_limit_seconds)
@@ -158,9 +164,19 @@ async def build_hearth(
         uow=uow,
         defaults=Defaults(language=settings.language, timezone=settings.timezone, public_url=settings.public_url),
         services=services,
+        refs=refs,
         scheduler=scheduler,
     )
     return Hearth(settings, core, catalog, storage, services, hooks, clock, translator, scheduler)
+
+
+REFERENCE_KEY = "hearth.reference_key"
+
+
+async def action_refs(storage: Storage, clock: Clock) -> ActionRefs:
+    """The references of the deployment's buttons and forms, signed with the key kept in the database: made once,
+    on the first start, and the same for every process and after every restart."""
+    return ActionRefs(await storage.platform_state.first(REFERENCE_KEY, new_key(), clock.now()))
 
 
 def instance_name() -> str:

@@ -6,7 +6,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from bot.events import InboundEvent, MemberLeft
+from bot.action_refs import ActionRef, ActionRefs
+from bot.events import ActionInvoked, InboundEvent, MemberLeft
 from bot.i18n import Msg, Translator, render
 from bot.messages import Form, Inline, Message, Paragraph, Text
 from bot.permissions import Permission
@@ -47,7 +48,8 @@ class EventContext:
     """One event on its way through the middleware to its handlers.
 
     The middleware fills in `workspace`, `member` and `community`; handlers read them and answer through
-    `reply` (already bound to where the event came from) or post through `messenger`.
+    `reply` (already bound to where the event came from) or post through `messenger`. `refs` mints the references
+    buttons and forms carry, and reads them back.
     """
 
     event: InboundEvent
@@ -58,6 +60,7 @@ class EventContext:
     uow: UnitOfWorkFactory
     defaults: Defaults
     services: Services
+    refs: ActionRefs
     scheduler: Scheduler | None = None
     routes: list[Route] = field(default_factory=list)
     workspace: Workspace | None = None
@@ -118,6 +121,14 @@ class EventContext:
         if community is not None and usable_zone(community.timezone) is None:
             community = replace(community, timezone=self.defaults.timezone)
         return Scope(self.workspace, member, community, is_admin=bool(actor is not None and actor.is_admin))
+
+    def clicked_message(self, ref: ActionRef) -> MessageRef | None:
+        """The message the click came from, when Hearth made it for `ref`'s subject (so it may be rewritten for
+        that subject); None for any other click, message or event."""
+        event = self.event
+        if not isinstance(event, ActionInvoked) or event.message is None:
+            return None
+        return event.message if self.refs.made_for(event.message_values, ref) else None
 
     def unit_of_work(self) -> UnitOfWork:
         return self.uow()

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Sequence
 from typing import Protocol
 
+from bot.action_refs import ActionRefs
 from bot.context import Defaults, EventContext, Route
 from bot.errors import UserError
 from bot.events import AppInstalled, AppRemoved, InboundEvent, MemberLeft
@@ -48,6 +49,7 @@ class Core:
         uow: UnitOfWorkFactory,
         defaults: Defaults,
         services: Services,
+        refs: ActionRefs,
         scheduler: Scheduler | None = None,
     ) -> None:
         self.handlers = list(handlers)
@@ -58,6 +60,7 @@ class Core:
         self.uow = uow
         self.defaults = defaults
         self.services = services
+        self.refs = refs
         self.scheduler = scheduler
 
     async def handle(self, event: InboundEvent, responder: Responder | None = None) -> None:
@@ -91,6 +94,7 @@ class Core:
             uow=self.uow,
             defaults=self.defaults,
             services=self.services,
+            refs=self.refs,
             scheduler=self.scheduler,
         )
 

@@ -81,7 +81,11 @@ class ReactionAdded:
 
 @dataclass(frozen=True, slots=True)
 class ActionInvoked:
-    """A member clicked a button or chose from a select on one of Hearth's messages."""
+    """A member clicked a button or chose from a select on one of Hearth's messages.
+
+    `message_values` are the values of the buttons on that message as the platform delivered the message with the
+    click (never the click's own word for them): what tells which subject Hearth made the message for.
+    """
 
     actor: Actor
     channel: ChannelRef
@@ -89,6 +93,7 @@ class ActionInvoked:
     action_id: str
     value: str = ""
     message: MessageRef | None = None
+    message_values: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

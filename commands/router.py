@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from bot.action_refs import ActionRef
 from bot.context import EventContext, Route
 from bot.errors import UserError
 from bot.events import ActionInvoked, CommandInvoked, FormSubmitted, InboundEvent, ShortcutInvoked
@@ -17,6 +19,8 @@ from commands.parser import parse_arguments, parse_options
 from commands.registry import Registry
 from commands.spec import CommandSpec
 from commands.usage import typed_command
+
+log = logging.getLogger("hearth.interactions")
 
 
 class CommandRouter:
@@ -61,8 +65,13 @@ async def _fail(error: UserError, ctx: EventContext) -> None:
     raise error
 
 
-ActionHandler = Callable[[EventContext, str], Awaitable[None]]
-FormHandler = Callable[[EventContext, dict[str, str], str], Awaitable[None]]
+STALE = _("That button or form no longer does anything. Run the command again to get a fresh one.")
+ELSEWHERE = _("That button or form belongs to another community, so it is not available in this channel.")
+ELSEWHERE_HINT = _("Run the command again here to get one for this channel.")
+# What a click or a form refers to is read before its handler runs (`_authorised`): handlers get the reference.
+PlainActionHandler = Callable[[EventContext], Awaitable[None]]
+ActionHandler = Callable[[EventContext, ActionRef], Awaitable[None]]
+FormHandler = Callable[[EventContext, dict[str, str], ActionRef], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,29 +113,47 @@ class InteractionRouter:
         return tuple(self._shortcuts.values())
 
     def on_action(
-        self, action_id: str, handler: ActionHandler, *, permission: Permission = Permission.ANYONE,
-        needs_community: bool = True, command: tuple[str, ...] | None = None,
+        self, action_id: str, handler: ActionHandler, *, kind: str, stale: Msg = STALE,
+        permission: Permission = Permission.ANYONE, command: tuple[str, ...] | None = None,
     ) -> None:
-        """Route clicks on `action_id` to `handler(ctx, value)`. `command` is the path of the command the button
-        stands for: a refusal names it as members type it (without one, a refusal names no command)."""
+        """Route clicks on `action_id` to `handler(ctx, ref)`, `ref` being the reference of `kind` the button carries.
+
+        The reference is read and authorised before the handler runs: one that does not read (garbled, forged, of
+        another workspace or kind) is answered with `stale`, one of another community than the channel's with
+        `ELSEWHERE`, and outside a community with `NOT_A_COMMUNITY`. `command` is the path of the command the button
+        stands for: a refusal names it as members type it (without one, a refusal names no command).
+        """
 
         async def run(ctx: EventContext, event: ActionInvoked | FormSubmitted) -> None:
             assert isinstance(event, ActionInvoked)
-            await handler(ctx, event.value)
+            await handler(ctx, _authorised(ctx, event.value, kind, stale, action_id))
+
+        _add(self._actions, action_id, _interaction(run, permission, True, command))
+
+    def on_plain_action(
+        self, action_id: str, handler: PlainActionHandler, *, permission: Permission = Permission.ANYONE,
+        needs_community: bool = True, command: tuple[str, ...] | None = None,
+    ) -> None:
+        """Route clicks on `action_id`, a button that carries nothing (whatever value a click brings is ignored),
+        to `handler(ctx)`."""
+
+        async def run(ctx: EventContext, event: ActionInvoked | FormSubmitted) -> None:
+            await handler(ctx)
 
         _add(self._actions, action_id, _interaction(run, permission, needs_community, command))
 
     def on_form(
-        self, form_id: str, handler: FormHandler, *, permission: Permission = Permission.ANYONE,
-        needs_community: bool = True, command: tuple[str, ...] | None = None,
+        self, form_id: str, handler: FormHandler, *, kind: str, stale: Msg = STALE,
+        permission: Permission = Permission.ANYONE, command: tuple[str, ...] | None = None,
     ) -> None:
-        """Route submissions of `form_id` to `handler(ctx, values, state)`; `command` as for `on_action`."""
+        """Route submissions of `form_id` to `handler(ctx, values, ref)`, `ref` being the reference of `kind` the
+        form's state carries, read and authorised as for `on_action`; `command` as for `on_action`."""
 
         async def run(ctx: EventContext, event: ActionInvoked | FormSubmitted) -> None:
             assert isinstance(event, FormSubmitted)
-            await handler(ctx, dict(event.values), event.state)
+            await handler(ctx, dict(event.values), _authorised(ctx, event.state, kind, stale, form_id))
 
-        _add(self._forms, form_id, _interaction(run, permission, needs_community, command))
+        _add(self._forms, form_id, _interaction(run, permission, True, command))
 
     def routed_ids(self) -> tuple[str, ...]:
         """Every action, form and shortcut id routed here: Hearth's internal names, never shown to members."""
@@ -174,5 +201,19 @@ async def _run_interaction(routed: _Interaction, event: ActionInvoked | FormSubm
     await routed.run(ctx, event)
 
 
-STALE = _("That button or form no longer does anything. Run the command again to get a fresh one.")
+def _authorised(ctx: EventContext, raw: str, kind: str, stale: Msg, route: str) -> ActionRef:
+    """The reference of `kind` in `raw`, minted for the click's workspace and naming the community of the channel the
+    click came from. Raises the `UserError`s `on_action` names; never lets anything else out."""
+    if ctx.workspace is None:
+        raise UserError(stale)
+    ref = ctx.refs.read(raw, ctx.workspace.id, kind)
+    if ref is None:
+        raise UserError(stale)
+    if ctx.community is None:
+        raise UserError(NOT_A_COMMUNITY)
+    if ref.community_id != ctx.community.id:
+        log.info("a click on %s names another community than its channel's; refused", route)
+        raise UserError(ELSEWHERE, hint=ELSEWHERE_HINT)
+    return ref
+
 

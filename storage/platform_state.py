@@ -27,6 +27,16 @@ class SqlPlatformState:
             value = await connection.scalar(select(state.c.value).where(state.c.name == name))
         return None if value is None else str(value)
 
+    async def first(self, name: str, value: str, at: datetime) -> str:
+        """The value of `name`, storing `value` first when there is none: the first writer wins, so processes that
+        race each other all end with the same value."""
+        statement = self._insert(state).values(name=name, value=value, updated_at=at)
+        statement = statement.on_conflict_do_nothing(index_elements=["name"])
+        async with self._engine.begin() as connection:
+            await connection.execute(statement)
+            stored = await connection.scalar(select(state.c.value).where(state.c.name == name))
+        return str(stored)
+
     async def put(self, name: str, value: str, at: datetime) -> None:
         statement = self._insert(state).values(name=name, value=value, updated_at=at)
         statement = statement.on_conflict_do_update(

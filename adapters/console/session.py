@@ -204,6 +204,7 @@ class ConsoleSession:
         await self._handle(ActionInvoked(
             actor=self._actor(), channel=channel, at=self.clock.now(), action_id=match.action_id,
             value=match.value, message=MessageRef(channel, posted.id),
+            message_values=tuple(button.value for button in buttons if button.value),
         ))
 
     async def _submit(self, rest: str) -> None:

@@ -203,6 +203,11 @@ class DiscordAdapter:
                          self.on_raw_member_remove, self.on_guild_join, self.on_guild_remove, self.on_interaction):
             client.event(listener)
 
+    @property
+    def in_flight(self) -> InFlight:
+        """The interactions being handled (shutdown waits for them)."""
+        return self._in_flight
+
     async def setup(self) -> None:
         """At login: push the commands when they changed since the last push. A refusal (Hearth not yet in the
         development server, the daily limit of command creations) is logged, and Hearth runs on with the
@@ -296,26 +301,14 @@ class DiscordAdapter:
         elif kind is discord.InteractionType.application_command:
             await self._application_command(interaction)
         elif kind is discord.InteractionType.modal_submit:
-            try:
-                event = inbound.form_event(interaction, self._clock.now())
-            except ValueError:
-                log.warning("a modal Hearth did not open was submitted; ignored")
-                await InteractionResponder(interaction, self.messenger, *self._who(interaction)).finish()
-                return
-            await self._answer(interaction, event)
+            await self._answer(interaction, inbound.form_event(interaction, self._clock.now()))
         # Components arrive through `click_route` (on_component).
 
     async def on_component(self, interaction: discord.Interaction[Any]) -> None:
         if interaction.guild_id is None:
             return
         with self._in_flight.tracked():
-            try:
-                event = inbound.component_event(interaction, self._clock.now())
-            except ValueError as error:
-                log.warning("a component Hearth cannot read was used (%s); ignored", error)
-                await InteractionResponder(interaction, self.messenger, *self._who(interaction)).finish()
-                return
-            await self._answer(interaction, event)
+            await self._answer(interaction, inbound.component_event(interaction, self._clock.now()))
 
     async def _application_command(self, interaction: discord.Interaction[Any]) -> None:
         data: Mapping[str, Any] = interaction.data or {}

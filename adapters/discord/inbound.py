@@ -7,6 +7,7 @@ a message command ("Save to library"), where the member chose the message and Di
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -30,6 +31,8 @@ from bot.events import (
     ShortcutInvoked,
 )
 from bot.refs import ChannelRef, MemberRef, MessageRef, Platform, WorkspaceRef
+
+log = logging.getLogger("hearth.discord")
 
 
 def workspace(guild_id: int | str) -> WorkspaceRef:
@@ -132,13 +135,16 @@ def command_event(interaction: discord.Interaction[Any], at: datetime) -> Comman
 
 
 def component_event(interaction: discord.Interaction[Any], at: datetime) -> ActionInvoked:
-    """A button click or a select choice on one of Hearth's messages. Raises ValueError for a custom id Hearth
-    cannot have made."""
+    """A button click or a select choice on one of Hearth's messages, with the values of the buttons on that message.
+    A custom id Hearth cannot have made arrives with no action id, which the core answers as a stale button (logged
+    at INFO without the id). Raises nothing."""
     data: Mapping[str, Any] = interaction.data or {}
     read = read_custom_id(data.get("custom_id"))
     if isinstance(read, Unreadable):
-        raise ValueError(read.why)
-    action_id, value = read
+        log.info("a component Hearth cannot read was used: %s", read.why)
+        action_id, value = "", ""
+    else:
+        action_id, value = read
     values = data.get("values")
     if isinstance(values, list) and values:
         value = str(values[0])
@@ -149,13 +155,30 @@ def component_event(interaction: discord.Interaction[Any], at: datetime) -> Acti
         actor=ws_actor, channel=channel, at=at, action_id=action_id, value=value,
         message=MessageRef(ChannelRef(channel.workspace, str(message.channel.id)), str(message.id))
         if message is not None else None,
+        message_values=component_values(message) if message is not None else (),
     )
 
 
+def component_values(message: discord.Message) -> tuple[str, ...]:
+    """The values Hearth's buttons on `message` carry (from their custom ids), as Discord delivered the message."""
+    found: list[str] = []
+    for row in message.components:
+        for child in getattr(row, "children", ()):
+            read = read_custom_id(getattr(child, "custom_id", None))
+            if not isinstance(read, Unreadable) and read.value:
+                found.append(read.value)
+    return tuple(found)
+
+
 def form_event(interaction: discord.Interaction[Any], at: datetime) -> FormSubmitted:
-    """A submitted modal. Raises ValueError for a modal Hearth did not open."""
+    """A submitted modal. One Hearth did not open arrives with no form id, which the core answers as a stale form.
+    Raises nothing."""
     data: Mapping[str, Any] = interaction.data or {}
-    form_id, values, state = read_modal(str(data.get("custom_id", "")), list(data.get("components") or []))
+    try:
+        form_id, values, state = read_modal(data.get("custom_id"), data.get("components"))
+    except ValueError as error:
+        log.info("a modal Hearth did not open was submitted: %s", error)
+        form_id, values, state = "", {}, ""
     channel, _thread = place(interaction.channel, interaction.guild_id or 0, interaction.channel_id or 0)
     return FormSubmitted(actor=interaction_actor(interaction), channel=channel, at=at, form_id=form_id,
                          values=values, state=state)

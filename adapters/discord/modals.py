@@ -98,18 +98,18 @@ def choice_value(options: Iterable[Option], typed: str) -> str | None:
     return None
 
 
-def read_modal(custom_id: str, components: list[dict[str, Any]]) -> tuple[str, dict[str, str], str]:
+def read_modal(custom_id: object, components: object) -> tuple[str, dict[str, str], str]:
     """The form id, the values by field name and the state of a MODAL_SUBMIT interaction's `data`.
 
-    `components` are the submitted action rows; a text input missing or left empty reads as "". Raises ValueError
-    when `custom_id` is not one `render_modal` made.
+    `components` are the submitted action rows; a text input missing or left empty reads as "", and anything that
+    is not a row or an input is passed over. Raises ValueError when `custom_id` is not one `render_modal` made.
     """
     read = read_form_id(custom_id)
     if isinstance(read, Unreadable):
         raise ValueError(f"not a modal of Hearth's (form_id:state): {read.why}")
     form_id, state = read
     values: dict[str, str] = {}
-    for row in components:
+    for row in _mappings(components):
         for component in _mappings(row.get("components")):
             name, value = component.get("custom_id"), component.get("value")
             if isinstance(name, str) and name:

@@ -219,8 +219,8 @@ def _listen(adapter: SlackAdapter, *, core: Core, clock: Clock, translator: Tran
         for action in body.get("actions", []):
             action_id = read_action_id(action.get("action_id"))
             if isinstance(action_id, Unreadable):
-                log.warning("a click Hearth cannot read: %s; ignored", action_id.why)
-                continue
+                log.info("a click Hearth cannot read: %s", action_id.why)
+                action_id = ""  # answered as a stale button
             event = action_event(body, action, actor, clock.now(), action_id)
             responder = Responder(messenger, client, event.channel, actor.member, body.get("trigger_id"))
             await core.handle(event, responder)

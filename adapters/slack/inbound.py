@@ -133,16 +133,29 @@ def joined_event(team_id: str, event: Mapping[str, Any], actor: Actor, at: datet
 def action_event(body: Mapping[str, Any], action: Mapping[str, Any], actor: Actor, at: datetime,
                  action_id: str) -> ActionInvoked:
     ws = workspace(_team_id(body))
-    channel_id = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id", "")
-    channel = ChannelRef(ws, channel_id)
-    ts = (body.get("container") or {}).get("message_ts") or (body.get("message") or {}).get("ts")
+    container, message = _mapping(body.get("container")), _mapping(body.get("message"))
+    channel_id = _mapping(body.get("channel")).get("id") or container.get("channel_id", "")
+    channel = ChannelRef(ws, str(channel_id))
+    ts = container.get("message_ts") or message.get("ts")
     value = action.get("value")
     if value is None:
-        value = (action.get("selected_option") or {}).get("value", "")
+        value = _mapping(action.get("selected_option")).get("value", "")
     return ActionInvoked(
         actor=actor, channel=channel, at=at, action_id=action_id, value=str(value),
-        message=MessageRef(channel, ts) if ts else None,
+        message=MessageRef(channel, str(ts)) if ts else None,
+        message_values=button_values(message.get("blocks")),
     )
+
+
+def button_values(blocks: object) -> tuple[str, ...]:
+    """The values of the buttons in a message's `blocks`, as Slack delivered the message with a click."""
+    found: list[str] = []
+    for block in _mappings(blocks):
+        for element in _mappings(block.get("elements")) if block.get("type") == "actions" else ():
+            value = element.get("value")
+            if element.get("type") == "button" and isinstance(value, str) and value:
+                found.append(value)
+    return tuple(found)
 
 
 def shortcut_event(body: Mapping[str, Any], actor: Actor, at: datetime) -> ShortcutInvoked:
@@ -196,6 +209,14 @@ def actor_from_user(team_id: str, user: Mapping[str, Any] | None, user_id: str) 
         timezone=user.get("tz") or None,
         locale=(user.get("locale") or "").split("-")[0] or None,
     )
+
+
+def _mapping(value: object) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _mappings(value: object) -> list[Mapping[str, Any]]:
+    return [item for item in value if isinstance(item, Mapping)] if isinstance(value, list) else []
 
 
 def _team_id(body: Mapping[str, Any]) -> str:

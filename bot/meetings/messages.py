@@ -7,7 +7,9 @@ tokens; the console writes the reader's zone). Member text (titles, places, agen
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
 
+from bot.action_refs import ActionRef, ActionRefs
 from bot.i18n import Msg, _, _n
 from bot.links import link_host
 from bot.meetings.model import AgendaItem, Answer, Meeting, Series, SeriesStatus, rsvp_counts
@@ -35,21 +37,38 @@ from bot.recurrence import describe
 RSVP = "meeting.rsvp"
 AGENDA_VOTE = "meeting.agenda.vote"
 TOP_AGENDA = 5
+# The kinds of reference meeting buttons carry (`bot.action_refs`): a series, for an RSVP with the meeting and the
+# answer as payload; an agenda topic, for a vote.
+SERIES_REF = "ms"
+TOPIC_REF = "mt"
+_ANSWERS = tuple(Answer)  # an RSVP reference carries its answer's place in this order
+_LAST_MOMENT = int(datetime(9999, 12, 31, tzinfo=UTC).timestamp())
 
 Say = Callable[[Msg | Text | Inline], Text]
 
 
-def rsvp_value(meeting: Meeting, answer: Answer) -> str:
-    """The value of an RSVP button: series, meeting and answer, so a click needs nothing else."""
-    return f"{meeting.series.id}:{int(meeting.original.timestamp())}:{answer.value}"
+def rsvp_ref(meeting: Meeting, answer: Answer) -> ActionRef:
+    """The reference of an RSVP button: the series, the meeting (its original start) and the answer, so a click
+    needs nothing else."""
+    series = meeting.series
+    return ActionRef(series.workspace_id, series.community_id, SERIES_REF, series.id,
+                     (int(meeting.original.timestamp()), _ANSWERS.index(answer)))
 
 
-def read_rsvp_value(value: str) -> tuple[int, int, Answer] | None:
-    series, _sep, rest = value.partition(":")
-    moment, _sep, answer = rest.partition(":")
-    if not (series.isdigit() and moment.isdigit()) or answer not in {a.value for a in Answer}:
+def read_rsvp(ref: ActionRef) -> tuple[datetime, Answer] | None:
+    """The meeting (its original start) and the answer an RSVP reference carries; None when its payload is not one
+    `rsvp_ref` makes. Raises nothing."""
+    if len(ref.payload) != 2:
         return None
-    return int(series), int(moment), Answer(answer)
+    moment, answer = ref.payload
+    if moment > _LAST_MOMENT or answer >= len(_ANSWERS):
+        return None
+    return datetime.fromtimestamp(moment, tz=UTC), _ANSWERS[answer]
+
+
+def topic_ref(series: Series, item: AgendaItem) -> ActionRef:
+    """The reference of an agenda topic's vote button."""
+    return ActionRef(series.workspace_id, series.community_id, TOPIC_REF, item.id)
 
 
 def where(series: Series) -> Inline | None:
@@ -72,8 +91,9 @@ def rhythm(series: Series, language: str) -> str:
 
 
 def announcement(say: Say, meeting: Meeting, answers: Mapping[str, Answer], agenda: Sequence[AgendaItem],
-                 language: str, *, heading: Msg | None = None) -> tuple[Block, ...]:
-    """The post about one meeting: when, where, host, the top agenda topics, who comes, and RSVP buttons."""
+                 language: str, refs: ActionRefs, *, heading: Msg | None = None) -> tuple[Block, ...]:
+    """The post about one meeting: when, where, host, the top agenda topics, who comes, and RSVP buttons (their
+    references minted with `refs`)."""
     series = meeting.series
     blocks: list[Block] = [
         Heading(say(heading) if heading is not None else Text.of(UserText(series.title))),
@@ -103,9 +123,9 @@ def announcement(say: Say, meeting: Meeting, answers: Mapping[str, Answer], agen
                                            topic=UserText(item.text)))))
     blocks.append(Note(say(attendance(answers))))
     blocks.append(Actions((
-        Button(_plain(say, _("Going")), RSVP, rsvp_value(meeting, Answer.GOING), ButtonStyle.PRIMARY),
-        Button(_plain(say, _("Maybe")), RSVP, rsvp_value(meeting, Answer.MAYBE)),
-        Button(_plain(say, _("Not going")), RSVP, rsvp_value(meeting, Answer.NOT_GOING)),
+        Button(_plain(say, _("Going")), RSVP, refs.mint(rsvp_ref(meeting, Answer.GOING)), ButtonStyle.PRIMARY),
+        Button(_plain(say, _("Maybe")), RSVP, refs.mint(rsvp_ref(meeting, Answer.MAYBE))),
+        Button(_plain(say, _("Not going")), RSVP, refs.mint(rsvp_ref(meeting, Answer.NOT_GOING))),
     )))
     return tuple(blocks)
 

@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 
+from bot.action_refs import ActionRefs
 from bot.i18n import Msg, Translator, _, render
 from bot.meetings.messages import Say, announcement
 from bot.meetings.model import Answer, Change, Meeting, Series, SeriesStatus, meeting_at, next_meetings
@@ -46,12 +47,14 @@ NextMeetingHook = Callable[[Community, Series, "Meeting | None"], Awaitable[None
 
 @dataclass(frozen=True, slots=True)
 class MeetingContext:
-    """What a hook run after a meeting gets: the community and a way to post in it."""
+    """What a hook run after a meeting gets: the community, a way to post in it, and the references its buttons
+    carry."""
 
     community: Community
     messenger: Messenger
     translator: Translator
     uow: UnitOfWorkFactory
+    refs: ActionRefs
 
 
 @dataclass
@@ -203,10 +206,12 @@ class _MeetingKind:
     kind = ""
     catch_up = CatchUp(lateness=timedelta(hours=1))
 
-    def __init__(self, uow: UnitOfWorkFactory, messenger: Messenger, translator: Translator) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, messenger: Messenger, translator: Translator,
+                 refs: ActionRefs) -> None:
         self._uow = uow
         self._messenger = messenger
         self._translator = translator
+        self._refs = refs
 
     def dm_leads(self, workspace_id: int) -> Iterable[timedelta]:
         """The lead times members of the workspace want reminder DMs at (only the DM kind reads them)."""
@@ -285,7 +290,8 @@ class ChannelReminders(_MeetingKind):
             agenda = await uow.meetings.agenda(series.workspace_id, series.id, meeting.original)
         heading = _("Reminder: {title} starts {when}", title=UserText(series.title),
                     when=Timestamp(meeting.start, TimestampStyle.RELATIVE))
-        blocks = announcement(self.say(community), meeting, answers, agenda, community.language, heading=heading)
+        blocks = announcement(self.say(community), meeting, answers, agenda, community.language, self._refs,
+                              heading=heading)
         await self._messenger.send(community.channel, Message(blocks, delivery_key=occurrence.delivery_key))
         return Outcome.SENT
 
@@ -295,8 +301,9 @@ class DirectReminders(_MeetingKind):
 
     kind = DIRECT
 
-    def __init__(self, uow: UnitOfWorkFactory, messenger: Messenger, translator: Translator) -> None:
-        super().__init__(uow, messenger, translator)
+    def __init__(self, uow: UnitOfWorkFactory, messenger: Messenger, translator: Translator,
+                 refs: ActionRefs) -> None:
+        super().__init__(uow, messenger, translator, refs)
         self._member_leads: dict[int, set[timedelta]] = {}
 
     async def schedules(self) -> list[Schedule]:
@@ -382,9 +389,9 @@ class AfterMeetings(_MeetingKind):
     kind = ENDED
     catch_up = CatchUp(lateness=timedelta(hours=6))
 
-    def __init__(self, uow: UnitOfWorkFactory, messenger: Messenger, translator: Translator,
+    def __init__(self, uow: UnitOfWorkFactory, messenger: Messenger, translator: Translator, refs: ActionRefs,
                  hooks: MeetingHooks) -> None:
-        super().__init__(uow, messenger, translator)
+        super().__init__(uow, messenger, translator, refs)
         self._hooks = hooks
 
     async def deliver(self, occurrence: Occurrence) -> Outcome:
@@ -392,7 +399,7 @@ class AfterMeetings(_MeetingKind):
         if found is None:
             return Outcome.OBSOLETE
         series, meeting, community = found
-        context = MeetingContext(community, self._messenger, self._translator, self._uow)
+        context = MeetingContext(community, self._messenger, self._translator, self._uow, self._refs)
         for hook in self._hooks.after_meeting:
             try:
                 await hook(context, meeting)
@@ -416,8 +423,8 @@ class AfterMeetings(_MeetingKind):
         return Outcome.SENT
 
 
-def meeting_kinds(uow: UnitOfWorkFactory, messenger: Messenger, translator: Translator,
+def meeting_kinds(uow: UnitOfWorkFactory, messenger: Messenger, translator: Translator, refs: ActionRefs,
                   hooks: MeetingHooks) -> list[_MeetingKind]:
-    """The four scheduled kinds of meetings, for the scheduling engine."""
-    return [ChannelReminders(uow, messenger, translator), DirectReminders(uow, messenger, translator),
-            HostNudges(uow, messenger, translator), AfterMeetings(uow, messenger, translator, hooks)]
+    """The four scheduled kinds of meetings, for the scheduling engine; `refs` mints their buttons' references."""
+    return [ChannelReminders(uow, messenger, translator, refs), DirectReminders(uow, messenger, translator, refs),
+            HostNudges(uow, messenger, translator, refs), AfterMeetings(uow, messenger, translator, refs, hooks)]

@@ -12,7 +12,7 @@ from typing import Any
 from bot.context import EventContext
 from bot.i18n import Msg, _
 from bot.permissions import Permission
-from commands.hearth.common import EDIT_SETTINGS, SETTINGS_FORM
+from commands.hearth.common import COMMUNITY_REF, EDIT_SETTINGS, SETTINGS_FORM
 from commands.hearth.facilitators import add_facilitator, list_facilitators, remove_facilitator
 from commands.hearth.preferences import me
 from commands.hearth.settings import open_settings_form, save_settings_form, settings
@@ -108,7 +108,7 @@ def register(registry: Registry, interactions: InteractionRouter) -> None:
         registry.add(spec)
     for group in GROUPS:
         registry.add_group(group)
-    interactions.on_action(EDIT_SETTINGS, open_settings_form, permission=Permission.FACILITATOR,
-                           command=("hearth", "settings"))
-    interactions.on_form(SETTINGS_FORM, save_settings_form, permission=Permission.FACILITATOR,
+    interactions.on_plain_action(EDIT_SETTINGS, open_settings_form, permission=Permission.FACILITATOR,
+                                 command=("hearth", "settings"))
+    interactions.on_form(SETTINGS_FORM, save_settings_form, kind=COMMUNITY_REF, permission=Permission.FACILITATOR,
                          command=("hearth", "settings"))

@@ -11,6 +11,7 @@ from bot.vocabulary import language_name
 
 EDIT_SETTINGS = "hearth.settings.edit"
 SETTINGS_FORM = "hearth.settings"
+COMMUNITY_REF = "hc"  # the kind of reference the settings form's state carries (`bot.action_refs`)
 
 
 Wording = Callable[[Msg | Text | Inline], Text]

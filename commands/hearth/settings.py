@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.action_refs import ActionRef
 from bot.community.requests import ChangeSettings, CommunitySettings, ShowSettings
 from bot.community.service import MAX_GOAL, MAX_NAME
 from bot.context import EventContext
@@ -12,7 +13,7 @@ from bot.errors import UserError
 from bot.i18n import Msg, _
 from bot.messages import Actions, Block, Button, FieldKind, Form, FormField, Heading, Message, Note, Option, UserText
 from bot.vocabulary import language_name
-from commands.hearth.common import EDIT_SETTINGS, SETTINGS_FORM, settings_fields
+from commands.hearth.common import COMMUNITY_REF, EDIT_SETTINGS, SETTINGS_FORM, settings_fields
 from commands.values import parse_language, parse_timezone
 
 FORM_FIELDS = ("name", "goal", "tz", "lang")
@@ -29,14 +30,14 @@ async def settings(ctx: EventContext, args: dict[str, Any]) -> None:
     await _reply_saved(ctx, changed)
 
 
-async def open_settings_form(ctx: EventContext, value: str) -> None:
+async def open_settings_form(ctx: EventContext) -> None:
     community = ctx.community
     assert community is not None
     await ctx.open_form(Form(
         form_id=SETTINGS_FORM,
         title=ctx.plain(_("Community settings")),
         submit_label=ctx.plain(_("Save")),
-        state=str(community.id),
+        state=ctx.refs.mint(ActionRef(community.workspace_id, community.id, COMMUNITY_REF, community.id)),
         fields=(
             FormField("name", ctx.plain(_("Name")), initial=community.name, max_length=MAX_NAME),
             FormField("goal", ctx.plain(_("Goal")), FieldKind.LONG, required=False, initial=community.goal,
@@ -50,9 +51,10 @@ async def open_settings_form(ctx: EventContext, value: str) -> None:
     ))
 
 
-async def save_settings_form(ctx: EventContext, values: dict[str, str], state: str) -> None:
+async def save_settings_form(ctx: EventContext, values: dict[str, str], ref: ActionRef) -> None:
+    """The settings form: `ref` (already authorised for this channel's community) names the community."""
     assert ctx.community is not None
-    if state != str(ctx.community.id):
+    if ref.subject_id != ctx.community.id:
         raise UserError(_("This form belongs to another community. Open the settings again from this channel."))
     unknown = set(values) - set(FORM_FIELDS)
     if unknown:

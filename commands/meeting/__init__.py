@@ -8,9 +8,11 @@ when it has one) and the date given, else its next meeting.
 from __future__ import annotations
 
 from bot.i18n import Msg, _
-from bot.meetings.messages import AGENDA_VOTE, RSVP
+from bot.meetings.messages import AGENDA_VOTE, RSVP, SERIES_REF, TOPIC_REF
 from bot.permissions import Permission
 from commands.meeting.attendance import (
+    RSVP_STALE,
+    VOTE_STALE,
     agenda_add,
     agenda_show,
     agenda_vote,
@@ -141,7 +143,7 @@ def register(registry: Registry, interactions: InteractionRouter) -> None:
         registry.add(spec)
     for group in GROUPS:
         registry.add_group(group)
-    interactions.on_action(RSVP, rsvp)
-    interactions.on_action(AGENDA_VOTE, agenda_vote)
+    interactions.on_action(RSVP, rsvp, kind=SERIES_REF, stale=RSVP_STALE)
+    interactions.on_action(AGENDA_VOTE, agenda_vote, kind=TOPIC_REF, stale=VOTE_STALE)
 
 

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import contextlib
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
+from bot.action_refs import ActionRef
 from bot.context import EventContext
 from bot.errors import UserError
-from bot.events import ActionInvoked
 from bot.i18n import Msg, _
 from bot.meetings.messages import (
     AGENDA_VOTE,
     announcement,
-    read_rsvp_value,
+    read_rsvp,
     series_lines,
+    topic_ref,
     who_is_going,
 )
 from bot.meetings.model import Answer
@@ -69,7 +70,7 @@ def _announcement(ctx: EventContext, view: MeetingView, *, public: bool) -> tupl
     assert ctx.workspace is not None
     say = ctx.public_text if public else ctx.text
     blocks = announcement(say, view.meeting, view.answers, view.agenda,
-                          ctx.community_language if public else ctx.language)
+                          ctx.community_language if public else ctx.language, ctx.refs)
     workspace = ctx.workspace.ref
     going = who_is_going(say, view.answers, lambda member_id: MemberMention(MemberRef(workspace, member_id)))
     return (*blocks[:-1], Note(going), blocks[-1]) if not view.meeting.cancelled else blocks
@@ -132,13 +133,19 @@ def _lead_text(lead: timedelta) -> str:
 # --- RSVP and agenda ----------------------------------------------------------------------------------------
 
 
-async def rsvp(ctx: EventContext, value: str) -> None:
-    read = read_rsvp_value(value)
+RSVP_STALE = _("That button no longer works. Use /meeting next.")
+VOTE_STALE = _("That button no longer works. Use /meeting agenda show.")
+
+
+async def rsvp(ctx: EventContext, ref: ActionRef) -> None:
+    """An RSVP button: `ref` (already authorised for this channel's community) names the series, the meeting and
+    the answer. The clicked message is rewritten only when Hearth made it for that series; otherwise the member
+    only hears privately."""
+    read = read_rsvp(ref)
     if read is None:
-        raise UserError(_("That button no longer works. Use /meeting next."))
-    series_id, moment, answer = read
-    recorded = await ctx.services.meetings.rsvp(
-        Rsvp(ctx.scope, series_id, datetime.fromtimestamp(moment, tz=UTC), answer))
+        raise UserError(RSVP_STALE)
+    original, answer = read
+    recorded = await ctx.services.meetings.rsvp(Rsvp(ctx.scope, ref.subject_id, original, answer))
     said = {
         Answer.GOING: _("You are going to {title} on {start}. See you there!"),
         Answer.MAYBE: _("You might come to {title} on {start}."),
@@ -146,11 +153,11 @@ async def rsvp(ctx: EventContext, value: str) -> None:
     }[answer]
     meeting = recorded.view.meeting
     await ctx.whisper(Msg(said.msgid, {"title": UserText(meeting.series.title), "start": Timestamp(meeting.start)}))
-    event = ctx.event
-    if isinstance(event, ActionInvoked) and event.message is not None:
+    message = ctx.clicked_message(ref)
+    if message is not None and meeting.series.id == ref.subject_id:
         # An ephemeral answer cannot be edited on every platform; the whisper said it all.
         with contextlib.suppress(Exception):
-            await ctx.messenger.update(event.message, Message(_announcement(ctx, recorded.view, public=True)))
+            await ctx.messenger.update(message, Message(_announcement(ctx, recorded.view, public=True)))
 
 
 async def agenda_add(ctx: EventContext, args: dict[str, Any]) -> None:
@@ -174,7 +181,8 @@ async def agenda_show(ctx: EventContext, args: dict[str, Any]) -> None:
         return
     for item in items:
         blocks.append(Paragraph(ctx.text(_("{topic} ({votes})", topic=UserText(item.text), votes=item.score))))
-    buttons = tuple(Button(ctx.plain(_("Upvote {n}", n=index + 1)), AGENDA_VOTE, str(item.id))
+    buttons = tuple(Button(ctx.plain(_("Upvote {n}", n=index + 1)), AGENDA_VOTE,
+                           ctx.refs.mint(topic_ref(meeting.series, item)))
                     for index, item in enumerate(items[:10]))
     blocks.append(Actions(buttons[:5]))
     if len(buttons) > 5:
@@ -183,10 +191,9 @@ async def agenda_show(ctx: EventContext, args: dict[str, Any]) -> None:
     await ctx.reply(Message(tuple(blocks), ephemeral=True))
 
 
-async def agenda_vote(ctx: EventContext, value: str) -> None:
-    if not value.isdigit():
-        raise UserError(_("That button no longer works. Use /meeting agenda show."))
-    voted = await ctx.services.meetings.vote(VoteTopic(ctx.scope, int(value)))
+async def agenda_vote(ctx: EventContext, ref: ActionRef) -> None:
+    """A topic's vote button: `ref` (already authorised for this channel's community) names the topic."""
+    voted = await ctx.services.meetings.vote(VoteTopic(ctx.scope, ref.subject_id))
     said = _("You upvoted {topic}.") if voted.voted else _("You took your vote for {topic} back.")
     await ctx.whisper(Msg(said.msgid, {"topic": UserText(voted.item.text)}))
 

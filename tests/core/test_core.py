@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.action_refs import ActionRefs, new_key
 from bot.catalogs import Catalogs
 from bot.clock import SimulatedClock
 from bot.context import Defaults, EventContext, Route
@@ -84,6 +85,7 @@ async def make_core(sqlite_url: str):  # type: ignore[no-untyped-def]
             uow=uow,
             defaults=Defaults(),
             services=build_services(uow, clock, None, MeetingHooks()),
+            refs=ActionRefs(new_key()),
         )
 
     yield build

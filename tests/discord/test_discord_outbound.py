@@ -15,6 +15,7 @@ from adapters.discord.messenger import DM_RETRY_AFTER, nonce
 from adapters.run import run_until_stopped, start
 from adapters.settings import Settings, SettingsError
 from adapters.wiring import Hearth
+from bot.action_refs import ActionRef
 from bot.clock import SimulatedClock
 from bot.context import EventContext
 from bot.events import MessagePosted
@@ -22,8 +23,10 @@ from bot.messages import Actions, Attachment, Button, Message, Option, Select
 from bot.ports import DeliveryError
 from bot.refs import ChannelRef, MemberRef, MessageRef, Platform, WorkspaceRef
 from bot.scheduling.model import Occurrence, TransientDeliveryError
+from bot.tenancy import Community
 from tests.discord.discord_harness import DiscordWorld, discord_world, option, subcommand
 from tests.discord.fake_discord import FakeDiscord
+from tests.references import community_of, reference
 from tests.slack.fake_slack import FakeSlack
 from tests.slack.slack_harness import Recorder
 from tests.slack.test_slack_run import free_port
@@ -39,6 +42,12 @@ class SteppingClock:
 
 def _channel(world: DiscordWorld, channel_id: str | None = None) -> ChannelRef:
     return ChannelRef(WorkspaceRef(Platform.DISCORD, world.fake.guild_id), channel_id or world.fake.channel_id)
+
+
+async def _community(world: DiscordWorld) -> Community:
+    """The community set up in the fake's channel (clicks carry references of a community)."""
+    await world.answer(await world.command("hearth", subcommand("setup")))
+    return await community_of(world.hearth, _channel(world))
 
 
 async def test_a_member_with_closed_dms_is_remembered_and_not_tried_again(sqlite_url: str) -> None:
@@ -105,17 +114,19 @@ async def test_a_reply_goes_into_the_thread_or_answers_the_message(sqlite_url: s
 
 
 async def test_a_click_that_only_updates_its_message_is_acknowledged(sqlite_url: str) -> None:
-    async def bump(ctx: EventContext, value: str) -> None:
-        event = ctx.event
-        assert event.message is not None  # type: ignore[union-attr]
-        await ctx.messenger.update(event.message, Message.text(f"count {int(value) + 1}"))  # type: ignore[union-attr]
+    async def bump(ctx: EventContext, ref: ActionRef) -> None:
+        message = ctx.clicked_message(ref)
+        assert message is not None
+        await ctx.messenger.update(message, Message.text(f"count {ref.payload[0] + 1}"))
 
     def customize(hearth: Hearth) -> None:
-        hearth.catalog.interactions.on_action("test.bump", bump, needs_community=False)
+        hearth.catalog.interactions.on_action("test.bump", bump, kind="tb")
 
     async with discord_world(sqlite_url, customize=customize) as world:
+        community = await _community(world)
         sent = await world.adapter.messenger.send(_channel(world), Message(
-            (*Message.text("count 0").blocks, Actions((Button("+1", "test.bump", "0"),))),
+            (*Message.text("count 0").blocks,
+             Actions((Button("+1", "test.bump", reference(world.hearth, community, "tb", 1, 0)),))),
         ))
         stored = world.fake.messages[sent.id]
         click = await world.click(stored, stored["components"][0]["components"][0]["custom_id"])
@@ -127,34 +138,39 @@ async def test_a_click_that_only_updates_its_message_is_acknowledged(sqlite_url:
 
 
 async def test_clicks_reach_hearth_once_and_discord_py_keeps_nothing_per_message(sqlite_url: str) -> None:
-    clicks: list[str] = []
+    clicks: list[int] = []
 
-    async def count(ctx: EventContext, value: str) -> None:
-        clicks.append(value)
+    async def count(ctx: EventContext, ref: ActionRef) -> None:
+        clicks.append(ref.payload[0])
 
     def customize(hearth: Hearth) -> None:
-        hearth.catalog.interactions.on_action("test.count", count, needs_community=False)
+        hearth.catalog.interactions.on_action("test.count", count, kind="tc")
 
     async with discord_world(sqlite_url, customize=customize) as world:
+        community = await _community(world)
+        one, two = (reference(world.hearth, community, "tc", 1, n) for n in (1, 2))
         sent = await world.adapter.messenger.send(_channel(world), Message(
-            (*Message.text("count").blocks, Actions((Button("+1", "test.count", "1"), Button("+2", "test.count", "2"))),
+            (*Message.text("count").blocks, Actions((Button("+1", "test.count", one), Button("+2", "test.count", two))),
              )))
         stored = world.fake.messages[sent.id]
         for button in stored["components"][0]["components"]:
             await world.answer(await world.click(stored, button["custom_id"]))
 
-        assert clicks == ["1", "2"]
+        assert clicks == [1, 2]
         assert world.client.persistent_views == []
 
 
-async def test_a_click_with_a_custom_id_hearth_cannot_have_made_is_acknowledged_and_ignored(sqlite_url: str) -> None:
+async def test_a_click_with_a_custom_id_hearth_cannot_have_made_is_answered_as_a_stale_button(
+        sqlite_url: str) -> None:
     async with discord_world(sqlite_url) as world:
         sent = await world.adapter.messenger.send(_channel(world), Message.text("hello"))
         foreign = {"type": 2, "style": 2, "label": "x", "custom_id": "x" * 101}
         message = {**world.fake.messages[sent.id], "components": [{"type": 1, "components": [foreign]}]}
         click = await world.click(message, foreign["custom_id"])
 
-        assert (await world.answer(click))["type"] == 6
+        answer = await world.answer(click)
+        assert answer["type"] == 4 and answer["data"]["flags"] & 64  # privately
+        assert "no longer does anything" in answer["data"]["content"]
 
 
 async def test_time_zones_and_languages_are_suggested_while_typing(sqlite_url: str) -> None:
@@ -283,27 +299,29 @@ async def _until_removed(world: DiscordWorld, *, removed: bool) -> None:
 
 
 async def test_a_select_choice_reaches_its_action_with_the_chosen_value(sqlite_url: str) -> None:
-    chosen: list[str] = []
+    chosen: list[int] = []
 
-    async def pick(ctx: EventContext, value: str) -> None:
-        chosen.append(value)
-        await ctx.reply(Message.text(f"you chose {value}", ephemeral=True))
+    async def pick(ctx: EventContext, ref: ActionRef) -> None:
+        chosen.append(ref.payload[0])
+        await ctx.reply(Message.text(f"you chose {ref.payload[0]}", ephemeral=True))
 
     def customize(hearth: Hearth) -> None:
-        hearth.catalog.interactions.on_action("test.pick", pick, needs_community=False)
+        hearth.catalog.interactions.on_action("test.pick", pick, kind="tp")
 
     async with discord_world(sqlite_url, customize=customize) as world:
+        community = await _community(world)
+        tuesday, thursday = (reference(world.hearth, community, "tp", 1, day) for day in (2, 4))
         sent = await world.adapter.messenger.send(_channel(world), Message((
             *Message.text("Which day?").blocks,
-            Actions((Select("test.pick", "Pick a day", (Option("Tuesday", "tue"), Option("Thursday", "thu"))),)),
+            Actions((Select("test.pick", "Pick a day", (Option("Tuesday", tuesday), Option("Thursday", thursday))),)),
         )))
         stored = world.fake.messages[sent.id]
         [row] = stored["components"]
-        click = await world.click(stored, row["components"][0]["custom_id"], values=["thu"])
+        click = await world.click(stored, row["components"][0]["custom_id"], values=[thursday])
         answer = await world.answer(click)
 
-        assert chosen == ["thu"]
-        assert answer["type"] == 4 and answer["data"]["content"] == "you chose thu"
+        assert chosen == [4]
+        assert answer["type"] == 4 and answer["data"]["content"] == "you chose 4"
 
 
 async def test_a_command_discord_still_offers_after_it_was_removed_gets_a_private_answer(sqlite_url: str) -> None:
