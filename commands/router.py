@@ -68,6 +68,7 @@ class _Interaction:
     run: Callable[[EventContext, ActionInvoked | FormSubmitted], Awaitable[None]]
     permission: Permission
     needs_community: bool
+    fields: tuple[str, ...] = ()
 
 
 ShortcutHandler = Callable[[EventContext, ShortcutInvoked], Awaitable[None]]
@@ -114,15 +115,23 @@ class InteractionRouter:
 
     def on_form(
         self, form_id: str, handler: FormHandler, *, permission: Permission = Permission.ANYONE,
-        needs_community: bool = True,
+        needs_community: bool = True, fields: tuple[str, ...] = (),
     ) -> None:
-        """Route submissions of `form_id` to `handler(ctx, values, state)`."""
+        """Route submissions of `form_id` to `handler(ctx, values, state)`; `fields` names the form's fields."""
 
         async def run(ctx: EventContext, event: ActionInvoked | FormSubmitted) -> None:
             assert isinstance(event, FormSubmitted)
             await handler(ctx, dict(event.values), event.state)
 
-        _add(self._forms, form_id, _Interaction(run, permission, needs_community))
+        _add(self._forms, form_id, _Interaction(run, permission, needs_community, tuple(fields)))
+
+    def action_ids(self) -> tuple[str, ...]:
+        """Every routed action id."""
+        return tuple(self._actions)
+
+    def forms(self) -> dict[str, tuple[str, ...]]:
+        """Every routed form id with the names of its fields."""
+        return {form_id: routed.fields for form_id, routed in self._forms.items()}
 
     def match(self, event: InboundEvent) -> Route | None:
         if isinstance(event, ActionInvoked):
