@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
@@ -9,14 +10,17 @@ from dataclasses import replace
 from bot.community.requests import ListFacilitators
 from bot.context import EventContext
 from bot.erasure import cancel_erasure, restore_returning
-from bot.errors import RateLimited
-from bot.events import AppInstalled, AppRemoved, MemberLeft, workspace_of
-from bot.i18n import _n
+from bot.errors import RateLimited, UserError
+from bot.events import Actor, AppInstalled, AppRemoved, MemberLeft, workspace_of
+from bot.i18n import _, _n
 from bot.permissions import Permission, facilitators_only
 from bot.ports import AlreadyExists, Resolved, UnitOfWork
 from bot.ratelimit import RateLimiter
 from bot.refs import MemberRef
 from bot.tenancy import Member, Role, Workspace
+from bot.text_limits import DISPLAY_NAME, WORKSPACE_NAME, platform_name, readable_id
+
+log = logging.getLogger("hearth.middleware")
 
 Next = Callable[[], Awaitable[None]]
 Middleware = Callable[[EventContext, Next], Awaitable[None]]
@@ -37,6 +41,11 @@ async def resolve_community(ctx: EventContext, call_next: Next) -> None:
     """
     event = ctx.event
     member = _member_ref(ctx)
+    if not _readable_references(ctx, member):
+        if isinstance(event, (MemberLeft, AppRemoved, AppInstalled)):
+            log.warning("ignored %s: the platform sent an id longer than Hearth keeps", type(event).__name__)
+            return
+        raise UserError(UNREADABLE_EVENT)
     found = await ctx.uow.directory.resolve(workspace_of(event), member, ctx.channel)
     if _nothing_to_record(ctx, found):
         ctx.workspace, ctx.member, ctx.community = found.workspace, found.member, found.community
@@ -62,6 +71,28 @@ async def resolve_community(ctx: EventContext, call_next: Next) -> None:
     await call_next()
 
 
+UNREADABLE_EVENT = _(
+    "Hearth cannot read where this came from: the platform sent an id longer than Hearth keeps. Try again "
+    "from the channel; if it keeps happening, tell whoever runs Hearth for your workspace."
+)
+
+
+def _readable_references(ctx: EventContext, member: MemberRef | None) -> bool:
+    """Whether the workspace, member and channel ids the platform sent are ids Hearth can store
+    (`bot.text_limits.PLATFORM_ID`); they are checked here, where they enter the core, before any query."""
+    ids = [workspace_of(ctx.event).id]
+    if member is not None:
+        ids.append(member.id)
+    if ctx.channel is not None:
+        ids.append(ctx.channel.id)
+    return all(readable_id(ident) for ident in ids)
+
+
+def _display_name(actor: Actor) -> str:
+    """The member's name as the platform gave it, as Hearth keeps it (`bot.text_limits.platform_name`)."""
+    return platform_name(actor.display_name, DISPLAY_NAME)
+
+
 def _member_ref(ctx: EventContext) -> MemberRef | None:
     event = ctx.event
     if isinstance(event, MemberLeft):
@@ -82,14 +113,14 @@ def _nothing_to_record(ctx: EventContext, found: Resolved) -> bool:
         return False
     if isinstance(event, AppInstalled):
         return True
-    actor = event.actor
-    return found.member is not None and (not actor.display_name or actor.display_name == found.member.display_name)
+    name = _display_name(event.actor)
+    return found.member is not None and (not name or name == found.member.display_name)
 
 
 async def _workspace(uow: UnitOfWork, ctx: EventContext) -> Workspace:
     ref = workspace_of(ctx.event)
     found = await uow.workspaces.get(ref)
-    name = str(getattr(ctx.event, "workspace_name", "") or ref.id)
+    name = platform_name(str(getattr(ctx.event, "workspace_name", "")), WORKSPACE_NAME) or ref.id
     if found is not None:
         return found
     try:
@@ -102,18 +133,19 @@ async def _workspace(uow: UnitOfWork, ctx: EventContext) -> Workspace:
 
 async def _member(uow: UnitOfWork, ctx: EventContext, workspace: Workspace) -> Member:
     actor = ctx.event.actor  # type: ignore[union-attr]
+    name = _display_name(actor)
     found = await uow.members.get(workspace.id, actor.member)
     if found is None:
         try:
             return await uow.members.add(
-                workspace.id, actor.member, display_name=actor.display_name, role=Role.MEMBER,
+                workspace.id, actor.member, display_name=name, role=Role.MEMBER,
                 at=ctx.clock.now(),
             )
         except AlreadyExists:
             found = await uow.members.get(workspace.id, actor.member)
             assert found is not None
-    if actor.display_name and actor.display_name != found.display_name:
-        found = replace(found, display_name=actor.display_name)
+    if name and name != found.display_name:
+        found = replace(found, display_name=name)
         await uow.members.update(found)
     return found
 

@@ -31,11 +31,14 @@ from bot.events import OptionValue
 from bot.i18n import Msg, _
 from bot.recurrence.zones import zone_of
 from bot.refs import ChannelRef, MemberRef, WorkspaceRef
+from bot.text_limits import keepable
 from commands.spec import CommandSpec, Param, ParamKind
 from commands.tokens import Token, echo, tokenize
 from commands.usage import code, flag_name, is_flag, placeholder, usage_hint
 from commands.values import (
     check_int_range,
+    checked_channel,
+    checked_member,
     looks_like_date,
     parse_channel,
     parse_choice,
@@ -235,7 +238,7 @@ def _convert(param: Param, text: str, context: _Context) -> Any:
     """Convert one value of `param` written as `text`; raises `UserError` when it does not fit."""
     match param.kind:
         case ParamKind.TEXT:
-            return text
+            return keepable(text)
         case ParamKind.INT:
             return parse_int(text, min_value=param.min_value, max_value=param.max_value)
         case ParamKind.DURATION:
@@ -317,11 +320,11 @@ def _convert_option(param: Param, raw: OptionValue, context: _Context) -> Any:
         raise UserError(_wrong_kind(param))
     if isinstance(raw, MemberRef):
         if param.kind is ParamKind.MEMBER and raw.workspace == context.workspace:
-            return raw
+            return checked_member(raw)
         raise UserError(_wrong_kind(param))
     if isinstance(raw, ChannelRef):
         if param.kind is ParamKind.CHANNEL and raw.workspace == context.workspace:
-            return raw
+            return checked_channel(raw)
         raise UserError(_wrong_kind(param))
     if isinstance(raw, int):
         if param.kind is ParamKind.INT:

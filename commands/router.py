@@ -80,6 +80,7 @@ class _Interaction:
     permission: Permission
     needs_community: bool
     command: str | None  # the command it stands for, as members type it
+    fields: tuple[str, ...] = ()
 
 
 ShortcutHandler = Callable[[EventContext, ShortcutInvoked], Awaitable[None]]
@@ -145,19 +146,29 @@ class InteractionRouter:
     def on_form(
         self, form_id: str, handler: FormHandler, *, kind: str, stale: Msg = STALE,
         permission: Permission = Permission.ANYONE, command: tuple[str, ...] | None = None,
+        fields: tuple[str, ...] = (),
     ) -> None:
         """Route submissions of `form_id` to `handler(ctx, values, ref)`, `ref` being the reference of `kind` the
-        form's state carries, read and authorised as for `on_action`; `command` as for `on_action`."""
+        form's state carries, read and authorised as for `on_action`; `command` as for `on_action`; `fields` names
+        the form's fields."""
 
         async def run(ctx: EventContext, event: ActionInvoked | FormSubmitted) -> None:
             assert isinstance(event, FormSubmitted)
             await handler(ctx, dict(event.values), _authorised(ctx, event.state, kind, stale, form_id))
 
-        _add(self._forms, form_id, _interaction(run, permission, True, command))
+        _add(self._forms, form_id, _interaction(run, permission, True, command, tuple(fields)))
 
     def routed_ids(self) -> tuple[str, ...]:
         """Every action, form and shortcut id routed here: Hearth's internal names, never shown to members."""
         return (*self._actions, *self._forms, *self._shortcuts)
+
+    def action_ids(self) -> tuple[str, ...]:
+        """Every routed action id."""
+        return tuple(self._actions)
+
+    def forms(self) -> dict[str, tuple[str, ...]]:
+        """Every routed form id with the names of its fields."""
+        return {form_id: routed.fields for form_id, routed in self._forms.items()}
 
     def match(self, event: InboundEvent) -> Route | None:
         if isinstance(event, ActionInvoked):
@@ -180,9 +191,10 @@ class InteractionRouter:
 
 def _interaction(
     run: Callable[[EventContext, ActionInvoked | FormSubmitted], Awaitable[None]], permission: Permission,
-    needs_community: bool, command: tuple[str, ...] | None,
+    needs_community: bool, command: tuple[str, ...] | None, fields: tuple[str, ...] = (),
 ) -> _Interaction:
-    return _Interaction(run, permission, needs_community, None if command is None else typed_command(command))
+    return _Interaction(run, permission, needs_community, None if command is None else typed_command(command),
+                        fields)
 
 
 def _add(table: dict[str, _Interaction], key: str, routed: _Interaction) -> None:

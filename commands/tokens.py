@@ -18,13 +18,11 @@ from dataclasses import dataclass
 from bot.errors import UserError
 from bot.i18n import _
 from bot.messages import UserText
+from bot.text_limits import shown
 
 DOUBLE_QUOTES = frozenset('"“”„')
 SINGLE_QUOTES = frozenset("'‘’‚")
 QUOTES = DOUBLE_QUOTES | SINGLE_QUOTES
-
-# Long input is shortened when it is shown back, so an error message stays one readable line.
-_ECHO_LIMIT = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,11 +56,9 @@ def quote(value: str) -> str:
 
 
 def echo(text: str) -> UserText:
-    """What the member typed, to show back in a message: whitespace collapsed, long input shortened."""
-    shown = " ".join(text.split())
-    if len(shown) > _ECHO_LIMIT:
-        shown = shown[: _ECHO_LIMIT - 1] + "…"
-    return UserText(shown)
+    """What the member typed, to show back in a message: whitespace collapsed, characters Hearth cannot keep
+    shown as `�`, long input shortened (`bot.text_limits.shown`)."""
+    return shown(text)
 
 
 def _read_word(text: str, start: int) -> tuple[Token, int]:

@@ -18,7 +18,8 @@ read case-insensitively, in every language Hearth speaks (their words are `bot.v
   read in the given IANA zone: a time skipped by a daylight-saving change moves forward by the gap (02:30 on the
   spring-forward night becomes 03:30); a time that happens twice is the first occurrence.
 - Members and channels must be real mentions (`<@U123>`, `<@!123>`, `<@U123|ann>`, `<#C123>`,
-  `<#C123|general>`); a typed `@ann` or `#general` is refused with advice to pick from the list.
+  `<#C123|general>`); a typed `@ann` or `#general` is refused with advice to pick from the list. A mention
+  whose id is longer than 64 characters is refused as unreadable (`bot.text_limits.PLATFORM_ID`).
 - Tags: `#word` or `word`, letters, digits, `-` and `_`, returned lower-cased without the `#`.
 """
 
@@ -38,6 +39,7 @@ from bot.errors import UserError
 from bot.i18n import Msg, _
 from bot.recurrence.zones import zone_of
 from bot.refs import ChannelRef, MemberRef, WorkspaceRef
+from bot.text_limits import readable_id
 from bot.time_zones import canonical_zone, zone_names, zone_spellings
 from bot.vocabulary import duration_units, language_named, relative_days, weekdays_alone
 from commands.tokens import echo
@@ -407,6 +409,8 @@ def parse_member(text: str, workspace: WorkspaceRef) -> MemberRef:
     cleaned = text.strip()
     found = _MEMBER.fullmatch(cleaned)
     if found:
+        if not readable_id(found.group(1)):
+            raise UserError(_unreadable_mention(text))
         return MemberRef(workspace, found.group(1))
     if cleaned.startswith("@"):
         raise UserError(
@@ -429,6 +433,8 @@ def parse_channel(text: str, workspace: WorkspaceRef) -> ChannelRef:
     cleaned = text.strip()
     found = _CHANNEL.fullmatch(cleaned)
     if found:
+        if not readable_id(found.group(1)):
+            raise UserError(_unreadable_mention(text))
         return ChannelRef(workspace, found.group(1))
     if cleaned.startswith("#"):
         raise UserError(
@@ -440,6 +446,28 @@ def parse_channel(text: str, workspace: WorkspaceRef) -> ChannelRef:
         )
     raise UserError(
         _("{value} is not a channel. Type # and pick the channel from the list.", value=echo(text))
+    )
+
+
+def checked_member(member: MemberRef) -> MemberRef:
+    """`member`, a mention a platform read for Hearth, if its id is one Hearth can keep; `UserError` otherwise."""
+    if not readable_id(member.id):
+        raise UserError(_unreadable_mention(member.id))
+    return member
+
+
+def checked_channel(channel: ChannelRef) -> ChannelRef:
+    """`channel`, a channel a platform read for Hearth, if its id is one Hearth can keep; `UserError` otherwise."""
+    if not readable_id(channel.id):
+        raise UserError(_unreadable_mention(channel.id))
+    return channel
+
+
+def _unreadable_mention(text: str) -> Msg:
+    return _(
+        "Hearth cannot read the mention {value}: it is not one the platform made. Type @ or # and pick from the "
+        "list again.",
+        value=echo(text),
     )
 
 

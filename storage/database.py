@@ -56,11 +56,13 @@ def create_engine_for(url: str, *, pool_size: int | None = None) -> AsyncEngine:
     """An async engine for `DATABASE_URL`. Raises `ValueError` naming the supported forms if it is neither.
 
     For SQLite the file's directory is created, and every connection gets WAL, a busy timeout and foreign keys;
-    every transaction starts with `BEGIN IMMEDIATE` (see `_prepare_sqlite`).
+    every transaction starts with `BEGIN IMMEDIATE` (see `_prepare_sqlite`). A failed statement's error never
+    shows its parameters (`hide_parameters`): an error logged with its traceback holds no member's text.
     PostgreSQL options such as `?options=-csearch_path%3Dschema` pass through to psycopg.
     """
     parsed = _parse(url)
-    options: dict[str, Any] = {}
+    # A failed statement's error names its parameters, which hold what members typed; logs never show them.
+    options: dict[str, Any] = {"hide_parameters": True}
     if pool_size is not None:
         options["pool_size"] = pool_size
     if parsed.drivername == "sqlite":
@@ -109,7 +111,7 @@ def create_loop_engine(engine: AsyncEngine) -> Engine | None:
         return None
     url = engine.url.set(drivername="sqlite+pysqlite")
     # Units of work never wait for a pooled connection: a blocking wait would stop the loop itself.
-    loop_engine = create_engine(url, pool_size=5, max_overflow=-1)
+    loop_engine = create_engine(url, pool_size=5, max_overflow=-1, hide_parameters=True)
     on_connect = _pragmas_on_connect([*_sqlite_pragmas(foreign_keys=True), "PRAGMA busy_timeout=0"])
 
     def on_begin(connection: Any) -> None:

@@ -201,7 +201,7 @@ class MeetingSeriesRow(HearthTable, table=True):
     title: str = Field(max_length=200)
     recurrence: str = Field(max_length=8000)
     duration_minutes: int
-    location: str = Field(default="", max_length=500)
+    location: str = Field(default="", max_length=2000)  # a place or a link (`bot.text_limits.LINK`)
     description: str = Field(default="", max_length=2000)
     hosts: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     status: str = Field(max_length=16)

@@ -28,10 +28,11 @@ from bot.permissions import facilitators_only
 from bot.ports import Clock, Scheduler, UnitOfWork, UnitOfWorkFactory
 from bot.refs import Platform, WorkspaceRef
 from bot.tenancy import NOT_A_COMMUNITY, Community, Member, Role, Scope, Workspace
+from bot.text_limits import COMMUNITY_NAME, GOAL, ZONE_NAME, has_unkeepable, one_line, several_lines, shown
 from bot.time_zones import checked_zone
 
-MAX_NAME = 80
-MAX_GOAL = 500
+MAX_NAME = COMMUNITY_NAME.most
+MAX_GOAL = GOAL.most
 
 class CommunityService:
     """Everything that changes or reads a community, its members' preferences and its facilitators.
@@ -244,8 +245,9 @@ class CommunityService:
 
 
 def checked_name(name: str) -> str:
-    """A community's name with its whitespace collapsed; `UserError` when empty or longer than `MAX_NAME`."""
-    name = " ".join(name.split())
+    """A community's name on one line, whitespace collapsed; `UserError` when empty, longer than `MAX_NAME` or
+    holding a character Hearth cannot keep (`bot.text_limits`)."""
+    name = one_line(name)
     if not name:
         raise UserError(_("The name cannot be empty."), hint=_('For example: --name "Data CoP"'))
     if len(name) > MAX_NAME:
@@ -254,8 +256,9 @@ def checked_name(name: str) -> str:
 
 
 def checked_goal(goal: str) -> str:
-    """A community's goal without surrounding whitespace (empty: none yet); `UserError` past `MAX_GOAL`."""
-    goal = goal.strip()
+    """A community's goal, its lines kept, without surrounding whitespace (empty: none yet); `UserError` past
+    `MAX_GOAL` or for a character Hearth cannot keep (`bot.text_limits`)."""
+    goal = several_lines(goal)
     if len(goal) > MAX_GOAL:
         raise UserError(_("The goal is too long: keep it under {limit} characters.", limit=MAX_GOAL))
     return goal
@@ -264,6 +267,12 @@ def checked_goal(goal: str) -> str:
 def checked_timezone(name: str) -> str:
     """The canonical spelling of the IANA zone `name` names (`bot.time_zones`); `UserError` otherwise (surfaces
     read zones members type before)."""
+    if len(name) > ZONE_NAME.most or has_unkeepable(name):
+        raise UserError(_(
+            "{value} is not a time zone. Use a name from the time zone database, such as `Europe/Brussels` "
+            "or `America/New_York`.",
+            value=shown(name),
+        ))
     return checked_zone(name)
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from bot.errors import NotFound, UserError
-from bot.i18n import _
+from bot.i18n import Msg, _
 from bot.links import is_web_link
 from bot.meetings.model import (
     DEFAULT_LEADS,
@@ -73,11 +73,24 @@ from bot.recurrence import parse_recurrence
 from bot.recurrence.zones import zone_of
 from bot.refs import ChannelRef, MemberRef
 from bot.tenancy import Community, Member, Scope, in_community
+from bot.text_limits import (
+    AGENDA_TOPIC,
+    CANCEL_REASON,
+    DESCRIPTION,
+    LINK,
+    PLACE,
+    SERIES_TITLE,
+    TextLimit,
+    keepable,
+    one_line,
+    several_lines,
+    shown,
+)
 from bot.time_zones import UTC_NAME, checked_zone, first_usable
 
-MAX_TITLE = 100
-MAX_TEXT = 500
-MAX_TOPIC = 200
+MAX_TITLE = SERIES_TITLE.most
+MAX_TEXT = DESCRIPTION.most
+MAX_TOPIC = AGENDA_TOPIC.most
 MAX_HOSTS = 10
 MAX_LEADS = 4
 MAX_LEAD = timedelta(days=14)
@@ -221,7 +234,7 @@ class MeetingService:
         """Cancel one meeting: it stays visible, cancelled, with the reason."""
         scope = request.scope
         community = in_community(scope)
-        reason = checked_text(request.reason)
+        reason = checked_text(request.reason, CANCEL_REASON)
         async with self._uow() as uow:
             await self._ensure_facilitator(uow, scope, "/meeting cancel")
             series = await self._find_series(uow, scope, request.series)
@@ -299,7 +312,7 @@ class MeetingService:
     async def propose_topic(self, request: ProposeTopic) -> TopicProposed:
         """Add a topic to the agenda of the series' next meeting."""
         scope = request.scope
-        topic = " ".join(request.topic.split())
+        topic = one_line(request.topic)
         if not topic or len(topic) > MAX_TOPIC:
             raise UserError(_("A topic has 1 to {max} characters.", max=MAX_TOPIC))
         async with self._uow() as uow:
@@ -558,7 +571,8 @@ def pick_series(found: Iterable[Series], name: str | None, *, include_ended: boo
 
 
 def checked_title(text: str) -> str:
-    title = " ".join(text.split())
+    """A series' title on one line; `UserError` when empty, too long or holding a character Hearth cannot keep."""
+    title = one_line(text)
     if not title:
         raise UserError(_("A series needs a title."), hint=_('Put it in quotes: /meeting schedule "CoP sync" …'))
     if len(title) > MAX_TITLE:
@@ -566,11 +580,23 @@ def checked_title(text: str) -> str:
     return title
 
 
-def checked_text(value: str | None) -> str:
-    text = (value or "").strip()
-    if len(text) > MAX_TEXT:
-        raise UserError(_("A description can have at most {max} characters.", max=MAX_TEXT))
+def checked_text(value: str | None, limit: TextLimit = DESCRIPTION) -> str:
+    """A description, place or reason as `limit` keeps it (on one line or several); `UserError` when it is too
+    long or holds a character Hearth cannot keep."""
+    text = several_lines(value or "") if limit.multiline else one_line(value or "")
+    if len(text) > limit.most:
+        raise UserError(_too_long(limit))
     return text
+
+
+def _too_long(limit: TextLimit) -> Msg:
+    if limit is PLACE:
+        return _("A place can have at most {max} characters.", max=limit.most)
+    if limit is CANCEL_REASON:
+        return _("A reason can have at most {max} characters.", max=limit.most)
+    if limit is LINK:
+        return _("A link can have at most {max} characters.", max=limit.most)
+    return _("A description can have at most {max} characters.", max=limit.most)
 
 
 def checked_duration(value: timedelta | None) -> timedelta:
@@ -583,12 +609,16 @@ def checked_duration(value: timedelta | None) -> timedelta:
 
 
 def checked_location(link: str | None, place: str | None) -> str:
+    """Where a series meets: a web link of at most `LINK` characters, or else a place on one line."""
     if link:
+        link = keepable(link).strip()
+        if len(link) > LINK.most:
+            raise UserError(_too_long(LINK), hint=_("Use a shorter link to the same meeting."))
         if not is_web_link(link):
-            raise UserError(_("{link} is not a web link.", link=UserText(link)),
+            raise UserError(_("{link} is not a web link.", link=shown(link)),
                             hint=_("Give an address that starts with https://, or use --where for a place."))
-        return str(link.strip())
-    return checked_text(place)
+        return link
+    return checked_text(place, PLACE)
 
 
 def checked_hosts(hosts: Sequence[MemberRef]) -> tuple[MemberRef, ...]:

@@ -15,7 +15,7 @@ from bot.permissions import Permission
 from commands.hearth.common import COMMUNITY_REF, EDIT_SETTINGS, SETTINGS_FORM
 from commands.hearth.facilitators import add_facilitator, list_facilitators, remove_facilitator
 from commands.hearth.preferences import me
-from commands.hearth.settings import open_settings_form, save_settings_form, settings
+from commands.hearth.settings import FORM_FIELDS, open_settings_form, save_settings_form, settings
 from commands.hearth.setup import setup
 from commands.help import help_message
 from commands.registry import Registry
@@ -110,5 +110,5 @@ def register(registry: Registry, interactions: InteractionRouter) -> None:
         registry.add_group(group)
     interactions.on_plain_action(EDIT_SETTINGS, open_settings_form, permission=Permission.FACILITATOR,
                                  command=("hearth", "settings"))
-    interactions.on_form(SETTINGS_FORM, save_settings_form, kind=COMMUNITY_REF, permission=Permission.FACILITATOR,
-                         command=("hearth", "settings"))
+    interactions.on_form(SETTINGS_FORM, save_settings_form, kind=COMMUNITY_REF, fields=FORM_FIELDS,
+                         permission=Permission.FACILITATOR, command=("hearth", "settings"))

@@ -9,6 +9,7 @@ from bot.context import EventContext
 from bot.events import CommandInvoked
 from bot.i18n import _
 from bot.messages import Actions, Block, Button, Message, Note, Paragraph, UserText
+from bot.text_limits import COMMUNITY_NAME, platform_name
 from bot.time_zones import canonical_zone
 from commands.hearth.common import EDIT_SETTINGS, settings_fields
 
@@ -18,7 +19,8 @@ async def setup(ctx: EventContext, args: dict[str, Any]) -> None:
     assert isinstance(event, CommandInvoked)
     result = await ctx.services.community.set_up_community(SetUpCommunity(
         ctx.scope, event.channel,
-        name=args.get("name") or event.channel_name.lstrip("#") or "community",
+        # The channel's name is the platform's, not the member's to fix: cut to fit rather than refused.
+        name=args.get("name") or platform_name(event.channel_name.lstrip("#"), COMMUNITY_NAME) or "community",
         goal=args.get("goal") or "",
         timezone=args.get("tz") or ctx.timezone,
         language=args.get("lang") or ctx.defaults.language,
