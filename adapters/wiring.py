@@ -143,7 +143,7 @@ async def build_hearth(
     uow = storage.uow
     catalog = build_catalog()
     erasure = WorkspaceErasure(uow, timedelta(days=settings.data_grace_days))
-    meetings = meeting_kinds(uow, messenger, translator, hooks)
+    meetings = meeting_kinds(uow, messenger, translator, hooks, recipients=storage.ledger, clock=clock)
     scheduler = Engine(kinds=[erasure, *meetings, *kinds], ledger=storage.ledger, clock=clock, owner=instance_name())
     limiter = RateLimiter(
         clock, capacity=settings.rate_limit_count, period=timedelta(seconds=settings.rate_limit_seconds)
