@@ -28,7 +28,7 @@ QUIET_HOURS_EXAMPLE = _("For example: /meeting remind quiet 22:00-07:00")
 
 # Exactly what `write_quiet_hours` writes: two 24-hour HH:MM times, nothing before, between or after them.
 _STORED_QUIET_HOURS = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])-([01][0-9]|2[0-3]):([0-5][0-9])")
-_STORED_MINUTES = re.compile(r"[0-9]{1,5}")
+_STORED_MINUTES = re.compile(r"0|[1-9][0-9]{0,4}")
 
 
 def is_quiet_hours(window: QuietHours) -> bool:
@@ -93,9 +93,9 @@ def read_dm_leads(stored: object) -> tuple[timedelta, ...] | None:
     if len(parts) > MAX_DM_LEADS or not all(_STORED_MINUTES.fullmatch(part) for part in parts):
         return None
     minutes = [int(part) for part in parts]
-    if len(set(minutes)) != len(minutes) or any(m > MAX_DM_LEAD_MINUTES for m in minutes):
-        return None
-    return tuple(timedelta(minutes=m) for m in sorted(minutes, reverse=True))
+    if minutes != sorted(set(minutes), reverse=True) or minutes[0] > MAX_DM_LEAD_MINUTES:
+        return None  # the writer writes each once, longest first
+    return tuple(timedelta(minutes=m) for m in minutes)
 
 
 def dm_leads_of(member: Member) -> tuple[timedelta, ...] | None:
