@@ -149,7 +149,7 @@ async def build_hearth(
     catalog = build_catalog()
     refs = await action_refs(storage, clock)
     erasure = WorkspaceErasure(uow, timedelta(days=settings.data_grace_days))
-    meetings = meeting_kinds(uow, messenger, translator, refs, hooks)
+    meetings = meeting_kinds(uow, messenger, translator, refs, hooks, recipients=storage.ledger, clock=clock)
     scheduler = Engine(kinds=[erasure, *meetings, *kinds], ledger=storage.ledger, clock=clock, owner=instance_name())
     limiter = RateLimiter(
         clock, capacity=settings.rate_limit_count, period=timedelta(seconds=settings.rate_limit_seconds)

@@ -12,6 +12,7 @@ from bot.i18n import Msg, Translator, render
 from bot.messages import Form, Inline, Message, Paragraph, Text
 from bot.permissions import Permission
 from bot.ports import Clock, Messenger, Responder, Scheduler, UnitOfWork, UnitOfWorkFactory
+from bot.preferences import read_language, unreadable
 from bot.refs import ChannelRef, MessageRef
 from bot.tenancy import Community, Member, Scope, Workspace
 from bot.time_zones import usable_zone
@@ -75,14 +76,18 @@ class EventContext:
     def language(self) -> str:
         """The language to answer this member in."""
         if self.member is not None and self.member.language:
-            return self.member.language
+            if read_language(self.member.language) is not None:
+                return self.member.language
+            unreadable("language", member=self.member, stored=self.member.language)
         return self.community_language
 
     @property
     def community_language(self) -> str:
         """The language of posts everyone in the channel reads."""
         if self.community is not None:
-            return self.community.language
+            if read_language(self.community.language) is not None:
+                return self.community.language
+            unreadable("language", community=self.community, stored=self.community.language)
         return self.defaults.language
 
     @property

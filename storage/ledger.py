@@ -17,9 +17,9 @@ from sqlalchemy import and_, case, func, or_, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from bot.scheduling.ledger import Delivery, DeliveryState
+from bot.scheduling.ledger import Delivery, DeliveryState, RecipientState
 from bot.scheduling.model import Occurrence
-from storage.tables import DeliveryRow, SchedulerStateRow
+from storage.tables import DeliveryRow, RecipientDeliveryRow, SchedulerStateRow
 
 __all__ = ["SqlDeliveryLedger"]
 
@@ -27,11 +27,14 @@ WATERMARK = "watermark"
 FINISH_CHUNK = 500  # keys per UPDATE: four bound values each, well inside every backend's limit
 delivery = DeliveryRow.__table__  # type: ignore[attr-defined]
 state_table = SchedulerStateRow.__table__  # type: ignore[attr-defined]
+recipient_table = RecipientDeliveryRow.__table__  # type: ignore[attr-defined]
 c = delivery.c
+r = recipient_table.c
 
 
 class SqlDeliveryLedger:
-    """The ledger over an async engine; safe to share between tasks and engines."""
+    """The ledger over an async engine; safe to share between tasks and engines. It is the recipient ledger too
+    (`bot.scheduling.ledger.RecipientLedger`): the recipients of each occurrence already handled."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
@@ -151,6 +154,25 @@ class SqlDeliveryLedger:
             query = query.where(c.state.in_([state.value for state in states]))
         async with self._engine.connect() as connection:
             return [_delivery(row) for row in await connection.execute(query)]
+
+    async def recipients_handled(self, occurrence: Occurrence) -> set[str]:
+        query = select(r.recipient).where(*_recipient_key(occurrence))
+        async with self._engine.connect() as connection:
+            return set((await connection.scalars(query)).all())
+
+    async def record_recipient(self, occurrence: Occurrence, recipient: str, state: RecipientState, *,
+                               now: datetime, detail: str = "") -> None:
+        statement = self._insert(recipient_table).values(
+            kind=occurrence.kind, workspace_id=occurrence.workspace_id, subject=occurrence.subject,
+            occurrence_at=occurrence.at, recipient=recipient, state=state.value, detail=detail[:500], updated_at=now,
+        ).on_conflict_do_nothing(index_elements=["kind", "workspace_id", "subject", "occurrence_at", "recipient"])
+        async with self._engine.begin() as connection:
+            await connection.execute(statement)
+
+
+def _recipient_key(occurrence: Occurrence) -> list[Any]:
+    return [r.kind == occurrence.kind, r.workspace_id == occurrence.workspace_id, r.subject == occurrence.subject,
+            r.occurrence_at == occurrence.at]
 
 
 async def _update_claim(connection: AsyncConnection, occurrence: Occurrence, owner: str, **values: Any) -> int:

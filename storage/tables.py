@@ -31,6 +31,7 @@ __all__ = [
     "DeliveryRow",
     "HearthTable",
     "MemberRow",
+    "RecipientDeliveryRow",
     "SchedulerStateRow",
     "SeenEventRow",
     "UtcDateTime",
@@ -172,6 +173,28 @@ class SchedulerStateRow(HearthTable, table=True):
 
     name: str = Field(primary_key=True, max_length=32)
     at: datetime = _moment()
+
+
+class RecipientDeliveryRow(HearthTable, table=True):
+    """One recipient of an occurrence delivered to many, handled (sent, or failed for good): a retry of the
+    occurrence skips it. Keyed by the occurrence's ledger key and the recipient."""
+
+    __tablename__ = "recipient_delivery"
+    __table_args__ = (
+        # Named here: the name the convention derives from five columns is past PostgreSQL's 63 characters.
+        UniqueConstraint("kind", "workspace_id", "subject", "occurrence_at", "recipient",
+                         name="uq_recipient_delivery_occurrence_recipient"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=32)
+    workspace_id: int = _workspace_id()
+    subject: str = Field(max_length=128)
+    occurrence_at: datetime = _moment()
+    recipient: str = Field(max_length=128)
+    state: str = Field(max_length=16)
+    detail: str = Field(default="", max_length=500)
+    updated_at: datetime = _moment()
 
 
 class SeenEventRow(HearthTable, table=True):

@@ -18,6 +18,7 @@ from bot.messages import Form, Message
 from bot.ports import DeliveryError
 from bot.refs import ChannelRef, MemberRef, MessageRef
 from bot.responders import MessengerResponder
+from bot.scheduling.model import TransientDeliveryError
 
 log = logging.getLogger("hearth.slack")
 MAX_PRIVATE_METADATA = 3000
@@ -29,6 +30,8 @@ PERMANENT = frozenset({
     "user_not_found", "user_not_in_channel", "cant_update_message", "message_not_found", "account_inactive",
     "invalid_auth", "not_authed", "token_revoked", "missing_scope", "restricted_action", "team_access_not_granted",
 })
+# Slack's own trouble: worth trying again later.
+TRANSIENT = frozenset({"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"})
 
 
 class Pacer:
@@ -133,13 +136,17 @@ class SlackResponder(MessengerResponder):
 
 
 async def _call(request: Awaitable[Any]) -> Any:
-    """Await a Web API call; errors no retry can fix become `DeliveryError`."""
+    """Await a Web API call; errors no retry can fix become `DeliveryError`, and Slack's own trouble that outlasted
+    the client's retries (a 5xx, a 429, `internal_error`…) `TransientDeliveryError`, so a scheduled delivery is
+    tried again later."""
     try:
         return await request
     except SlackApiError as error:
         code = str(error.response.get("error", ""))
         if code in PERMANENT:
             raise DeliveryError(code) from error
+        if code in TRANSIENT or error.response.status_code == 429 or error.response.status_code >= 500:
+            raise TransientDeliveryError(f"Slack answered {error.response.status_code} {code}".strip()) from error
         raise
 
 

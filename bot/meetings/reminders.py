@@ -5,7 +5,9 @@ Each is a `ScheduledKind` of the scheduling engine, so every reminder is sent on
 several processes. Subjects name a series and a lead time ("12:60" is series 12, an hour before); a moved
 meeting gets its own one-off schedule ("12:60:1767711600", after the meeting's original start). Every delivery
 reads the series again and sends nothing (`OBSOLETE`) when the meeting was skipped, moved, cancelled, the series
-paused or ended, or the lead time is no longer wanted.
+paused or ended, or the lead time is no longer wanted. A kind that sends to several recipients (each member's
+DM, each facilitator, each hook after a meeting) serves each on its own (`bot.scheduling.recipients`): one that
+fails is logged and skipped, and a retry of the occurrence does not send again to those already served.
 """
 
 from __future__ import annotations
@@ -13,20 +15,23 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 
 from bot.action_refs import ActionRefs
 from bot.i18n import Msg, Translator, _, render
 from bot.meetings.messages import Say, announcement
 from bot.meetings.model import Answer, Change, Meeting, Series, SeriesStatus, meeting_at, next_meetings
+from bot.meetings.preferences import dm_leads_of, in_quiet_hours, quiet_hours_of
 from bot.messages import Inline, Message, Paragraph, Text, Timestamp, TimestampStyle, UserText
-from bot.ports import DeliveryError, Messenger, UnitOfWork, UnitOfWorkFactory
+from bot.ports import Clock, Messenger, UnitOfWork, UnitOfWorkFactory
+from bot.preferences import community_language, member_language, member_zone
 from bot.recurrence import Recurrence
 from bot.recurrence.zones import zone_of
 from bot.refs import MemberRef
+from bot.scheduling.ledger import RecipientLedger
 from bot.scheduling.model import CatchUp, Occurrence, Outcome, Schedule
-from bot.tenancy import Community, Role
-from bot.time_zones import UTC_NAME, first_usable
+from bot.scheduling.recipients import deliver_each
+from bot.tenancy import Community, Member, Role
 
 log = logging.getLogger("hearth.meetings")
 
@@ -35,8 +40,6 @@ DIRECT = "meeting.dm"
 HOST = "meeting.host"
 ENDED = "meeting.ended"
 KINDS = (CHANNEL, DIRECT, HOST, ENDED)
-DM_LEADS = "meeting_dm_leads"
-QUIET_HOURS = "meeting_quiet_hours"  # "22:00-07:00": no reminder DMs then, in the member's own time zone
 DEFAULT_DM_LEAD = timedelta(hours=1)
 HOST_LEAD = timedelta(days=3)
 
@@ -72,37 +75,6 @@ class MeetingHooks:
                 await hook(community, series, meeting)
             except Exception:
                 log.exception("a next-meeting hook failed for %s", series.title)
-
-
-def read_quiet_hours(text: object) -> tuple[time, time] | None:
-    """A quiet-hours window "22:00-07:00" as (start, end) local times; None when it is not one."""
-    if not isinstance(text, str):
-        return None
-    start, separator, end = text.replace(" ", "").partition("-")
-    try:
-        window = (time.fromisoformat(start.zfill(5)), time.fromisoformat(end.zfill(5)))
-    except ValueError:
-        return None
-    return window if separator and window[0] != window[1] else None
-
-
-def in_quiet_hours(moment: datetime, zone: str, preference: object) -> bool:
-    """Whether `moment` falls in the member's quiet hours, read in their zone (the window may cross midnight)."""
-    window = read_quiet_hours(preference)
-    if window is None:
-        return False
-    local = moment.astimezone(zone_of(zone)).time()
-    start, end = window
-    return start <= local < end if start < end else (local >= start or local < end)
-
-
-def member_leads(preference: object) -> tuple[timedelta, ...] | None:
-    """A member's own reminder DMs: None when they chose nothing, () when they turned them off."""
-    if not isinstance(preference, str) or not preference:
-        return None
-    if preference == "off":
-        return ()
-    return tuple(timedelta(minutes=int(part)) for part in preference.split(",") if part.isdigit())
 
 
 def leads_for(kind: str, series: Series, dm_leads: Iterable[timedelta]) -> Sequence[timedelta | None]:
@@ -171,7 +143,7 @@ async def workspace_dm_leads(uow: UnitOfWork, workspace_id: int) -> set[timedelt
     chosen = {DEFAULT_DM_LEAD}
     for role in Role:
         for member in await uow.members.with_role(workspace_id, role):
-            chosen.update(member_leads(member.preferences.get(DM_LEADS)) or ())
+            chosen.update(dm_leads_of(member) or ())
     return chosen
 
 
@@ -206,12 +178,14 @@ class _MeetingKind:
     kind = ""
     catch_up = CatchUp(lateness=timedelta(hours=1))
 
-    def __init__(self, uow: UnitOfWorkFactory, messenger: Messenger, translator: Translator,
-                 refs: ActionRefs) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, messenger: Messenger, translator: Translator, refs: ActionRefs, *,
+                 recipients: RecipientLedger, clock: Clock) -> None:
         self._uow = uow
         self._messenger = messenger
         self._translator = translator
         self._refs = refs
+        self._recipients = recipients
+        self._clock = clock
 
     def dm_leads(self, workspace_id: int) -> Iterable[timedelta]:
         """The lead times members of the workspace want reminder DMs at (only the DM kind reads them)."""
@@ -267,9 +241,11 @@ class _MeetingKind:
         raise NotImplementedError
 
     def say(self, community: Community) -> Say:
+        language = community_language(community)
+
         def said(message: Msg | Text | Inline) -> Text:
             if isinstance(message, Msg):
-                return render(self._translator, community.language, message)
+                return render(self._translator, language, message)
             return Text.of(message)
 
         return said
@@ -290,7 +266,7 @@ class ChannelReminders(_MeetingKind):
             agenda = await uow.meetings.agenda(series.workspace_id, series.id, meeting.original)
         heading = _("Reminder: {title} starts {when}", title=UserText(series.title),
                     when=Timestamp(meeting.start, TimestampStyle.RELATIVE))
-        blocks = announcement(self.say(community), meeting, answers, agenda, community.language, self._refs,
+        blocks = announcement(self.say(community), meeting, answers, agenda, community_language(community), self._refs,
                               heading=heading)
         await self._messenger.send(community.channel, Message(blocks, delivery_key=occurrence.delivery_key))
         return Outcome.SENT
@@ -301,9 +277,9 @@ class DirectReminders(_MeetingKind):
 
     kind = DIRECT
 
-    def __init__(self, uow: UnitOfWorkFactory, messenger: Messenger, translator: Translator,
-                 refs: ActionRefs) -> None:
-        super().__init__(uow, messenger, translator, refs)
+    def __init__(self, uow: UnitOfWorkFactory, messenger: Messenger, translator: Translator, refs: ActionRefs, *,
+                 recipients: RecipientLedger, clock: Clock) -> None:
+        super().__init__(uow, messenger, translator, refs, recipients=recipients, clock=clock)
         self._member_leads: dict[int, set[timedelta]] = {}
 
     async def schedules(self) -> list[Schedule]:
@@ -337,28 +313,32 @@ class DirectReminders(_MeetingKind):
         async with self._uow() as uow:
             answers = await uow.meetings.rsvps(series.workspace_id, series.id, meeting.original)
             members = {m.ref.id: m for role in Role for m in await uow.members.with_role(series.workspace_id, role)}
-        for member_id, answer in answers.items():
-            if answer is not Answer.GOING:
-                continue
-            member = members.get(member_id)
-            chosen = member_leads(member.preferences.get(DM_LEADS)) if member is not None else None
-            if read.lead not in (chosen if chosen is not None else (DEFAULT_DM_LEAD,)):
-                continue
-            zone = first_usable((member.timezone if member is not None else None, community.timezone), UTC_NAME)
-            if member is not None and in_quiet_hours(occurrence.due, zone, member.preferences.get(QUIET_HOURS)):
-                log.info("no reminder DM for %s: it would come in their quiet hours", member_id)
-                continue
-            language = (member.language if member is not None and member.language else community.language)
-            text = render(self._translator, language, _(
-                "Reminder: {title} starts {when}, {start}.", title=UserText(series.title),
-                when=Timestamp(meeting.start, TimestampStyle.RELATIVE), start=Timestamp(meeting.start)))
-            ref = member.ref if member is not None else MemberRef(community.channel.workspace, member_id)
-            try:
-                await self._messenger.send_direct(ref, Message((Paragraph(text),),
-                                                               delivery_key=f"{occurrence.delivery_key}|{member_id}"))
-            except DeliveryError as error:
-                log.info("no reminder DM for %s: %s", member_id, error)
-        return Outcome.SENT
+        going = [member_id for member_id, answer in answers.items() if answer is Answer.GOING]
+        lead = read.lead
+
+        async def remind(member_id: str) -> bool:
+            return await self._remind(occurrence, lead, meeting, community, member_id, members.get(member_id))
+
+        served = await deliver_each(occurrence, going, remind, key=str, ledger=self._recipients, clock=self._clock)
+        return served.outcome()
+
+    async def _remind(self, occurrence: Occurrence, lead: timedelta, meeting: Meeting, community: Community,
+                      member_id: str, member: Member | None) -> bool:
+        """Send one member their reminder DM, unless they want none at this lead time or it is their quiet time."""
+        chosen = dm_leads_of(member) if member is not None else None
+        if lead not in (chosen if chosen is not None else (DEFAULT_DM_LEAD,)):
+            return False
+        if member is not None and in_quiet_hours(occurrence.due, member_zone(member, community),
+                                                 quiet_hours_of(member)):
+            log.info("no reminder DM for %s: it would come in their quiet hours", member_id)
+            return False
+        text = render(self._translator, member_language(member, community), _(
+            "Reminder: {title} starts {when}, {start}.", title=UserText(meeting.series.title),
+            when=Timestamp(meeting.start, TimestampStyle.RELATIVE), start=Timestamp(meeting.start)))
+        ref = member.ref if member is not None else MemberRef(community.channel.workspace, member_id)
+        await self._messenger.send_direct(ref, Message((Paragraph(text),),
+                                                       delivery_key=f"{occurrence.delivery_key}|{member_id}"))
+        return True
 
 
 class HostNudges(_MeetingKind):
@@ -390,8 +370,8 @@ class AfterMeetings(_MeetingKind):
     catch_up = CatchUp(lateness=timedelta(hours=6))
 
     def __init__(self, uow: UnitOfWorkFactory, messenger: Messenger, translator: Translator, refs: ActionRefs,
-                 hooks: MeetingHooks) -> None:
-        super().__init__(uow, messenger, translator, refs)
+                 hooks: MeetingHooks, *, recipients: RecipientLedger, clock: Clock) -> None:
+        super().__init__(uow, messenger, translator, refs, recipients=recipients, clock=clock)
         self._hooks = hooks
 
     async def deliver(self, occurrence: Occurrence) -> Outcome:
@@ -400,31 +380,49 @@ class AfterMeetings(_MeetingKind):
             return Outcome.OBSOLETE
         series, meeting, community = found
         context = MeetingContext(community, self._messenger, self._translator, self._uow, self._refs)
-        for hook in self._hooks.after_meeting:
-            try:
-                await hook(context, meeting)
-            except Exception:
-                log.exception("a hook after %s failed", series.title)
+
+        async def run(hook: tuple[str, MeetingEndedHook]) -> bool:
+            await hook[1](context, meeting)
+            return True
+
+        # Each hook is a recipient of its own: a retry (a facilitator's platform failed for now) runs none twice.
+        served = await deliver_each(occurrence, _named(self._hooks.after_meeting), run, key=lambda hook: hook[0],
+                                    ledger=self._recipients, clock=self._clock)
         async with self._uow() as uow:
             changes = await uow.meetings.changes(series.workspace_id, series.id)
             facilitators = await uow.members.with_role(series.workspace_id, Role.FACILITATOR)
         following = next_meetings(series, changes, meeting.end, 1)
         await self._hooks.announce_next(community, series, following[0] if following else None)
         if series.status is SeriesStatus.ACTIVE and not following:
-            text = self.say(community)(_(
-                "{title} has no next meeting. Schedule more with /meeting edit --when …, or end it with "
-                "/meeting end.", title=UserText(series.title)))
-            for facilitator in facilitators:
-                try:
-                    await self._messenger.send_direct(facilitator.ref, Message(
-                        (Paragraph(text),), delivery_key=f"{occurrence.delivery_key}|{facilitator.ref.id}"))
-                except DeliveryError as error:
-                    log.info("could not tell %s: %s", facilitator.ref.id, error)
-        return Outcome.SENT
+            async def tell(facilitator: Member) -> bool:
+                text = self.say(community)(_(
+                    "{title} has no next meeting. Schedule more with /meeting edit --when …, or end it with "
+                    "/meeting end.", title=UserText(series.title)))
+                await self._messenger.send_direct(facilitator.ref, Message(
+                    (Paragraph(text),), delivery_key=f"{occurrence.delivery_key}|{facilitator.ref.id}"))
+                return True
+
+            served += await deliver_each(occurrence, facilitators, tell, key=lambda member: member.ref.id,
+                                         ledger=self._recipients, clock=self._clock)
+        return served.outcome()
+
+
+def _named(hooks: Iterable[MeetingEndedHook]) -> list[tuple[str, MeetingEndedHook]]:
+    """Each hook with a name that stays the same across restarts (its qualified name, numbered when repeated)."""
+    named: list[tuple[str, MeetingEndedHook]] = []
+    seen: dict[str, int] = {}
+    for hook in hooks:
+        name = str(getattr(hook, "__qualname__", type(hook).__qualname__))[:100]
+        seen[name] = seen.get(name, 0) + 1
+        named.append((f"hook:{name}" if seen[name] == 1 else f"hook:{name}#{seen[name]}", hook))
+    return named
 
 
 def meeting_kinds(uow: UnitOfWorkFactory, messenger: Messenger, translator: Translator, refs: ActionRefs,
-                  hooks: MeetingHooks) -> list[_MeetingKind]:
-    """The four scheduled kinds of meetings, for the scheduling engine; `refs` mints their buttons' references."""
-    return [ChannelReminders(uow, messenger, translator, refs), DirectReminders(uow, messenger, translator, refs),
-            HostNudges(uow, messenger, translator, refs), AfterMeetings(uow, messenger, translator, refs, hooks)]
+                  hooks: MeetingHooks, *, recipients: RecipientLedger, clock: Clock) -> list[_MeetingKind]:
+    """The four scheduled kinds of meetings, for the scheduling engine; `refs` mints their buttons' references.
+    `recipients` records the members (and hooks) each occurrence served, so a retry skips them."""
+    return [ChannelReminders(uow, messenger, translator, refs, recipients=recipients, clock=clock),
+            DirectReminders(uow, messenger, translator, refs, recipients=recipients, clock=clock),
+            HostNudges(uow, messenger, translator, refs, recipients=recipients, clock=clock),
+            AfterMeetings(uow, messenger, translator, refs, hooks, recipients=recipients, clock=clock)]

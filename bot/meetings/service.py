@@ -26,11 +26,18 @@ from bot.meetings.model import (
     next_meetings,
 )
 from bot.meetings.ports import CalendarFeed
+from bot.meetings.preferences import (
+    DM_LEADS,
+    NOT_QUIET_HOURS,
+    QUIET_HOURS,
+    QUIET_HOURS_EXAMPLE,
+    is_quiet_hours,
+    write_dm_leads,
+    write_quiet_hours,
+)
 from bot.meetings.reminders import (
     DIRECT,
-    DM_LEADS,
     KINDS,
-    QUIET_HOURS,
     MeetingHooks,
     series_schedules,
     subjects,
@@ -351,8 +358,7 @@ class MeetingService:
         """Store the member's own reminder DM lead times (`()`: none) and reschedule the DMs of every series."""
         scope = request.scope
         leads = checked_leads(request.leads, ())
-        value = "off" if not leads else ",".join(str(int(lead.total_seconds() // 60)) for lead in leads)
-        member = replace(scope.member, preferences={**scope.member.preferences, DM_LEADS: value})
+        member = replace(scope.member, preferences={**scope.member.preferences, DM_LEADS: write_dm_leads(leads)})
         async with self._uow() as uow:
             await uow.members.update(member)
             everywhere = [s for s in await uow.meetings.series_in(scope.workspace.id)
@@ -366,15 +372,17 @@ class MeetingService:
         return member
 
     async def choose_quiet_hours(self, request: ChooseQuietHours) -> Member:
-        """Store (or clear) the member's quiet hours for reminder DMs."""
+        """Store (or clear) the member's quiet hours for reminder DMs.
+
+        Raises `UserError` for a window that is not two different times of day on a whole minute without a time
+        zone (quiet hours follow the member's own zone); nothing is stored then.
+        """
         member = request.scope.member
         preferences = {k: v for k, v in member.preferences.items() if k != QUIET_HOURS}
         if request.window is not None:
-            start, end = request.window
-            if start == end:
-                raise UserError(_("Give quiet hours as a start and an end time, such as 22:00-07:00, or off."),
-                                hint=_("For example: /meeting remind quiet 22:00-07:00"))
-            preferences[QUIET_HOURS] = f"{start:%H:%M}-{end:%H:%M}"
+            if not is_quiet_hours(request.window):
+                raise UserError(NOT_QUIET_HOURS, hint=QUIET_HOURS_EXAMPLE)
+            preferences[QUIET_HOURS] = write_quiet_hours(request.window)
         member = replace(member, preferences=preferences)
         async with self._uow() as uow:
             await uow.members.update(member)

@@ -8,7 +8,8 @@ A row's key is (kind, workspace, subject, occurrence time in UTC), unique in the
 
 A claim carries a lease: if its owner dies before finishing, another engine takes it over once the lease has
 expired. Occurrences that were skipped are recorded too (`dropped` when too late, `coalesced` when a newer one
-was delivered instead), so that the log says what happened to each.
+was delivered instead), so that the log says what happened to each. An occurrence sent to many recipients (every
+member going to a meeting) records each recipient it handled as well, so a retry skips them.
 """
 
 from __future__ import annotations
@@ -95,4 +96,27 @@ class DeliveryLedger(Protocol):
 
     async def recent(self, limit: int, *, states: Sequence[DeliveryState] = ()) -> list[Delivery]:
         """The most recently updated rows, newest first, optionally only in `states`."""
+        ...
+
+
+class RecipientState(enum.StrEnum):
+    """What became of one recipient of an occurrence delivered to many (`bot.scheduling.recipients`)."""
+
+    SENT = "sent"
+    FAILED = "failed"  # failed for good: not tried again when the occurrence is
+
+
+class RecipientLedger(Protocol):
+    """The recipients of each occurrence already handled, so that a retried occurrence skips them.
+
+    Rows are keyed by the occurrence's key and the recipient (a platform member id, or a name the kind gives).
+    """
+
+    async def recipients_handled(self, occurrence: Occurrence) -> set[str]:
+        """The recipients of `occurrence` recorded as sent or failed for good."""
+        ...
+
+    async def record_recipient(self, occurrence: Occurrence, recipient: str, state: RecipientState, *,
+                               now: datetime, detail: str = "") -> None:
+        """Record what became of `recipient`; a recipient recorded already keeps its first record."""
         ...

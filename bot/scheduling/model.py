@@ -88,7 +88,9 @@ class ScheduledKind(Protocol):
     `schedules` lists every active schedule of the kind, at start and on each reconcile; `schedule` reads one,
     after a feature changed it. `deliver` sends one occurrence: it re-reads what it needs, returns `OBSOLETE`
     when the occurrence no longer belongs to the schedule, raises `TransientDeliveryError` to be retried, and
-    `bot.ports.DeliveryError` (or anything else) to fail for good.
+    `bot.ports.DeliveryError` (or anything else) to fail for good. A kind that sends one occurrence to many
+    recipients (members, facilitators, hooks) sends through `bot.scheduling.recipients.deliver_each` and returns
+    its `Served.outcome()`: one recipient's failure then stops none of the others, and a retry skips those served.
     """
 
     kind: str

@@ -19,7 +19,7 @@ from bot.meetings.messages import (
     who_is_going,
 )
 from bot.meetings.model import Answer
-from bot.meetings.reminders import DM_LEADS, member_leads, read_quiet_hours
+from bot.meetings.preferences import DM_LEADS, read_dm_leads
 from bot.meetings.requests import (
     ChooseQuietHours,
     ChooseReminders,
@@ -46,7 +46,7 @@ from bot.messages import (
     join,
 )
 from bot.refs import MemberRef
-from commands.meeting.common import OFF_WORDS, parse_leads
+from commands.meeting.common import OFF_WORDS, parse_leads, parse_quiet_hours
 
 # --- lists ----------------------------------------------------------------------------------------------------
 
@@ -101,17 +101,14 @@ async def _quiet_hours(ctx: EventContext, words: list[str]) -> None:
         ctx.member = await ctx.services.meetings.choose_quiet_hours(ChooseQuietHours(ctx.scope, None))
         await ctx.whisper(_("Reminder DMs may come at any hour again."))
         return
-    window = read_quiet_hours(value)
-    if window is None:
-        raise UserError(_("Give quiet hours as a start and an end time, such as 22:00-07:00, or off."),
-                        hint=_("For example: /meeting remind quiet 22:00-07:00"))
+    window = parse_quiet_hours(value)
     ctx.member = await ctx.services.meetings.choose_quiet_hours(ChooseQuietHours(ctx.scope, window))
     await ctx.whisper(_("No reminder DMs between {start} and {end}, your time.", start=window[0].strftime("%H:%M"),
                         end=window[1].strftime("%H:%M")))
 
 
 def _describe_leads(preference: object) -> Msg:
-    leads = member_leads(preference)
+    leads = read_dm_leads(preference)
     if leads is None:
         return _("You get a reminder DM an hour before each meeting you said you go to. Change it with "
                  "/meeting remind 2h before, or /meeting remind off.")

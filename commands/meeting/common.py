@@ -1,14 +1,16 @@
-"""What the /meeting commands share: reading lead times members typed, the series names for autocomplete, and
-the request details every series command takes."""
+"""What the /meeting commands share: reading lead times and quiet hours members typed, the series names for
+autocomplete, and the request details every series command takes."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import Any
 
+from bot.clock_times import read_clock
 from bot.errors import UserError
 from bot.i18n import _
+from bot.meetings.preferences import NOT_QUIET_HOURS, QUIET_HOURS_EXAMPLE
 from bot.meetings.requests import SeriesDetails
 from bot.refs import WorkspaceRef
 from commands.completion import SuggestionContext
@@ -33,6 +35,26 @@ def parse_leads(text: str | None) -> tuple[timedelta, ...] | None:
     if not leads:
         raise UserError(_("Say how long before, such as 1d 1h, or none."))
     return leads
+
+
+def parse_quiet_hours(text: str) -> tuple[time, time]:
+    """Quiet hours as typed: two times of day joined by a dash ("22:00-07:00", "22u - 7u", "10pm-7am").
+
+    Raises `UserError` for anything else: a time with seconds, a time zone or offset ("07:00Z", "07:00+05:00"),
+    an ISO "T", a bare hour, or the same time twice. Quiet hours follow the member's own zone, so none is taken.
+    """
+    start, dash, end = "".join(text.split()).casefold().partition("-")
+    window = (_quiet_time(start), _quiet_time(end)) if dash else None
+    if window is None or window[0] is None or window[1] is None or window[0] == window[1]:
+        raise UserError(NOT_QUIET_HOURS, hint=QUIET_HOURS_EXAMPLE)
+    return window[0], window[1]
+
+
+def _quiet_time(word: str) -> time | None:
+    written = read_clock(word)
+    if written is None or written.bare or written.second is not None:
+        return None
+    return written.time_of_day()
 
 
 def series_details(args: dict[str, Any], workspace: WorkspaceRef) -> SeriesDetails:
