@@ -5,8 +5,9 @@
    minutes of the clock. Checked on the raw bytes before anything parses them; anything else is answered 401 and
    logged at DEBUG only, since anyone on the internet can send it.
 2. Shaped like what Slack sends: UTF-8, and a JSON object (an Events API envelope), or a form whose `payload`
-   is a JSON object (interactivity), or a form (a slash command). A signed body that is not is answered 400 and
-   logged once as a warning, without a traceback: Slack never sends one, so the signing secret may have leaked.
+   is a JSON object (interactivity), or a form (a slash command), with the fields Bolt and the listeners read
+   (`adapters.slack.request_shapes`). A signed body that is not is answered 400 and logged once as a warning,
+   without a traceback: Slack never sends one, so the signing secret may have leaked.
 
 Only then does Bolt parse the body and dispatch it. The OAuth pages and the calendar feeds are not Slack-signed
 and do not pass here.
@@ -16,17 +17,21 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.request.async_internals import build_async_context
 from slack_bolt.request.async_request import AsyncBoltRequest
-from slack_bolt.request.internals import parse_body
 
+from adapters.slack.request_shapes import shape_problem
 from bot.ports import Clock
 
 if TYPE_CHECKING:
@@ -61,26 +66,41 @@ class NotFromSlack(ValueError):
 
 
 def read_slack_request(body: bytes, headers: Mapping[str, str], query: str) -> AsyncBoltRequest:
-    """`body` as Bolt's request, read the way Bolt reads it. Raises `NotFromSlack` when it is not UTF-8, not a
-    JSON object (nor a form whose `payload` is one), or something Bolt cannot take apart."""
+    """`body` as Bolt's request. Raises `NotFromSlack` when it is not UTF-8, not a JSON object (nor a form, nor a
+    form whose `payload` is a JSON object), or a field Bolt or a listener reads is missing or of another type
+    (`adapters.slack.request_shapes`)."""
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise NotFromSlack("the body is not UTF-8") from None
-    content_type = headers.get("Content-Type", "").split(";")[0].strip().lower() or None
-    try:
-        parsed: Any = parse_body(text, content_type)
-    except ValueError:
-        raise NotFromSlack("the body (or its payload) is not JSON") from None
+    content_type = headers.get("Content-Type", "").split(";")[0].strip().lower()
+    parsed, interaction = _parsed(text, content_type)
     if not isinstance(parsed, dict):
         raise NotFromSlack(f"the body (or its payload) is a JSON {type(parsed).__name__}, not an object")
-    if "event" in parsed and not isinstance(parsed["event"], dict):
-        raise NotFromSlack("its event is not an object")
+    problem = shape_problem(parsed, interaction=interaction)
+    if problem is not None:
+        raise NotFromSlack(f"its {problem} is missing or not what Slack sends there")
+    request = AsyncBoltRequest(body=text, query=query, headers=dict(headers))
+    if request.body != parsed:
+        # Bolt reads any form with "payload" anywhere in it (a command's text, a channel's name) as an
+        # interaction, finds no payload field and sees an empty body; Hearth reads the form.
+        request.body = parsed
+        request.context = build_async_context(AsyncBoltContext({}), parsed)
+    return request
+
+
+def _parsed(text: str, content_type: str) -> tuple[Any, bool]:
+    """The body as JSON (an Events API envelope) or a form (a command), or a form's `payload` (an interaction),
+    and whether it was that. Raises `NotFromSlack` for JSON that does not parse."""
     try:
-        # Bolt reads ids from the body as it builds the request; a body shaped unlike Slack's breaks that.
-        return AsyncBoltRequest(body=text, query=query, headers=dict(headers))
-    except (AttributeError, TypeError, KeyError, IndexError, ValueError) as error:
-        raise NotFromSlack(f"Bolt cannot read it ({type(error).__name__})") from None
+        if content_type == "application/json" or text.startswith("{"):
+            return json.loads(text), False
+        form = dict(parse_qsl(text, keep_blank_values=True))
+        if "payload" in form:
+            return json.loads(form["payload"]), True
+        return form, False
+    except ValueError:
+        raise NotFromSlack("the body (or its payload) is not JSON") from None
 
 
 class SlackEdge:
