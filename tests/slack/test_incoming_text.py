@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from adapters.slack.blocks import escape
+from adapters.slack.inbound import links_in, neutral_text
 from adapters.slack.incoming_text import (
     ChannelPiece,
     LinkPiece,
@@ -17,7 +18,6 @@ from adapters.slack.incoming_text import (
     plain,
     slack_pieces,
 )
-from adapters.slack.inbound import links_in, neutral_text
 from commands.values import _CHANNEL as CORE_CHANNEL
 from commands.values import _MEMBER as CORE_MEMBER
 

@@ -60,7 +60,7 @@ async def test_an_unsigned_body_is_refused_before_it_is_read_and_logged_at_debug
     assert slack_calls(world) == []
 
 
-@pytest.mark.parametrize("body, content_type", [
+@pytest.mark.parametrize(("body", "content_type"), [
     (urlencode({"payload": "{not json"}), FORM),
     (urlencode({"payload": "[]"}), FORM),
     (urlencode({"payload": "null"}), FORM),

@@ -31,7 +31,7 @@ async def set_up(world: SlackWorld) -> None:
     await world.drain()
 
 
-@pytest.mark.parametrize("typed, core_reads", [
+@pytest.mark.parametrize(("typed", "core_reads"), [
     ("\x00@U0BEN\x01", "\x00@U0BEN\x01"),  # a NUL is a character, never a `<`
     ("\x00@U0BEN|ben\x01", "\x00@U0BEN|ben\x01"),
     ("&lt;@U0BEN&gt;", "‹@U0BEN>"),  # typed, so text: the neutral form cannot carry `<@` as text
