@@ -85,11 +85,14 @@ async def start(settings: Settings, *, clock: Clock | None = None, discord_optio
     """Build Hearth on every platform configured (Slack, Discord or both) and start it: the web server, the
     Discord gateway, Slack's Socket Mode connection and the scheduler.
 
-    Raises `SettingsError` for a configuration this version cannot run, and `discord.LoginFailure` when Discord
-    refuses the token. `discord_options` are passed to `build_client` (tests shorten its waits).
+    Raises `SettingsError` for a configuration this version cannot run or a Slack bot token Slack refuses, and
+    `discord.LoginFailure` when Discord refuses the token. `discord_options` are passed to `build_client` (tests
+    shorten its waits).
     """
     deployment = await build_deployment(settings, clock=clock, discord_options=discord_options)
     try:
+        if deployment.slack is not None:
+            await deployment.slack.start()  # with one bot token: which workspace it serves
         runner = await serve(deployment.web, settings.http_host, settings.http_port)
     except BaseException:
         await deployment.close()

@@ -1,27 +1,59 @@
-"""Hearth's web server (aiohttp): Slack's requests, a health check, and the calendar feeds."""
+"""Hearth's web server (aiohttp): Slack's requests, a health check, and the calendar feeds.
+
+A request that is not valid HTTP (a request line or header over 8 KB, more than 128 headers, garbage) is answered
+400 by aiohttp itself; `server_options` makes that one INFO line in the log instead of a traceback.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 
 if TYPE_CHECKING:
-    from slack_bolt.app.async_app import AsyncApp
-
     from adapters.calendar_feed import CalendarFeedHandler
+    from adapters.slack.edge import SlackEdge
 
 log = logging.getLogger("hearth.web")
 HealthCheck = Callable[[], Awaitable[bool]]
+MAX_LINE = 8190  # bytes in the request line and in each header; aiohttp's default, made explicit
+MAX_HEADERS = 128
+MAX_BODY = 1024**2
 
 
-def build_web_app(*, health: HealthCheck, slack: AsyncApp | None = None,
+class ServerLog(logging.LoggerAdapter[logging.Logger]):
+    """aiohttp's server log, except that a request aiohttp could not parse as HTTP is one INFO line without a
+    traceback: anyone can send one, and it says nothing about Hearth. Every other error keeps its traceback."""
+
+    def exception(self, msg: object, *args: object, exc_info: Any = True, **kwargs: Any) -> None:
+        if isinstance(exc_info, HttpProcessingError):
+            self.info("%s: %s; answered %s", str(msg) % args, type(exc_info).__name__, exc_info.code or 400)
+            return
+        super().exception(msg, *args, exc_info=exc_info, **kwargs)
+
+    def process(self, msg: Any, kwargs: MutableMapping[str, Any]) -> tuple[Any, MutableMapping[str, Any]]:
+        return msg, kwargs
+
+
+def server_options() -> dict[str, Any]:
+    """How aiohttp's request handler is configured: its limits, no access log, and `ServerLog`."""
+    return {
+        "access_log": None,
+        "logger": ServerLog(logging.getLogger("aiohttp.server")),
+        "max_line_size": MAX_LINE,
+        "max_field_size": MAX_LINE,
+        "max_headers": MAX_HEADERS,
+    }
+
+
+def build_web_app(*, health: HealthCheck, slack: SlackEdge | None = None,
                   calendar: CalendarFeedHandler | None = None) -> web.Application:
-    """The routes: `GET /healthz`, `POST /slack/events` (commands, events and interactivity) with Slack, and
-    `GET /calendar/{token}.ics` with the calendar feeds."""
-    app = web.Application(client_max_size=1024**2)
+    """The routes: `GET /healthz`, `POST /slack/events` (commands, events and interactivity, through the
+    `SlackEdge`) and the OAuth install pages with Slack, and `GET /calendar/{token}.ics` with the calendar feeds."""
+    app = web.Application(client_max_size=MAX_BODY)
 
     async def healthz(request: web.Request) -> web.Response:
         healthy = await _safely(health)
@@ -31,13 +63,8 @@ def build_web_app(*, health: HealthCheck, slack: AsyncApp | None = None,
     if slack is not None:
         from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request  # only with Slack configured
 
-        bolt = slack
-
-        async def slack_events(request: web.Request) -> web.Response:
-            return await to_aiohttp_response(await bolt.async_dispatch(await to_bolt_request(request)))
-
-        app.router.add_post("/slack/events", slack_events)
-        flow = bolt.oauth_flow
+        app.router.add_post("/slack/events", slack.handle)
+        flow = slack.app.oauth_flow
         if flow is not None:
 
             async def slack_install(request: web.Request) -> web.Response:
@@ -65,7 +92,7 @@ async def _safely(check: HealthCheck) -> bool:
 
 async def serve(app: web.Application, host: str, port: int) -> web.AppRunner:
     """Start serving `app`; stop it with `await runner.cleanup()`."""
-    runner = web.AppRunner(app, access_log=None)
+    runner = web.AppRunner(app, **server_options())
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
     return runner

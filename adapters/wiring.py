@@ -335,7 +335,7 @@ async def build_deployment(settings: Settings, *, clock: Clock | None = None,
             async with storage.engine.connect() as connection:
                 return bool((await connection.scalar(text("SELECT 1"))) == 1)
 
-        app = build_web_app(health=healthy, slack=slack.app if slack is not None and not socket_mode else None,
+        app = build_web_app(health=healthy, slack=slack.edge if slack is not None and not socket_mode else None,
                             calendar=CalendarFeedHandler(hearth.services.meetings))
         driver = SchedulerDriver(hearth.scheduler, clock)
         handler = None

@@ -298,7 +298,7 @@ async def run(folder: Path, rate: float, seconds: float, members: int, write_rat
         async def healthy() -> bool:
             return True
 
-        runner = await serve(build_web_app(health=healthy, slack=adapter.app), "127.0.0.1", 0)
+        runner = await serve(build_web_app(health=healthy, slack=adapter.edge), "127.0.0.1", 0)
         stack.push_async_callback(runner.cleanup)
         host, port = runner.addresses[0][:2]
         base = f"http://{host}:{port}"

@@ -2,6 +2,11 @@
 
 Every listener acknowledges first and works after: Slack needs an answer within 3 seconds, and Bolt sends it as
 soon as `ack()` is called (events are acknowledged by Bolt itself). The work is one `Core.handle` call.
+
+Over HTTP, `SlackEdge` (adapters/slack/edge.py) verifies each request's signature before anything reads it, so
+Bolt's own check is off (one check, on the injected clock). With one `SLACK_BOT_TOKEN`, Hearth serves the token's
+own workspace only: `auth.test` names it once at start, Bolt authorizes every request with that answer, and a
+request from any other workspace is refused before it is authorized (`refuse_other_workspaces`).
 """
 
 from __future__ import annotations
@@ -12,15 +17,20 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
 from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.response import BoltResponse
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.bounded_work import InFlight
-from adapters.settings import SlackSettings
+from adapters.settings import SettingsError, SlackSettings
 from adapters.slack.action_ids import read_action_id
 from adapters.slack.directory import Directory
+from adapters.slack.edge import SlackEdge, SlackSignature
 from adapters.slack.inbound import (
+    acting_team,
     action_event,
     command_event,
     form_event,
@@ -43,6 +53,9 @@ from bot.refs import Platform, WorkspaceRef
 log = logging.getLogger("hearth.slack")
 Ack = Callable[..., Awaitable[None]]
 BUSY = _("Hearth is very busy right now. Please send that again in a minute.")
+ANOTHER_WORKSPACE = _(
+    "This Hearth serves another Slack workspace. Ask an admin of yours to add Hearth to this workspace."
+)
 
 
 ClientSource = SingleWorkspace | InstalledWorkspaces
@@ -57,6 +70,26 @@ class SlackAdapter:
     directory: Directory
     client_for: ClientSource
     in_flight: InFlight
+    edge: SlackEdge | None = None  # Slack's HTTP requests; None in Socket Mode without a signing secret
+
+    async def start(self) -> None:
+        """With one bot token: ask Slack which workspace it belongs to, before serving any request.
+
+        Raises `SettingsError` when Slack refuses `SLACK_BOT_TOKEN` or cannot be reached.
+        """
+        if isinstance(self.client_for, SingleWorkspace):
+            try:
+                await self.client_for.identity()
+            except SlackApiError as error:
+                raise SettingsError(
+                    f"Slack refused SLACK_BOT_TOKEN ({error.response.get('error')}): copy the Bot User OAuth "
+                    "Token again from the OAuth & Permissions page of the Slack app."
+                ) from None
+            except (aiohttp.ClientError, TimeoutError) as error:
+                raise SettingsError(
+                    f"Slack could not be reached to check SLACK_BOT_TOKEN ({type(error).__name__}): check the "
+                    "network, or SLACK_API_URL if it is set."
+                ) from None
 
 
 def build_slack_app(
@@ -77,13 +110,14 @@ def build_slack_app(
     The messenger is built before the core (which posts through it) and the app after (which feeds the core).
     """
     app = AsyncApp(
-        client=clients.client,
+        client=clients.bolt_client,
         signing_secret=settings.signing_secret or "socket-mode-requests-are-not-signed",
-        request_verification_enabled=settings.signing_secret is not None,
+        request_verification_enabled=False,  # `SlackEdge` verifies, before anything parses the body
         # Answer as soon as a listener returns: listeners acknowledge and hand their work to `InFlight`, which
         # avoids Bolt's 10 ms polling for the ack and lets a busy Hearth say so in the answer itself.
         process_before_response=True,
         oauth_settings=clients.oauth_settings() if isinstance(clients, InstalledWorkspaces) else None,
+        **_single_workspace_authorization(clients, another=_plain(translator, language, ANOTHER_WORKSPACE)),
         name="hearth",
     )
     directory = Directory(clients, clock)
@@ -94,17 +128,55 @@ def build_slack_app(
 
         clients.store.on_installed = installed
     in_flight = InFlight(max_in_flight, log=log, failure="work after a Slack request failed")
-    adapter = SlackAdapter(app, messenger, directory, clients, in_flight)
+    edge = SlackEdge(app, SlackSignature(settings.signing_secret, clock)) if settings.signing_secret else None
+    adapter = SlackAdapter(app, messenger, directory, clients, in_flight, edge)
     _listen(adapter, core=core, clock=clock, translator=translator, language=language, inbound_log=inbound_log,
             families=families)
     return adapter
 
 
+def _single_workspace_authorization(clients: ClientSource, *, another: str) -> dict[str, Any]:
+    if not isinstance(clients, SingleWorkspace):
+        return {}
+    workspace = clients
+
+    async def authorize() -> AuthorizeResult:  # Bolt passes what a listener's parameters name: here nothing
+        return await workspace.authorize()
+
+    return {"authorize": authorize, "before_authorize": refuse_other_workspaces(workspace, another=another)}
+
+
+def refuse_other_workspaces(workspace: SingleWorkspace, *, another: str) -> Callable[..., Awaitable[BoltResponse]]:
+    """A Bolt middleware that lets through only requests of the token's own workspace (or of none, such as
+    Slack's URL check). Any other is answered 200 (Slack would retry an error) and goes no further: no workspace
+    is recorded, nothing is posted. A slash command gets `another` as its answer, which only its sender sees."""
+
+    async def middleware(body: dict[str, Any], context: dict[str, Any],
+                         next: Callable[[], Awaitable[BoltResponse]]) -> BoltResponse:
+        try:
+            own = await workspace.team_id()
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
+            log.warning("Slack's auth.test failed (%s); a request is answered 503 so that Slack sends it again",
+                        type(error).__name__)
+            return BoltResponse(status=503, body="")
+        named = {acting_team(body), context.get("team_id")} - {None}
+        if named - {own}:
+            log.info("a request from Slack workspace %s, which this Hearth does not serve; refused",
+                     ", ".join(sorted(str(team) for team in named - {own})))
+            return BoltResponse(status=200, body=another if "command" in body else "")
+        return await next()
+
+    return middleware
+
+
+def _plain(translator: Translator, language: str, text: Any) -> str:
+    return "".join(part for part in render(translator, language, text).parts if isinstance(part, str))
+
+
 def _listen(adapter: SlackAdapter, *, core: Core, clock: Clock, translator: Translator, language: str,
             inbound_log: InboundLog, families: tuple[str, ...]) -> None:
     app, directory, messenger, in_flight = adapter.app, adapter.directory, adapter.messenger, adapter.in_flight
-    busy = "".join(part for part in render(translator, language, BUSY).parts
-                   if isinstance(part, str))
+    busy = _plain(translator, language, BUSY)
 
     @app.middleware
     async def handle_each_event_once(body: dict[str, Any],

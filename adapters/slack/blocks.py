@@ -8,8 +8,10 @@ A member's markup. Slack has no backslash escape. The formatting characters `*`,
 `UserText` get a U+200B ZERO WIDTH SPACE on both sides, between the marker and the text, so they can neither open
 nor close a span, even inside Hearth's own `**…**` around them; a typed `>` at the start of a line gets one in
 front so it cannot start a quote, and `@here`, `@channel`, `@everyone` get one after the `@`. The characters stay
-in place for copy and paste. Every mrkdwn object is also `verbatim`, which turns off Slack's own parsing of bare
-URLs, channel names and broadcast words while Hearth's `<…>` tokens still work. `plain_text` objects (headers,
+in place for copy and paste. That invisible space is Hearth's alone: one a member typed is sent as U+2060 WORD
+JOINER (invisible too), so rendered text is cut into the same pieces whatever the member typed. Every mrkdwn
+object is also `verbatim`, which turns off Slack's own parsing of bare URLs, channel names and broadcast words
+while Hearth's `<…>` tokens still work. `plain_text` objects (headers,
 buttons, options, modal labels) are shown as typed; an invisible space after `<` and `@` keeps them inert too.
 
 The fallback `text` of each payload is the unformatted rendering of its own blocks (mentions and dates stay tokens,
@@ -106,11 +108,15 @@ _MAX_LINK_LABEL = 300
 _REOPEN = 5
 SPANS = Spans(bold="*")  # member markers are wrapped in invisible spaces, so every bare `*` is Hearth's
 
+WORD_JOINER = "\u2060"
 _USER_CHARACTERS = {
     ord("&"): "&amp;",
     ord("<"): "&lt;",
     ord(">"): "&gt;",
     **{ord(marker): ZWSP + marker + ZWSP for marker in "*_~`"},
+    # The invisible space is Hearth's own mark in rendered text (see `_ATOM`): a member's is shown as the
+    # invisible word joiner, so nothing a member types can hide Hearth's `*` inside a neutralised marker.
+    ord(ZWSP): WORD_JOINER,
 }
 _BROADCAST = re.compile(r"@(?=here|channel|everyone)", re.IGNORECASE)
 _QUOTE = re.compile(r"^([ \t]*)&gt;", re.MULTILINE)

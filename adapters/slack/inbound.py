@@ -7,12 +7,12 @@ it asks a question and which links it holds, and goes no further.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, NotRequired, TypedDict
 
 from adapters.message_metadata import looks_like_question
+from adapters.slack.incoming_text import LinkPiece, neutral, slack_pieces
 from bot.events import (
     ActionInvoked,
     Actor,
@@ -49,10 +49,6 @@ class MessageEventPayload(TypedDict):
     bot_id: NotRequired[str]
 
 
-_MEMBER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
-_CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|[^>]*)?>")
-_LINK = re.compile(r"<(https?://[^|>]+)(?:\|[^>]*)?>")
-_OTHER_TOKEN = re.compile(r"<![^>]*>")
 # Edits, deletions and joins are not someone posting.
 IGNORED_SUBTYPES = frozenset({
     "message_changed", "message_deleted", "channel_join", "channel_leave", "bot_message", "channel_topic",
@@ -70,17 +66,14 @@ def slack_time(ts: str) -> datetime:
 
 
 def neutral_text(text: str) -> str:
-    """Slack's escaped command text in Hearth's neutral form: `<@ID>`, `<#ID>`, plain links, literal `<&>`."""
-    text = _MEMBER.sub(lambda m: f"\x00@{m.group(1)}\x01", text)
-    text = _CHANNEL.sub(lambda m: f"\x00#{m.group(1)}\x01", text)
-    text = _LINK.sub(lambda m: m.group(1), text)
-    text = _OTHER_TOKEN.sub("", text)  # <!here>, <!subteam^…>: broadcasts are not arguments
-    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-    return text.replace("\x00", "<").replace("\x01", ">")
+    """Slack's escaped text in Hearth's neutral form: `<@ID>`, `<#ID>`, links as their address, entities as the
+    characters they stand for (see `adapters.slack.incoming_text`)."""
+    return neutral(slack_pieces(text))
 
 
 def links_in(text: str) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(match.group(1) for match in _LINK.finditer(text)))
+    """The addresses of the links in Slack's escaped `text`, each once, in order."""
+    return tuple(dict.fromkeys(piece.url for piece in slack_pieces(text) if isinstance(piece, LinkPiece)))
 
 
 def command_event(payload: CommandPayload, actor: Actor, at: datetime) -> CommandInvoked:
@@ -219,5 +212,16 @@ def _mappings(value: object) -> list[Mapping[str, Any]]:
     return [item for item in value if isinstance(item, Mapping)] if isinstance(value, list) else []
 
 
+def acting_team(body: Mapping[str, Any]) -> str | None:
+    """The workspace a request acts in, as the listeners read it: `team.id`, else `user.team_id`, else
+    `team_id`; None when it names none (Slack's URL check)."""
+    team, user = body.get("team"), body.get("user")
+    for candidate in (team.get("id") if isinstance(team, dict) else None,
+                      user.get("team_id") if isinstance(user, dict) else None, body.get("team_id")):
+        if candidate:
+            return str(candidate)
+    return None
+
+
 def _team_id(body: Mapping[str, Any]) -> str:
-    return str((body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id") or body.get("team_id"))
+    return str(acting_team(body))

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import aiohttp
+from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
@@ -22,11 +25,37 @@ REDIRECT_PATH = "/slack/oauth_redirect"
 
 
 class SingleWorkspace:
-    """The Web API client of the one workspace `SLACK_BOT_TOKEN` belongs to."""
+    """The Web API client of the one workspace `SLACK_BOT_TOKEN` belongs to, and which workspace that is."""
 
     def __init__(self, settings: SlackSettings) -> None:
         self.session = aiohttp.ClientSession()
+        self.token = settings.bot_token
         self.client = web_client(settings, settings.bot_token, self.session)
+        # Bolt copies this client for each request and gives the copy the token `authorize` returns.
+        self.bolt_client = web_client(settings, None, self.session)
+        self._identity: dict[str, Any] | None = None
+        self._asking = asyncio.Lock()
+
+    async def identity(self) -> dict[str, Any]:
+        """What Slack's `auth.test` says of the token: its workspace (`team_id`, `team`), bot (`bot_id`,
+        `user_id`)… Asked once, the first time (Hearth asks at start), and kept for the life of the process.
+
+        Raises `SlackApiError` when Slack refuses the token, and aiohttp's errors when Slack cannot be reached.
+        """
+        async with self._asking:
+            if self._identity is None:
+                response = await self.client.auth_test()
+                self._identity = dict(response.data) if isinstance(response.data, dict) else {}
+        return self._identity
+
+    async def team_id(self) -> str:
+        """The id of the one workspace this Hearth serves (see `identity`)."""
+        return str((await self.identity()).get("team_id") or "")
+
+    async def authorize(self) -> AuthorizeResult:
+        """Bolt's authorization of each request: the one token, as `auth.test` described it (see `identity`)."""
+        return AuthorizeResult.from_auth_test_response(auth_test_response=await self.identity(),
+                                                       bot_token=self.token)
 
     async def close(self) -> None:
         await self.session.close()
@@ -57,6 +86,7 @@ class InstalledWorkspaces:
         self.settings = settings
         self.session = aiohttp.ClientSession()
         self.client = web_client(settings, None, self.session)  # no token: Bolt picks each request's from the store
+        self.bolt_client = self.client
         self.store = HearthInstallationStore(settings.client_id, engine)
         self.states = AsyncSQLAlchemyOAuthStateStore(expiration_seconds=600, engine=engine)
         self._clients: dict[str, AsyncWebClient] = {}

@@ -19,7 +19,7 @@ from adapters.settings import Settings
 from adapters.slack.app import SlackAdapter
 from adapters.slack.installs import InstalledWorkspaces, SingleWorkspace
 from adapters.slack.messenger import Pacer, SlackMessenger
-from adapters.web import build_web_app
+from adapters.web import build_web_app, server_options
 from adapters.wiring import Hearth, SlackParts, build_hearth, build_slack_adapter, open_storage
 from bot.context import EventContext, Route
 from bot.events import InboundEvent
@@ -70,6 +70,10 @@ class SlackWorld:
         """Wait until every request Bolt accepted has finished its work (Bolt runs it after answering)."""
         await self.adapter.in_flight.wait_idle()
 
+    def sign(self, body: str) -> dict[str, str]:
+        """Slack's signature of `body`, sent now by Hearth's clock (which a test may have moved)."""
+        return sign(body, timestamp=int(self.hearth.clock.now().timestamp()))
+
     async def post(self, body: str, headers: dict[str, str], content_type: str) -> aiohttp.ClientResponse:
         async with self.http.post(self.url, data=body.encode(), headers={**headers, "Content-Type": content_type}) as r:
             await r.read()
@@ -83,11 +87,11 @@ class SlackWorld:
             "text": text, "api_app_id": "A0HEARTH", "response_url": f"{self.fake.base_url}hooks.response",
             "trigger_id": "1337.42.abc", **extra,
         })
-        return await self.post(body, sign(body), "application/x-www-form-urlencoded")
+        return await self.post(body, self.sign(body), "application/x-www-form-urlencoded")
 
     async def interaction(self, payload: dict[str, Any]) -> aiohttp.ClientResponse:
         body = urlencode({"payload": json.dumps(payload)})
-        return await self.post(body, sign(body), "application/x-www-form-urlencoded")
+        return await self.post(body, self.sign(body), "application/x-www-form-urlencoded")
 
     async def event(self, event: dict[str, Any], event_id: str, *, team: str = TEAM) -> aiohttp.ClientResponse:
         body = json.dumps({
@@ -95,7 +99,7 @@ class SlackWorld:
             "event_id": event_id, "event_time": int(time.time()), "event": event,
             "authorizations": [{"team_id": team, "user_id": "U0HEARTHBOT", "is_bot": True}],
         })
-        return await self.post(body, sign(body), "application/json")
+        return await self.post(body, self.sign(body), "application/json")
 
 
 @asynccontextmanager
@@ -132,8 +136,9 @@ async def slack_world(
     async def healthy() -> bool:
         return True
 
-    server = TestServer(build_web_app(health=healthy, slack=adapter.app), host="127.0.0.1")
-    await server.start_server()
+    await adapter.start()
+    server = TestServer(build_web_app(health=healthy, slack=adapter.edge), host="127.0.0.1")
+    await server.start_server(**server_options())
     async with aiohttp.ClientSession() as http:
         try:
             yield SlackWorld(fake, hearth, adapter, server, http, waits)

@@ -344,6 +344,15 @@ def test_a_bold_span_cut_in_two_is_closed_and_reopened() -> None:
     assert all(len(p) <= 3000 for p in pieces)
 
 
+def test_invisible_spaces_a_member_typed_cannot_hide_hearths_bold() -> None:
+    # Around Hearth's `**`, a member's own U+200B would read as a neutralised marker if it were sent as typed.
+    rendered = md(UserText(f"x{Z}"), "**", UserText(Z + "y" * 4000), "**")
+    assert f"x{Z}*" not in rendered and "x\u2060*\u2060" in rendered
+    pieces = split_mrkdwn(rendered, 3000)
+    assert len(pieces) == 2
+    assert pieces[0].endswith("*") and pieces[1].startswith("*") and not pieces[1].endswith("**")
+
+
 def test_truncation_ends_with_an_ellipsis_and_closes_spans() -> None:
     cut = truncate_mrkdwn(md("**", UserText("&" * 100), "**"), 50)
     assert len(cut) <= 50
