@@ -23,7 +23,7 @@ from __future__ import annotations
 import functools
 import logging
 import zoneinfo
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -81,15 +81,6 @@ def zone_names() -> tuple[str, ...]:
 def zone_spellings() -> Mapping[str, str]:
     """Every accepted spelling, case-folded, to its canonical name (for suggestions)."""
     return _spellings()
-
-
-def first_usable(names: Iterable[str | None], fallback: str) -> str:
-    """The first of `names` that is a zone this server knows (unknown ones logged once), else `fallback`."""
-    for name in names:
-        found = usable_zone(name)
-        if found is not None:
-            return found
-    return fallback
 
 
 def _key(name: str) -> str:

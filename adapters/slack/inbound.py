@@ -215,9 +215,8 @@ def _mappings(value: object) -> list[Mapping[str, Any]]:
 def acting_team(body: Mapping[str, Any]) -> str | None:
     """The workspace a request acts in, as the listeners read it: `team.id`, else `user.team_id`, else
     `team_id`; None when it names none (Slack's URL check)."""
-    team, user = body.get("team"), body.get("user")
-    for candidate in (team.get("id") if isinstance(team, dict) else None,
-                      user.get("team_id") if isinstance(user, dict) else None, body.get("team_id")):
+    for candidate in (_mapping(body.get("team")).get("id"), _mapping(body.get("user")).get("team_id"),
+                      body.get("team_id")):
         if candidate:
             return str(candidate)
     return None

@@ -76,6 +76,7 @@ from bot.meetings.requests import (
 from bot.messages import Timestamp, TimestampStyle, UserText, join
 from bot.permissions import refusal
 from bot.ports import Clock, Scheduler, UnitOfWork, UnitOfWorkFactory
+from bot.preferences import community_zone
 from bot.recurrence import parse_recurrence
 from bot.recurrence.zones import zone_of
 from bot.refs import ChannelRef, MemberRef
@@ -93,7 +94,7 @@ from bot.text_limits import (
     several_lines,
     shown,
 )
-from bot.time_zones import UTC_NAME, checked_zone, first_usable
+from bot.time_zones import checked_zone
 
 MAX_TITLE = SERIES_TITLE.most
 MAX_TEXT = DESCRIPTION.most
@@ -137,7 +138,7 @@ class MeetingService:
         scope = request.scope
         community = in_community(scope)
         title = checked_title(request.title)
-        zone = checked_zone(request.timezone) if request.timezone else first_usable((community.timezone,), UTC_NAME)
+        zone = checked_zone(request.timezone) if request.timezone else community_zone(community)
         now = self._clock.now()
         recurrence = parse_recurrence(request.rhythm, timezone=zone, now=now, language=None)
         if recurrence.next_after(now) is None:
