@@ -93,6 +93,7 @@ class Settings:
     http_port: int = 3000
     data_grace_days: int = 30
     max_in_flight: int = 200
+    stop_seconds: float = 10.0
     public_url: str = "http://127.0.0.1:3000"
 
     @property
@@ -114,6 +115,7 @@ class Settings:
             public_url=_public_url(env),
             data_grace_days=_grace_days(env),
             max_in_flight=_max_in_flight(env),
+            stop_seconds=_stop_seconds(env),
             data_dir=data_dir,
             database_url=database_url,
             db_pool_size=pool_size,
@@ -347,6 +349,13 @@ def _max_in_flight(env: Mapping[str, str]) -> int:
     if not raw.isdigit() or not 1 <= int(raw) <= 100_000:
         raise SettingsError(f"HEARTH_MAX_IN_FLIGHT must be a whole number from 1 to 100000, not {raw!r}.")
     return int(raw)
+
+
+def _stop_seconds(env: Mapping[str, str]) -> float:
+    raw = _get(env, "HEARTH_STOP_SECONDS") or "10"
+    if not re.fullmatch(r"[0-9]{1,3}", raw) or not 1 <= int(raw) <= 300:
+        raise SettingsError(f"HEARTH_STOP_SECONDS must be a whole number of seconds from 1 to 300, not {raw!r}.")
+    return float(raw)
 
 
 def _public_url(env: Mapping[str, str]) -> str:

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Sequence
 from typing import Protocol
 
+from bot.acknowledgements import handling
 from bot.action_refs import ActionRefs
 from bot.context import Defaults, EventContext, Route
 from bot.errors import UserError
@@ -110,8 +111,9 @@ class Core:
 
     def _run_routes(self, ctx: EventContext) -> Next:
         async def run() -> None:
-            for route in ctx.routes:
-                await self._run_route(ctx, route)
+            with handling():  # a recorded delivery's writes from here on mark it handled (bot/acknowledgements)
+                for route in ctx.routes:
+                    await self._run_route(ctx, route)
 
         return run
 

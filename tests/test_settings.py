@@ -36,6 +36,8 @@ def test_values_are_normalised() -> None:
     settings = Settings.from_env({"HEARTH_LANGUAGE": " NL ", "HEARTH_LOG_LEVEL": "debug", "HEARTH_RATE_LIMIT": "5/2m"})
     assert (settings.language, settings.log_level) == ("nl", "DEBUG")
     assert (settings.rate_limit_count, settings.rate_limit_seconds) == (5, 120)
+    assert Settings.from_env({}).stop_seconds == 10.0
+    assert Settings.from_env({"HEARTH_STOP_SECONDS": " 45 "}).stop_seconds == 45.0
 
 
 @pytest.mark.parametrize(
@@ -52,6 +54,9 @@ def test_values_are_normalised() -> None:
         ({"HEARTH_LOG_LEVEL": "LOUD"}, "HEARTH_LOG_LEVEL", "DEBUG"),
         ({"HEARTH_RATE_LIMIT": "lots"}, "HEARTH_RATE_LIMIT", "20/60s"),
         ({"HEARTH_RATE_LIMIT": "0/60s"}, "HEARTH_RATE_LIMIT", "20/60s"),
+        ({"HEARTH_STOP_SECONDS": "0"}, "HEARTH_STOP_SECONDS", "1 to 300"),
+        ({"HEARTH_STOP_SECONDS": "2.5"}, "HEARTH_STOP_SECONDS", "1 to 300"),
+        ({"HEARTH_STOP_SECONDS": "²"}, "HEARTH_STOP_SECONDS", "1 to 300"),
         (
             {"DATABASE_URL": "postgresql+psycopg://u@h/db", "HEARTH_DB_POOL_SIZE": "many"},
             "HEARTH_DB_POOL_SIZE", "1 to 200",
