@@ -288,7 +288,7 @@ def build_discord_adapter(settings: Settings, hearth: Hearth, discord: DiscordPa
     return DiscordAdapter(
         settings.discord, discord.client, discord.messenger, core=hearth.core, catalog=hearth.catalog,
         translator=hearth.translator, clock=hearth.clock, services=hearth.services,
-        hashes=hearth.storage.platform_state,
+        hashes=hearth.storage.platform_state, acknowledgements=hearth.acknowledgements, language=settings.language,
         defer_after=DEFER_AFTER if defer_after is None else defer_after,
     )
 

@@ -5,8 +5,9 @@ the privileged message-content intent Discord leaves the text out) and, unless `
 privileged Server Members intent for joins and leaves. Nothing Hearth posts pings anyone it did not name.
 
 Every event becomes one `Core.handle` call. Interactions are answered within Discord's 3 seconds: see
-`adapters.discord.responder`. Clicks reach `on_component` through the adapter's own DynamicItem (`click_route`),
-registered at start.
+`adapters.discord.responder`. Each command, click, form and message command is recorded before it is answered
+and forgotten once done; what a stop or a crash left is finished at the next start (`adapters.discord.replay`).
+Clicks reach `on_component` through the adapter's own DynamicItem (`click_route`), registered at start.
 """
 
 from __future__ import annotations
@@ -26,10 +27,13 @@ from adapters.bounded_work import InFlight, WorkLine
 from adapters.discord import inbound
 from adapters.discord.commands import command_definitions, focused_option, shortcut_ids
 from adapters.discord.messenger import DiscordMessenger
+from adapters.discord.replay import ANSWER_WINDOW, InteractionReplay, delivery_of, payload
 from adapters.discord.responder import InteractionResponder
 from adapters.discord.sync import HashStore, sync
 from adapters.settings import DiscordSettings
+from bot.acknowledgements import AcknowledgementLog, Delivery, delivering
 from bot.core import Core
+from bot.event_codec import ReplayableEvent
 from bot.events import AppInstalled, AppRemoved, InboundEvent
 from bot.i18n import Translator
 from bot.ports import Clock
@@ -52,6 +56,8 @@ PASSIVE_WORKERS = 4
 PASSIVE_BACKLOG = 20_000
 # Seconds discord.py may wait out one rate limit before giving up (its minimum is 30).
 MAX_RATELIMIT_WAIT = 30.0
+# Seconds a stop waits for cancelled work to end.
+CANCEL_GRACE = 1.0
 
 
 def point_at(settings: DiscordSettings) -> None:
@@ -177,6 +183,8 @@ class DiscordAdapter:
         clock: Clock,
         services: Services,
         hashes: HashStore,
+        acknowledgements: AcknowledgementLog,
+        language: str,
         sync_at_start: bool = True,
         defer_after: float = DEFER_AFTER,
     ) -> None:
@@ -192,6 +200,9 @@ class DiscordAdapter:
         self._hashes = hashes
         self._sync_at_start = sync_at_start
         self._defer_after = defer_after
+        self._acknowledgements = acknowledgements
+        self._replay = InteractionReplay(acknowledgements, core, client, messenger, translator, clock,
+                                         language=language)
         self._shortcuts = shortcut_ids(catalog, translator)
         self._in_flight = InFlight(None, log=log)
         self._passive: WorkLine[InboundEvent] = WorkLine(
@@ -322,20 +333,42 @@ class DiscordAdapter:
             return
         await self._answer(interaction, inbound.shortcut_event(interaction, shortcut_id, self._clock.now()))
 
-    async def _answer(self, interaction: discord.Interaction[Any], event: InboundEvent) -> None:
-        """Run the core on `event`, deferring if it takes longer than Discord waits."""
+    async def _answer(self, interaction: discord.Interaction[Any], event: ReplayableEvent) -> None:
+        """Record the interaction, run the core on `event` and defer if it takes longer than Discord waits; forget
+        the record once the work and its answers are done. Cancelled by a stop, the record stays for the next
+        start."""
+        delivery = delivery_of(interaction)
+        if not await self._acknowledgements.record(delivery, payload(interaction, event), at=self._clock.now(),
+                                                   answer_until=interaction.created_at + ANSWER_WINDOW,
+                                                   acknowledged=False):
+            log.info("Discord delivered interaction %s again; it is being answered already", interaction.id)
+            return
         responder = InteractionResponder(interaction, self.messenger, *self._who(interaction))
-        work = asyncio.ensure_future(self._core.handle(event, responder))
-        done, _pending = await asyncio.wait({work}, timeout=self._defer_after)
+        with delivering(delivery):
+            work = asyncio.ensure_future(self._core.handle(event, responder))
+        try:
+            done, _pending = await asyncio.wait({work}, timeout=self._defer_after)
+        except asyncio.CancelledError:
+            work.cancel()  # `wait` leaves it running
+            raise
         if not done:
+            await self._acknowledgements.acknowledge(delivery)
             try:
                 await responder.defer()
             except Exception:
                 log.exception("could not defer a slow interaction")
         try:
             await work
-        finally:
+        except Exception:
+            await self._finish(delivery, responder)
+            raise
+        await self._finish(delivery, responder)
+
+    async def _finish(self, delivery: Delivery, responder: InteractionResponder) -> None:
+        try:
             await responder.finish()
+        finally:
+            await self._acknowledgements.finish(delivery)
 
     async def _autocomplete(self, interaction: discord.Interaction[Any]) -> None:
         data: Mapping[str, Any] = interaction.data or {}
@@ -391,15 +424,34 @@ class DiscordAdapter:
             raise ConnectionError("the Discord connection ended before it was ready")
         if not self.client.is_ready():
             log.warning("Discord is slow to send the servers; Hearth goes on and answers as they arrive")
+        await self.replay()
         return gateway
 
+    async def replay(self) -> int:
+        """Take on what an earlier run deferred and did not finish, while Discord still accepts its answer: each
+        is done again or answered as done, in the background (a stop waits for it like for any interaction).
+        Returns how many were taken on; a failure to read them is logged and counts as none."""
+        try:
+            claimed = await self._replay.claim()
+        except Exception:
+            log.exception("could not read the Discord interactions an earlier run left unfinished")
+            return 0
+        for item in claimed:
+            self._in_flight.spawn(self._replay.finish(item))
+        return len(claimed)
+
     async def close(self, grace: float = 10.0) -> None:
-        """Let the events being handled finish (for at most `grace` seconds), then disconnect."""
+        """Let the events being handled finish for at most `grace` seconds, cancel what is left (an interaction
+        cancelled keeps its record, for the next start), then disconnect. Raises nothing for work that did not
+        finish in time."""
+        loop = asyncio.get_running_loop()
+        until = loop.time() + grace
         try:
             await self._in_flight.wait_idle(grace)
-            await self._passive.drain(grace)
+            await self._passive.drain(max(0.0, until - loop.time()))
         except TimeoutError:
-            log.warning("stopping with %d Discord events still being handled and %d waiting", self._in_flight.running,
-                        self._passive.waiting)
+            log.warning("stopping with %d Discord events still being handled and %d waiting; the interactions "
+                        "among them are answered at the next start", self._in_flight.running, self._passive.waiting)
+            await self._in_flight.cancel(CANCEL_GRACE)
         await self._passive.stop()
         await self.client.close()
