@@ -42,7 +42,9 @@ ANSWER_WINDOW = timedelta(minutes=15)
 # Discord's name for an interaction's original response, where a webhook message id goes. discord.py types the id
 # as an int; the route takes the name as it is.
 ORIGINAL = cast(int, "@original")
-DONE_NOTE = _("Hearth restarted before it could answer you, but what you asked for was done.")
+DONE_NOTE = _(
+    "Hearth restarted before it could answer you, but what you asked for was done. There is no need to ask again."
+)
 
 
 def delivery_of(interaction: discord.Interaction[Any]) -> Delivery:

@@ -503,6 +503,7 @@ class FakeDiscord:
             ("POST", rf"/interactions/(?P<interaction>\d+)/{token}/callback", self._callback),
             ("GET", f"/webhooks/{app}/{token}/messages/@original", self._get_original),
             ("PATCH", f"/webhooks/{app}/{token}/messages/@original", self._edit_original),
+            ("DELETE", f"/webhooks/{app}/{token}/messages/@original", self._delete_original),
             ("POST", f"/webhooks/{app}/{token}", self._followup),
             ("PATCH", f"/webhooks/{app}/{token}/messages/{message}", self._edit_message),
             ("POST", f"/channels/{channel}/messages", self._create_message),
@@ -684,6 +685,13 @@ class FakeDiscord:
             raise DiscordError(404, 10008, "Unknown Message")
         message.update(_message_fields(call.json), edited_timestamp=_now())
         return Reply(body=message)
+
+    def _delete_original(self, call: Call, match: re.Match[str]) -> Reply:
+        message = self.interaction_responses.pop(match["token"], None)
+        if message is None:
+            raise DiscordError(404, 10008, "Unknown Message")
+        self.messages.pop(message["id"], None)
+        return Reply(204)
 
     def _followup(self, call: Call, match: re.Match[str]) -> Reply:
         message = self._message(self.channel_id, self.bot_user(), call.json or {})
