@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
+from adapters.discord.custom_ids import custom_id
 from adapters.wiring import Hearth
 from bot.clock import SimulatedClock
 from bot.context import EventContext
@@ -23,14 +23,15 @@ from bot.messages import Message
 from commands.spec import CommandSpec
 from storage.acknowledged import LEASE
 from tests.discord.discord_harness import DiscordWorld, discord_world
-from tests.discord.fake_discord import EPHEMERAL, FakeDiscord, JSON
+from tests.discord.fake_discord import EPHEMERAL, JSON, FakeDiscord
 
 DONE_NOTE = ("Hearth restarted before it could answer you, but what you asked for was done. There is no need to "
              "ask again.")
 
 
 class Waiting:
-    """A command `/waiting` that writes when `writes`, then waits until released, then answers privately."""
+    """A command `/waiting` and a button `test.wait` that write when `writes`, then wait until released, then
+    answer privately."""
 
     def __init__(self, *, writes: bool = False) -> None:
         self.writes = writes
@@ -39,6 +40,9 @@ class Waiting:
         self.runs = 0
 
     async def handler(self, ctx: EventContext, args: dict[str, Any]) -> None:
+        await self.work(ctx)
+
+    async def work(self, ctx: EventContext) -> None:
         self.runs += 1
         if self.writes:
             async with ctx.unit_of_work() as uow:
@@ -49,6 +53,7 @@ class Waiting:
 
     def customize(self, hearth: Hearth) -> None:
         hearth.catalog.registry.add(CommandSpec(("waiting",), Msg("A command that waits"), self.handler))
+        hearth.catalog.interactions.on_plain_action("test.wait", self.work, needs_community=False)
 
 
 async def stopped_while_waiting(sqlite_url: str, fake: FakeDiscord, waiting: Waiting, *, defer_after: float = 0.01,
@@ -72,7 +77,7 @@ async def stopped_while_waiting(sqlite_url: str, fake: FakeDiscord, waiting: Wai
 
 def webhook_calls(fake: FakeDiscord, payload: JSON) -> list[str]:
     token = payload["token"]
-    return [f"{call.method} {call.path.split(token)[1]}" for call in fake.calls
+    return [f"{call.method} {call.path.split(token)[1] or '/'}" for call in fake.calls
             if call.path.startswith(f"/webhooks/{fake.application_id}/{token}")]
 
 
@@ -177,3 +182,26 @@ async def test_a_second_start_replays_nothing(sqlite_url: str, caplog: pytest.Lo
         assert not [call for call in fake.calls[answered:] if call.path.startswith("/webhooks/")]
         assert "0 Discord interactions left unfinished by an earlier run" in caplog.text
         assert waiting.runs == 2
+
+
+@pytest.mark.parametrize("writes", [False, True], ids=["done again", "told it was done"])
+async def test_a_deferred_click_is_answered_with_a_private_follow_up(sqlite_url: str, writes: bool) -> None:
+    waiting = Waiting(writes=writes)
+    async with FakeDiscord() as fake:
+        async with discord_world(sqlite_url, fake=fake, customize=waiting.customize, defer_after=0.01) as first:
+            button = {"type": 2, "style": 2, "label": "Go", "custom_id": custom_id("test.wait")}
+            message = fake.message_payload(author=fake.bot_user(), components=[{"type": 1, "components": [button]}])
+            payload = await first.click(message, custom_id("test.wait"))
+            await asyncio.wait_for(waiting.started.wait(), 5)
+            assert (await first.answer(payload))["type"] == 6  # deferred; the member sees nothing change
+            await first.adapter.close(0.05)
+            await first.hearth.acknowledgements.release(first.hearth.clock.now())
+        waiting.release.set()
+
+        async with discord_world(sqlite_url, fake=fake, customize=waiting.customize) as second:
+            await replayed(second)
+            assert webhook_calls(fake, payload) == ["POST /"]  # a follow-up; the clicked message is left alone
+            [follow_up] = fake.calls_to("POST", rf"/webhooks/\d+/{payload['token']}")
+            assert follow_up.json["flags"] & EPHEMERAL
+            assert follow_up.json["content"] == (DONE_NOTE if writes else "the answer at last")
+        assert waiting.runs == (1 if writes else 2)
