@@ -31,10 +31,11 @@ DONE_NOTE = ("Hearth restarted before it could answer you, but what you asked fo
 
 class Waiting:
     """A command `/waiting` and a button `test.wait` that write when `writes`, then wait until released, then
-    answer privately."""
+    answer (privately unless `public`)."""
 
-    def __init__(self, *, writes: bool = False) -> None:
+    def __init__(self, *, writes: bool = False, public: bool = False) -> None:
         self.writes = writes
+        self.public = public
         self.release = asyncio.Event()
         self.started = asyncio.Event()
         self.runs = 0
@@ -49,18 +50,18 @@ class Waiting:
                 await uow.commit()
         self.started.set()
         await self.release.wait()
-        await ctx.reply(Message.text("the answer at last", ephemeral=True))
+        await ctx.reply(Message.text("the answer at last", ephemeral=not self.public))
 
     def customize(self, hearth: Hearth) -> None:
         hearth.catalog.registry.add(CommandSpec(("waiting",), Msg("A command that waits"), self.handler))
         hearth.catalog.interactions.on_plain_action("test.wait", self.work, needs_community=False)
 
 
-async def stopped_while_waiting(sqlite_url: str, fake: FakeDiscord, waiting: Waiting, *, defer_after: float = 0.01,
+async def stopped_while_waiting(database_url: str, fake: FakeDiscord, waiting: Waiting, *, defer_after: float = 0.01,
                                 release: bool = True) -> JSON:
     """Run `/waiting` in a first Hearth and stop it (with a short grace) before it answers; returns the
     interaction's payload. `release` hands its records back as a clean stop does (a crash does not)."""
-    async with discord_world(sqlite_url, fake=fake, customize=waiting.customize, defer_after=defer_after) as first:
+    async with discord_world(database_url, fake=fake, customize=waiting.customize, defer_after=defer_after) as first:
         payload = await first.command("waiting")
         await asyncio.wait_for(waiting.started.wait(), 5)
         if defer_after < 1:
@@ -85,14 +86,14 @@ async def replayed(world: DiscordWorld) -> None:
     await world.adapter.in_flight.wait_idle(5)
 
 
-async def test_a_deferred_command_left_by_a_stop_is_answered_once_by_the_next_start(sqlite_url: str) -> None:
+async def test_a_deferred_command_left_by_a_stop_is_answered_once_by_the_next_start(database_url: str) -> None:
     waiting = Waiting()
     async with FakeDiscord() as fake:
-        payload = await stopped_while_waiting(sqlite_url, fake, waiting)
+        payload = await stopped_while_waiting(database_url, fake, waiting)
         assert webhook_calls(fake, payload) == []  # the thinking message was left as it was
         waiting.release.set()
 
-        async with discord_world(sqlite_url, fake=fake, customize=waiting.customize) as second:
+        async with discord_world(database_url, fake=fake, customize=waiting.customize) as second:
             await replayed(second)
             assert webhook_calls(fake, payload) == ["PATCH /messages/@original"]
             [edit] = fake.calls_to("PATCH", rf"/webhooks/\d+/{payload['token']}/messages/@original")
@@ -103,14 +104,28 @@ async def test_a_deferred_command_left_by_a_stop_is_answered_once_by_the_next_st
         assert waiting.runs == 2
 
 
-async def test_work_that_committed_is_not_done_again_the_member_is_told_it_was_done(sqlite_url: str) -> None:
+async def test_a_public_answer_done_again_takes_the_thinking_messages_place_in_the_channel(sqlite_url: str) -> None:
+    waiting = Waiting(public=True)
+    async with FakeDiscord() as fake:
+        payload = await stopped_while_waiting(sqlite_url, fake, waiting)
+        waiting.release.set()
+
+        async with discord_world(sqlite_url, fake=fake, customize=waiting.customize) as second:
+            await replayed(second)
+            assert webhook_calls(fake, payload) == ["DELETE /messages/@original"]
+            assert payload["token"] not in fake.interaction_responses
+            [posted] = fake.calls_to("POST", rf"/channels/{fake.channel_id}/messages")
+            assert posted.json["content"] == "the answer at last"
+
+
+async def test_work_that_committed_is_not_done_again_the_member_is_told_it_was_done(database_url: str) -> None:
     waiting = Waiting(writes=True)
     async with FakeDiscord() as fake:
-        payload = await stopped_while_waiting(sqlite_url, fake, waiting, release=False)  # as after kill -9
+        payload = await stopped_while_waiting(database_url, fake, waiting, release=False)  # as after kill -9
         waiting.release.set()
         after_the_lease = SimulatedClock(datetime.now(UTC) + LEASE + timedelta(seconds=1))
 
-        async with discord_world(sqlite_url, fake=fake, customize=waiting.customize, clock=after_the_lease) as second:
+        async with discord_world(database_url, fake=fake, customize=waiting.customize, clock=after_the_lease) as second:
             await replayed(second)
             assert webhook_calls(fake, payload) == ["PATCH /messages/@original"]
             [edit] = fake.calls_to("PATCH", rf"/webhooks/\d+/{payload['token']}/messages/@original")
@@ -165,17 +180,17 @@ async def test_an_interaction_whose_token_expired_is_dropped(sqlite_url: str) ->
         assert waiting.runs == 1
 
 
-async def test_a_second_start_replays_nothing(sqlite_url: str, caplog: pytest.LogCaptureFixture) -> None:
+async def test_a_second_start_replays_nothing(database_url: str, caplog: pytest.LogCaptureFixture) -> None:
     waiting = Waiting()
     async with FakeDiscord() as fake:
-        payload = await stopped_while_waiting(sqlite_url, fake, waiting)
+        payload = await stopped_while_waiting(database_url, fake, waiting)
         waiting.release.set()
-        async with discord_world(sqlite_url, fake=fake, customize=waiting.customize) as second:
+        async with discord_world(database_url, fake=fake, customize=waiting.customize) as second:
             await replayed(second)
         answered = len(fake.calls)
 
         with caplog.at_level(logging.INFO, logger="hearth.discord"):
-            async with discord_world(sqlite_url, fake=fake, customize=waiting.customize) as third:
+            async with discord_world(database_url, fake=fake, customize=waiting.customize) as third:
                 await replayed(third)
                 assert await third.adapter.replay() == 0
         assert webhook_calls(fake, payload) == ["PATCH /messages/@original"]
