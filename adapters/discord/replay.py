@@ -134,10 +134,6 @@ class WebhookResponder:
                 self._thinking = False
                 await call_discord(self._webhook.delete_message(ORIGINAL))
 
-    async def note(self, message: Message) -> None:
-        """Tell the member privately: in place of the thinking message, or as a private follow-up."""
-        await self.respond(message)
-
     async def _follow_up(self, payloads: list[DiscordPayload], ephemeral: bool) -> MessageRef | None:
         first: discord.WebhookMessage | None = None
         for each in payloads:
@@ -188,7 +184,8 @@ class InteractionReplay:
         responder = self._responder(event, answering)
         if item.handled:
             language = self._language_of(event)
-            await responder.note(Message.text(render(self._translator, language, DONE_NOTE), ephemeral=True))
+            # In place of the thinking message, or (a click) as a private follow-up.
+            await responder.respond(Message.text(render(self._translator, language, DONE_NOTE), ephemeral=True))
             return
         with delivering(item.delivery):
             await self._core.handle(event, responder)
