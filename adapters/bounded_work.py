@@ -5,7 +5,8 @@ deferral). What runs after is kept here, in one of two shapes:
 
 - `InFlight`: work that starts at once. `spawn` runs a piece as a task of its own and logs what it raises;
   `tracked` counts work the caller awaits itself. `busy` says when `limit` pieces are running, so that a caller can
-  turn new work away instead of making every answer late. `wait_idle` waits until nothing runs.
+  turn new work away instead of making every answer late. `wait_idle` waits until nothing runs; `cancel` ends
+  what still runs when a stop cannot wait any longer.
 - `WorkLine`: items handled by a few workers in arrival order. At most `backlog` items wait; past that, new ones
   are dropped, counted and logged rather than held for minutes. `drain` waits until every waiting item was
   handled, `stop` ends the workers.
@@ -32,6 +33,7 @@ class InFlight:
         self._log = log
         self._failure = failure
         self._tasks: set[asyncio.Task[None]] = set()
+        self._tracked: dict[asyncio.Task[object], int] = {}  # the callers' tasks inside `tracked`, and how often
         self._running = 0
         self._idle = asyncio.Event()
         self._idle.set()
@@ -56,15 +58,32 @@ class InFlight:
     @contextmanager
     def tracked(self) -> Iterator[None]:
         """Count the work inside the block, which the caller awaits itself, as in progress."""
+        task = asyncio.current_task()
+        if task is not None:
+            self._tracked[task] = self._tracked.get(task, 0) + 1
         self._start()
         try:
             yield
         finally:
             self._finish()
+            if task is not None:
+                self._tracked[task] -= 1
+                if not self._tracked[task]:
+                    del self._tracked[task]
 
     async def wait_idle(self, grace: float = 10.0) -> None:
         """Return once no work is in progress; `TimeoutError` when some still is after `grace` seconds."""
         await asyncio.wait_for(self._idle.wait(), grace)
+
+    async def cancel(self, grace: float = 1.0) -> int:
+        """Cancel the work still in progress (spawned tasks, and the tasks running tracked work) and wait at most
+        `grace` seconds for it to end. Returns how many tasks were cancelled; raises nothing."""
+        tasks: list[asyncio.Task[object]] = [*self._tasks, *self._tracked]
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.wait(tasks, timeout=grace)
+        return len(tasks)
 
     async def _run(self, work: Awaitable[None]) -> None:
         try:

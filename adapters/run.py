@@ -7,7 +7,7 @@ import asyncio
 import gc
 import logging
 import signal
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +15,7 @@ from adapters.settings import Settings, SettingsError
 from adapters.web import serve
 from adapters.wiring import Deployment, Hearth, build_deployment
 from bot.ports import Clock
+from bot.refs import Platform
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -50,20 +51,58 @@ class Running:
     def discord(self) -> DiscordAdapter | None:
         return self.deployment.discord
 
-    async def stop(self) -> None:
+    async def stop(self) -> int:
+        """Stop within `settings.stop_seconds`: take no new requests, let the work already acknowledged on Slack
+        and Discord finish until then, cancel what is left (its records stay for the next start), and close.
+
+        Logs and prints how many answers are left for the next start, and returns that number. Raises nothing
+        for work that did not finish in time.
+        """
         deployment = self.deployment
+        loop = asyncio.get_running_loop()
+        until = loop.time() + self.hearth.settings.stop_seconds
+
+        def left() -> float:
+            return max(0.0, until - loop.time())
+
         await deployment.driver.stop()
         if deployment.socket is not None:
             await deployment.socket.close_async()  # type: ignore[no-untyped-call]
+        await self.web.cleanup()  # no new requests
+        waits: list[Awaitable[None]] = []
+        if deployment.slack is not None:
+            waits.append(_finish_slack(deployment.slack, left()))
         if deployment.discord is not None:
-            await deployment.discord.close()
+            waits.append(deployment.discord.close(left()))
+        await asyncio.gather(*waits)
         if self.gateway is not None:
             await asyncio.gather(self.gateway, return_exceptions=True)
-        await self.web.cleanup()  # no new requests
+        unanswered = await self._unanswered()
         if deployment.slack is not None:
-            await deployment.slack.in_flight.wait_idle()  # finish what was acknowledged
             await deployment.slack.client_for.close()
         await deployment.hearth.close()
+        said = (f"{unanswered} answer is" if unanswered == 1 else f"{unanswered} answers are") + " left for the next start"
+        log.info("Stopped; %s", said)
+        print(f"Stopped; {said}.")
+        return unanswered
+
+    async def _unanswered(self) -> int:
+        recorded = self.hearth.acknowledgements
+        platforms = [Platform.SLACK] * (self.slack is not None) + [Platform.DISCORD] * (self.discord is not None)
+        try:
+            return sum([await recorded.unfinished(platform.value) for platform in platforms])
+        except Exception:
+            log.exception("could not count the answers left for the next start")
+            return 0
+
+
+async def _finish_slack(slack: SlackAdapter, grace: float) -> None:
+    """Let Slack's acknowledged work finish for `grace` seconds, then cancel what is left."""
+    try:
+        await slack.in_flight.wait_idle(grace)
+    except TimeoutError:
+        cancelled = await slack.in_flight.cancel()
+        log.warning("stopping with %d pieces of Slack work unfinished; they were cancelled", cancelled)
 
 
 GC_THRESHOLDS = (50_000, 50, 100)
@@ -103,6 +142,8 @@ async def start(settings: Settings, *, clock: Clock | None = None, discord_optio
             running.gateway = await deployment.discord.start()
         if deployment.socket is not None:
             await deployment.socket.connect_async()  # type: ignore[no-untyped-call]
+        if deployment.slack is not None:
+            await deployment.slack.replay()  # what an earlier run acknowledged and did not finish
         await deployment.driver.start()
     except BaseException:
         await running.stop()
