@@ -94,6 +94,7 @@ class Settings:
     data_grace_days: int = 30
     max_in_flight: int = 200
     stop_seconds: float = 10.0
+    takeover_seconds: int = 30
     public_url: str = "http://127.0.0.1:3000"
 
     @property
@@ -116,6 +117,7 @@ class Settings:
             data_grace_days=_grace_days(env),
             max_in_flight=_max_in_flight(env),
             stop_seconds=_stop_seconds(env),
+            takeover_seconds=_takeover_seconds(env),
             data_dir=data_dir,
             database_url=database_url,
             db_pool_size=pool_size,
@@ -356,6 +358,15 @@ def _stop_seconds(env: Mapping[str, str]) -> float:
     if not re.fullmatch(r"[0-9]{1,3}", raw) or not 1 <= int(raw) <= 300:
         raise SettingsError(f"HEARTH_STOP_SECONDS must be a whole number of seconds from 1 to 300, not {raw!r}.")
     return float(raw)
+
+
+def _takeover_seconds(env: Mapping[str, str]) -> int:
+    raw = _get(env, "HEARTH_TAKEOVER_SECONDS") or "30"
+    if not re.fullmatch(r"[0-9]{1,4}", raw) or not 3 <= int(raw) <= 3600:
+        raise SettingsError(
+            f"HEARTH_TAKEOVER_SECONDS must be a whole number of seconds from 3 to 3600, not {raw!r}."
+        )
+    return int(raw)
 
 
 def _public_url(env: Mapping[str, str]) -> str:

@@ -43,6 +43,7 @@ from bot.scheduling.model import ScheduledKind
 from bot.services import Services, build_services
 from commands.catalog import Catalog, build_catalog
 from commands.router import CommandRouter
+from storage.acknowledged import SqlAcknowledgementLog
 from storage.database import create_engine_for
 from storage.inbound_log import SqlInboundLog
 from storage.ledger import SqlDeliveryLedger
@@ -75,6 +76,7 @@ class Storage:
     ledger: SqlDeliveryLedger
     inbound_log: SqlInboundLog
     platform_state: SqlPlatformState
+    acknowledgements: SqlAcknowledgementLog
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -87,7 +89,8 @@ async def open_storage(settings: Settings, *, migrate: bool = True) -> Storage:
         await asyncio.to_thread(upgrade, settings.database_url)
     engine = create_engine_for(settings.database_url, pool_size=settings.db_pool_size)
     return Storage(engine, SqlUnitOfWorkFactory(engine), SqlDeliveryLedger(engine), SqlInboundLog(engine),
-                   SqlPlatformState(engine))
+                   SqlPlatformState(engine),
+                   SqlAcknowledgementLog(engine, lease=timedelta(seconds=settings.takeover_seconds)))
 
 
 # --- the core --------------------------------------------------------------------------------------------------
@@ -118,6 +121,11 @@ class Hearth:
     @property
     def uow(self) -> SqlUnitOfWorkFactory:
         return self.storage.uow
+
+    @property
+    def acknowledgements(self) -> SqlAcknowledgementLog:
+        """What the platform adapters acknowledged and have not finished (bot/acknowledgements.py)."""
+        return self.storage.acknowledgements
 
     async def close(self) -> None:
         await self.storage.close()

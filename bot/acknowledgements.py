@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-__all__ = ["AcknowledgementLog", "Acknowledged", "Delivery", "delivering", "handled_delivery", "handling"]
+__all__ = ["Acknowledged", "AcknowledgementLog", "Delivery", "delivering", "handled_delivery", "handling"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,11 +73,21 @@ class AcknowledgementLog(Protocol):
 
     async def pending(self, platform: str, now: datetime) -> list[Acknowledged]:
         """Claim what `platform` left unfinished, oldest first, and forget what can no longer be answered
-        (`answer_until` passed, or never acknowledged): each record is handed out once, to one process."""
+        (`answer_until` passed, never acknowledged, or started too often): each record is handed out once, to
+        one process, and only once the process that had it stopped renewing it (or released it)."""
         ...
 
     async def unfinished(self, platform: str) -> int:
-        """How many deliveries of `platform` are recorded and not finished (said when stopping)."""
+        """How many deliveries of `platform` this process recorded or claimed and has not finished (said when
+        stopping)."""
+        ...
+
+    async def renew(self, now: datetime) -> None:
+        """Keep this process's deliveries its own: while a process renews, nobody else takes them over."""
+        ...
+
+    async def release(self, now: datetime) -> None:
+        """Hand this process's unfinished deliveries back (a clean stop), for the next start to finish."""
         ...
 
 

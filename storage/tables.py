@@ -20,6 +20,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
     TypeDecorator,
     UniqueConstraint,
 )
@@ -27,6 +28,7 @@ from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
 __all__ = [
+    "AcknowledgedRow",
     "CommunityRow",
     "DeliveryRow",
     "HearthTable",
@@ -195,6 +197,28 @@ class RecipientDeliveryRow(HearthTable, table=True):
     state: str = Field(max_length=16)
     detail: str = Field(default="", max_length=500)
     updated_at: datetime = _moment()
+
+
+class AcknowledgedRow(HearthTable, table=True):
+    """A command, click or form the platform was told was received, until its work and answers are done.
+
+    `owner` is the process working on it, which renews `lease_until` while it runs; once the lease has passed,
+    the next start (or another process) takes it over. `payload` is the adapter's JSON, written with ASCII
+    escapes only, so any text a member sent fits on both databases."""
+
+    __tablename__ = "acknowledged_delivery"
+    __table_args__ = (Index(None, "platform", "lease_until"), Index(None, "owner"))
+
+    platform: str = Field(primary_key=True, max_length=16)
+    delivery_key: str = Field(primary_key=True, max_length=128)
+    payload: str = Field(sa_column=Column(Text, nullable=False))
+    received_at: datetime = _moment()
+    answer_until: datetime = _moment()
+    owner: str = Field(max_length=64)
+    lease_until: datetime = _moment()
+    acknowledged: bool = Field(default=True)
+    handled: bool = Field(default=False)
+    attempts: int = Field(default=0)
 
 
 class SeenEventRow(HearthTable, table=True):

@@ -12,8 +12,10 @@ from sqlalchemy.orm import ORMExecuteState, UOWTransaction
 from sqlmodel import Session
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.acknowledgements import handled_delivery
 from bot.meetings.ports import MeetingRepository
 from bot.ports import CommunityRepository, MemberRepository, ReadOnlyUnit, WorkspaceRepository
+from storage.acknowledged import mark_handled
 from storage.database import READ_ONLY, create_loop_engine
 from storage.directory import CHANNEL, DIRECTORY, READ_ONLY_UNIT, Changes, SqlDirectory
 from storage.meetings import SqlMeetingRepository
@@ -99,6 +101,11 @@ class SqlUnitOfWork:
                 self._writer_turn.release()
 
     async def commit(self) -> None:
+        delivery = handled_delivery()
+        if delivery is not None and not self._session.info.get(READ_ONLY_UNIT):
+            # In the same transaction as the work's own writes: after a restart, the work is done again exactly
+            # when it did not commit (bot/acknowledgements.py).
+            await self._session.exec(mark_handled(delivery))
         directory = self._directory
         if not self._changed or directory is None:
             await self._session.commit()

@@ -38,6 +38,8 @@ def test_values_are_normalised() -> None:
     assert (settings.rate_limit_count, settings.rate_limit_seconds) == (5, 120)
     assert Settings.from_env({}).stop_seconds == 10.0
     assert Settings.from_env({"HEARTH_STOP_SECONDS": " 45 "}).stop_seconds == 45.0
+    assert (Settings.from_env({}).takeover_seconds, Settings.from_env({"HEARTH_TAKEOVER_SECONDS": "5"})
+            .takeover_seconds) == (30, 5)
 
 
 @pytest.mark.parametrize(
@@ -57,6 +59,8 @@ def test_values_are_normalised() -> None:
         ({"HEARTH_STOP_SECONDS": "0"}, "HEARTH_STOP_SECONDS", "1 to 300"),
         ({"HEARTH_STOP_SECONDS": "2.5"}, "HEARTH_STOP_SECONDS", "1 to 300"),
         ({"HEARTH_STOP_SECONDS": "²"}, "HEARTH_STOP_SECONDS", "1 to 300"),
+        ({"HEARTH_TAKEOVER_SECONDS": "2"}, "HEARTH_TAKEOVER_SECONDS", "3 to 3600"),
+        ({"HEARTH_TAKEOVER_SECONDS": "soon"}, "HEARTH_TAKEOVER_SECONDS", "3 to 3600"),
         (
             {"DATABASE_URL": "postgresql+psycopg://u@h/db", "HEARTH_DB_POOL_SIZE": "many"},
             "HEARTH_DB_POOL_SIZE", "1 to 200",
