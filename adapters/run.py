@@ -34,6 +34,7 @@ class Running:
     deployment: Deployment
     web: web.AppRunner
     gateway: asyncio.Task[None] | None = None
+    keeper: asyncio.Task[None] | None = None
 
     @property
     def hearth(self) -> Hearth:
@@ -65,6 +66,9 @@ class Running:
         def left() -> float:
             return max(0.0, until - loop.time())
 
+        if self.keeper is not None:
+            self.keeper.cancel()
+            await asyncio.gather(self.keeper, return_exceptions=True)
         await deployment.driver.stop()
         if deployment.socket is not None:
             await deployment.socket.close_async()  # type: ignore[no-untyped-call]
@@ -77,23 +81,40 @@ class Running:
         await asyncio.gather(*waits)
         if self.gateway is not None:
             await asyncio.gather(self.gateway, return_exceptions=True)
-        unanswered = await self._unanswered()
+        unanswered = await self._hand_back()
         if deployment.slack is not None:
             await deployment.slack.client_for.close()
         await deployment.hearth.close()
-        said = (f"{unanswered} answer is" if unanswered == 1 else f"{unanswered} answers are") + " left for the next start"
+        said = f"{unanswered} answer is" if unanswered == 1 else f"{unanswered} answers are"
+        said += " left for the next start"
         log.info("Stopped; %s", said)
         print(f"Stopped; {said}.")
         return unanswered
 
-    async def _unanswered(self) -> int:
+    async def _hand_back(self) -> int:
+        """Release what is left unfinished, so that the next start takes it on at once; how much that is."""
         recorded = self.hearth.acknowledgements
         platforms = [Platform.SLACK] * (self.slack is not None) + [Platform.DISCORD] * (self.discord is not None)
         try:
+            await recorded.release(self.hearth.clock.now())
             return sum([await recorded.unfinished(platform.value) for platform in platforms])
         except Exception:
-            log.exception("could not count the answers left for the next start")
+            log.exception("could not hand back the answers left for the next start")
             return 0
+
+
+async def keep_acknowledgements(hearth: Hearth, slack: SlackAdapter | None, every: float) -> None:
+    """Every `every` seconds: renew the records of what this process acknowledged (so no other process takes
+    them over while it works) and, on Slack, take on what another process or an earlier run left once its
+    lease passed."""
+    while True:
+        await asyncio.sleep(every)
+        try:
+            await hearth.acknowledgements.renew(hearth.clock.now())
+            if slack is not None:
+                await slack.replay()
+        except Exception:
+            log.exception("renewing the acknowledged requests failed; trying again in %g s", every)
 
 
 async def _finish_slack(slack: SlackAdapter, grace: float) -> None:
@@ -144,6 +165,9 @@ async def start(settings: Settings, *, clock: Clock | None = None, discord_optio
             await deployment.socket.connect_async()  # type: ignore[no-untyped-call]
         if deployment.slack is not None:
             await deployment.slack.replay()  # what an earlier run acknowledged and did not finish
+        running.keeper = asyncio.create_task(
+            keep_acknowledgements(deployment.hearth, deployment.slack, settings.takeover_seconds / 3),
+            name="hearth-acknowledgements")
         await deployment.driver.start()
     except BaseException:
         await running.stop()

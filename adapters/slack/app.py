@@ -46,7 +46,7 @@ from adapters.slack.messenger import SlackResponder as Responder
 from adapters.slack.modals import read_submission
 from adapters.slack.receipts import SLACK, Kind, SlackReceipts
 from adapters.unique_ids import Unreadable
-from bot.acknowledgements import AcknowledgementLog, Acknowledged
+from bot.acknowledgements import Acknowledged, AcknowledgementLog
 from bot.core import Core
 from bot.events import AppInstalled, AppRemoved, HomeOpened, InboundEvent
 from bot.i18n import Translator, _, render
@@ -108,24 +108,22 @@ class SlackAdapter:
         for event, responder in await self.arrivals[kind](body, client):
             await self.core.handle(event, responder)
 
-    async def replay(self) -> None:
-        """Once Slack's requests can arrive: finish what an earlier run acknowledged and did not finish.
+    async def replay(self) -> int:
+        """Finish what an earlier run (or a process that stopped renewing its records) acknowledged and did not
+        finish; called once Slack's requests can arrive, and again now and then. Returns how many it took on.
 
         Each record still inside Slack's 30 minutes is claimed once; its work is done again from the start when
         it never committed, and otherwise the member is told privately that what they asked for was done. They
         run one after another, in the order they arrived, as work in flight (a stop waits for it or leaves what
-        is left for the next start). Older records are dropped by the log.
+        is left for the next start). Older records are dropped, and counted in its own line, by the log.
         """
-        recorded = self.receipts.acknowledgements
-        before = await recorded.unfinished(SLACK)
-        pending = await recorded.pending(SLACK, self.receipts.clock.now())
-        too_old = max(0, before - await recorded.unfinished(SLACK))
-        if pending or too_old:
-            told = sum(1 for item in pending if item.handled)
-            log.info("%d Slack requests from before the restart are finished now (%d done already, their members "
-                     "are told so); %d were too old to answer", len(pending), told, too_old)
+        pending = await self.receipts.acknowledgements.pending(SLACK, self.receipts.clock.now())
         if pending:
+            told = sum(1 for item in pending if item.handled)
+            log.info("%d Slack requests acknowledged before a restart are finished now: %d done again, %d done "
+                     "already (their members are told so)", len(pending), len(pending) - told, told)
             self.in_flight.spawn(self._replay_each(pending))
+        return len(pending)
 
     async def _replay_each(self, pending: list[Acknowledged]) -> None:
         for item in pending:
@@ -384,5 +382,5 @@ def _listen(adapter: SlackAdapter, *, core: Core, clock: Clock, translator: Tran
         event = form_event(body, form_id, values, metadata, actor, clock.now())
         return [(event, Responder(messenger, client, event.channel, actor.member, body.get("trigger_id")))]
 
-    adapter.arrivals.update(command=command_arrival, action=action_arrival, form=form_arrival,
-                            shortcut=shortcut_arrival)
+    adapter.arrivals.update({"command": command_arrival, "action": action_arrival, "form": form_arrival,
+                             "shortcut": shortcut_arrival})

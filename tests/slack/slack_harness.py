@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import json
 import time
 from collections.abc import AsyncIterator
@@ -28,6 +29,12 @@ from tests.slack.fake_slack import FakeSlack
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 TEAM = "T0HEARTH"
+_triggers = itertools.count(1)
+
+
+def fresh_trigger() -> str:
+    """A trigger id no other request of the test run carries, as Slack gives each command, click and form."""
+    return f"{next(_triggers)}.42.trigger"
 
 
 def sign(body: str, *, secret: str = SECRET, timestamp: int | None = None) -> dict[str, str]:
@@ -85,7 +92,7 @@ class SlackWorld:
             "token": "legacy", "team_id": team, "team_domain": "hearth-test", "channel_id": channel,
             "channel_name": "data-cop", "user_id": user, "user_name": user.lower(), "command": command,
             "text": text, "api_app_id": "A0HEARTH", "response_url": f"{self.fake.base_url}hooks.response",
-            "trigger_id": "1337.42.abc", **extra,
+            "trigger_id": fresh_trigger(), **extra,
         })
         return await self.post(body, self.sign(body), "application/x-www-form-urlencoded")
 
