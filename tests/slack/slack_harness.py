@@ -44,6 +44,17 @@ def sign(body: str, *, secret: str = SECRET, timestamp: int | None = None) -> di
     return {"X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": f"v0={digest}"}
 
 
+def command_body(fake: FakeSlack, text: str, *, user: str = "U0ANA", channel: str = "C0DATA",
+                 command: str = "/hearth", team: str = TEAM, **extra: str) -> dict[str, str]:
+    """The fields of a slash command request as Slack sends them, with a trigger id of its own."""
+    return {
+        "token": "legacy", "team_id": team, "team_domain": "hearth-test", "channel_id": channel,
+        "channel_name": "data-cop", "user_id": user, "user_name": user.lower(), "command": command,
+        "text": text, "api_app_id": "A0HEARTH", "response_url": f"{fake.base_url}hooks.response",
+        "trigger_id": fresh_trigger(), **extra,
+    }
+
+
 @dataclass
 class Recorder:
     """A core handler that records every event of the given types (to see what reached the core)."""
@@ -88,12 +99,8 @@ class SlackWorld:
 
     async def command(self, text: str, *, user: str = "U0ANA", channel: str = "C0DATA", command: str = "/hearth",
                       team: str = TEAM, **extra: str) -> aiohttp.ClientResponse:
-        body = urlencode({
-            "token": "legacy", "team_id": team, "team_domain": "hearth-test", "channel_id": channel,
-            "channel_name": "data-cop", "user_id": user, "user_name": user.lower(), "command": command,
-            "text": text, "api_app_id": "A0HEARTH", "response_url": f"{self.fake.base_url}hooks.response",
-            "trigger_id": fresh_trigger(), **extra,
-        })
+        body = urlencode(command_body(self.fake, text, user=user, channel=channel, command=command, team=team,
+                                      **extra))
         return await self.post(body, self.sign(body), "application/x-www-form-urlencoded")
 
     async def interaction(self, payload: dict[str, Any]) -> aiohttp.ClientResponse:
