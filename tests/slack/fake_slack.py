@@ -119,6 +119,14 @@ class UploadedFile:
     thread_ts: str | None = None
 
 
+@dataclass(slots=True)
+class _Hold:
+    """Calls to one method kept unanswered until `released`; with `drop`, they are then dropped unrun."""
+
+    released: asyncio.Event = field(default_factory=asyncio.Event)
+    drop: bool = False
+
+
 class SlackError(Exception):
     """Answered as `{"ok": false, "error": code}` with HTTP 200, as Slack does."""
 
@@ -159,8 +167,7 @@ class FakeSlack:
         self.socket_connections = 0
         self._failures: dict[str, list[Failure]] = {}
         self.held: list[Call] = []  # calls that arrived while their method was held
-        self._holds: dict[str, asyncio.Event] = {}
-        self._stopping = False
+        self._holds: dict[str, _Hold] = {}
         self._sockets: list[_Socket] = []
         self._changed = asyncio.Condition()
         self._ids = itertools.count(1)
@@ -186,9 +193,8 @@ class FakeSlack:
 
     async def stop(self) -> None:
         """Close every Socket Mode connection, then the server (calls still held are dropped)."""
-        self._stopping = True
         for method in list(self._holds):
-            self.release(method)
+            self.release(method, drop_held=True)
         for socket in list(self._sockets):
             await socket.response.close()
         if self._runner is not None:
@@ -249,14 +255,16 @@ class FakeSlack:
     def hold(self, method: str) -> None:
         """Leave every call to `method` from now on unanswered (it is kept in `held`, not in `calls`) until
         `release(method)`: a Slack that hangs."""
-        self._holds.setdefault(method, asyncio.Event())
+        self._holds.setdefault(method, _Hold())
 
-    def release(self, method: str) -> None:
+    def release(self, method: str, *, drop_held: bool = False) -> None:
         """Answer new calls to `method` again, and the held ones whose client still waits; a held call whose
-        client went away (cancelled, or its process killed) is dropped unrun, as if it never reached Slack."""
-        event = self._holds.pop(method, None)
-        if event is not None:
-            event.set()
+        client went away (cancelled, or its process killed) is dropped unrun, as if it never reached Slack, and
+        with `drop_held` every held call is."""
+        hold = self._holds.pop(method, None)
+        if hold is not None:
+            hold.drop = drop_held
+            hold.released.set()
 
     async def wait_for_held(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:  # noqa: ASYNC109
         """The held calls to `method` once there are at least `count`."""
@@ -351,8 +359,8 @@ class FakeSlack:
         hold = self._holds.get(method)
         if hold is not None:
             await self._record(functools.partial(self.held.append, call))
-            await hold.wait()
-            if self._stopping or request.transport is None or request.transport.is_closing():
+            await hold.released.wait()
+            if hold.drop or request.transport is None or request.transport.is_closing():
                 return web.Response(status=503)  # nobody waits for the answer any more: never run
         await self._record(functools.partial(self.calls.append, call))
         failure = self._take_failure(method)
