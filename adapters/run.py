@@ -7,7 +7,7 @@ import asyncio
 import gc
 import logging
 import signal
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +15,7 @@ from adapters.settings import Settings, SettingsError
 from adapters.web import serve
 from adapters.wiring import Deployment, Hearth, build_deployment
 from bot.ports import Clock
+from bot.refs import Platform
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -33,6 +34,7 @@ class Running:
     deployment: Deployment
     web: web.AppRunner
     gateway: asyncio.Task[None] | None = None
+    keeper: asyncio.Task[None] | None = None
 
     @property
     def hearth(self) -> Hearth:
@@ -50,20 +52,81 @@ class Running:
     def discord(self) -> DiscordAdapter | None:
         return self.deployment.discord
 
-    async def stop(self) -> None:
+    async def stop(self) -> int:
+        """Stop within `settings.stop_seconds`: take no new requests, let the work already acknowledged on Slack
+        and Discord finish until then, cancel what is left (its records stay for the next start), and close.
+
+        Logs and prints how many answers are left for the next start, and returns that number. Raises nothing
+        for work that did not finish in time.
+        """
         deployment = self.deployment
+        loop = asyncio.get_running_loop()
+        until = loop.time() + self.hearth.settings.stop_seconds
+
+        def left() -> float:
+            return max(0.0, until - loop.time())
+
+        if self.keeper is not None:
+            self.keeper.cancel()
+            await asyncio.gather(self.keeper, return_exceptions=True)
         await deployment.driver.stop()
         if deployment.socket is not None:
             await deployment.socket.close_async()  # type: ignore[no-untyped-call]
+        await self.web.cleanup()  # no new requests
+        waits: list[Awaitable[None]] = []
+        if deployment.slack is not None:
+            waits.append(_finish_slack(deployment.slack, left()))
         if deployment.discord is not None:
-            await deployment.discord.close()
+            waits.append(deployment.discord.close(left()))
+        await asyncio.gather(*waits)
         if self.gateway is not None:
             await asyncio.gather(self.gateway, return_exceptions=True)
-        await self.web.cleanup()  # no new requests
+        unanswered = await self._hand_back()
         if deployment.slack is not None:
-            await deployment.slack.in_flight.wait_idle()  # finish what was acknowledged
             await deployment.slack.client_for.close()
         await deployment.hearth.close()
+        said = f"{unanswered} answer is" if unanswered == 1 else f"{unanswered} answers are"
+        said += " left for the next start"
+        log.info("Stopped; %s", said)
+        print(f"Stopped; {said}.")
+        return unanswered
+
+    async def _hand_back(self) -> int:
+        """Release what is left unfinished, so that the next start takes it on at once; how much that is."""
+        recorded = self.hearth.acknowledgements
+        platforms = [Platform.SLACK] * (self.slack is not None) + [Platform.DISCORD] * (self.discord is not None)
+        try:
+            await recorded.release(self.hearth.clock.now())
+            return sum([await recorded.unfinished(platform.value) for platform in platforms])
+        except Exception:
+            log.exception("could not hand back the answers left for the next start")
+            return 0
+
+
+async def keep_acknowledgements(hearth: Hearth, slack: SlackAdapter | None, every: float,
+                                discord: DiscordAdapter | None = None) -> None:
+    """Every `every` seconds: renew the records of what this process acknowledged (so no other process takes
+    them over while it works) and, on Slack and Discord, take on what another process or an earlier run left
+    once its lease passed."""
+    while True:
+        await asyncio.sleep(every)
+        try:
+            await hearth.acknowledgements.renew(hearth.clock.now())
+            if slack is not None:
+                await slack.replay()
+            if discord is not None:
+                await discord.replay()
+        except Exception:
+            log.exception("renewing the acknowledged requests failed; trying again in %g s", every)
+
+
+async def _finish_slack(slack: SlackAdapter, grace: float) -> None:
+    """Let Slack's acknowledged work finish for `grace` seconds, then cancel what is left."""
+    try:
+        await slack.in_flight.wait_idle(grace)
+    except TimeoutError:
+        cancelled = await slack.in_flight.cancel()
+        log.warning("stopping with %d pieces of Slack work unfinished; they were cancelled", cancelled)
 
 
 GC_THRESHOLDS = (50_000, 50, 100)
@@ -103,6 +166,12 @@ async def start(settings: Settings, *, clock: Clock | None = None, discord_optio
             running.gateway = await deployment.discord.start()
         if deployment.socket is not None:
             await deployment.socket.connect_async()  # type: ignore[no-untyped-call]
+        if deployment.slack is not None:
+            await deployment.slack.replay()  # what an earlier run acknowledged and did not finish
+        running.keeper = asyncio.create_task(
+            keep_acknowledgements(deployment.hearth, deployment.slack, settings.takeover_seconds / 3,
+                                  deployment.discord),
+            name="hearth-acknowledgements")
         await deployment.driver.start()
     except BaseException:
         await running.stop()

@@ -273,7 +273,7 @@ def build_slack_adapter(settings: Settings, hearth: Hearth, slack: SlackParts) -
     assert settings.slack is not None
     return build_slack_app(
         settings.slack, core=hearth.core, clock=hearth.clock, translator=hearth.translator,
-        language=settings.language, inbound_log=hearth.storage.inbound_log,
+        language=settings.language, inbound_log=hearth.storage.inbound_log, acknowledgements=hearth.acknowledgements,
         families=hearth.catalog.registry.families(), clients=slack.clients, messenger=slack.messenger,
         max_in_flight=settings.max_in_flight,
     )

@@ -428,8 +428,9 @@ class DiscordAdapter:
         return gateway
 
     async def replay(self) -> int:
-        """Take on what an earlier run deferred and did not finish, while Discord still accepts its answer: each
-        is done again or answered as done, in the background (a stop waits for it like for any interaction).
+        """Take on what an earlier run (or a process that stopped renewing its records) deferred and did not
+        finish, while Discord still accepts its answer; called once connected, and again now and then. Each is
+        done again or answered as done, in the background (a stop waits for it like for any interaction).
         Returns how many were taken on; a failure to read them is logged and counts as none."""
         try:
             claimed = await self._replay.claim()

@@ -161,9 +161,10 @@ class InteractionReplay:
     async def claim(self) -> list[Acknowledged]:
         """What is left to answer (the log drops, and logs, what can no longer be answered)."""
         claimed = await self._acknowledgements.pending(Platform.DISCORD.value, self._clock.now())
-        again = sum(not item.handled for item in claimed)
-        log.info("%d Discord interactions left unfinished by an earlier run: %d done again, %d answered as done",
-                 len(claimed), again, len(claimed) - again)
+        if claimed:
+            again = sum(not item.handled for item in claimed)
+            log.info("%d Discord interactions left unfinished by an earlier run are finished now: %d done again, "
+                     "%d done already (their members are told so)", len(claimed), again, len(claimed) - again)
         return claimed
 
     async def finish(self, item: Acknowledged) -> None:

@@ -11,10 +11,11 @@ request from any other workspace is refused before it is authorized (`refuse_oth
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
@@ -43,10 +44,13 @@ from adapters.slack.installs import InstalledWorkspaces, SingleWorkspace
 from adapters.slack.messenger import HomeResponder, SlackMessenger
 from adapters.slack.messenger import SlackResponder as Responder
 from adapters.slack.modals import read_submission
+from adapters.slack.receipts import SLACK, Kind, SlackReceipts
 from adapters.unique_ids import Unreadable
+from bot.acknowledgements import Acknowledged, AcknowledgementLog
 from bot.core import Core
-from bot.events import AppInstalled, AppRemoved, HomeOpened
+from bot.events import AppInstalled, AppRemoved, HomeOpened, InboundEvent
 from bot.i18n import Translator, _, render
+from bot.messages import Message, Paragraph
 from bot.ports import Clock, InboundLog
 from bot.refs import Platform, WorkspaceRef
 
@@ -56,9 +60,14 @@ BUSY = _("Hearth is very busy right now. Please send that again in a minute.")
 ANOTHER_WORKSPACE = _(
     "This Hearth serves another Slack workspace. Ask an admin of yours to add Hearth to this workspace."
 )
+DONE_BEFORE_RESTART = _(
+    "Hearth restarted before it could answer you, but what you asked for was done. There is no need to ask again."
+)
 
 
 ClientSource = SingleWorkspace | InstalledWorkspaces
+# What a recorded request becomes: the events it stands for, each with the responder that answers it.
+Arrival = Callable[[Mapping[str, Any], AsyncWebClient], Awaitable[list[tuple[InboundEvent, Responder]]]]
 
 
 @dataclass(slots=True)
@@ -70,7 +79,10 @@ class SlackAdapter:
     directory: Directory
     client_for: ClientSource
     in_flight: InFlight
+    receipts: SlackReceipts
+    core: Core
     edge: SlackEdge | None = None  # Slack's HTTP requests; None in Socket Mode without a signing secret
+    arrivals: dict[Kind, Arrival] = field(default_factory=dict)
 
     async def start(self) -> None:
         """With one bot token: ask Slack which workspace it belongs to, before serving any request.
@@ -91,6 +103,61 @@ class SlackAdapter:
                     "network, or SLACK_API_URL if it is set."
                 ) from None
 
+    async def work(self, kind: Kind, body: Mapping[str, Any], client: AsyncWebClient) -> None:
+        """Hand the request `body` of `kind` to the core, answered where it came from."""
+        for event, responder in await self.arrivals[kind](body, client):
+            await self.core.handle(event, responder)
+
+    async def replay(self) -> int:
+        """Finish what an earlier run (or a process that stopped renewing its records) acknowledged and did not
+        finish; called once Slack's requests can arrive, and again now and then. Returns how many it took on.
+
+        Each record still inside Slack's 30 minutes is claimed once; its work is done again from the start when
+        it never committed, and otherwise the member is told privately that what they asked for was done. They
+        run one after another, in the order they arrived, as work in flight (a stop waits for it or leaves what
+        is left for the next start). Older records are dropped, and counted in its own line, by the log.
+        """
+        pending = await self.receipts.acknowledgements.pending(SLACK, self.receipts.clock.now())
+        if pending:
+            told = sum(1 for item in pending if item.handled)
+            log.info("%d Slack requests acknowledged before a restart are finished now: %d done again, %d done "
+                     "already (their members are told so)", len(pending), len(pending) - told, told)
+            self.in_flight.spawn(self._replay_each(pending))
+        return len(pending)
+
+    async def _replay_each(self, pending: list[Acknowledged]) -> None:
+        for item in pending:
+            try:
+                await self.receipts.deliver(item.delivery, functools.partial(self._replay_one, item))
+            except Exception:
+                log.exception("a Slack request from before the restart failed again")
+
+    async def _replay_one(self, item: Acknowledged) -> None:
+        kind, body = item.payload.get("kind"), item.payload.get("body")
+        if kind not in self.arrivals or not isinstance(body, Mapping):
+            log.warning("a recorded Slack request Hearth cannot read is dropped")
+            return
+        team_id = acting_team(body)
+        if team_id is None:
+            log.warning("a recorded Slack request names no workspace; it is dropped")
+            return
+        client = await self.client_for(team_id)
+        if not item.handled:
+            await self.work(kind, body, client)
+            return
+        arrived = await self.arrivals[kind](body, client)
+        if arrived:
+            event, responder = arrived[0]
+            await responder.respond(await self._done_note(event))
+
+    async def _done_note(self, event: InboundEvent) -> Message:
+        """The note that what the member asked for was done, in their language (as the core would answer)."""
+        ctx = self.core.context_for(event)
+        member = event.actor.member  # type: ignore[union-attr]
+        found = await self.core.uow.directory.resolve(member.workspace, member, ctx.channel)
+        ctx.workspace, ctx.member, ctx.community = found.workspace, found.member, found.community
+        return Message((Paragraph(ctx.text(DONE_BEFORE_RESTART)),), ephemeral=True)
+
 
 def build_slack_app(
     settings: SlackSettings,
@@ -100,6 +167,7 @@ def build_slack_app(
     translator: Translator,
     language: str,
     inbound_log: InboundLog,
+    acknowledgements: AcknowledgementLog,
     families: tuple[str, ...],
     clients: ClientSource,
     messenger: SlackMessenger,
@@ -129,7 +197,8 @@ def build_slack_app(
         clients.store.on_installed = installed
     in_flight = InFlight(max_in_flight, log=log, failure="work after a Slack request failed")
     edge = SlackEdge(app, SlackSignature(settings.signing_secret, clock)) if settings.signing_secret else None
-    adapter = SlackAdapter(app, messenger, directory, clients, in_flight, edge)
+    adapter = SlackAdapter(app, messenger, directory, clients, in_flight, SlackReceipts(acknowledgements, clock), core,
+                           edge)
     _listen(adapter, core=core, clock=clock, translator=translator, language=language, inbound_log=inbound_log,
             families=families)
     return adapter
@@ -190,18 +259,23 @@ def _listen(adapter: SlackAdapter, *, core: Core, clock: Clock, translator: Tran
         await next()
         return None
 
+    async def received(kind: Kind, ack: Ack, body: dict[str, Any], client: AsyncWebClient) -> None:
+        # Recorded before the acknowledgement: once Slack is told "received", a stop or a crash loses nothing.
+        receipt = await adapter.receipts.record(kind, body)
+        await ack()
+        if not receipt.repeat:
+            in_flight.spawn(adapter.receipts.deliver(receipt.delivery, lambda: adapter.work(kind, body, client)))
+
     async def on_command(ack: Ack, body: dict[str, Any], client: AsyncWebClient) -> None:
         if in_flight.busy:
-            await ack(text=busy)
+            await ack(text=busy)  # turned away, so nothing is recorded
             return
-        await ack()
-        in_flight.spawn(command_work(body, client))
+        await received("command", ack, body, client)
 
-    async def command_work(body: dict[str, Any], client: AsyncWebClient) -> None:
+    async def command_arrival(body: Mapping[str, Any], client: AsyncWebClient) -> list[tuple[InboundEvent, Responder]]:
         actor = await directory.actor(body["team_id"], body["user_id"])
         event = command_event(body, actor, clock.now())  # type: ignore[arg-type]
-        responder = Responder(messenger, client, event.channel, actor.member, body.get("trigger_id"))
-        await core.handle(event, responder)
+        return [(event, Responder(messenger, client, event.channel, actor.member, body.get("trigger_id")))]
 
     for family in families:
         app.command(f"/{family}")(on_command)
@@ -248,16 +322,16 @@ def _listen(adapter: SlackAdapter, *, core: Core, clock: Clock, translator: Tran
 
     @app.shortcut(re.compile(".+"))
     async def on_shortcut(ack: Ack, body: dict[str, Any], client: AsyncWebClient) -> None:
-        await ack()
-        in_flight.spawn(on_shortcut_work(body, client))
-
-    async def on_shortcut_work(body: dict[str, Any], client: AsyncWebClient) -> None:
         if body.get("type") != "message_action":
+            await ack()  # Hearth has no global shortcut
             return
+        await received("shortcut", ack, body, client)
+
+    async def shortcut_arrival(body: Mapping[str, Any], client: AsyncWebClient
+                               ) -> list[tuple[InboundEvent, Responder]]:
         actor = await directory.actor(str(body["team"]["id"]), body["user"]["id"])
         event = shortcut_event(body, actor, clock.now())
-        responder = Responder(messenger, client, event.channel, actor.member, body.get("trigger_id"))
-        await core.handle(event, responder)
+        return [(event, Responder(messenger, client, event.channel, actor.member, body.get("trigger_id")))]
 
     async def removed(body: dict[str, Any]) -> None:
         team_id = str(body["team_id"])
@@ -282,31 +356,31 @@ def _listen(adapter: SlackAdapter, *, core: Core, clock: Clock, translator: Tran
 
     @app.action(re.compile(".+"))
     async def on_action(ack: Ack, body: dict[str, Any], client: AsyncWebClient) -> None:
-        await ack()
-        in_flight.spawn(on_action_work(body, client))
+        await received("action", ack, body, client)
 
-    async def on_action_work(body: dict[str, Any], client: AsyncWebClient) -> None:
+    async def action_arrival(body: Mapping[str, Any], client: AsyncWebClient) -> list[tuple[InboundEvent, Responder]]:
         team_id = str((body.get("team") or {}).get("id") or body["user"]["team_id"])
         actor = await directory.actor(team_id, body["user"]["id"])
+        arrived: list[tuple[InboundEvent, Responder]] = []
         for action in body.get("actions", []):
             action_id = read_action_id(action.get("action_id"))
             if isinstance(action_id, Unreadable):
                 log.info("a click Hearth cannot read: %s", action_id.why)
                 action_id = ""  # answered as a stale button
             event = action_event(body, action, actor, clock.now(), action_id)
-            responder = Responder(messenger, client, event.channel, actor.member, body.get("trigger_id"))
-            await core.handle(event, responder)
+            arrived.append((event, Responder(messenger, client, event.channel, actor.member, body.get("trigger_id"))))
+        return arrived
 
     @app.view(re.compile(".+"))
     async def on_submission(ack: Ack, body: dict[str, Any], client: AsyncWebClient) -> None:
-        await ack()
-        in_flight.spawn(on_submission_work(body, client))
+        await received("form", ack, body, client)
 
-    async def on_submission_work(body: dict[str, Any], client: AsyncWebClient) -> None:
+    async def form_arrival(body: Mapping[str, Any], client: AsyncWebClient) -> list[tuple[InboundEvent, Responder]]:
         team_id = str((body.get("team") or {}).get("id") or body["user"]["team_id"])
         actor = await directory.actor(team_id, body["user"]["id"])
         form_id, values, metadata = read_submission(body["view"])
         event = form_event(body, form_id, values, metadata, actor, clock.now())
-        responder = Responder(messenger, client, event.channel, actor.member, body.get("trigger_id"))
-        await core.handle(event, responder)
+        return [(event, Responder(messenger, client, event.channel, actor.member, body.get("trigger_id")))]
 
+    adapter.arrivals.update({"command": command_arrival, "action": action_arrival, "form": form_arrival,
+                             "shortcut": shortcut_arrival})

@@ -86,21 +86,25 @@ async def replayed(world: DiscordWorld) -> None:
     await world.adapter.in_flight.wait_idle(5)
 
 
-async def test_a_deferred_command_left_by_a_stop_is_answered_once_by_the_next_start(database_url: str) -> None:
+async def test_a_deferred_command_left_by_a_stop_is_answered_once_by_the_next_start(
+        database_url: str, caplog: pytest.LogCaptureFixture) -> None:
     waiting = Waiting()
     async with FakeDiscord() as fake:
         payload = await stopped_while_waiting(database_url, fake, waiting)
         assert webhook_calls(fake, payload) == []  # the thinking message was left as it was
         waiting.release.set()
 
-        async with discord_world(database_url, fake=fake, customize=waiting.customize) as second:
-            await replayed(second)
-            assert webhook_calls(fake, payload) == ["PATCH /messages/@original"]
-            [edit] = fake.calls_to("PATCH", rf"/webhooks/\d+/{payload['token']}/messages/@original")
-            assert edit.json["content"] == "the answer at last"
-            assert fake.interaction_responses[payload["token"]]["content"] == "the answer at last"
-            assert len(fake.calls_to("POST", rf"/interactions/{payload['id']}/[^/]+/callback")) == 1
-            assert await second.hearth.acknowledgements.unfinished("discord") == 0
+        with caplog.at_level(logging.INFO, logger="hearth.discord"):
+            async with discord_world(database_url, fake=fake, customize=waiting.customize) as second:
+                await replayed(second)
+                assert webhook_calls(fake, payload) == ["PATCH /messages/@original"]
+                [edit] = fake.calls_to("PATCH", rf"/webhooks/\d+/{payload['token']}/messages/@original")
+                assert edit.json["content"] == "the answer at last"
+                assert fake.interaction_responses[payload["token"]]["content"] == "the answer at last"
+                assert len(fake.calls_to("POST", rf"/interactions/{payload['id']}/[^/]+/callback")) == 1
+                assert await second.hearth.acknowledgements.unfinished("discord") == 0
+        assert ("1 Discord interactions left unfinished by an earlier run are finished now: 1 done again, 0 done "
+                "already") in caplog.text
         assert waiting.runs == 2
 
 
@@ -195,7 +199,7 @@ async def test_a_second_start_replays_nothing(database_url: str, caplog: pytest.
                 assert await third.adapter.replay() == 0
         assert webhook_calls(fake, payload) == ["PATCH /messages/@original"]
         assert not [call for call in fake.calls[answered:] if call.path.startswith("/webhooks/")]
-        assert "0 Discord interactions left unfinished by an earlier run" in caplog.text
+        assert "left unfinished by an earlier run are finished now" not in caplog.text
         assert waiting.runs == 2
 
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.clock import SimulatedClock
 from tests.discord.discord_harness import discord_world, option, subcommand
-from tests.slack.slack_harness import slack_world
+from tests.slack.slack_harness import fresh_trigger, slack_world
 
 SCHEDULE = '"CoP sync" every 2 weeks on Tuesday at 15:00 --for 60m --link https://meet.example.org/cop'
 NOW = datetime(2026, 3, 20, 8, 0, tzinfo=UTC)
@@ -32,7 +32,7 @@ async def test_slack_shows_native_dates_rsvp_buttons_and_the_home_section(sqlite
         assert [b["text"]["text"] for b in buttons] == ["Going", "Maybe", "Not going"]
         going = buttons[0]
         await world.interaction({
-            "type": "block_actions", "trigger_id": "1.2.3", "team": {"id": world.fake.team_id},
+            "type": "block_actions", "trigger_id": fresh_trigger(), "team": {"id": world.fake.team_id},
             "user": {"id": "U0BEN", "team_id": world.fake.team_id}, "channel": {"id": "C0DATA"},
             "container": {"type": "message", "channel_id": "C0DATA", "is_ephemeral": True},
             "actions": [{"action_id": going["action_id"], "value": going["value"], "type": "button"}],

@@ -10,7 +10,7 @@ import pytest
 from bot.clock import SimulatedClock
 from bot.meetings.reminders import DIRECT
 from bot.scheduling.ledger import DeliveryState
-from tests.slack.slack_harness import SlackWorld, slack_world
+from tests.slack.slack_harness import SlackWorld, fresh_trigger, slack_world
 
 NOW = datetime(2026, 3, 20, 8, 0, tzinfo=UTC)
 MEETING = datetime(2026, 3, 24, 14, 0, tzinfo=UTC)  # Tuesday 15:00 in Brussels
@@ -29,7 +29,7 @@ async def _both_going(world: SlackWorld) -> None:
         shown = world.fake.calls_to("chat.postEphemeral")[-1]
         going = next(e for b in shown.params["blocks"] if b["type"] == "actions" for e in b["elements"])
         await world.interaction({
-            "type": "block_actions", "trigger_id": "1.2.3", "team": {"id": world.fake.team_id},
+            "type": "block_actions", "trigger_id": fresh_trigger(), "team": {"id": world.fake.team_id},
             "user": {"id": user, "team_id": world.fake.team_id}, "channel": {"id": "C0DATA"},
             "container": {"type": "message", "channel_id": "C0DATA", "is_ephemeral": True},
             "actions": [{"action_id": going["action_id"], "value": going["value"], "type": "button"}],

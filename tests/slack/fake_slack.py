@@ -11,7 +11,8 @@ Every request is recorded as a `Call` (its params merged from the query string a
 answered the way Slack answers, errors included: `not_authed` without a token, `not_allowed_token_type` for an
 app-level token outside `apps.connections.open`, `not_in_channel` for a channel whose `is_member` is False,
 `message_not_found` when updating or deleting a message the fake never saw, `unknown_method` for anything else.
-`fail_next` scripts a failure (an HTTP status with `Retry-After`, or an `ok: false` error) for the next calls.
+`fail_next` scripts a failure (an HTTP status with `Retry-After`, or an `ok: false` error) for the next calls;
+`hold` keeps a method's calls unanswered (a Slack that hangs) until `release`.
 
 Tables tests may fill: `users` and `channels` (partial Slack user and conversation objects, merged over
 defaults; unknown ids get a generated default), `messages` (by channel and ts), `workspaces` and OAuth codes
@@ -118,6 +119,14 @@ class UploadedFile:
     thread_ts: str | None = None
 
 
+@dataclass(slots=True)
+class _Hold:
+    """Calls to one method kept unanswered until `released`; with `drop`, they are then dropped unrun."""
+
+    released: asyncio.Event = field(default_factory=asyncio.Event)
+    drop: bool = False
+
+
 class SlackError(Exception):
     """Answered as `{"ok": false, "error": code}` with HTTP 200, as Slack does."""
 
@@ -157,6 +166,8 @@ class FakeSlack:
         self.socket_acks: list[dict[str, Any]] = []
         self.socket_connections = 0
         self._failures: dict[str, list[Failure]] = {}
+        self.held: list[Call] = []  # calls that arrived while their method was held
+        self._holds: dict[str, _Hold] = {}
         self._sockets: list[_Socket] = []
         self._changed = asyncio.Condition()
         self._ids = itertools.count(1)
@@ -181,7 +192,9 @@ class FakeSlack:
         self._port = self._runner.addresses[0][1]
 
     async def stop(self) -> None:
-        """Close every Socket Mode connection, then the server."""
+        """Close every Socket Mode connection, then the server (calls still held are dropped)."""
+        for method in list(self._holds):
+            self.release(method, drop_held=True)
         for socket in list(self._sockets):
             await socket.response.close()
         if self._runner is not None:
@@ -238,6 +251,28 @@ class FakeSlack:
         "ratelimited"}`; `error="channel_not_found"` answers HTTP 200 with that error.
         """
         self._failures.setdefault(method, []).append(Failure(status, error, retry_after, times))
+
+    def hold(self, method: str) -> None:
+        """Leave every call to `method` from now on unanswered (it is kept in `held`, not in `calls`) until
+        `release(method)`: a Slack that hangs."""
+        self._holds.setdefault(method, _Hold())
+
+    def release(self, method: str, *, drop_held: bool = False) -> None:
+        """Answer new calls to `method` again, and the held ones whose client still waits; a held call whose
+        client went away (cancelled, or its process killed) is dropped unrun, as if it never reached Slack, and
+        with `drop_held` every held call is."""
+        hold = self._holds.pop(method, None)
+        if hold is not None:
+            hold.drop = drop_held
+            hold.released.set()
+
+    async def wait_for_held(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:  # noqa: ASYNC109
+        """The held calls to `method` once there are at least `count`."""
+        def held() -> list[Call]:
+            return [call for call in self.held if call.method == method]
+
+        await self._wait(lambda: len(held()) >= count, timeout, f"{count} held call(s) to {method}")
+        return held()
 
     def add_workspace(
         self, team_id: str, *, name: str | None = None, bot_token: str | None = None, code: str | None = None
@@ -321,6 +356,12 @@ class FakeSlack:
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         call = Call(method, await _params(request), _headers(request), time.monotonic())
+        hold = self._holds.get(method)
+        if hold is not None:
+            await self._record(functools.partial(self.held.append, call))
+            await hold.released.wait()
+            if hold.drop or request.transport is None or request.transport.is_closing():
+                return web.Response(status=503)  # nobody waits for the answer any more: never run
         await self._record(functools.partial(self.calls.append, call))
         failure = self._take_failure(method)
         if failure is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import json
 import time
 from collections.abc import AsyncIterator
@@ -28,6 +29,12 @@ from tests.slack.fake_slack import FakeSlack
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 TEAM = "T0HEARTH"
+_triggers = itertools.count(1)
+
+
+def fresh_trigger() -> str:
+    """A trigger id no other request of the test run carries, as Slack gives each command, click and form."""
+    return f"{next(_triggers)}.42.trigger"
 
 
 def sign(body: str, *, secret: str = SECRET, timestamp: int | None = None) -> dict[str, str]:
@@ -35,6 +42,17 @@ def sign(body: str, *, secret: str = SECRET, timestamp: int | None = None) -> di
     stamp = str(int(time.time()) if timestamp is None else timestamp)
     digest = hmac.new(secret.encode(), f"v0:{stamp}:{body}".encode(), hashlib.sha256).hexdigest()
     return {"X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": f"v0={digest}"}
+
+
+def command_body(fake: FakeSlack, text: str, *, user: str = "U0ANA", channel: str = "C0DATA",
+                 command: str = "/hearth", team: str = TEAM, **extra: str) -> dict[str, str]:
+    """The fields of a slash command request as Slack sends them, with a trigger id of its own."""
+    return {
+        "token": "legacy", "team_id": team, "team_domain": "hearth-test", "channel_id": channel,
+        "channel_name": "data-cop", "user_id": user, "user_name": user.lower(), "command": command,
+        "text": text, "api_app_id": "A0HEARTH", "response_url": f"{fake.base_url}hooks.response",
+        "trigger_id": fresh_trigger(), **extra,
+    }
 
 
 @dataclass
@@ -81,12 +99,8 @@ class SlackWorld:
 
     async def command(self, text: str, *, user: str = "U0ANA", channel: str = "C0DATA", command: str = "/hearth",
                       team: str = TEAM, **extra: str) -> aiohttp.ClientResponse:
-        body = urlencode({
-            "token": "legacy", "team_id": team, "team_domain": "hearth-test", "channel_id": channel,
-            "channel_name": "data-cop", "user_id": user, "user_name": user.lower(), "command": command,
-            "text": text, "api_app_id": "A0HEARTH", "response_url": f"{self.fake.base_url}hooks.response",
-            "trigger_id": "1337.42.abc", **extra,
-        })
+        body = urlencode(command_body(self.fake, text, user=user, channel=channel, command=command, team=team,
+                                      **extra))
         return await self.post(body, self.sign(body), "application/x-www-form-urlencoded")
 
     async def interaction(self, payload: dict[str, Any]) -> aiohttp.ClientResponse:

@@ -19,7 +19,7 @@ from bot.meetings.messages import SERIES_REF
 from bot.refs import ChannelRef, Platform, WorkspaceRef
 from commands.hearth.common import COMMUNITY_REF
 from tests.references import community_of, reference
-from tests.slack.slack_harness import TEAM, SlackWorld, slack_world
+from tests.slack.slack_harness import TEAM, SlackWorld, fresh_trigger, slack_world
 
 NOW = datetime(2026, 3, 20, 8, 0, tzinfo=UTC)
 # 24 March 15:00 in Brussels is 14:00 UTC; the channel reminder a day before posts the announcement.
@@ -58,7 +58,7 @@ class Communities:
         """Click `action_id` carrying `value` in `channel`, on `posted` (None: an ephemeral message); the answer."""
         before = len(self.world.fake.calls_to("chat.postEphemeral"))
         payload: dict[str, Any] = {
-            "type": "block_actions", "trigger_id": "1.2.3", "team": {"id": TEAM},
+            "type": "block_actions", "trigger_id": fresh_trigger(), "team": {"id": TEAM},
             "user": {"id": user, "team_id": TEAM}, "channel": {"id": channel},
             "container": {"type": "message", "channel_id": channel, "is_ephemeral": posted is None},
             "actions": [{"action_id": action_id, "value": value, "type": "button"}],

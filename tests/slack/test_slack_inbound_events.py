@@ -9,7 +9,7 @@ import pytest
 from bot.events import ActionInvoked, MemberJoined, MessagePosted, ReactionAdded
 from bot.messages import Message
 from bot.refs import ChannelRef, MessageRef, Platform, WorkspaceRef
-from tests.slack.slack_harness import TEAM, Recorder, SlackWorld, slack_world
+from tests.slack.slack_harness import TEAM, Recorder, SlackWorld, fresh_trigger, slack_world
 
 
 @pytest.fixture
@@ -44,7 +44,7 @@ async def test_a_select_choice_arrives_as_its_value(world: SlackWorld) -> None:
     await world.interaction({
         "type": "block_actions", "team": {"id": TEAM}, "user": {"id": "U0ANA", "team_id": TEAM},
         "channel": {"id": "C0DATA"}, "container": {"message_ts": "1.000100", "channel_id": "C0DATA"},
-        "trigger_id": "1.2.3",
+        "trigger_id": fresh_trigger(),
         "actions": [{"type": "static_select", "action_id": "poll.vote#2", "block_id": "b",
                      "selected_option": {"text": {"type": "plain_text", "text": "Yes"}, "value": "yes"}}],
     })
