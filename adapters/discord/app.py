@@ -430,15 +430,16 @@ class DiscordAdapter:
     async def replay(self) -> int:
         """Take on what an earlier run (or a process that stopped renewing its records) deferred and did not
         finish, while Discord still accepts its answer; called once connected, and again now and then. Each is
-        done again or answered as done, in the background (a stop waits for it like for any interaction).
+        done again or answered as done, one after another in the background (a stop waits for them like for any
+        interaction).
         Returns how many were taken on; a failure to read them is logged and counts as none."""
         try:
             claimed = await self._replay.claim()
         except Exception:
             log.exception("could not read the Discord interactions an earlier run left unfinished")
             return 0
-        for item in claimed:
-            self._in_flight.spawn(self._replay.finish(item))
+        if claimed:
+            self._in_flight.spawn(self._replay.finish_all(claimed))
         return len(claimed)
 
     async def close(self, grace: float = 10.0) -> None:

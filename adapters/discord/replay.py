@@ -167,6 +167,12 @@ class InteractionReplay:
                      "%d done already (their members are told so)", len(claimed), again, len(claimed) - again)
         return claimed
 
+    async def finish_all(self, claimed: list[Acknowledged]) -> None:
+        """`finish` each, one after another in the order they arrived (so that a backlog does not take every
+        database connection from the interactions arriving meanwhile)."""
+        for item in claimed:
+            await self.finish(item)
+
     async def finish(self, item: Acknowledged) -> None:
         """Do `item` again or tell the member it was done, then forget it. Cancelled (a stop), it stays recorded;
         anything else it raises is logged, and it is forgotten all the same."""
