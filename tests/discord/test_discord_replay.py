@@ -224,3 +224,24 @@ async def test_a_deferred_click_is_answered_with_a_private_follow_up(sqlite_url:
             assert follow_up.json["flags"] & EPHEMERAL
             assert follow_up.json["content"] == (DONE_NOTE if writes else "the answer at last")
         assert waiting.runs == (1 if writes else 2)
+
+
+async def test_an_interaction_delivered_twice_is_handled_once(
+        sqlite_url: str, caplog: pytest.LogCaptureFixture) -> None:
+    waiting = Waiting()
+    async with discord_world(sqlite_url, customize=waiting.customize, defer_after=0.01) as world:
+        payload = await world.command("waiting")
+        await asyncio.wait_for(waiting.started.wait(), 5)
+        with caplog.at_level(logging.INFO, logger="hearth.discord"):
+            await world.fake.dispatch("INTERACTION_CREATE", payload)  # as a gateway might replay it
+            async with asyncio.timeout(5):
+                while f"Discord delivered interaction {payload['id']} again" not in caplog.text:  # noqa: ASYNC110
+                    await asyncio.sleep(0)  # the client's task for the repeat runs meanwhile
+        await world.answer(payload)
+        waiting.release.set()
+        await world.fake.wait_for("PATCH", rf"/webhooks/\d+/{payload['token']}/messages/@original")
+        await world.adapter.in_flight.wait_idle(5)
+
+        assert waiting.runs == 1
+        assert len(world.fake.calls_to("POST", rf"/interactions/{payload['id']}/[^/]+/callback")) == 1
+        assert await world.hearth.acknowledgements.unfinished("discord") == 0
