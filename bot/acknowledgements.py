@@ -10,6 +10,11 @@ keyed by the platform's own id for it) and deletes the record once the work and 
 - `handled`: the work committed but its answer was not sent, so the member is told that it was done (doing it
   again would do it twice).
 
+Each record is leased to the process that works on it, which renews the lease while it runs; `pending` hands
+out only records whose lease has passed (a clean stop releases its records at once; a crashed process's pass after
+`HEARTH_TAKEOVER_SECONDS`). So `pending` is called at start and then again and again:
+adapters/acknowledgement_keeper.py does that, and the renewing, for every adapter's `replay`.
+
 `handled` is set in the same transaction as the work's own writes. The adapter runs each piece of work inside
 `delivering(delivery)`; the core marks the part where the feature handlers run with `handling()`; and every unit
 of work that may write, when it commits inside both, marks the record handled in its own transaction
