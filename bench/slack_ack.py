@@ -8,8 +8,11 @@ are fixed on a grid, and each request is timed from its scheduled start, so a se
 latency, not as a lower rate. One `aiohttp.ClientSession` (a pool of 100 connections) starts each request as a task.
 
 Ack latency is the time from a request's scheduled start to its HTTP 200: Bolt answers when the listener calls
-`ack()`, before the work. The work itself (users.info the first time a member is seen, `Core.handle`, the
-ephemeral answer posted to the fake) keeps running on the same event loop, as it does in production.
+`ack()`, before the work, and right after the command is recorded in the acknowledgement log (one insert, so
+that a stop or a crash loses nothing Slack was told was received). `record_ms` is that insert's own cost, timed
+around `AcknowledgementLog.record` in the listener. The work itself (users.info the first time a member is seen,
+`Core.handle`, the ephemeral answer posted to the fake, the record deleted) keeps running on the same event loop,
+as it does in production.
 
 Meanwhile a second connection to the SQLite file writes: every `1 / --write-rate` seconds one transaction
 (`BEGIN IMMEDIATE`, 20 member rows updated, one inserted, `COMMIT`) on a worker thread, so Hearth's own
@@ -38,9 +41,11 @@ import sqlite3
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import aiohttp
@@ -51,6 +56,7 @@ from adapters.slack.installs import SingleWorkspace
 from adapters.slack.messenger import Pacer, SlackMessenger
 from adapters.web import build_web_app, serve
 from adapters.wiring import SlackParts, build_hearth, build_slack_adapter
+from bot.acknowledgements import Acknowledged, AcknowledgementLog, Delivery
 from bot.refs import MemberRef, Platform, WorkspaceRef
 from bot.tenancy import Role
 
@@ -116,6 +122,41 @@ class LogCount(logging.Handler):
         cause = record.exc_info[1] if record.exc_info else None
         key = f"{record.name}: {record.msg}" + (f" ({type(cause).__name__}: {str(cause)[:90]})" if cause else "")
         self.counts[key] = self.counts.get(key, 0) + 1
+
+
+class TimedRecords:
+    """The acknowledgement log, with the time each `record` (the insert before the ack) took."""
+
+    def __init__(self, inner: AcknowledgementLog) -> None:
+        self.inner = inner
+        self.seconds: list[float] = []
+
+    async def record(self, delivery: Delivery, payload: Mapping[str, Any], *, at: datetime, answer_until: datetime,
+                     acknowledged: bool = True) -> bool:
+        started = time.perf_counter()
+        try:
+            return await self.inner.record(delivery, payload, at=at, answer_until=answer_until,
+                                           acknowledged=acknowledged)
+        finally:
+            self.seconds.append(time.perf_counter() - started)
+
+    async def acknowledge(self, delivery: Delivery) -> None:
+        await self.inner.acknowledge(delivery)
+
+    async def finish(self, delivery: Delivery) -> None:
+        await self.inner.finish(delivery)
+
+    async def pending(self, platform: str, now: datetime) -> list[Acknowledged]:
+        return await self.inner.pending(platform, now)
+
+    async def unfinished(self, platform: str) -> int:
+        return await self.inner.unfinished(platform)
+
+    async def renew(self, now: datetime) -> None:
+        await self.inner.renew(now)
+
+    async def release(self, now: datetime) -> None:
+        await self.inner.release(now)
 
 
 def percentile(samples: list[float], fraction: float) -> float:
@@ -293,6 +334,8 @@ async def run(folder: Path, rate: float, seconds: float, members: int, write_rat
         hearth = await build_hearth(settings, messenger=messenger)
         stack.push_async_callback(hearth.close)
         adapter = build_slack_adapter(settings, hearth, SlackParts(clients, messenger))
+        records = TimedRecords(adapter.receipts.acknowledgements)
+        adapter.receipts.acknowledgements = records
         settle_garbage_collector()  # as `hearth run` does once started
 
         async def healthy() -> bool:
@@ -342,6 +385,7 @@ async def run(folder: Path, rate: float, seconds: float, members: int, write_rat
         await slash(count)
         await adapter.in_flight.wait_idle(GRACE)
         fake.calls.clear()
+        records.seconds.clear()
 
         load.start()
         baseline = await open_loop(rate, count, health)
@@ -359,6 +403,7 @@ async def run(folder: Path, rate: float, seconds: float, members: int, write_rat
             drained = None
         await load.stop()
         hearth_writes = load.report()
+        left_recorded = await records.unfinished(Platform.SLACK.value)
 
     posts = fake.calls_to("chat.postEphemeral")
     work_span = (posts[-1].at - hearth_phase.first_start) if posts else 0.0
@@ -378,6 +423,14 @@ async def run(folder: Path, rate: float, seconds: float, members: int, write_rat
                 "users_info_calls": len(fake.calls_to("users.info")),
                 "logged": logged.counts,
             },
+            "record_ms": {
+                "what": "the insert before each ack (AcknowledgementLog.record), inside the ack latency",
+                "count": len(records.seconds),
+                "p50": ms(percentile(records.seconds, 0.50)),
+                "p99": ms(percentile(records.seconds, 0.99)),
+                "max": ms(max(records.seconds, default=0.0)),
+            },
+            "recorded_and_unfinished_after_the_run": left_recorded,
             "write_load": hearth_writes,
         },
         "baseline": {

@@ -115,7 +115,7 @@ class SlackAdapter:
         Each record still inside Slack's 30 minutes is claimed once; its work is done again from the start when
         it never committed, and otherwise the member is told privately that what they asked for was done. They
         run one after another, in the order they arrived, as work in flight (a stop waits for it or leaves what
-        is left for the next start). Older records are dropped, and counted in its own line, by the log.
+        is left for the next start). Older records the log drops, and says how many.
         """
         pending = await self.receipts.acknowledgements.pending(SLACK, self.receipts.clock.now())
         if pending:

@@ -187,9 +187,9 @@ async def test_a_stop_while_answers_hang_is_bounded_and_the_next_start_answers_e
             await running.slack.in_flight.wait_idle()
         finally:
             assert await running.stop() == 0
-    answers = {call.text("user"): [] for call in fake.calls_to("chat.postEphemeral")}
+    answers: dict[str, list[str]] = {}
     for call in fake.calls_to("chat.postEphemeral"):
-        answers[call.text("user")].append(json.dumps(call.params))
+        answers.setdefault(call.text("user"), []).append(json.dumps(call.params))
     assert sorted(answers) == sorted([*users, "U0HELP"])
     for user in users:
         (note,) = answers[user]  # the write was done before the stop: told so, not done again
