@@ -108,9 +108,9 @@ class SlackAdapter:
         for event, responder in await self.arrivals[kind](body, client):
             await self.core.handle(event, responder)
 
-    async def replay(self) -> int:
+    async def replay(self) -> None:
         """Finish what an earlier run (or a process that stopped renewing its records) acknowledged and did not
-        finish; called once Slack's requests can arrive, and again now and then. Returns how many it took on.
+        finish; called once Slack's requests can arrive, and again on every round of the acknowledgement keeper.
 
         Each record still inside Slack's 30 minutes is claimed once; its work is done again from the start when
         it never committed, and otherwise the member is told privately that what they asked for was done. They
@@ -123,7 +123,6 @@ class SlackAdapter:
             log.info("%d Slack requests acknowledged before a restart are finished now: %d done again, %d done "
                      "already (their members are told so)", len(pending), len(pending) - told, told)
             self.in_flight.spawn(self._replay_each(pending))
-        return len(pending)
 
     async def _replay_each(self, pending: list[Acknowledged]) -> None:
         for item in pending:
