@@ -1,7 +1,9 @@
 """The Slack app: slack-bolt's `AsyncApp`, listening for Hearth's commands, events, clicks and forms.
 
 Every listener acknowledges first and works after: Slack needs an answer within 3 seconds, and Bolt sends it as
-soon as `ack()` is called (events are acknowledged by Bolt itself). The work is one `Core.handle` call.
+soon as `ack()` is called (events are acknowledged by Bolt itself). The work is one `Core.handle` call. A command,
+click, form or message shortcut is recorded just before its acknowledgement and finished after its work
+(adapters/slack/receipts.py); `SlackAdapter.replay` finishes at the next start what a stop or a crash left.
 
 Over HTTP, `SlackEdge` (adapters/slack/edge.py) verifies each request's signature before anything reads it, so
 Bolt's own check is off (one check, on the injected clock). With one `SLACK_BOT_TOKEN`, Hearth serves the token's
