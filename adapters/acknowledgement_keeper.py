@@ -17,10 +17,10 @@ from collections.abc import Awaitable, Callable, Sequence
 from bot.acknowledgements import AcknowledgementLog
 from bot.ports import Clock
 
-__all__ = ["AcknowledgementKeeper"]
+__all__ = ["AcknowledgementKeeper", "Replay"]
 
 log = logging.getLogger("hearth")
-Replay = Callable[[], Awaitable[None]]
+Replay = Callable[[], Awaitable[object]]  # what it returns (a count, say) is not used
 Sleep = Callable[[float], Awaitable[None]]
 
 

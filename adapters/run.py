@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from adapters.acknowledgement_keeper import AcknowledgementKeeper, Replay
 from adapters.settings import Settings, SettingsError
 from adapters.web import serve
 from adapters.wiring import Deployment, Hearth, build_deployment
@@ -34,7 +35,7 @@ class Running:
     deployment: Deployment
     web: web.AppRunner
     gateway: asyncio.Task[None] | None = None
-    keeper: asyncio.Task[None] | None = None
+    keeper: AcknowledgementKeeper | None = None
 
     @property
     def hearth(self) -> Hearth:
@@ -66,9 +67,6 @@ class Running:
         def left() -> float:
             return max(0.0, until - loop.time())
 
-        if self.keeper is not None:
-            self.keeper.cancel()
-            await asyncio.gather(self.keeper, return_exceptions=True)
         await deployment.driver.stop()
         if deployment.socket is not None:
             await deployment.socket.close_async()  # type: ignore[no-untyped-call]
@@ -79,9 +77,13 @@ class Running:
         if deployment.discord is not None:
             waits.append(deployment.discord.close(left()))
         await asyncio.gather(*waits)
+        if self.keeper is not None:
+            await self.keeper.stop()  # no more rounds; what is left is released for the next start
+        if deployment.slack is not None and deployment.slack.in_flight.running:
+            await deployment.slack.in_flight.cancel()  # what a last round took on while the stop waited
         if self.gateway is not None:
             await asyncio.gather(self.gateway, return_exceptions=True)
-        unanswered = await self._hand_back()
+        unanswered = await self._unanswered()
         if deployment.slack is not None:
             await deployment.slack.client_for.close()
         await deployment.hearth.close()
@@ -91,37 +93,19 @@ class Running:
         print(f"Stopped; {said}.")
         return unanswered
 
-    async def _hand_back(self) -> int:
-        """Release what is left unfinished, so that the next start takes it on at once; how much that is."""
+    async def _unanswered(self) -> int:
+        """How many acknowledged requests this process leaves unfinished, on every platform it served."""
         recorded = self.hearth.acknowledgements
         platforms = [Platform.SLACK] * (self.slack is not None) + [Platform.DISCORD] * (self.discord is not None)
         try:
-            await recorded.release(self.hearth.clock.now())
             return sum([await recorded.unfinished(platform.value) for platform in platforms])
         except Exception:
-            log.exception("could not hand back the answers left for the next start")
+            log.exception("could not count the answers left for the next start")
             return 0
 
 
-async def keep_acknowledgements(hearth: Hearth, slack: SlackAdapter | None, every: float,
-                                discord: DiscordAdapter | None = None) -> None:
-    """Every `every` seconds: renew the records of what this process acknowledged (so no other process takes
-    them over while it works) and, on Slack and Discord, take on what another process or an earlier run left
-    once its lease passed."""
-    while True:
-        await asyncio.sleep(every)
-        try:
-            await hearth.acknowledgements.renew(hearth.clock.now())
-            if slack is not None:
-                await slack.replay()
-            if discord is not None:
-                await discord.replay()
-        except Exception:
-            log.exception("renewing the acknowledged requests failed; trying again in %g s", every)
-
-
 async def _finish_slack(slack: SlackAdapter, grace: float) -> None:
-    """Let Slack's acknowledged work finish for `grace` seconds, then cancel what is left."""
+    """Let Slack's acknowledged work finish for `grace` seconds, then cancel what is left (its records stay)."""
     try:
         await slack.in_flight.wait_idle(grace)
     except TimeoutError:
@@ -166,12 +150,13 @@ async def start(settings: Settings, *, clock: Clock | None = None, discord_optio
             running.gateway = await deployment.discord.start()
         if deployment.socket is not None:
             await deployment.socket.connect_async()  # type: ignore[no-untyped-call]
-        if deployment.slack is not None:
-            await deployment.slack.replay()  # what an earlier run acknowledged and did not finish
-        running.keeper = asyncio.create_task(
-            keep_acknowledgements(deployment.hearth, deployment.slack, settings.takeover_seconds / 3,
-                                  deployment.discord),
-            name="hearth-acknowledgements")
+        replays: list[Replay] = [deployment.slack.replay] if deployment.slack is not None else []
+        if deployment.discord is not None:
+            replays.append(deployment.discord.replay)  # its start replayed once already; this takes over later
+        # Replays at once what an earlier run acknowledged and did not finish, then renews and replays again.
+        running.keeper = AcknowledgementKeeper(deployment.hearth.acknowledgements, deployment.hearth.clock,
+                                               every=settings.takeover_seconds / 3, replays=replays)
+        await running.keeper.start()
         await deployment.driver.start()
     except BaseException:
         await running.stop()

@@ -93,3 +93,30 @@ async def test_without_a_limit_work_in_flight_is_never_busy() -> None:
         assert in_flight.running == 2
         assert not in_flight.busy
     await in_flight.wait_idle(0.05)
+
+
+async def test_cancel_ends_spawned_and_tracked_work_that_would_never_finish() -> None:
+    in_flight = InFlight(None, log=log)
+    never = asyncio.Event()
+    started = {"spawned": asyncio.Event(), "tracked": asyncio.Event()}
+    ended: list[str] = []
+
+    async def stuck(name: str) -> None:
+        started[name].set()
+        try:
+            await never.wait()
+        finally:
+            ended.append(name)
+
+    async def tracked_by_its_caller() -> None:
+        with in_flight.tracked():
+            await stuck("tracked")
+
+    in_flight.spawn(stuck("spawned"))
+    caller = asyncio.create_task(tracked_by_its_caller())
+    await asyncio.wait_for(asyncio.gather(*(event.wait() for event in started.values())), 5)
+    assert in_flight.running == 2
+    assert await in_flight.cancel(grace=5) == 2
+    assert sorted(ended) == ["spawned", "tracked"] and caller.cancelled()
+    await in_flight.wait_idle(0.05)
+    assert await in_flight.cancel() == 0  # nothing left to cancel

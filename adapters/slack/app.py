@@ -1,7 +1,9 @@
 """The Slack app: slack-bolt's `AsyncApp`, listening for Hearth's commands, events, clicks and forms.
 
 Every listener acknowledges first and works after: Slack needs an answer within 3 seconds, and Bolt sends it as
-soon as `ack()` is called (events are acknowledged by Bolt itself). The work is one `Core.handle` call.
+soon as `ack()` is called (events are acknowledged by Bolt itself). The work is one `Core.handle` call. A command,
+click, form or message shortcut is recorded just before its acknowledgement and finished after its work
+(adapters/slack/receipts.py); `SlackAdapter.replay` finishes at the next start what a stop or a crash left.
 
 Over HTTP, `SlackEdge` (adapters/slack/edge.py) verifies each request's signature before anything reads it, so
 Bolt's own check is off (one check, on the injected clock). With one `SLACK_BOT_TOKEN`, Hearth serves the token's
@@ -108,9 +110,9 @@ class SlackAdapter:
         for event, responder in await self.arrivals[kind](body, client):
             await self.core.handle(event, responder)
 
-    async def replay(self) -> int:
+    async def replay(self) -> None:
         """Finish what an earlier run (or a process that stopped renewing its records) acknowledged and did not
-        finish; called once Slack's requests can arrive, and again now and then. Returns how many it took on.
+        finish; called once Slack's requests can arrive, and again on every round of the acknowledgement keeper.
 
         Each record still inside Slack's 30 minutes is claimed once; its work is done again from the start when
         it never committed, and otherwise the member is told privately that what they asked for was done. They
@@ -123,7 +125,6 @@ class SlackAdapter:
             log.info("%d Slack requests acknowledged before a restart are finished now: %d done again, %d done "
                      "already (their members are told so)", len(pending), len(pending) - told, told)
             self.in_flight.spawn(self._replay_each(pending))
-        return len(pending)
 
     async def _replay_each(self, pending: list[Acknowledged]) -> None:
         for item in pending:

@@ -107,9 +107,9 @@ async def test_a_request_that_never_committed_is_done_again_at_the_next_start_an
     body = command_body(world.fake, "me --tz America/New_York")
     await left_by_an_earlier_run(world, "command", body)
     caplog.set_level(logging.INFO, "hearth.slack")
-    assert await world.adapter.replay() == 1
+    await world.adapter.replay()
     await world.drain()
-    assert await world.adapter.replay() == 0  # claimed once
+    await world.adapter.replay()  # claimed once: nothing more
     await world.drain()
     (answer,) = answers_to(world.fake, "U0ANA")
     assert "America/New_York" in answer
@@ -125,9 +125,9 @@ async def test_a_request_whose_work_committed_gets_the_note_once_in_the_members_
     await left_by_an_earlier_run(world, "command", command_body(world.fake, "me --tz Asia/Tokyo", user="U0BEN"),
                                  handled=True)
     await left_by_an_earlier_run(world, "command", command_body(world.fake, "me --tz Asia/Tokyo"), handled=True)
-    assert await world.adapter.replay() == 2
+    await world.adapter.replay()
     await world.drain()
-    assert await world.adapter.replay() == 0
+    await world.adapter.replay()
     await world.drain()
     (dutch,) = answers_to(world.fake, "U0BEN")
     (english,) = answers_to(world.fake, "U0ANA")
@@ -140,7 +140,7 @@ async def test_a_request_slack_no_longer_takes_an_answer_for_is_dropped(
         world: SlackWorld, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, "hearth.storage")
     await left_by_an_earlier_run(world, "command", command_body(world.fake, "me --tz Asia/Tokyo"), minutes_ago=31)
-    assert await world.adapter.replay() == 0
+    await world.adapter.replay()
     await world.drain()
     assert world.fake.calls_to("chat.postEphemeral") == []
     assert await zone_of(world, "U0ANA") is None
