@@ -88,9 +88,9 @@ async def open_storage(settings: Settings, *, migrate: bool = True) -> Storage:
     if migrate:
         await asyncio.to_thread(upgrade, settings.database_url)
     engine = create_engine_for(settings.database_url, pool_size=settings.db_pool_size)
-    return Storage(engine, SqlUnitOfWorkFactory(engine), SqlDeliveryLedger(engine), SqlInboundLog(engine),
-                   SqlPlatformState(engine),
-                   SqlAcknowledgementLog(engine, lease=timedelta(seconds=settings.takeover_seconds)))
+    units = SqlUnitOfWorkFactory(engine)
+    return Storage(engine, units, SqlDeliveryLedger(engine), SqlInboundLog(engine), SqlPlatformState(engine),
+                   SqlAcknowledgementLog(engine, units=units, lease=timedelta(seconds=settings.takeover_seconds)))
 
 
 # --- the core --------------------------------------------------------------------------------------------------

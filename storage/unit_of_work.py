@@ -6,7 +6,7 @@ import asyncio
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Engine, Executable, Result, event, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import ORMExecuteState, UOWTransaction
 from sqlmodel import Session
@@ -20,6 +20,7 @@ from storage.database import READ_ONLY, create_loop_engine
 from storage.directory import CHANNEL, DIRECTORY, READ_ONLY_UNIT, Changes, SqlDirectory
 from storage.meetings import SqlMeetingRepository
 from storage.repositories import SqlCommunityRepository, SqlMemberRepository, SqlWorkspaceRepository
+from storage.writer_turn import WriterTurn
 
 __all__ = ["SqlUnitOfWork", "SqlUnitOfWorkFactory"]
 
@@ -58,11 +59,14 @@ class SqlUnitOfWork:
     members: MemberRepository
     meetings: MeetingRepository
 
-    def __init__(self, session: AsyncSession, writer_turn: asyncio.Lock | None = None,
-                 turn_timeout: float = WRITER_TURN_TIMEOUT, directory: SqlDirectory | None = None) -> None:
+    def __init__(self, session: AsyncSession, writer_turn: WriterTurn | None = None,
+                 turn_timeout: float = WRITER_TURN_TIMEOUT, directory: SqlDirectory | None = None, *,
+                 urgent: bool = False, marks_deliveries: bool = True) -> None:
         # A session takes a connection only when first used, so creating it here holds nothing yet.
         self._session = session
         self._writer_turn = writer_turn
+        self._urgent = urgent
+        self._marks_deliveries = marks_deliveries
         self._turn_timeout = turn_timeout
         self._holding = False
         self._directory = directory
@@ -76,7 +80,7 @@ class SqlUnitOfWork:
     async def __aenter__(self) -> Self:
         if self._writer_turn is not None:
             try:
-                await asyncio.wait_for(self._writer_turn.acquire(), self._turn_timeout)
+                await asyncio.wait_for(self._writer_turn.acquire(urgent=self._urgent), self._turn_timeout)
             except TimeoutError:
                 # As SQLite's own busy timeout would: a unit opened inside another one in the same task waits for
                 # itself, and this says so instead of hanging.
@@ -101,7 +105,7 @@ class SqlUnitOfWork:
                 self._writer_turn.release()
 
     async def commit(self) -> None:
-        delivery = handled_delivery()
+        delivery = handled_delivery() if self._marks_deliveries else None
         if delivery is not None and not self._session.info.get(READ_ONLY_UNIT):
             # In the same transaction as the work's own writes: after a restart, the work is done again exactly
             # when it did not commit (bot/acknowledgements.py).
@@ -122,6 +126,10 @@ class SqlUnitOfWork:
 
     async def rollback(self) -> None:
         await self._session.rollback()
+
+    async def run(self, statement: Executable) -> Result[Any]:
+        """Run one of storage's own statements in this unit's transaction (storage/acknowledged.py)."""
+        return await self._session.run_sync(lambda sync: sync.connection().execute(statement))
 
 
 class SqlUnitOfWorkFactory:
@@ -144,7 +152,7 @@ class SqlUnitOfWorkFactory:
         # handler that sleeps and retries in steps up to 100 ms, in no order) made some units wait seconds behind
         # newer ones; units of this process take turns here instead, first come first served, and the next starts
         # the moment one ends.
-        self._writer_turn = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+        self._writer_turn = WriterTurn() if engine.dialect.name == "sqlite" else None
         self._turn_timeout = turn_timeout
         size = {} if directory_size is None else {"size": directory_size}
         self.directory = SqlDirectory(engine, lambda: self(read_only=True), **size)
@@ -157,6 +165,13 @@ class SqlUnitOfWorkFactory:
             return SqlUnitOfWork(session, None, self._turn_timeout, self.directory)
         session = self._session(self._loop_engine or self._engine, Session)
         return SqlUnitOfWork(session, self._writer_turn, self._turn_timeout, self.directory)
+
+    def storage_unit(self, *, urgent: bool = False) -> SqlUnitOfWork:
+        """A unit for storage's own bookkeeping statements (`SqlUnitOfWork.run`): it takes the writer's turn like
+        any unit (before all others when `urgent`) and never marks a delivery handled."""
+        session = self._session(self._loop_engine or self._engine, Session)
+        return SqlUnitOfWork(session, self._writer_turn, self._turn_timeout, None, urgent=urgent,
+                             marks_deliveries=False)
 
     def _session(self, bind: Engine | AsyncEngine, kind: type[Session]) -> AsyncSession:
         # Objects handed out stay readable after commit without a trip to the database (no lazy IO in async).

@@ -23,8 +23,13 @@ TRIGGER = Delivery("slack", "1234.5678.abcdef")
 table = AcknowledgedRow.__table__  # type: ignore[attr-defined]
 
 
+_units: dict[int, SqlUnitOfWorkFactory] = {}
+
+
 def log_of(engine: AsyncEngine, owner: str) -> SqlAcknowledgementLog:
-    return SqlAcknowledgementLog(engine, owner=owner)
+    """A log as `open_storage` builds it: on SQLite writing in the units' writer turn of its engine."""
+    units = _units.setdefault(id(engine), SqlUnitOfWorkFactory(engine))
+    return SqlAcknowledgementLog(engine, units=units, owner=owner)
 
 
 async def record(log: SqlAcknowledgementLog, delivery: Delivery = TRIGGER, *, at: datetime = NOW,
@@ -97,6 +102,7 @@ async def test_two_processes_claiming_at_once_each_get_different_deliveries(data
     finally:
         for engine in others:
             await engine.dispose()
+    _units.clear()
     keys = [item.delivery.key for claim in claims for item in claim]
     assert sorted(keys) == sorted(f"t{index}" for index in range(40))  # every one, once
     assert all(claim == sorted(claim, key=lambda item: item.received_at) for claim in claims)  # oldest first
