@@ -18,7 +18,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.util import await_only
 
-__all__ = ["READ_ONLY", "create_engine_for", "create_loop_engine", "create_migration_engine", "sync_url"]
+__all__ = ["READ_ONLY", "URGENT", "create_engine_for", "create_loop_engine", "create_migration_engine", "sync_url"]
 
 _SUPPORTED = "sqlite:///path/to/hearth.db or postgresql+psycopg://user@host:port/database"
 
@@ -91,6 +91,11 @@ def create_migration_engine(url: str) -> Engine:
 
 # An execution option of the loop engine's read-only units: their transactions begin deferred.
 READ_ONLY = "hearth_read_only"
+# A unit someone waits on right now (the record before an acknowledgement): it tries for the write lock again every
+# millisecond at most, instead of backing off to `_LONGEST_PAUSE`, so that it gets the lock soon after another
+# process lets go.
+URGENT = "hearth_urgent"
+_URGENT_LONGEST_PAUSE = 0.001
 # The first and the longest pause between two tries for SQLite's write lock held by another process.
 _FIRST_PAUSE = 0.0005
 _LONGEST_PAUSE = 0.02
@@ -104,7 +109,8 @@ def create_loop_engine(engine: AsyncEngine) -> Engine | None:
     waiting for the write lock: their busy timeout is 0, and `BEGIN IMMEDIATE` meeting a lock held by another
     process pauses asynchronously and tries again, up to the usual busy timeout, then raises "database is
     locked" as SQLite would. Only valid inside an `AsyncSession` (the pause awaits through SQLAlchemy's greenlet).
-    A unit whose connection has the execution option `READ_ONLY` begins deferred: it takes no write lock.
+    A unit whose connection has the execution option `READ_ONLY` begins deferred: it takes no write lock; one with
+    `URGENT` tries again for the lock at least every millisecond.
     None for PostgreSQL, which keeps its asynchronous driver.
     """
     if engine.dialect.name != "sqlite":
@@ -119,6 +125,7 @@ def create_loop_engine(engine: AsyncEngine) -> Engine | None:
             connection.exec_driver_sql("BEGIN")
             return
         deadline = time.monotonic() + _BUSY_TIMEOUT_MS / 1000
+        longest = _URGENT_LONGEST_PAUSE if connection.get_execution_options().get(URGENT) else _LONGEST_PAUSE
         pause = _FIRST_PAUSE
         while True:
             try:
@@ -128,7 +135,7 @@ def create_loop_engine(engine: AsyncEngine) -> Engine | None:
                 if "database is locked" not in str(error.orig) or time.monotonic() + pause > deadline:
                     raise
             await_only(asyncio.sleep(pause))
-            pause = min(pause * 2, _LONGEST_PAUSE)
+            pause = min(pause * 2, longest)
 
     event.listen(loop_engine, "connect", on_connect)
     event.listen(loop_engine, "begin", on_begin)

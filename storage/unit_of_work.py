@@ -16,7 +16,7 @@ from bot.acknowledgements import handled_delivery
 from bot.meetings.ports import MeetingRepository
 from bot.ports import CommunityRepository, MemberRepository, ReadOnlyUnit, WorkspaceRepository
 from storage.acknowledged import mark_handled
-from storage.database import READ_ONLY, create_loop_engine
+from storage.database import READ_ONLY, URGENT, create_loop_engine
 from storage.directory import CHANNEL, DIRECTORY, READ_ONLY_UNIT, Changes, SqlDirectory
 from storage.meetings import SqlMeetingRepository
 from storage.repositories import SqlCommunityRepository, SqlMemberRepository, SqlWorkspaceRepository
@@ -146,6 +146,7 @@ class SqlUnitOfWorkFactory:
         self._read_only_bind: Engine | AsyncEngine
         if self._loop_engine is not None:
             self._read_only_bind = self._loop_engine.execution_options(**{READ_ONLY: True})
+            self._urgent_bind = self._loop_engine.execution_options(**{URGENT: True})
         else:
             self._read_only_bind = engine
         # On SQLite every unit that may write takes the one write lock at BEGIN. SQLite's own waiting (a busy
@@ -168,8 +169,12 @@ class SqlUnitOfWorkFactory:
 
     def storage_unit(self, *, urgent: bool = False) -> SqlUnitOfWork:
         """A unit for storage's own bookkeeping statements (`SqlUnitOfWork.run`): it takes the writer's turn like
-        any unit (before all others when `urgent`) and never marks a delivery handled."""
-        session = self._session(self._loop_engine or self._engine, Session)
+        any unit (before all others when `urgent`, and then trying for SQLite's lock more often) and never marks a
+        delivery handled."""
+        bind: Engine | AsyncEngine = self._engine
+        if self._loop_engine is not None:
+            bind = self._urgent_bind if urgent else self._loop_engine
+        session = self._session(bind, Session)
         return SqlUnitOfWork(session, self._writer_turn, self._turn_timeout, None, urgent=urgent,
                              marks_deliveries=False)
 
