@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from bot.time_zones import UTC_NAME, canonical_zone
 from bot.vocabulary import languages
@@ -225,13 +225,13 @@ def _sql_echo(env: Mapping[str, str]) -> bool:
     return raw == "1"
 
 
+_PASSWORD = re.compile(r"^[A-Za-z0-9+.-]+://[^:@/]*:([^@/]+)@")
+
+
 def _database_password(url: str) -> tuple[str, ...]:
     """The password in `url`, as written there (percent-encoded) and as the database reads it."""
-    try:
-        password = urlsplit(url).password
-    except ValueError:
-        return ()
-    return () if not password else (password, unquote(password))
+    match = _PASSWORD.match(url)
+    return () if match is None else (match.group(1), unquote(match.group(1)))
 
 
 def _rate_limit(env: Mapping[str, str]) -> tuple[int, int]:
