@@ -1,7 +1,8 @@
 """`hearth run` at HEARTH_LOG_LEVEL=DEBUG, as a real process against the fake Slack and the fake Discord on
 loopback: an OAuth install into Slack, two commands, a calendar feed read and a Discord login, on SQLite and on
-PostgreSQL (with a password in DATABASE_URL), with and without HEARTH_SQL_ECHO=1. None of the secrets it handled
-appears in what it wrote, stdout and stderr together."""
+PostgreSQL (with a password in DATABASE_URL), with and without HEARTH_SQL_ECHO=1. None of the secrets it was given
+or handled (the app's secrets, the installed bot token, the Discord token, the OAuth code and state, the feed
+token, the database password, the key that signs buttons) appears in what it wrote, stdout and stderr together."""
 
 from __future__ import annotations
 
@@ -20,6 +21,9 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import aiohttp
 
+from adapters.wiring import REFERENCE_KEY
+from storage.database import create_engine_for
+from storage.platform_state import SqlPlatformState
 from tests.discord.fake_discord import FakeDiscord
 from tests.slack.fake_slack import FakeSlack
 from tests.slack.slack_harness import sign
@@ -91,8 +95,9 @@ async def hearth_run(env: dict[str, str], port: int) -> AsyncIterator[HearthProc
         await reader
 
 
-async def install(http: aiohttp.ClientSession, hearth: HearthProcess) -> None:
-    """A facilitator's browser: /slack/install, Slack's consent page, back to /slack/oauth_redirect."""
+async def install(http: aiohttp.ClientSession, hearth: HearthProcess) -> str:
+    """A facilitator's browser: /slack/install, Slack's consent page, back to /slack/oauth_redirect. Returns the
+    install's state."""
     async with http.get(f"{hearth.base_url}/slack/install", allow_redirects=False) as response:
         assert response.status == 302
         state = parse_qs(urlsplit(response.headers["Location"]).query)["state"][0]
@@ -100,6 +105,7 @@ async def install(http: aiohttp.ClientSession, hearth: HearthProcess) -> None:
     callback = f"{hearth.base_url}/slack/oauth_redirect?" + urlencode({"code": OAUTH_CODE, "state": state})
     async with http.get(callback, headers={"Cookie": cookie}, allow_redirects=False) as response:
         assert response.status in (200, 302), await response.text()
+    return state
 
 
 async def command(http: aiohttp.ClientSession, hearth: HearthProcess, fake: FakeSlack, name: str, text: str) -> None:
@@ -145,7 +151,7 @@ async def run_everything(tmp_path: Path, database_url: str, *, sql_echo: bool) -
         async with hearth_run(env, free_port()) as hearth:
             await discord.wait_until_ready()
             assert discord.identifies[0]["token"] == DISCORD_TOKEN
-            await install(http, hearth)
+            state = await install(http, hearth)
             await command(http, hearth, fake, "/hearth", 'setup --name "Data CoP"')
             await fake.wait_for("chat.postEphemeral")  # "You are this workspace's first facilitator."
             await command(http, hearth, fake, "/meeting", "feed")
@@ -156,7 +162,14 @@ async def run_everything(tmp_path: Path, database_url: str, *, sql_echo: bool) -
                 assert b"BEGIN:VCALENDAR" in await response.read()
         assert fake.calls_to("chat.postEphemeral")[0].token == INSTALLED_BOT_TOKEN
     assert hearth.process.returncode == 0, hearth.output
-    secrets = [CLIENT_SECRET, SIGNING_SECRET, INSTALLED_BOT_TOKEN, DISCORD_TOKEN, token, OAUTH_CODE, DATABASE_PASSWORD]
+    engine = create_engine_for(database_url)
+    try:
+        reference_key = await SqlPlatformState(engine).get(REFERENCE_KEY)
+    finally:
+        await engine.dispose()
+    assert reference_key is not None
+    secrets = [CLIENT_SECRET, SIGNING_SECRET, INSTALLED_BOT_TOKEN, DISCORD_TOKEN, token, OAUTH_CODE, state,
+               DATABASE_PASSWORD, reference_key]
     return hearth.output, secrets
 
 
