@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from adapters.log_redaction import Redactor, install_redaction
 from adapters.settings import Settings
 
-__all__ = ["WIRE_LOGGERS", "HeldLoggers", "configure_logging", "held_levels"]
+__all__ = ["WIRE_LOGGERS", "HeldLoggers", "configure_logging", "held_levels", "lowest_levels"]
 
 # Libraries that log what they send and receive (request and response bodies with tokens, OAuth answers, members'
 # messages) at DEBUG. They log at INFO and above only, even at HEARTH_LOG_LEVEL=DEBUG. aiosqlite's DEBUG lines are
@@ -20,23 +20,31 @@ _SQL = "sqlalchemy"
 _STATEMENTS = "sqlalchemy.engine"
 
 
-def held_levels(settings: Settings) -> dict[str, int]:
-    """The lowest level each held logger (and its children) logs at with these settings.
+def lowest_levels(*, sql_echo: bool) -> dict[str, int]:
+    """The lowest level each held logger (and its children) logs at, whatever HEARTH_LOG_LEVEL says.
 
     SQLAlchemy logs statements at INFO and the rows of every result at DEBUG: it is held at WARNING, and with
-    HEARTH_SQL_ECHO=1 its engine logs statements (their parameters hidden by the engines), never rows, at any
-    HEARTH_LOG_LEVEL.
+    HEARTH_SQL_ECHO=1 its engine logs statements (their parameters hidden by the engines), never rows.
     """
+    levels = dict.fromkeys(WIRE_LOGGERS, logging.INFO)
+    levels[_SQL] = logging.WARNING
+    levels[_STATEMENTS] = logging.INFO if sql_echo else logging.WARNING
+    return levels
+
+
+def held_levels(settings: Settings) -> dict[str, int]:
+    """The level of each held logger with these settings: its lowest level, or HEARTH_LOG_LEVEL when that is higher
+    (HEARTH_SQL_ECHO=1 logs statements at any level)."""
     level = logging.getLevelNamesMapping()[settings.log_level]
-    levels = dict.fromkeys(WIRE_LOGGERS, max(level, logging.INFO))
-    levels[_SQL] = max(level, logging.WARNING)
-    levels[_STATEMENTS] = logging.INFO if settings.sql_echo else levels[_SQL]
+    levels = {name: max(level, lowest) for name, lowest in lowest_levels(sql_echo=settings.sql_echo).items()}
+    if settings.sql_echo:
+        levels[_STATEMENTS] = logging.INFO
     return levels
 
 
 class HeldLoggers(logging.Filter):
-    """A handler filter that drops the records of a held logger below its level. Logger levels hold most of them
-    back before a record is even made, but some libraries set their own loggers' levels (Bolt copies the root
+    """A handler filter that drops the records of a held logger below its lowest level. Logger levels hold most of
+    them back before a record is even made, but some libraries set their own loggers' levels (Bolt copies the root
     logger's level onto each of its loggers), so each handler checks again."""
 
     def __init__(self, levels: Mapping[str, int]) -> None:
@@ -61,10 +69,9 @@ def configure_logging(settings: Settings) -> None:
     if settings.log_level != "DEBUG":
         # Alembic narrates every migration step at INFO; one line from Hearth says the schema is current.
         logging.getLogger("alembic").setLevel(logging.WARNING)
-    levels = held_levels(settings)
-    for name, level in levels.items():
+    for name, level in held_levels(settings).items():
         logging.getLogger(name).setLevel(level)
-    held = HeldLoggers(levels)
+    held = HeldLoggers(lowest_levels(sql_echo=settings.sql_echo))
     for handler in logging.getLogger().handlers:
         for old in [f for f in handler.filters if isinstance(f, HeldLoggers)]:
             handler.removeFilter(old)
