@@ -1,7 +1,8 @@
 """Calendar feeds over HTTP: `GET /calendar/{token}.ics` answers a community's meetings, or a member's, as iCalendar.
 
 The token is the credential, so every refusal (a malformed token, an unknown one, a revoked one, a workspace that
-removed Hearth) is the same empty 404: the answer never tells whether a token exists. A feed is cached privately
+removed Hearth) is the same empty 404: the answer never tells whether a token exists, and the log names a feed only
+by the fingerprint of its token (`adapters.log_redaction.fingerprint`). A feed is cached privately
 for five minutes and carries a weak ETag, so a calendar app that asks again with If-None-Match gets a 304 until
 a meeting changes.
 """
@@ -14,6 +15,7 @@ import re
 
 from aiohttp import web
 
+from adapters.log_redaction import fingerprint
 from bot.meetings.service import MeetingService
 
 __all__ = ["CACHE_CONTROL", "TOKEN", "CalendarFeedHandler"]
@@ -41,7 +43,8 @@ class CalendarFeedHandler:
         try:
             body = await self.calendar(token)
         except Exception:
-            log.exception("a calendar feed could not be served")
+            # The token is the credential: the log names the feed by its fingerprint only.
+            log.exception("the calendar feed %s could not be served", fingerprint(token))
             return web.Response(status=500, headers={"Cache-Control": "no-store"})
         if body is None:
             return _not_found()

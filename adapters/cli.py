@@ -11,7 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from adapters.settings import Settings, SettingsError, configure_logging
+from adapters.logs import configure_logging
+from adapters.settings import Settings, SettingsError
 from bot.messages import Message
 from bot.ports import DeliveryError
 from bot.refs import ChannelRef, MemberRef, MessageRef

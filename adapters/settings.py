@@ -6,11 +6,11 @@ value raises `SettingsError` with one sentence that names the variable and says 
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 from bot.time_zones import UTC_NAME, canonical_zone
 from bot.vocabulary import languages
@@ -96,6 +96,7 @@ class Settings:
     stop_seconds: float = 10.0
     takeover_seconds: int = 30
     public_url: str = "http://127.0.0.1:3000"
+    sql_echo: bool = False
 
     @property
     def uses_sqlite(self) -> bool:
@@ -124,9 +125,19 @@ class Settings:
             language=_language(env),
             timezone=_timezone(env),
             log_level=_log_level(env),
+            sql_echo=_sql_echo(env),
             rate_limit_count=count,
             rate_limit_seconds=seconds,
         )
+
+    def secrets(self) -> tuple[str, ...]:
+        """Every credential these settings hold, for the log redaction: tokens, secrets, the database password."""
+        values: list[str | None] = list(_database_password(self.database_url))
+        if self.slack is not None:
+            values += [self.slack.bot_token, self.slack.signing_secret, self.slack.app_token, self.slack.client_secret]
+        if self.discord is not None:
+            values.append(self.discord.token)
+        return tuple(value for value in values if value)
 
     def describe_database(self) -> str:
         """Where the data lives, without any password."""
@@ -207,6 +218,24 @@ def _log_level(env: Mapping[str, str]) -> str:
     if level not in LOG_LEVELS:
         raise SettingsError(f"HEARTH_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {level!r}.")
     return level
+
+
+def _sql_echo(env: Mapping[str, str]) -> bool:
+    raw = _get(env, "HEARTH_SQL_ECHO") or "0"
+    if raw not in ("0", "1"):
+        raise SettingsError(
+            f"HEARTH_SQL_ECHO must be 1 (log every SQL statement, never its values) or 0 (the default), not {raw!r}."
+        )
+    return raw == "1"
+
+
+_PASSWORD = re.compile(r"^[A-Za-z0-9+.-]+://[^:@/]*:([^@/]+)@")
+
+
+def _database_password(url: str) -> tuple[str, ...]:
+    """The password in `url`, as written there (percent-encoded) and as the database reads it."""
+    match = _PASSWORD.match(url)
+    return () if match is None else (match.group(1), unquote(match.group(1)))
 
 
 def _rate_limit(env: Mapping[str, str]) -> tuple[int, int]:
@@ -387,12 +416,3 @@ def _port(env: Mapping[str, str]) -> int:
     if not raw.isdigit() or not 1 <= int(raw) <= 65535:
         raise SettingsError(f"HEARTH_HTTP_PORT must be a port number from 1 to 65535, not {raw!r}.")
     return int(raw)
-
-
-def configure_logging(settings: Settings) -> None:
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    if settings.log_level != "DEBUG":
-        # Alembic narrates every migration step at INFO; one line from Hearth says the schema is current.
-        logging.getLogger("alembic").setLevel(logging.WARNING)

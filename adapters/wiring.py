@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from adapters.log_redaction import hide_secret
 from adapters.settings import Settings
 from bot.action_refs import ActionRefs, new_key
 from bot.catalogs import Catalogs
@@ -183,8 +184,11 @@ REFERENCE_KEY = "hearth.reference_key"
 
 async def action_refs(storage: Storage, clock: Clock) -> ActionRefs:
     """The references of the deployment's buttons and forms, signed with the key kept in the database: made once,
-    on the first start, and the same for every process and after every restart."""
-    return ActionRefs(await storage.platform_state.first(REFERENCE_KEY, new_key(), clock.now()))
+    on the first start, and the same for every process and after every restart. The key is redacted from the log
+    from now on."""
+    key = await storage.platform_state.first(REFERENCE_KEY, new_key(), clock.now())
+    hide_secret(REFERENCE_KEY, key)
+    return ActionRefs(key)
 
 
 def instance_name() -> str:

@@ -78,15 +78,16 @@ def create_migration_engine(url: str) -> Engine:
     """A sync engine for schema changes (Alembic). Raises `ValueError` naming the supported forms.
 
     SQLite connections get the same pragmas and `BEGIN IMMEDIATE` as the bot's, except foreign keys: Alembic's
-    batch mode copies and drops tables, which with foreign keys on would cascade into the children.
+    batch mode copies and drops tables, which with foreign keys on would cascade into the children. Like the bot's,
+    its statements are never logged or shown in an error with their parameters (`hide_parameters`).
     """
     parsed = _parse(url)
     if parsed.drivername == "sqlite":
         _create_parent_directory(parsed)
-        engine = create_engine(parsed)
+        engine = create_engine(parsed, hide_parameters=True)
         _prepare_sqlite(engine, foreign_keys=False)
         return engine
-    return create_engine(parsed)
+    return create_engine(parsed, hide_parameters=True)
 
 
 # An execution option of the loop engine's read-only units: their transactions begin deferred.

@@ -10,8 +10,10 @@ HEARTH_REQUIRE_POSTGRES=1.
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
+import sys
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,12 +24,36 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.log_redaction import RedactingFilter
+from adapters.logs import WIRE_LOGGERS, HeldLoggers
 from storage.database import create_engine_for, create_migration_engine
 from storage.migrate import upgrade
 from storage.tables import metadata
 from storage.unit_of_work import SqlUnitOfWorkFactory
 
 POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+_CONFIGURED_LOGGERS = ("alembic", "sqlalchemy", "sqlalchemy.engine", *WIRE_LOGGERS)
+
+
+@pytest.fixture(autouse=True)
+def _logging_as_it_was() -> Iterator[None]:
+    """`hearth`'s entry point sets logging up for the whole process (logger levels, filters on the root's handlers,
+    the record factory, the hook for uncaught exceptions); what a test that runs it in-process set up is undone, so
+    the next test logs as pytest arranged it."""
+    root = logging.getLogger()
+    levels = {name: logging.getLogger(name).level for name in _CONFIGURED_LOGGERS}
+    filters = {handler: list(handler.filters) for handler in root.handlers}
+    factory, hook = logging.getLogRecordFactory(), sys.excepthook
+    yield
+    for name, level in levels.items():
+        logging.getLogger(name).setLevel(level)
+    for handler in root.handlers:
+        for added in [f for f in handler.filters if isinstance(f, RedactingFilter | HeldLoggers)]:
+            handler.removeFilter(added)
+    for handler, kept in filters.items():
+        handler.filters[:] = kept
+    logging.setLogRecordFactory(factory)
+    sys.excepthook = hook
 
 
 def _postgres_unreachable(error: Exception) -> None:

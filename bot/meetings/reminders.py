@@ -74,7 +74,8 @@ class MeetingHooks:
             try:
                 await hook(community, series, meeting)
             except Exception:
-                log.exception("a next-meeting hook failed for %s", series.title)
+                # The id, not the title: a title is what a member typed, and the log keeps none of that.
+                log.exception("a next-meeting hook failed for series %s", series.id)
 
 
 def leads_for(kind: str, series: Series, dm_leads: Iterable[timedelta]) -> Sequence[timedelta | None]:
