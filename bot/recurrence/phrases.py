@@ -4,7 +4,8 @@ A phrase is a run of parts, in any order, each kind at most once (case, extra sp
 
     how often   every day · every 3 days · every weekday · every week · every 2 weeks · every other week ·
                 every month · every quarter · every year · every Monday · daily, weekly, monthly, quarterly,
-                yearly, annually, fortnightly
+                yearly, annually, fortnightly, biweekly · once a month · once a quarter · every two weeks
+                (numbers up to twelve may be written out)
     on which    on Tuesday · on Monday and Thursday · Mondays and Thursdays · Mon, Thu · on weekdays
     days        on the first Thursday · on the last Friday · on the 15th · on day 15 · on the last day ·
                 on the 1st and 15th · on 1 March · on March 1   ("on" may be left out)
@@ -17,7 +18,8 @@ A phrase is a run of parts, in any order, each kind at most once (case, extra sp
 
 Dutch has the same parts with its own words: "elke 2 weken op dinsdag om 15:00", "om de week", "op werkdagen",
 "elke maand op de eerste donderdag", "op de 15e", "elk kwartaal", "elk jaar op 1 maart", "vanaf …",
-"tot en met …" (or "tot …"), "10 keer", "behalve …". The words the sentences of `bot.recurrence.sentences`
+"tot en met …" (or "tot …"), "10 keer", "behalve …", "om de twee weken", "een keer per kwartaal", "eens per
+maand". Every spelling of how often has its counterpart in the other language (docs/meetings.md's table). The words the sentences of `bot.recurrence.sentences`
 use come from the same catalog entries and Babel names, so every sentence reads back; the other spellings
 (synonyms) are listed here.
 
@@ -43,7 +45,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
@@ -174,6 +176,7 @@ class _Grammar:
     weekdays: dict[str, tuple[int, ...]]
     months: dict[str, int]
     conjunctions: frozenset[str]
+    numbers: Mapping[str, int]
 
 
 @functools.lru_cache(maxsize=8)
@@ -215,6 +218,7 @@ def _grammar(language: str) -> _Grammar:
         weekdays=_weekday_words(words, spellings),
         months=_month_words(words, spellings),
         conjunctions=_conjunctions(language),
+        numbers=spellings.number_words,
     )
 
 
@@ -277,8 +281,12 @@ def _match(pattern: _Pattern, grammar: _Grammar, tokens: Sequence[_Token], posit
 
 
 def _read_number(grammar: _Grammar, tokens: Sequence[_Token], position: int) -> Found:
-    if position < len(tokens) and re.fullmatch(r"[0-9]{1,6}", tokens[position].word):
-        return int(tokens[position].word), position + 1
+    if position < len(tokens):
+        word = tokens[position].word
+        if re.fullmatch(r"[0-9]{1,6}", word):
+            return int(word), position + 1
+        if word in grammar.numbers:
+            return grammar.numbers[word], position + 1
     return None
 
 

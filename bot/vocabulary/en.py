@@ -34,6 +34,10 @@ VOCABULARY = Vocabulary(
         ("quarterly", Head("quarter")), ("each quarter", Head("quarter")),
         ("yearly", Head("year")), ("annually", Head("year")), ("each year", Head("year")),
         ("every other year", Head("year", 2)), ("each {n} years", Head("year", None)),
+        ("once a day", Head("day")), ("once a week", Head("week")), ("once a month", Head("month")),
+        ("once a quarter", Head("quarter")), ("once every quarter", Head("quarter")), ("once a year", Head("year")),
+        ("once every {n} weeks", Head("week", None)), ("once every {n} months", Head("month", None)),
+        ("biweekly", Head("week", 2)), ("bi-weekly", Head("week", 2)),
         ("every {days}", Head(None)), ("each {days}", Head(None)), ("every other {days}", Head(None, 2)),
     ),
     nth_words={
@@ -66,5 +70,7 @@ VOCABULARY = Vocabulary(
     },
     weekday_groups={"weekdays": WORKING_DAYS, "workdays": WORKING_DAYS},
     plural_endings=("s",),
+    number_words={"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                  "nine": 9, "ten": 10, "eleven": 11, "twelve": 12},
     month_spellings={"sept": 9},
 )

@@ -36,6 +36,16 @@ VOCABULARY = Vocabulary(
         ("jaarlijks", Head("year")), ("ieder jaar", Head("year")), ("elke jaar", Head("year")),
         ("om het jaar", Head("year", 2)), ("om de {n} jaar", Head("year", None)),
         ("iedere {n} jaar", Head("year", None)),
+        ("een keer per dag", Head("day")), ("een keer per week", Head("week")),
+        ("een keer per maand", Head("month")), ("een keer per kwartaal", Head("quarter")),
+        ("een keer per jaar", Head("year")), ("eens per week", Head("week")), ("eens per maand", Head("month")),
+        ("eens per kwartaal", Head("quarter")), ("eens per jaar", Head("year")),
+        ("één keer per week", Head("week")), ("één keer per maand", Head("month")),
+        ("één keer per kwartaal", Head("quarter")), ("één keer per jaar", Head("year")),
+        ("1 keer per week", Head("week")), ("1 keer per maand", Head("month")),
+        ("1 keer per kwartaal", Head("quarter")), ("1 keer per jaar", Head("year")),
+        ("elke {n} dagen", Head("day", None)), ("elke {n} maanden", Head("month", None)),
+        ("tweemaandelijks", Head("month", 2)), ("driemaandelijks", Head("quarter")),
         ("elke {days}", Head(None)), ("iedere {days}", Head(None)), ("elk {days}", Head(None)),
     ),
     nth_words={
@@ -63,4 +73,6 @@ VOCABULARY = Vocabulary(
     weekday_groups={"werkdagen": WORKING_DAYS, "weekdagen": WORKING_DAYS},
     plural_endings=("en",),
     month_spellings={"sept": 9},
+    number_words={"een": 1, "één": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7,
+                  "acht": 8, "negen": 9, "tien": 10, "elf": 11, "twaalf": 12},
 )

@@ -50,7 +50,8 @@ class Vocabulary:
     - The rest are spellings the schedule phrases accept beyond the catalog's own frames (see
       `bot.recurrence.phrases`): `head_phrases` (how often), `nth_words` (the words of a numbered weekday),
       `day_phrases`, `part_phrases` (by kind of part), `weekday_groups` ("weekdays"), `plural_endings`
-      ("mondays") and `month_spellings`.
+      ("mondays"), `month_spellings`, and `number_words`: numbers written out ("two weeks"), read wherever a
+      phrase takes a number of days, weeks, months or years.
     """
 
     code: str
@@ -68,3 +69,4 @@ class Vocabulary:
     weekday_groups: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
     plural_endings: tuple[str, ...] = ()
     month_spellings: Mapping[str, int] = field(default_factory=dict)
+    number_words: Mapping[str, int] = field(default_factory=dict)
