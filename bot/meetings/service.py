@@ -77,7 +77,7 @@ from bot.messages import Timestamp, TimestampStyle, UserText, join
 from bot.permissions import refusal
 from bot.ports import Clock, Scheduler, UnitOfWork, UnitOfWorkFactory
 from bot.preferences import community_zone
-from bot.recurrence import parse_recurrence
+from bot.recurrence import read_rhythm
 from bot.recurrence.zones import zone_of
 from bot.refs import ChannelRef, MemberRef
 from bot.tenancy import Community, Member, Scope, in_community
@@ -140,7 +140,8 @@ class MeetingService:
         title = checked_title(request.title)
         zone = checked_zone(request.timezone) if request.timezone else community_zone(community)
         now = self._clock.now()
-        recurrence = parse_recurrence(request.rhythm, timezone=zone, now=now, language=None)
+        rhythm = read_rhythm(request.rhythm, timezone=zone, now=now, language=None)
+        recurrence = rhythm.recurrence
         if recurrence.next_after(now) is None:
             raise UserError(_("That rhythm has no meetings ahead: all its dates are in the past."),
                             hint=_("Give a start in the future, or leave the start out."))
@@ -153,8 +154,9 @@ class MeetingService:
                                 hint=_("Choose another title, or change that one with /meeting edit."))
             series = Series(
                 id=0, workspace_id=scope.workspace.id, community_id=community.id, title=title, recurrence=recurrence,
-                duration=checked_duration(details.duration), location=checked_location(details.link, details.place),
-                description=checked_text(details.about), hosts=checked_hosts(details.hosts or ()),
+                duration=checked_duration(one_length(details.duration, rhythm.length)),
+                location=checked_location(details.link, details.place), description=checked_text(details.about),
+                hosts=checked_hosts(details.hosts or ()),
                 reminder_leads=checked_leads(details.reminder_leads, DEFAULT_LEADS), uid=f"{uuid.uuid4()}@hearth",
             )
             series = await uow.meetings.add_series(series, now)
@@ -608,6 +610,15 @@ def _too_long(limit: TextLimit) -> Msg:
     return _("A description can have at most {max} characters.", max=limit.most)
 
 
+def one_length(option: timedelta | None, phrase: timedelta | None) -> timedelta | None:
+    """The length of each meeting from `--for` or from the rhythm's own words ("for 60m", "14:00-15:30"), which
+    may both say it only when they agree."""
+    if option is not None and phrase is not None and option != phrase:
+        raise UserError(_("The rhythm and --for give two different lengths for each meeting."),
+                        hint=_("Give the length once: in the rhythm, such as 14:00-15:30, or with --for."))
+    return option if option is not None else phrase
+
+
 def checked_duration(value: timedelta | None) -> timedelta:
     duration = value if value is not None else DEFAULT_DURATION
     if duration > MAX_DURATION:
@@ -652,11 +663,13 @@ def _edited(series: Series, request: EditSeries, now: datetime) -> Series:
     edited = series
     if request.title:
         edited = replace(edited, title=checked_title(request.title))
+    length = details.duration
     if request.rhythm:
-        recurrence = parse_recurrence(request.rhythm, timezone=series.timezone, now=now, language=None)
-        edited = replace(edited, recurrence=replace(recurrence, exdates=()))
-    if details.duration is not None:
-        edited = replace(edited, duration=checked_duration(details.duration))
+        rhythm = read_rhythm(request.rhythm, timezone=series.timezone, now=now, language=None)
+        edited = replace(edited, recurrence=replace(rhythm.recurrence, exdates=()))
+        length = one_length(details.duration, rhythm.length)
+    if length is not None:
+        edited = replace(edited, duration=checked_duration(length))
     if details.link or details.place:
         edited = replace(edited, location=checked_location(details.link, details.place))
     if details.about is not None:

@@ -9,8 +9,8 @@ evaluation of a recurrence (evaluation, with the rules worked out period by peri
 by dateutil in anchored).
 """
 
-from bot.recurrence.phrases import EXAMPLES, parse_recurrence
+from bot.recurrence.phrases import EXAMPLES, Rhythm, parse_recurrence, read_rhythm
 from bot.recurrence.sentences import describe
 from bot.recurrence.value import Recurrence
 
-__all__ = ["EXAMPLES", "Recurrence", "describe", "parse_recurrence"]
+__all__ = ["EXAMPLES", "Recurrence", "Rhythm", "describe", "parse_recurrence", "read_rhythm"]

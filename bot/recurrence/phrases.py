@@ -19,9 +19,13 @@ A phrase is a run of parts, in any order, each kind at most once (case, extra sp
 Dutch has the same parts with its own words: "elke 2 weken op dinsdag om 15:00", "om de week", "op werkdagen",
 "elke maand op de eerste donderdag", "op de 15e", "elk kwartaal", "elk jaar op 1 maart", "vanaf …",
 "tot en met …" (or "tot …"), "10 keer", "behalve …", "om de twee weken", "een keer per kwartaal", "eens per
-maand". Every spelling of how often has its counterpart in the other language (docs/meetings.md's table). The words the sentences of `bot.recurrence.sentences`
-use come from the same catalog entries and Babel names, so every sentence reads back; the other spellings
-(synonyms) are listed here.
+maand". Every spelling of how often has its counterpart in the other language (docs/meetings.md's table).
+
+How long each meeting lasts may be part of the phrase too: "at 15:00 for 60m", "for an hour", "14:00-15:30",
+"from 14:00 to 15:30", "van 14:00 tot 15:30", "om 14:00 gedurende 90 minuten" (`read_rhythm` returns it).
+
+The words the sentences of `bot.recurrence.sentences` use come from the same catalog entries and Babel names, so
+every sentence reads back; the other spellings (synonyms) are listed here.
 
 What a phrase means:
 
@@ -74,7 +78,21 @@ EXAMPLES: dict[str, tuple[str, ...]] = {code: vocabulary(code).examples for code
 _SHOWN_LIMIT = 80
 
 
+@dataclass(frozen=True, slots=True)
+class Rhythm:
+    """A phrase read: when the meetings are, and how long each lasts when the phrase says so ("at 15:00 for
+    60m", "14:00-15:30", "van 14:00 tot 15:30"); None when it does not."""
+
+    recurrence: Recurrence
+    length: timedelta | None = None
+
+
 def parse_recurrence(text: str, *, timezone: str, now: datetime, language: str | None = None) -> Recurrence:
+    """`read_rhythm`'s recurrence alone."""
+    return read_rhythm(text, timezone=timezone, now=now, language=language).recurrence
+
+
+def read_rhythm(text: str, *, timezone: str, now: datetime, language: str | None = None) -> Rhythm:
     """Read a schedule written in words (or an RFC 5545 RRULE) in the IANA zone `timezone`.
 
     `language` is a language code; None tries every shipped language, English first. The start is the first
@@ -88,7 +106,7 @@ def parse_recurrence(text: str, *, timezone: str, now: datetime, language: str |
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be an aware datetime")
     if _RAW.match(text):
-        return _parse_rfc5545(text, timezone=timezone, now=now, language=language or "en")
+        return Rhythm(_parse_rfc5545(text, timezone=timezone, now=now, language=language or "en"))
     attempts: list[_NotUnderstood] = []
     for candidate in (language,) if language else languages():
         try:
@@ -96,7 +114,8 @@ def parse_recurrence(text: str, *, timezone: str, now: datetime, language: str |
         except _NotUnderstood as failure:
             attempts.append(failure)
             continue
-        return _build(draft, text, timezone=timezone, now=now, language=candidate)
+        length = _length(draft)
+        return Rhythm(_build(draft, text, timezone=timezone, now=now, language=candidate), length)
     # Answer in the language that got furthest (the first one on a tie).
     best = max(attempts, key=lambda failure: failure.position)
     raise best.error(text)
@@ -177,6 +196,8 @@ class _Grammar:
     months: dict[str, int]
     conjunctions: frozenset[str]
     numbers: Mapping[str, int]
+    articles: frozenset[str]
+    half_hours: Mapping[str, int]
 
 
 @functools.lru_cache(maxsize=8)
@@ -206,6 +227,7 @@ def _grammar(language: str) -> _Grammar:
         part("on", (words.on, None)),
         part("period"),
         part("time", (words.at, None)),
+        part("length"),
         part("from", (words.since, None)),
         part("until", (words.until, None)),
         part("count", *((template, None) for template in words.times)),
@@ -219,6 +241,8 @@ def _grammar(language: str) -> _Grammar:
         months=_month_words(words, spellings),
         conjunctions=_conjunctions(language),
         numbers=spellings.number_words,
+        articles=frozenset(spellings.articles),
+        half_hours=spellings.half_hours,
     )
 
 
@@ -425,8 +449,81 @@ def _read_list(
         position = found[1]
 
 
+_SPAN = re.compile(r"(?P<start>[^-–]+)[-–](?P<end>[^-–]+)")
+_LENGTH = re.compile(r"(?P<amount>[0-9]{1,4}(?:[.,][0-9]{1,2})?)(?P<unit>[a-z]+)")
+_HOUR_UNITS = frozenset({"hour", "uur"})
+_LENGTH_UNITS = {"m", "min", "mins", "minute", "minutes", "minuut", "minuten", "h", "hr", "hrs", "hour", "hours",
+                 "u", "uur", "uren"}
+
+
+def _read_span(grammar: _Grammar, tokens: Sequence[_Token], position: int) -> Found:
+    """Two times of day in one word: 14:00-15:30, 9u-10u30."""
+    if position >= len(tokens):
+        return None
+    matched = _SPAN.fullmatch(tokens[position].word)
+    if matched is None:
+        return None
+    start, end = (read_clock(matched.group(name)) for name in ("start", "end"))
+    if start is None or end is None or start.second is not None or end.second is not None:
+        return None
+    begins, ends = start.time_of_day(), end.time_of_day()
+    return None if begins is None or ends is None else ((begins, ends), position + 1)
+
+
+def _read_end(grammar: _Grammar, tokens: Sequence[_Token], position: int) -> Found:
+    return _read_time(grammar, tokens, position)
+
+
+def _read_length(grammar: _Grammar, tokens: Sequence[_Token], position: int) -> Found:
+    """How long each meeting lasts: 60m, 1h30, 90 minutes, an hour, 1,5 uur, een uur."""
+    if position >= len(tokens):
+        return None
+    units = vocabulary(grammar.language).duration_units
+    word = tokens[position].word
+    written = re.fullmatch(r"([0-9]{1,2})[hu]([0-9]{1,2})", word)
+    if written:
+        return timedelta(hours=int(written.group(1)), minutes=int(written.group(2))), position + 1
+    matched = _LENGTH.fullmatch(word)
+    if matched and matched.group("unit") in _LENGTH_UNITS and matched.group("unit") in {*units, "m", "h"}:
+        return _times(matched.group("amount"), units.get(matched.group("unit"), 60 if matched.group("unit") == "m"
+                                                             else 3600)), position + 1
+    half = _read_half_hour(grammar, tokens, position)
+    if half is not None:
+        return half
+    if position + 1 < len(tokens) and tokens[position + 1].word in _LENGTH_UNITS & set(units):
+        amount = tokens[position].word
+        if amount in grammar.articles:
+            amount = "1"
+        elif amount in grammar.numbers:
+            amount = str(grammar.numbers[amount])
+        if re.fullmatch(r"[0-9]{1,4}(?:[.,][0-9]{1,2})?", amount):
+            return _times(amount, units[tokens[position + 1].word]), position + 2
+    return None
+
+
+def _read_half_hour(grammar: _Grammar, tokens: Sequence[_Token], position: int) -> Found:
+    """"half an hour", "een half uur", "anderhalf uur"."""
+    words = [token.word for token in tokens[position:position + 4]]
+    if words and words[0] in grammar.articles:
+        words, position = words[1:], position + 1
+    if not words or words[0] not in grammar.half_hours:
+        return None
+    minutes, rest = grammar.half_hours[words[0]], words[1:]
+    skipped = 1 if rest and rest[0] in grammar.articles else 0
+    if len(rest) > skipped and rest[skipped] in _HOUR_UNITS:
+        return timedelta(minutes=minutes), position + 2 + skipped
+    return None
+
+
+def _times(amount: str, unit_seconds: int) -> timedelta:
+    return timedelta(seconds=round(float(amount.replace(",", ".")) * unit_seconds))
+
+
 _READERS: dict[str, Reader] = {
     "n": _read_number,
+    "span": _read_span,
+    "end": _read_end,
+    "length": _read_length,
     "day": _read_day,
     "weekday": _read_weekday,
     "month": _read_month,
@@ -452,6 +549,8 @@ class _Draft:
     days: tuple[Any, ...] = ()
     period: str | None = None
     clock: time | None = None
+    ends: time | None = None  # "14:00-15:30": when each meeting ends
+    length: timedelta | None = None  # "for 60m"
     since: date | None = None
     until: date | None = None
     count: int | None = None
@@ -577,7 +676,15 @@ def _apply(kind: str, meaning: object, values: dict[str, Any], draft: _Draft) ->
     if kind == "period":
         return replace(draft, seen=seen, period=str(meaning))
     if kind == "time":
-        return replace(draft, seen=seen, clock=values.get("time") or values["clock"])
+        if values.get("end") is not None and draft.length is not None:
+            return None
+        if "span" in values:
+            values = {"time": values["span"][0], "end": values["span"][1]}
+        return replace(draft, seen=seen, clock=values.get("time") or values["clock"], ends=values.get("end"))
+    if kind == "length":
+        if draft.ends is not None:
+            return None  # "14:00-15:30 for 2h" says the length twice
+        return replace(draft, seen=seen, length=values["length"])
     if kind == "from":
         return replace(draft, seen=seen, since=values["date"])
     if kind == "until":
@@ -691,6 +798,21 @@ def _first_start(rule: str, first_day: datetime, timezone: str, threshold: datet
 
 def _moment(wall: datetime, timezone: str) -> datetime:
     return wall.replace(tzinfo=zone_of(timezone)).astimezone(UTC)
+
+
+def _length(draft: _Draft) -> timedelta | None:
+    """How long each meeting lasts, as the phrase says; raises `UserError` for a range that ends before it starts."""
+    if draft.ends is None:
+        return draft.length
+    begins = draft.clock or DEFAULT_TIME
+    if draft.ends <= begins:
+        raise UserError(
+            _("A meeting from {start} to {end} would end before it starts.", start=begins.strftime("%H:%M"),
+              end=draft.ends.strftime("%H:%M")),
+            hint=_("Write the end after the start, such as 14:00-15:30, or give the length: at 14:00 for 90m."),
+        )
+    day = date(2000, 1, 1)
+    return datetime.combine(day, draft.ends) - datetime.combine(day, begins)
 
 
 def _never(text: str) -> Msg:

@@ -64,7 +64,11 @@ VOCABULARY = Vocabulary(
             ("van de maand", "month"), ("van elke maand", "month"), ("van iedere maand", "month"),
             ("van het kwartaal", "quarter"), ("van elk kwartaal", "quarter"), ("van ieder kwartaal", "quarter"),
         ),
-        "time": (("{clock}", None),),
+        "time": (
+            ("{clock}", None), ("{span}", None), ("om {span}", None), ("van {span}", None),
+            ("van {time} tot {end}", None), ("{clock} tot {end}", None), ("tussen {time} en {end}", None),
+        ),
+        "length": (("gedurende {length}", None), ("voor {length}", None), ("{length} lang", None)),
         "from": (("met ingang van {date}", None), ("beginnend op {date}", None)),
         "until": (("tot {date}", None), ("t/m {date}", None), ("tot en met {date}", None)),
         "count": (("voor {n} keer", None), ("{n} maal", None), ("eenmalig", 1)),
@@ -73,6 +77,8 @@ VOCABULARY = Vocabulary(
     weekday_groups={"werkdagen": WORKING_DAYS, "weekdagen": WORKING_DAYS},
     plural_endings=("en",),
     month_spellings={"sept": 9},
+    articles=("een", "één"),
+    half_hours={"half": 30, "anderhalf": 90},
     number_words={"een": 1, "één": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7,
                   "acht": 8, "negen": 9, "tien": 10, "elf": 11, "twaalf": 12},
 )

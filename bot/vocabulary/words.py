@@ -51,7 +51,8 @@ class Vocabulary:
       `bot.recurrence.phrases`): `head_phrases` (how often), `nth_words` (the words of a numbered weekday),
       `day_phrases`, `part_phrases` (by kind of part), `weekday_groups` ("weekdays"), `plural_endings`
       ("mondays"), `month_spellings`, and `number_words`: numbers written out ("two weeks"), read wherever a
-      phrase takes a number of days, weeks, months or years.
+      phrase takes a number of days, weeks, months or years; `articles`, the words that mean one before a unit
+      ("for an hour"); `half_hours`, words for a part of an hour, in minutes ("anderhalf uur": 90).
     """
 
     code: str
@@ -70,3 +71,5 @@ class Vocabulary:
     plural_endings: tuple[str, ...] = ()
     month_spellings: Mapping[str, int] = field(default_factory=dict)
     number_words: Mapping[str, int] = field(default_factory=dict)
+    articles: tuple[str, ...] = ()
+    half_hours: Mapping[str, int] = field(default_factory=dict)
