@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from bot.recurrence import Recurrence
+from bot.scheduling.leads import due_before, earliest_search
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +30,8 @@ class Schedule:
     """One recurring thing of one kind: a meeting series' reminders, a community's digest.
 
     `subject` identifies it within its kind and workspace, stably across restarts ("series:12:1h").
-    Each occurrence falls due `lead` before the recurrence instance.
+    Each occurrence falls due `lead` before the recurrence instance: its whole days as calendar days in the
+    recurrence's zone, the rest as an exact duration (`bot.scheduling.leads`).
     """
 
     kind: str
@@ -45,10 +47,17 @@ class Schedule:
 
     def next_due_after(self, moment: datetime) -> Occurrence | None:
         """The first occurrence that falls due strictly after `moment`."""
-        at = self.recurrence.next_after(moment + self.lead)
-        if at is None:
-            return None
-        return Occurrence(self.kind, self.workspace_id, self.subject, at, at - self.lead)
+        at = self.recurrence.next_after(earliest_search(moment, self.lead))
+        while at is not None:
+            due = self.due_of(at)
+            if due > moment:
+                return Occurrence(self.kind, self.workspace_id, self.subject, at, due)
+            at = self.recurrence.next_after(at)
+        return None
+
+    def due_of(self, at: datetime) -> datetime:
+        """When the instance at `at` falls due: `lead` before it, its days counted on the local calendar."""
+        return due_before(at, self.lead, self.recurrence.timezone)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +68,7 @@ class Occurrence:
     workspace_id: int
     subject: str
     at: datetime  # the recurrence instance, UTC
-    due: datetime  # when to deliver: `at` less the schedule's lead
+    due: datetime  # when to deliver: `at` less the schedule's lead (`Schedule.due_of`)
 
     @property
     def key(self) -> tuple[str, int, str, datetime]:
