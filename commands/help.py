@@ -13,7 +13,7 @@ from bot.i18n import Msg, _
 from bot.messages import Block, Heading, Message, Note, Paragraph, Text, UserText
 from commands.context import CommandContext
 from commands.registry import Registry
-from commands.spec import CommandSpec, Handler, Param, ParamKind
+from commands.spec import CommandSpec, Example, Handler, Param, ParamKind
 from commands.usage import typed_command, usage_line
 
 
@@ -119,9 +119,14 @@ def _command_help(ctx: EventContext, spec: CommandSpec) -> Message:
         label = f"--{param.name.replace('_', '-')}" if param.flag else f"<{param.name}>"
         blocks.append(Paragraph(Text.of(f"`{label}` ", ctx.text(param.help))))
     if spec.examples:
-        examples = "\n".join(f"`{example}`" for example in spec.examples)
+        examples = "\n".join(f"`{shown_example(ctx, example)}`" for example in spec.examples)
         blocks.append(Note(Text.of(ctx.text(_("Examples:")), "\n", examples)))
     return Message(tuple(blocks), ephemeral=True)
+
+
+def shown_example(ctx: EventContext, example: Example) -> str:
+    """`example` as the member reads it: in their language when it has words of one."""
+    return example if isinstance(example, str) else ctx.plain(example)
 
 
 def _common_prefix(specs: list[CommandSpec]) -> tuple[str, ...]:
