@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from bot.home import HomeSections
 from bot.i18n import Msg
 from commands import hearth, meeting
+from commands.help import add_family_help
 from commands.registry import Registry
 from commands.router import InteractionRouter
 
@@ -23,11 +24,13 @@ class Catalog:
 
 
 def build_catalog() -> Catalog:
-    """Every family registered: pure data, the same in every process (help, manifests, application commands)."""
+    """Every family registered, each with its own `help` subcommand: pure data, the same in every process (help,
+    manifests, application commands)."""
     catalog = Catalog()
     hearth.register(catalog.registry, catalog.interactions)
     catalog.families.update(hearth.FAMILY_SUMMARIES)
     meeting.register(catalog.registry, catalog.interactions)
     catalog.families.update(meeting.FAMILY_SUMMARIES)
     catalog.home.add(meeting.home_section)
+    add_family_help(catalog.registry)
     return catalog

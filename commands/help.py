@@ -1,15 +1,19 @@
-"""Help, generated from the registry: `/hearth help`, `/hearth help poll`, `/hearth help meeting schedule`."""
+"""Help, generated from the registry: `/hearth help`, `/hearth help poll`, `/hearth help meeting schedule`, and
+each family's own `help` subcommand (`/meeting help`, `/meeting help move`), which answers as `/hearth help meeting`
+does."""
 
 from __future__ import annotations
 
 import difflib
+from typing import Any
 
 from bot.context import EventContext
 from bot.errors import UserError
 from bot.i18n import Msg, _
 from bot.messages import Block, Heading, Message, Note, Paragraph, Text, UserText
+from commands.context import CommandContext
 from commands.registry import Registry
-from commands.spec import CommandSpec
+from commands.spec import CommandSpec, Example, Handler, Param, ParamKind
 from commands.usage import typed_command, usage_line
 
 
@@ -32,6 +36,37 @@ def help_message(ctx: EventContext, registry: Registry, topic: str | None) -> Me
         return _command_help(ctx, specs[0])
     prefix = _common_prefix(specs)
     return _group_help(ctx, prefix, specs, registry.summary(prefix))
+
+
+HELP = "help"
+FAMILY_HELP_SUMMARY = _("Show what these commands do, or the details of one of them.")
+FAMILY_HELP_TOPIC = _("one of these commands, or nothing for all of them")
+
+
+def add_family_help(registry: Registry) -> None:
+    """Give every family with subcommands, and no `help` of its own, a `help [subcommand…]` subcommand that
+    answers as `/hearth help <family> [subcommand…]` does. Called once every family is registered, so a family
+    added later gets it too (and with it, its Discord option and its place in generated help)."""
+    for family in registry.families():
+        children = registry.group_children((family,))
+        if children and HELP not in children:
+            registry.add(CommandSpec(
+                (family, HELP), FAMILY_HELP_SUMMARY, _family_help_handler(registry, family),
+                params=(Param("topic", ParamKind.TEXT, FAMILY_HELP_TOPIC, greedy=True),),
+                examples=(f"/{family} help", f"/{family} help {_first_command(registry, family)}"),
+            ))
+
+
+def _family_help_handler(registry: Registry, family: str) -> Handler:
+    async def show_family_help(ctx: CommandContext, args: dict[str, Any]) -> None:
+        topic = str(args.get("topic") or "").strip()
+        await ctx.reply(help_message(ctx, registry, f"{family} {topic}".strip()))
+
+    return show_family_help
+
+
+def _first_command(registry: Registry, family: str) -> str:
+    return next(" ".join(spec.path[1:]) for spec in registry.family(family) if len(spec.path) > 1)
 
 
 def _specs_for(registry: Registry, words: tuple[str, ...]) -> list[CommandSpec]:
@@ -84,9 +119,14 @@ def _command_help(ctx: EventContext, spec: CommandSpec) -> Message:
         label = f"--{param.name.replace('_', '-')}" if param.flag else f"<{param.name}>"
         blocks.append(Paragraph(Text.of(f"`{label}` ", ctx.text(param.help))))
     if spec.examples:
-        examples = "\n".join(f"`{example}`" for example in spec.examples)
+        examples = "\n".join(f"`{shown_example(ctx, example)}`" for example in spec.examples)
         blocks.append(Note(Text.of(ctx.text(_("Examples:")), "\n", examples)))
     return Message(tuple(blocks), ephemeral=True)
+
+
+def shown_example(ctx: EventContext, example: Example) -> str:
+    """`example` as the member reads it: in their language when it has words of one."""
+    return example if isinstance(example, str) else ctx.plain(example)
 
 
 def _common_prefix(specs: list[CommandSpec]) -> tuple[str, ...]:

@@ -53,6 +53,9 @@ class Param:
 
 
 Handler = Callable[["CommandContext", dict[str, Any]], Awaitable[None]]
+# An example as members type it: a `Msg` when it has words of a language (its translation is valid input in that
+# language), a plain string when it has none ("/meeting list").
+Example = str | Msg
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +85,7 @@ class CommandSpec:
     params: tuple[Param, ...] = ()
     permission: Permission = Permission.ANYONE
     needs_community: bool = False
-    examples: tuple[str, ...] = field(default=())
+    examples: tuple[Example, ...] = field(default=())
 
     @property
     def family(self) -> str:

@@ -6,7 +6,9 @@ tokens; the console writes the reader's zone). Member text (titles, places, agen
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.action_refs import ActionRef, ActionRefs
@@ -47,23 +49,48 @@ _LAST_MOMENT = int(datetime(9999, 12, 31, tzinfo=UTC).timestamp())
 Say = Callable[[Msg | Text | Inline], Text]
 
 
-def rsvp_ref(meeting: Meeting, answer: Answer) -> ActionRef:
-    """The reference of an RSVP button: the series, the meeting (its original start) and the answer, so a click
-    needs nothing else."""
+class Post(enum.IntEnum):
+    """Which post about a meeting carries RSVP buttons: its number travels in their references, so the post a
+    click rewrites is rendered as the same kind, with the same heading."""
+
+    ANNOUNCEMENT = 0  # /meeting next, headed by the series' title
+    REMINDER = 1  # the channel reminder, headed "Reminder: … starts in 1 day"
+
+
+def heading(post: Post, meeting: Meeting) -> Msg | Text:
+    """The heading of `post` about `meeting`."""
+    if post is Post.REMINDER:
+        return _("Reminder: {title} starts {when}", title=UserText(meeting.series.title),
+                 when=Timestamp(meeting.start, TimestampStyle.RELATIVE))
+    return Text.of(UserText(meeting.series.title))
+
+
+@dataclass(frozen=True, slots=True)
+class RsvpClick:
+    """What an RSVP button carries: the meeting (its original start), the answer and the post it sits in."""
+
+    original: datetime
+    answer: Answer
+    post: Post
+
+
+def rsvp_ref(meeting: Meeting, answer: Answer, post: Post = Post.ANNOUNCEMENT) -> ActionRef:
+    """The reference of an RSVP button: the series, the meeting (its original start), the answer and the post the
+    button sits in, so a click needs nothing else."""
     series = meeting.series
     return ActionRef(series.workspace_id, series.community_id, SERIES_REF, series.id,
-                     (int(meeting.original.timestamp()), _ANSWERS.index(answer)))
+                     (int(meeting.original.timestamp()), _ANSWERS.index(answer), int(post)))
 
 
-def read_rsvp(ref: ActionRef) -> tuple[datetime, Answer] | None:
-    """The meeting (its original start) and the answer an RSVP reference carries; None when its payload is not one
-    `rsvp_ref` makes. Raises nothing."""
-    if len(ref.payload) != 2:
+def read_rsvp(ref: ActionRef) -> RsvpClick | None:
+    """What an RSVP reference carries; None when its payload is not one `rsvp_ref` makes. A reference made before
+    buttons named their post (two numbers) is an announcement's. Raises nothing."""
+    if len(ref.payload) not in (2, 3):
         return None
-    moment, answer = ref.payload
-    if moment > _LAST_MOMENT or answer >= len(_ANSWERS):
+    moment, answer, post = (*ref.payload, Post.ANNOUNCEMENT)[:3]
+    if moment > _LAST_MOMENT or answer >= len(_ANSWERS) or post not in tuple(Post):
         return None
-    return datetime.fromtimestamp(moment, tz=UTC), _ANSWERS[answer]
+    return RsvpClick(datetime.fromtimestamp(moment, tz=UTC), _ANSWERS[answer], Post(post))
 
 
 def topic_ref(series: Series, item: AgendaItem) -> ActionRef:
@@ -91,13 +118,11 @@ def rhythm(series: Series, language: str) -> str:
 
 
 def announcement(say: Say, meeting: Meeting, answers: Mapping[str, Answer], agenda: Sequence[AgendaItem],
-                 language: str, refs: ActionRefs, *, heading: Msg | None = None) -> tuple[Block, ...]:
-    """The post about one meeting: when, where, host, the top agenda topics, who comes, and RSVP buttons (their
-    references minted with `refs`)."""
+                 language: str, refs: ActionRefs, *, post: Post = Post.ANNOUNCEMENT) -> tuple[Block, ...]:
+    """The post about one meeting: its heading as `post` has it, when, where, host, the top agenda topics, who
+    comes, and RSVP buttons (their references minted with `refs`, naming `post`)."""
     series = meeting.series
-    blocks: list[Block] = [
-        Heading(say(heading) if heading is not None else Text.of(UserText(series.title))),
-    ]
+    blocks: list[Block] = [Heading(say(heading(post, meeting)))]
     if meeting.cancelled:
         reason = _("Reason: {reason}", reason=UserText(meeting.reason)) if meeting.reason else None
         blocks.append(Paragraph(say(_("This meeting on {start} is cancelled.", start=Timestamp(meeting.start)))))
@@ -123,9 +148,9 @@ def announcement(say: Say, meeting: Meeting, answers: Mapping[str, Answer], agen
                                            topic=UserText(item.text)))))
     blocks.append(Note(say(attendance(answers))))
     blocks.append(Actions((
-        Button(_plain(say, _("Going")), RSVP, refs.mint(rsvp_ref(meeting, Answer.GOING)), ButtonStyle.PRIMARY),
-        Button(_plain(say, _("Maybe")), RSVP, refs.mint(rsvp_ref(meeting, Answer.MAYBE))),
-        Button(_plain(say, _("Not going")), RSVP, refs.mint(rsvp_ref(meeting, Answer.NOT_GOING))),
+        Button(_plain(say, _("Going")), RSVP, refs.mint(rsvp_ref(meeting, Answer.GOING, post)), ButtonStyle.PRIMARY),
+        Button(_plain(say, _("Maybe")), RSVP, refs.mint(rsvp_ref(meeting, Answer.MAYBE, post))),
+        Button(_plain(say, _("Not going")), RSVP, refs.mint(rsvp_ref(meeting, Answer.NOT_GOING, post))),
     )))
     return tuple(blocks)
 

@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.action_refs import ActionRefs
 from bot.i18n import Msg, Translator, _, render
-from bot.meetings.messages import Say, announcement
+from bot.meetings.messages import Post, Say, announcement
 from bot.meetings.model import Answer, Change, Meeting, Series, SeriesStatus, meeting_at, next_meetings
 from bot.meetings.preferences import dm_leads_of, in_quiet_hours, quiet_hours_of
 from bot.messages import Inline, Message, Paragraph, Text, Timestamp, TimestampStyle, UserText
@@ -265,10 +265,8 @@ class ChannelReminders(_MeetingKind):
         async with self._uow() as uow:
             answers = await uow.meetings.rsvps(series.workspace_id, series.id, meeting.original)
             agenda = await uow.meetings.agenda(series.workspace_id, series.id, meeting.original)
-        heading = _("Reminder: {title} starts {when}", title=UserText(series.title),
-                    when=Timestamp(meeting.start, TimestampStyle.RELATIVE))
         blocks = announcement(self.say(community), meeting, answers, agenda, community_language(community), self._refs,
-                              heading=heading)
+                              post=Post.REMINDER)
         await self._messenger.send(community.channel, Message(blocks, delivery_key=occurrence.delivery_key))
         return Outcome.SENT
 

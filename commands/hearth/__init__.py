@@ -61,7 +61,7 @@ def register(registry: Registry, interactions: InteractionRouter) -> None:
             permission=Permission.SETUP,
             examples=(
                 "/hearth setup",
-                '/hearth setup --name "Data CoP" --goal "Learn from each other\'s analyses" --tz Europe/Brussels',
+                _('/hearth setup --name "Data CoP" --goal "Learn from each other\'s analyses" --tz Europe/Brussels'),
             ),
         ),
         CommandSpec(
@@ -70,7 +70,7 @@ def register(registry: Registry, interactions: InteractionRouter) -> None:
             settings,
             params=community_options,
             needs_community=True,
-            examples=("/hearth settings", '/hearth settings --goal "Share one lesson a week" --lang nl'),
+            examples=("/hearth settings", _('/hearth settings --goal "Share one lesson a week" --lang nl')),
         ),
         CommandSpec(
             ("hearth", "me"),
@@ -103,6 +103,7 @@ def register(registry: Registry, interactions: InteractionRouter) -> None:
             ("hearth", "facilitators", "list"),
             _("List this workspace's facilitators."),
             list_facilitators,
+            examples=("/hearth facilitators list",),
         ),
     ):
         registry.add(spec)

@@ -12,6 +12,7 @@ from bot.errors import UserError
 from bot.i18n import Msg, _
 from bot.meetings.messages import (
     AGENDA_VOTE,
+    Post,
     announcement,
     read_rsvp,
     series_lines,
@@ -66,11 +67,12 @@ async def show_next(ctx: EventContext, args: dict[str, Any]) -> None:
     await ctx.reply(Message(_announcement(ctx, view, public=False), ephemeral=True))
 
 
-def _announcement(ctx: EventContext, view: MeetingView, *, public: bool) -> tuple[Block, ...]:
+def _announcement(ctx: EventContext, view: MeetingView, *, public: bool,
+                  post: Post = Post.ANNOUNCEMENT) -> tuple[Block, ...]:
     assert ctx.workspace is not None
     say = ctx.public_text if public else ctx.text
     blocks = announcement(say, view.meeting, view.answers, view.agenda,
-                          ctx.community_language if public else ctx.language, ctx.refs)
+                          ctx.community_language if public else ctx.language, ctx.refs, post=post)
     workspace = ctx.workspace.ref
     going = who_is_going(say, view.answers, lambda member_id: MemberMention(MemberRef(workspace, member_id)))
     return (*blocks[:-1], Note(going), blocks[-1]) if not view.meeting.cancelled else blocks
@@ -136,12 +138,12 @@ VOTE_STALE = _("That button no longer works. Use /meeting agenda show.")
 
 async def rsvp(ctx: EventContext, ref: ActionRef) -> None:
     """An RSVP button: `ref` (already authorised for this channel's community) names the series, the meeting and
-    the answer. The clicked message is rewritten only when Hearth made it for that series; otherwise the member
-    only hears privately."""
+    the answer. The clicked message is rewritten only when Hearth made it for that series, as the same post (a
+    reminder keeps its heading); otherwise the member only hears privately."""
     read = read_rsvp(ref)
     if read is None:
         raise UserError(RSVP_STALE)
-    original, answer = read
+    original, answer = read.original, read.answer
     recorded = await ctx.services.meetings.rsvp(Rsvp(ctx.scope, ref.subject_id, original, answer))
     said = {
         Answer.GOING: _("You are going to {title} on {start}. See you there!"),
@@ -154,7 +156,8 @@ async def rsvp(ctx: EventContext, ref: ActionRef) -> None:
     if message is not None and meeting.series.id == ref.subject_id:
         # An ephemeral answer cannot be edited on every platform; the whisper said it all.
         with contextlib.suppress(Exception):
-            await ctx.messenger.update(message, Message(_announcement(ctx, recorded.view, public=True)))
+            await ctx.messenger.update(message, Message(_announcement(ctx, recorded.view, public=True,
+                                                                             post=read.post)))
 
 
 async def agenda_add(ctx: EventContext, args: dict[str, Any]) -> None:

@@ -205,3 +205,17 @@ async def test_a_settings_form_of_another_community_or_with_a_garbled_state_chan
     assert "belongs to another community" in answers[4]
     data = await community_of(hearth, guild.channel(guild.data))
     assert (data.name, (await community_of(hearth, guild.channel(guild.private))).name) == ("Data CoP", "Private CoP")
+
+
+async def test_an_rsvp_on_a_reminder_keeps_its_heading_and_everything_else_it_said(guild: Guild) -> None:
+    reminder = guild.announcement(guild.data, "CoP sync")
+    assert reminder["content"].startswith("## Reminder: CoP sync starts <t:")
+    *details, who_comes = reminder["embeds"]
+
+    await guild.click(reminder, custom_id(reminder, "Going"))
+    [edit] = guild.edits(reminder)
+    assert edit.json["content"] == reminder["content"]
+    assert edit.json["embeds"][:-1] == details
+    assert edit.json["components"] == reminder["components"]
+    assert edit.json["embeds"][-1]["description"].startswith("-# Going: 1 · Maybe: 0 · Not going: 0\n-# Going: <@")
+    assert who_comes["description"] == "-# Going: 0 · Maybe: 0 · Not going: 0"

@@ -210,3 +210,30 @@ async def test_a_settings_form_of_another_community_or_with_a_garbled_state_chan
     assert all("no longer does anything" in answer for answer in answers[1:])
     names = [(await community_of(hearth, at._channel(c))).name for c in ("C0DATA", "C0PRIV")]
     assert names == ["Data CoP", "Private CoP"]
+
+
+def _without_who_comes(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [block for block in blocks if block["type"] != "context" or "Going:" not in json.dumps(block)]
+
+
+async def test_an_rsvp_on_a_reminder_keeps_its_heading_and_everything_else_it_said(
+        two_communities: Communities) -> None:
+    at = two_communities
+    reminder = at.announcement("C0DATA", "CoP sync")
+    blocks = reminder.message["blocks"]
+    assert blocks[0]["type"] == "header" and blocks[0]["text"]["text"].startswith("Reminder: CoP sync starts ")
+
+    await at.click(reminder, "C0DATA", "meeting.rsvp", reminder.value("Going"))
+    [update] = at.world.fake.calls_to("chat.update")
+    updated = update.params["blocks"]
+    assert updated[0] == blocks[0]
+    assert update.params["text"].startswith("Reminder: CoP sync starts ")
+    assert _without_who_comes(updated) == _without_who_comes(blocks)
+    said = json.dumps(updated, ensure_ascii=False)
+    assert "Going: 1 · Maybe: 0 · Not going: 0" in said and "Going: <@U0BEN>" in said
+
+    again = Posted("C0DATA", {**reminder.message, "blocks": updated})
+    await at.click(again, "C0DATA", "meeting.rsvp", again.value("Maybe"), user="U0CAT")
+    [_first, second] = at.world.fake.calls_to("chat.update")
+    assert second.params["blocks"][0] == blocks[0]
+    assert "Going: 1 · Maybe: 1 · Not going: 0" in json.dumps(second.params["blocks"], ensure_ascii=False)
