@@ -450,7 +450,8 @@ def _read_list(
 
 
 _SPAN = re.compile(r"(?P<start>[^-–]+)[-–](?P<end>[^-–]+)")
-_LENGTH = re.compile(r"(?P<amount>[0-9]{1,4}(?:[.,][0-9]{1,2})?)(?P<unit>[a-z]+)")
+_LENGTH = re.compile(r"([0-9]{1,4}(?:[.,][0-9]{1,2})?)([a-z]+)")
+_LENGTHS = re.compile(r"(?:[0-9]{1,4}(?:[.,][0-9]{1,2})?[a-z]+){1,3}")
 _HOUR_UNITS = frozenset({"hour", "uur"})
 _LENGTH_UNITS = {"m", "min", "mins", "minute", "minutes", "minuut", "minuten", "h", "hr", "hrs", "hour", "hours",
                  "u", "uur", "uren"}
@@ -475,18 +476,17 @@ def _read_end(grammar: _Grammar, tokens: Sequence[_Token], position: int) -> Fou
 
 
 def _read_length(grammar: _Grammar, tokens: Sequence[_Token], position: int) -> Found:
-    """How long each meeting lasts: 60m, 1h30, 90 minutes, an hour, 1,5 uur, een uur."""
+    """How long each meeting lasts: 60m, 1h30m, 90 minutes, an hour, half an hour, een uur, anderhalf uur."""
     if position >= len(tokens):
         return None
     units = vocabulary(grammar.language).duration_units
     word = tokens[position].word
-    written = re.fullmatch(r"([0-9]{1,2})[hu]([0-9]{1,2})", word)
-    if written:
-        return timedelta(hours=int(written.group(1)), minutes=int(written.group(2))), position + 1
-    matched = _LENGTH.fullmatch(word)
-    if matched and matched.group("unit") in _LENGTH_UNITS and matched.group("unit") in {*units, "m", "h"}:
-        return _times(matched.group("amount"), units.get(matched.group("unit"), 60 if matched.group("unit") == "m"
-                                                             else 3600)), position + 1
+    if _LENGTHS.fullmatch(word):  # 60m, 1.5h, 1h30m, 90min
+        written = _LENGTH.findall(word)
+        if all(unit in _LENGTH_UNITS and unit in {*units, "m", "h"} for _amount, unit in written):
+            seconds = sum(_times(amount, units.get(unit, 60 if unit == "m" else 3600)).total_seconds()
+                          for amount, unit in written)
+            return timedelta(seconds=seconds), position + 1
     half = _read_half_hour(grammar, tokens, position)
     if half is not None:
         return half
