@@ -4,10 +4,10 @@ Every adapter that writes a moment as text (the console, Slack's fallback text, 
 through `format_moment`. The patterns come from Babel, so names and zone abbreviations are the locale's own:
 
     nl  do 5 mrt 2026 10:00 CET       (date: do 5 mrt 2026, time: 10:00 CET)
-    en  Thu 5 Mar 2026 10:00 +0100    (date: Thu 5 Mar 2026, time: 10:00 +0100)
+    en  Thu 5 Mar 2026 10:00 CET      (date: Thu 5 Mar 2026, time: 10:00 CET)
 
-The zone is Babel's short name for the locale: an abbreviation where the locale has one (`CET`, `CEST`, `EST`,
-`UTC`), the offset from UTC otherwise. A relative moment ("in 2 days", "over 2 dagen") is one of Hearth's own
+The zone is Babel's short name for the locale where it has one (`CET`, `CEST`, `UTC`), else the zone's own
+abbreviation (`EST`, `AEDT`), else the offset from UTC (`+0530`). A relative moment ("in 2 days", "over 2 dagen") is one of Hearth's own
 messages, with its plural forms in the catalogs.
 """
 
@@ -44,8 +44,20 @@ def format_date(moment: datetime, language: str, zone: tzinfo) -> str:
 
 def format_time(moment: datetime, language: str, zone: tzinfo) -> str:
     """The local time of `moment` with its zone: "10:00 CET", "10:00 CEST"."""
-    return format_datetime(moment.astimezone(zone), f"{TIME_PATTERN} {ZONE_PATTERN}", tzinfo=zone,
-                           locale=_locale(language))
+    local = moment.astimezone(zone)
+    time = format_datetime(local, TIME_PATTERN, tzinfo=zone, locale=_locale(language))
+    return f"{time} {zone_name(local, language)}"
+
+
+def zone_name(local: datetime, language: str) -> str:
+    """The short name of `local`'s zone at that moment: Babel's for `language` when it has a name for it ("CET"
+    in Dutch), else the zone's own abbreviation ("CET", "EDT", "AEST"), else the offset from UTC ("+0530")."""
+    zone = local.tzinfo
+    babel_name = format_datetime(local, ZONE_PATTERN, tzinfo=zone, locale=_locale(language))
+    if babel_name[:1].isalpha() and not babel_name.startswith("GMT"):
+        return babel_name
+    abbreviation = local.tzname() or ""
+    return abbreviation if abbreviation.isalpha() else babel_name
 
 
 def format_date_time(moment: datetime, language: str, zone: tzinfo) -> str:
