@@ -7,8 +7,8 @@ through `format_moment`. The patterns come from Babel, so names and zone abbrevi
     en  Thu 5 Mar 2026 10:00 CET      (date: Thu 5 Mar 2026, time: 10:00 CET)
 
 The zone is Babel's short name for the locale where it has one (`CET`, `CEST`, `UTC`), else the zone's own
-abbreviation (`EST`, `AEDT`), else the offset from UTC (`+0530`). A relative moment ("in 2 days", "over 2 dagen") is one of Hearth's own
-messages, with its plural forms in the catalogs.
+abbreviation (`EST`, `AEDT`), else the offset from UTC (`+0530`). A relative moment ("in 2 days", "over 2
+dagen") is one of Hearth's own messages, with its plural forms in the catalogs.
 """
 
 from __future__ import annotations

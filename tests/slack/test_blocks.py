@@ -556,3 +556,10 @@ def test_addresses_that_hide_their_host_are_never_links(url: str) -> None:
     rendered = mrkdwn(Text.of(Link(url, "Docs")))
     assert "<http" not in rendered  # shown as text, never a clickable token
     assert "Docs" in rendered
+
+
+def test_timestamp_fallback_is_in_the_readers_language() -> None:
+    dutch = Timestamp(AT, language="nl")
+    assert timestamp_fallback(dutch) == "di 31 mrt 2026 15:00 UTC"
+    assert md(dutch) == f"<!date^{EPOCH}^{{date_long}} {{time}}|di 31 mrt 2026 15:00 UTC>"
+    assert timestamp_fallback(Timestamp(AT, TimestampStyle.RELATIVE, "nl")) == "di 31 mrt 2026 15:00 UTC"
