@@ -14,10 +14,10 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol, TypeAlias
 
-from bot.messages import Inline, Text
+from bot.messages import Inline, Text, Timestamp
 
 Value: TypeAlias = "Inline | Text | int | float | Msg"
 
@@ -80,12 +80,24 @@ def render(translator: Translator, language: str, message: Msg) -> Text:
             value = message.params[name]
             if isinstance(value, Msg):  # a word of Hearth's own inside another message, in the same language
                 parts.append(render(translator, language, value))
+            elif isinstance(value, (int, float)):
+                parts.append(format_number(value))
             else:
-                parts.append(format_number(value) if isinstance(value, (int, float)) else value)
+                parts.append(in_language(value, language))
         position = match.end()
     if position < len(template):
         parts.append(template[position:])
     return Text.of(*parts)
+
+
+def in_language(value: Inline | Text, language: str) -> Inline | Text:
+    """`value` with every `Timestamp` in it set to be written in `language`."""
+    if isinstance(value, Timestamp):
+        return replace(value, language=language)
+    if isinstance(value, Text):
+        return Text(tuple(replace(part, language=language) if isinstance(part, Timestamp) else part
+                          for part in value.parts))
+    return value
 
 
 def format_number(value: int | float) -> str:

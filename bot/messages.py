@@ -34,10 +34,15 @@ class TimestampStyle(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Timestamp:
-    """A moment shown in each reader's own time zone. `at` must be time-zone aware."""
+    """A moment shown in each reader's own time zone. `at` must be time-zone aware.
+
+    `language` is the reader's, for the places where a platform cannot show the moment natively; translating the
+    message that holds it sets it (see `bot.i18n.render`), and `bot.dates` writes it out.
+    """
 
     at: datetime
     style: TimestampStyle = TimestampStyle.DATETIME
+    language: str = "en"
 
     def __post_init__(self) -> None:
         if self.at.tzinfo is None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.dates import format_moment
 from bot.messages import (
     Actions,
     Block,
@@ -23,7 +24,6 @@ from bot.messages import (
     Select,
     Text,
     Timestamp,
-    TimestampStyle,
     UserText,
 )
 
@@ -54,26 +54,8 @@ def _inline(part: Inline, zone: ZoneInfo, now: datetime) -> str:
 
 
 def format_timestamp(stamp: Timestamp, zone: ZoneInfo, now: datetime) -> str:
-    local = stamp.at.astimezone(zone)
-    if stamp.style is TimestampStyle.DATE:
-        return f"{local:%a %d %b %Y}"
-    if stamp.style is TimestampStyle.TIME:
-        return f"{local:%H:%M %Z}"
-    if stamp.style is TimestampStyle.RELATIVE:
-        return _relative(stamp.at - now)
-    return f"{local:%a %d %b %Y %H:%M %Z}"
-
-
-def _relative(delta: timedelta) -> str:
-    seconds = int(delta.total_seconds())
-    future = seconds >= 0
-    seconds = abs(seconds)
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
-        if seconds >= size:
-            count = seconds // size
-            amount = f"{count} {unit}{'s' if count != 1 else ''}"
-            return f"in {amount}" if future else f"{amount} ago"
-    return "now"
+    """`stamp` in its reader's language and in `zone`; a relative one measured from `now`."""
+    return format_moment(stamp, zone, now)
 
 
 def render_message(message: Message, zone: ZoneInfo, now: datetime) -> str:

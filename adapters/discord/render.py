@@ -47,6 +47,7 @@ import logging
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import UTC
 from urllib.parse import quote
 
 import discord
@@ -54,6 +55,7 @@ import discord
 from adapters.discord.custom_ids import custom_id, message_custom_ids
 from adapters.text_pieces import ELLIPSIS, Spans, cut, split_atoms
 from adapters.unique_ids import UniqueIds
+from bot.dates import format_moment
 from bot.links import checked_http_url
 from bot.messages import (
     Actions,
@@ -370,8 +372,20 @@ class _FieldPiece:
     users: tuple[str, ...]
 
 
+def written_dates(text: Text) -> Text:
+    """`text` with its moments written out in their reader's language and in UTC, for the places where Discord
+    shows a `<t:…>` token as typed (an embed field's name)."""
+    return Text(tuple(_written(part) if isinstance(part, Timestamp) else part for part in text.parts))
+
+
+def _written(stamp: Timestamp) -> str:
+    # A relative phrase would be stale by the time it is read, so the moment itself is named.
+    style = TimestampStyle.DATETIME if stamp.style is TimestampStyle.RELATIVE else stamp.style
+    return format_moment(replace(stamp, style=style), UTC, stamp.at)
+
+
 def _field(item: Field) -> _FieldPiece | None:
-    name = _truncated(_one_line(item.label), MAX_FIELD_NAME)
+    name = _truncated(_one_line(written_dates(item.label)), MAX_FIELD_NAME)
     value = _truncated(_atoms(item.value), MAX_FIELD_VALUE)
     if not name.text and not value.text:
         return None

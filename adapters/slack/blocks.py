@@ -37,6 +37,7 @@ import logging
 import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from datetime import UTC
 from typing import Any, TypedDict
 from urllib.parse import quote
@@ -44,6 +45,7 @@ from urllib.parse import quote
 from adapters.slack.action_ids import message_action_ids
 from adapters.text_pieces import ELLIPSIS, Spans, cut, split_atoms
 from adapters.unique_ids import UniqueIds
+from bot.dates import format_moment
 from bot.links import checked_http_url
 from bot.messages import (
     Actions,
@@ -70,7 +72,6 @@ from bot.messages import (
     TimestampStyle,
     UserText,
 )
-from bot.vocabulary import month_names, weekday_names
 
 logger = logging.getLogger(__name__)
 
@@ -126,6 +127,14 @@ _URL_UNSAFE = re.compile(r"[\s|<>\x00-\x1f\x7f]")
 _LABEL_BREAKS = re.compile(r"[\r\n\u2028\u2029]")
 # The indivisible pieces of rendered mrkdwn: a neutralised member marker, a token, an entity, or one character.
 _ATOM = re.compile("\u200b(?:[*_~`]\u200b|&gt;)|@\u200b|<[^<>]*>|&(?:amp|lt|gt);|.", re.DOTALL)
+
+# A relative fallback would be stale by the time it is read, so it names the moment instead.
+_FALLBACK_STYLES = {
+    TimestampStyle.DATE: TimestampStyle.DATE,
+    TimestampStyle.TIME: TimestampStyle.TIME,
+    TimestampStyle.DATETIME: TimestampStyle.DATETIME,
+    TimestampStyle.RELATIVE: TimestampStyle.DATETIME,
+}
 
 _DATE_TOKENS = {
     TimestampStyle.DATE: "{date_long}",
@@ -215,19 +224,9 @@ def _timestamp(stamp: Timestamp) -> str:
 
 
 def timestamp_fallback(stamp: Timestamp) -> str:
-    """`stamp` in English and UTC, for clients that cannot render Slack's date token."""
-    try:
-        at = stamp.at.astimezone(UTC)
-    except OverflowError:
-        return stamp.at.isoformat(" ", "minutes")
-    # Slack shows the fallback only where it cannot format the date itself: in English, like its own.
-    date = f"{weekday_names('en')[at.weekday()]} {at.day} {month_names('en')[at.month - 1]} {at.year}"
-    time = f"{at.hour:02d}:{at.minute:02d} UTC"
-    if stamp.style is TimestampStyle.DATE:
-        return date
-    if stamp.style is TimestampStyle.TIME:
-        return time
-    return f"{date} {time}"
+    """`stamp` in its reader's language and in UTC, for clients that cannot render Slack's date token."""
+    # The reader's zone is Slack's to know: its token shows their local time, the fallback names UTC.
+    return format_moment(replace(stamp, style=_FALLBACK_STYLES[stamp.style]), UTC, stamp.at)
 
 
 def _link(link: Link) -> str:

@@ -57,7 +57,6 @@ from typing import Any, TypeVar
 from babel.lists import format_list
 
 from bot.calendar import FIRST_YEAR, LAST_YEAR, numeric_date
-from bot.catalogs import SOURCE_LANGUAGE
 from bot.clock_times import HOUR_WORDS, MERIDIEMS, read_clock
 from bot.errors import UserError
 from bot.i18n import Msg, _
@@ -566,7 +565,7 @@ class _NotUnderstood(Exception):
 
     def error(self, text: str) -> UserError:
         tokens, position = self.tokens, self.position
-        hint = _examples(self.language)
+        hint = _examples()
         if self.no_frequency and tokens:
             return UserError(
                 _(
@@ -592,9 +591,11 @@ class _NotUnderstood(Exception):
         )
 
 
-def _examples(language: str) -> Msg:
-    first, second = vocabulary(language).examples or vocabulary(SOURCE_LANGUAGE).examples
-    return _("Write it like {first} or {second}.", first=f"`{first}`", second=f"`{second}`")
+def _examples() -> Msg:
+    # The examples are the reader's, whichever language the phrase was written in: each language's catalog gives
+    # the two phrases of its own vocabulary (`Words.examples`), which a test holds together.
+    return _("Write it like {first} or {second}.", first=_("`every 2 weeks on Tuesday at 15:00`"),
+             second=_("`every month on the first Thursday at 10:00`"))
 
 
 def _shown(text: str) -> UserText:
@@ -732,7 +733,7 @@ def _build(draft: _Draft, text: str, *, timezone: str, now: datetime, language: 
     zone = zone_of(timezone)
     clock = draft.clock or DEFAULT_TIME
     anchor = draft.since or now.astimezone(zone).date()
-    hint = _examples(language)
+    hint = _examples()
     try:
         rule = parse_rule(_rule(draft, anchor).format()).format()  # read back: canonical order of values
     except ValueError:
@@ -835,7 +836,7 @@ _LINE_START = re.compile(r"\s+(?=(?:RRULE|DTSTART|EXDATE)\s*[:;])", re.IGNORECAS
 
 
 def _parse_rfc5545(text: str, *, timezone: str, now: datetime, language: str) -> Recurrence:
-    hint = _examples(language)
+    hint = _examples()
     invalid = UserError(
         _(
             "'{text}' is not a recurrence rule Hearth can use. Check it against RFC 5545, or describe the "

@@ -16,10 +16,25 @@ from adapters.run import run_until_stopped, start
 from adapters.settings import Settings, SettingsError
 from adapters.wiring import Hearth
 from bot.action_refs import ActionRef
+from bot.catalogs import Catalogs
 from bot.clock import SimulatedClock
 from bot.context import EventContext
 from bot.events import MessagePosted
-from bot.messages import Actions, Attachment, Button, Message, Option, Select
+from bot.i18n import _, render
+from bot.messages import (
+    Actions,
+    Attachment,
+    Button,
+    Field,
+    Fields,
+    Message,
+    Option,
+    Paragraph,
+    Select,
+    Text,
+    Timestamp,
+    TimestampStyle,
+)
 from bot.ports import DeliveryError
 from bot.refs import ChannelRef, MemberRef, MessageRef, Platform, WorkspaceRef
 from bot.scheduling.model import Occurrence, TransientDeliveryError
@@ -442,3 +457,19 @@ async def test_files_travel_with_the_message(sqlite_url: str) -> None:
         [call] = world.fake.calls_to("POST", rf"/channels/{world.fake.channel_id}/messages")
         assert call.files == (("cop-sync.ics", b"BEGIN:VCALENDAR"),)
         assert call.json["content"] == "The calendar"
+
+
+async def test_a_dutch_meeting_card_keeps_native_dates_and_names_its_field_in_dutch(sqlite_url: str) -> None:
+    start = datetime(2026, 3, 31, 13, 0, tzinfo=UTC)
+    catalogs = Catalogs.load()
+    day = render(catalogs, "nl", _("{start} (cancelled)", start=Timestamp(start, TimestampStyle.DATE)))
+    when = render(catalogs, "nl", _("Moved from {original}.", original=Timestamp(start)))
+    async with discord_world(sqlite_url) as world:
+        sent = await world.adapter.messenger.send(_channel(world), Message(
+            (Paragraph(when), Fields((Field(day, Text.of(Timestamp(start, language="nl"))),)))))
+        stored = world.fake.messages[sent.id]
+    assert "<t:1774962000:F>" in stored["content"]
+    [embed] = stored["embeds"]
+    [field] = embed["fields"]
+    assert field["name"] == "di 31 mrt 2026 (gaat niet door)"
+    assert field["value"] == "<t:1774962000:F>"

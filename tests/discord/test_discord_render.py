@@ -351,3 +351,14 @@ def test_long_text_in_place_of_a_token_is_cut_like_any_text() -> None:
     payloads = render(message)
     assert len(payloads) > 2
     assert all(len(p["content"]) <= MAX_CONTENT for p in payloads)
+
+
+def test_a_field_name_writes_its_date_in_the_readers_language() -> None:
+    at = datetime(2026, 3, 31, 13, 0, tzinfo=UTC)
+    message = Message((Fields((Field(Text.of(Timestamp(at, TimestampStyle.DATE, "nl")),
+                                     Text.of(Timestamp(at, language="nl"))),)),))
+    [payload] = render(message)
+    [embed] = payload["embeds"]
+    [field] = embed["fields"]
+    assert field["name"] == "di 31 mrt 2026"
+    assert field["value"] == "<t:1774962000:F>"  # the value stays native: Discord writes it for each reader

@@ -191,10 +191,10 @@ def test_plain_text_drops_markup_and_keeps_member_text_as_typed() -> None:
 
 
 @pytest.mark.parametrize(("style", "token", "fallback"), [
-    (TimestampStyle.DATE, "{date_long}", "Tuesday 31 March 2026"),
+    (TimestampStyle.DATE, "{date_long}", "Tue 31 Mar 2026"),
     (TimestampStyle.TIME, "{time}", "15:00 UTC"),
-    (TimestampStyle.DATETIME, "{date_long} {time}", "Tuesday 31 March 2026 15:00 UTC"),
-    (TimestampStyle.RELATIVE, "{ago}", "Tuesday 31 March 2026 15:00 UTC"),
+    (TimestampStyle.DATETIME, "{date_long} {time}", "Tue 31 Mar 2026 15:00 UTC"),
+    (TimestampStyle.RELATIVE, "{ago}", "Tue 31 Mar 2026 15:00 UTC"),
 ])
 def test_timestamps_use_slacks_date_token(style: TimestampStyle, token: str, fallback: str) -> None:
     assert md(Timestamp(AT, style)) == f"<!date^{EPOCH}^{token}|{fallback}>"
@@ -202,12 +202,12 @@ def test_timestamps_use_slacks_date_token(style: TimestampStyle, token: str, fal
 
 def test_timestamp_fallback_is_in_utc() -> None:
     brussels = AT.astimezone(timezone(timedelta(hours=2)))
-    assert timestamp_fallback(Timestamp(brussels)) == "Tuesday 31 March 2026 15:00 UTC"
+    assert timestamp_fallback(Timestamp(brussels)) == "Tue 31 Mar 2026 15:00 UTC"
     assert md(Timestamp(brussels)).startswith(f"<!date^{EPOCH}^")
 
 
 def test_timestamp_before_1970_is_written_out() -> None:
-    assert md(Timestamp(datetime(1969, 7, 20, 20, 17, tzinfo=UTC))) == "Sunday 20 July 1969 20:17 UTC"
+    assert md(Timestamp(datetime(1969, 7, 20, 20, 17, tzinfo=UTC))) == "Sun 20 Jul 1969 20:17 UTC"
 
 
 def test_timestamp_at_the_edge_of_the_calendar_renders() -> None:
@@ -490,7 +490,7 @@ def test_payload_fallback_text_is_the_plain_message() -> None:
         Actions((Button("Join", "join"),)),
     )
     assert payload["text"] == (f"Weekly digest\nData CoP meets <!date^{EPOCH}^{{date_long}} {{time}}|"
-                               "Tuesday 31 March 2026 15:00 UTC> with <@U1>\nGoal\nlearn\nJoin")
+                               "Tue 31 Mar 2026 15:00 UTC> with <@U1>\nGoal\nlearn\nJoin")
 
 
 def test_fallback_text_is_cut_to_3000() -> None:
@@ -556,3 +556,10 @@ def test_addresses_that_hide_their_host_are_never_links(url: str) -> None:
     rendered = mrkdwn(Text.of(Link(url, "Docs")))
     assert "<http" not in rendered  # shown as text, never a clickable token
     assert "Docs" in rendered
+
+
+def test_timestamp_fallback_is_in_the_readers_language() -> None:
+    dutch = Timestamp(AT, language="nl")
+    assert timestamp_fallback(dutch) == "di 31 mrt 2026 15:00 UTC"
+    assert md(dutch) == f"<!date^{EPOCH}^{{date_long}} {{time}}|di 31 mrt 2026 15:00 UTC>"
+    assert timestamp_fallback(Timestamp(AT, TimestampStyle.RELATIVE, "nl")) == "di 31 mrt 2026 15:00 UTC"

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 
 import pytest
 
 from adapters.settings import Settings
 from adapters.slack.installs import SingleWorkspace
 from adapters.slack.messenger import Pacer, SlackMessenger
-from bot.messages import Attachment, Message, Paragraph, Text, UserText
+from bot.catalogs import Catalogs
+from bot.i18n import _, render
+from bot.messages import Attachment, Heading, Message, Paragraph, Text, Timestamp, TimestampStyle, UserText
 from bot.ports import DeliveryError
 from bot.refs import ChannelRef, MemberRef, MessageRef, Platform, WorkspaceRef
 from tests.slack.fake_slack import FakeSlack
@@ -78,3 +81,18 @@ async def test_updating_an_unknown_message_is_a_delivery_error() -> None:
         async with messenger_for(fake) as messenger:
             with pytest.raises(DeliveryError, match="message_not_found"):
                 await messenger.update(MessageRef(ChannelRef(ws, "C1"), "1.000"), Message.text("x"))
+
+
+async def test_a_dutch_reminder_keeps_the_native_date_and_falls_back_in_dutch() -> None:
+    start = datetime(2026, 3, 31, 13, 0, tzinfo=UTC)
+    said = render(Catalogs.load(), "nl", _("Reminder: {title} starts {when}, {start}.", title=UserText("CoP"),
+                                           when=Timestamp(start, TimestampStyle.RELATIVE), start=Timestamp(start)))
+    async with FakeSlack() as fake, messenger_for(fake) as messenger:
+        ws = WorkspaceRef(Platform.SLACK, fake.team_id)
+        await messenger.send(ChannelRef(ws, "C1"), Message((Heading(said), Paragraph(said))))
+        (post,) = fake.calls_to("chat.postMessage")
+    fallback = post.text("text")
+    assert "<!date^1774962000^{ago}|di 31 mrt 2026 13:00 UTC>" in fallback
+    assert "<!date^1774962000^{date_long} {time}|di 31 mrt 2026 13:00 UTC>" in fallback
+    header = next(block for block in post.json("blocks") if block["type"] == "header")
+    assert header["text"]["text"] == "Herinnering: CoP begint di 31 mrt 2026 13:00 UTC, di 31 mrt 2026 13:00 UTC."
