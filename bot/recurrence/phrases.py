@@ -113,6 +113,12 @@ def read_rhythm(text: str, *, timezone: str, now: datetime, language: str | None
         except _NotUnderstood as failure:
             attempts.append(failure)
             continue
+        tokens = _tokens(text)
+        if _says_no_repetition(draft, _grammar(candidate), tokens):
+            raise UserError(
+                _("'{text}' does not say how often it repeats: it could also mean one meeting.", text=_shown(text)),
+                hint=_("Say how often, such as every Sunday at 09:00 or every year on 20 March at 14:00."),
+            )
         length = _length(draft)
         return Rhythm(_build(draft, text, timezone=timezone, now=now, language=candidate), length)
     # Answer in the language that got furthest (the first one on a tie).
@@ -195,6 +201,7 @@ class _Grammar:
     months: dict[str, int]
     conjunctions: frozenset[str]
     numbers: Mapping[str, int]
+    repeating: frozenset[str]  # words that say a phrase repeats without "every": "mondays", "werkdagen"
     articles: frozenset[str]
     half_hours: Mapping[str, int]
 
@@ -240,6 +247,7 @@ def _grammar(language: str) -> _Grammar:
         months=_month_words(words, spellings),
         conjunctions=_conjunctions(language),
         numbers=spellings.number_words,
+        repeating=_repeating_words(words, spellings),
         articles=frozenset(spellings.articles),
         half_hours=spellings.half_hours,
     )
@@ -254,6 +262,11 @@ def _weekday_words(words: Wording, spellings: Vocabulary) -> dict[str, tuple[int
     found.update({spelling: (index,) for spelling, index in spellings.weekday_spellings.items()})
     found.update(spellings.weekday_groups)
     return found
+
+
+def _repeating_words(words: Wording, spellings: Vocabulary) -> frozenset[str]:
+    plurals = {name.casefold() + ending for name in words.weekdays for ending in spellings.plural_endings}
+    return frozenset(plurals | set(spellings.weekday_groups))
 
 
 def _month_words(words: Wording, spellings: Vocabulary) -> dict[str, int]:
@@ -799,6 +812,15 @@ def _first_start(rule: str, first_day: datetime, timezone: str, threshold: datet
 
 def _moment(wall: datetime, timezone: str) -> datetime:
     return wall.replace(tzinfo=zone_of(timezone)).astimezone(UTC)
+
+
+def _says_no_repetition(draft: _Draft, grammar: _Grammar, tokens: Sequence[_Token]) -> bool:
+    """Whether a phrase only names days ("op 20 maart om 14u", "zo", "on Tuesday"): that could be one meeting as
+    well as a series, so it is not guessed into one. How often, "of each quarter", a count, an end date or days
+    in the plural ("Mondays", "werkdagen") say it repeats."""
+    if {"how-often", "period", "count", "until"} & draft.seen:
+        return False
+    return not any(token.word in grammar.repeating for token in tokens)
 
 
 def _length(draft: _Draft) -> timedelta | None:
