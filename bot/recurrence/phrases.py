@@ -483,10 +483,6 @@ def _read_span(grammar: _Grammar, tokens: Sequence[_Token], position: int) -> Fo
     return None if begins is None or ends is None else ((begins, ends), position + 1)
 
 
-def _read_end(grammar: _Grammar, tokens: Sequence[_Token], position: int) -> Found:
-    return _read_time(grammar, tokens, position)
-
-
 def _read_length(grammar: _Grammar, tokens: Sequence[_Token], position: int) -> Found:
     """How long each meeting lasts: 60m, 1h30m, 90 minutes, an hour, half an hour, een uur, anderhalf uur."""
     if position >= len(tokens):
@@ -534,7 +530,7 @@ def _times(amount: str, unit_seconds: int) -> timedelta:
 _READERS: dict[str, Reader] = {
     "n": _read_number,
     "span": _read_span,
-    "end": _read_end,
+    "end": _read_time,  # the end of a range: "from 14:00 to {end}"
     "length": _read_length,
     "day": _read_day,
     "weekday": _read_weekday,

@@ -25,6 +25,7 @@ from bot.refs import ChannelRef, MemberRef, MessageRef, Platform, WorkspaceRef
 from bot.scheduling.engine import Engine
 from bot.tenancy import Role, Scope
 from storage.ledger import SqlDeliveryLedger
+from tests.dst_weeks import CHANGES
 
 ACME = WorkspaceRef(Platform.SLACK, "T0001")
 CHANNEL = ChannelRef(ACME, "C1")
@@ -101,14 +102,7 @@ class Community:
         return cls(clock, messenger, [meeting.start for meeting in meetings])
 
 
-@pytest.mark.parametrize(("zone", "sunday"), [
-    ("Europe/Brussels", datetime(2026, 3, 29)),
-    ("Europe/Brussels", datetime(2026, 10, 25)),
-    ("America/New_York", datetime(2026, 3, 8)),
-    ("America/New_York", datetime(2026, 11, 1)),
-    ("Australia/Sydney", datetime(2026, 4, 5)),
-    ("Australia/Sydney", datetime(2026, 10, 4)),
-])
+@pytest.mark.parametrize(("zone", "sunday"), CHANGES)
 async def test_day_reminders_come_at_the_usual_local_time_in_a_daylight_saving_week(
     uow_factory: UnitOfWorkFactory, database_engine: AsyncEngine, zone: str, sunday: datetime
 ) -> None:

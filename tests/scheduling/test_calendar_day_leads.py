@@ -10,6 +10,7 @@ import pytest
 from bot.recurrence import Recurrence
 from bot.scheduling.leads import due_before
 from bot.scheduling.model import Schedule
+from tests.dst_weeks import CHANGES
 
 DAY = timedelta(days=1)
 HOUR = timedelta(hours=1)
@@ -37,17 +38,8 @@ def _between(earlier: datetime, later: datetime) -> timedelta:
     return later.astimezone(UTC) - earlier.astimezone(UTC)
 
 
-# Each zone's two changes of 2026, each on a Sunday: a weekly Sunday 10:00 meeting the week before, that week and
-# the week after.
-CHANGES = [
-    ("Europe/Brussels", datetime(2026, 3, 29)),
-    ("Europe/Brussels", datetime(2026, 10, 25)),
-    ("America/New_York", datetime(2026, 3, 8)),
-    ("America/New_York", datetime(2026, 11, 1)),
-    ("Australia/Sydney", datetime(2026, 4, 5)),
-    ("Australia/Sydney", datetime(2026, 10, 4)),
-]
-
+# Each zone's two changes of 2026 (tests/dst_weeks.py), each on a Sunday: a weekly Sunday 10:00 meeting the week
+# before, that week and the week after.
 
 @pytest.mark.parametrize(("zone", "sunday"), CHANGES)
 @pytest.mark.parametrize("days", [1, 3, 7])
