@@ -1,5 +1,7 @@
 """Meetings as iCalendar (RFC 5545) feeds: a community's series, or the meetings a member said they attend.
 
+A single meeting (a kick-off, a recurrence of one occurrence) is one plain VEVENT, without RRULE.
+
 A series is one recurring event: a master VEVENT whose DTSTART, RRULE and EXDATE say what the recurrence says,
 in its own zone, and one more VEVENT with the same UID for every meeting that was moved or cancelled
 (RECURRENCE-ID is where the rule placed it). A cancelled meeting stays in the feed as STATUS:CANCELLED, so a
@@ -100,6 +102,8 @@ def _series_events(series: Series, changes: Iterable[Change], stamp: datetime) -
     first = first_instance_from(recurrence, recurrence.start)
     if first is None:
         return []
+    if series.single:
+        return _single_event(series, first, changes, stamp)
     zone = zone_of(series.timezone)
     uid = _uid(series)
     master = _event(uid, stamp, series.sequence)
@@ -124,6 +128,21 @@ def _series_events(series: Series, changes: Iterable[Change], stamp: datetime) -
         _describe(override, series, cancelled=change.cancelled, reason=change.reason)
         events.append(override)
     return events
+
+
+def _single_event(series: Series, first: datetime, changes: Iterable[Change], stamp: datetime) -> list[Event]:
+    """One meeting: a plain VEVENT at its start (where it was moved to), without RRULE or RECURRENCE-ID."""
+    if first in series.recurrence.exdates:
+        return []
+    original = _resolve(first, zone_of(series.timezone))
+    change = next((change for change in changes if change.original == original), None)
+    start = change.start if change is not None and change.start is not None else original
+    event = _event(_uid(series), stamp, max(series.sequence, change.sequence if change is not None else 0))
+    _add_moment(event, "DTSTART", start, series.timezone)
+    _add_moment(event, "DTEND", start + series.duration, series.timezone)
+    _describe(event, series, cancelled=change is not None and change.cancelled,
+              reason=change.reason if change is not None else "")
+    return [event]
 
 
 def _rule(series: Series) -> vRecur:

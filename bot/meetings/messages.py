@@ -117,6 +117,14 @@ def rhythm(series: Series, language: str) -> str:
     return describe(series.recurrence, language)
 
 
+def rhythm_text(say: Say, series: Series, language: str) -> Text:
+    """How often the series meets, as a reader sees it: "One meeting" for a single one (its date is shown beside
+    it, in the reader's language), else the rule in words."""
+    if series.single:
+        return say(_("One meeting"))
+    return Text.of(rhythm(series, language))
+
+
 def announcement(say: Say, meeting: Meeting, answers: Mapping[str, Answer], agenda: Sequence[AgendaItem],
                  language: str, refs: ActionRefs, *, post: Post = Post.ANNOUNCEMENT) -> tuple[Block, ...]:
     """The post about one meeting: its heading as `post` has it, when, where, host, the top agenda topics, who
@@ -135,7 +143,7 @@ def announcement(say: Say, meeting: Meeting, answers: Mapping[str, Answer], agen
         fields.append(Field(say(_("Where")), Text.of(place)))
     if meeting.host is not None:
         fields.append(Field(say(_("Host")), Text.of(MemberMention(meeting.host))))
-    fields.append(Field(say(_("Rhythm")), Text.of(rhythm(series, language))))
+    fields.append(Field(say(_("Rhythm")), rhythm_text(say, series, language)))
     blocks.append(Fields(tuple(fields)))
     if meeting.moved:
         blocks.append(Note(say(_("Moved from {original}.", original=Timestamp(meeting.original)))))
@@ -177,7 +185,7 @@ def series_lines(say: Say, series: Series, upcoming: Sequence[Meeting], language
     }[series.status]
     title = _("**{title}** ({status})", title=UserText(series.title), status=say(status)) if status else _(
         "**{title}**", title=UserText(series.title))
-    blocks: list[Block] = [Paragraph(say(title)), Note(say(Text.of(rhythm(series, language))))]
+    blocks: list[Block] = [Paragraph(say(title)), Note(rhythm_text(say, series, language))]
     if upcoming:
         blocks.append(Paragraph(say(_("Next: {dates}", dates=join(_date(say, m) for m in upcoming)))))
     elif series.status is not SeriesStatus.ENDED:

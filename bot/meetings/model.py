@@ -58,6 +58,11 @@ class Series:
     def timezone(self) -> str:
         return self.recurrence.timezone
 
+    @property
+    def single(self) -> bool:
+        """Whether this is one meeting rather than a series (a kick-off, say): a recurrence of one occurrence."""
+        return self.recurrence.count == 1
+
 
 @dataclass(frozen=True, slots=True)
 class Change:

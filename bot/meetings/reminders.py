@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from bot.action_refs import ActionRefs
@@ -363,7 +363,7 @@ class HostNudges(_MeetingKind):
 
 class AfterMeetings(_MeetingKind):
     """When a meeting ends: the features' hooks run (the feedback poll), and facilitators hear when the series
-    has no next meeting."""
+    has no next meeting; a single meeting ends instead."""
 
     kind = ENDED
     catch_up = CatchUp(lateness=timedelta(hours=6))
@@ -392,7 +392,9 @@ class AfterMeetings(_MeetingKind):
             facilitators = await uow.members.with_role(series.workspace_id, Role.FACILITATOR)
         following = next_meetings(series, changes, meeting.end, 1)
         await self._hooks.announce_next(community, series, following[0] if following else None)
-        if series.status is SeriesStatus.ACTIVE and not following:
+        if series.single and not following:
+            await self._end_single(series)
+        elif series.status is SeriesStatus.ACTIVE and not following:
             async def tell(facilitator: Member) -> bool:
                 text = self.say(community)(_(
                     "{title} has no next meeting. Schedule more with /meeting edit --when …, or end it with "
@@ -404,6 +406,18 @@ class AfterMeetings(_MeetingKind):
             served += await deliver_each(occurrence, facilitators, tell, key=lambda member: member.ref.id,
                                          ledger=self._recipients, clock=self._clock)
         return served.outcome()
+
+
+    async def _end_single(self, series: Series) -> None:
+        """A single meeting (a kick-off) that has taken place is over: it ends, so it no longer counts as the
+        community's series, its title is free again and nobody is told to schedule more."""
+        async with self._uow() as uow:
+            stored = await uow.meetings.get_series(series.workspace_id, series.id)
+            if stored is None or stored.status is SeriesStatus.ENDED:
+                return
+            await uow.meetings.update_series(replace(stored, status=SeriesStatus.ENDED, sequence=stored.sequence + 1),
+                                             self._clock.now())
+            await uow.commit()
 
 
 def _named(hooks: Iterable[MeetingEndedHook]) -> list[tuple[str, MeetingEndedHook]]:

@@ -35,11 +35,16 @@ class SeriesDetails:
 
 @dataclass(frozen=True, slots=True)
 class ScheduleSeries:
+    """A new series, or one meeting (`rhythm` names one day, or `single`: it must). `agenda` is proposed for its
+    first meeting, in the facilitator's name (a kick-off's template, already in the community's language)."""
+
     scope: Scope
     title: str
-    rhythm: str  # in words ("every 2 weeks on Tuesday at 15:00", Dutch too) or an RRULE
+    rhythm: str  # in words ("every 2 weeks on Tuesday at 15:00", "on 2026-03-20 at 14:00", Dutch too) or an RRULE
     timezone: str | None = None  # the community's when None
     details: SeriesDetails = SeriesDetails()
+    single: bool = False
+    agenda: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -134,17 +134,20 @@ class MeetingService:
     # --- facilitators: a series ---------------------------------------------------------------------------
 
     async def schedule(self, request: ScheduleSeries) -> SeriesView:
-        """Start a new series in the scope's community. Refuses a title the community already uses."""
+        """Start a new series (or one meeting) in the scope's community, with the request's agenda proposed for
+        its first meeting. Refuses a title the community already uses."""
         scope = request.scope
         community = in_community(scope)
         title = checked_title(request.title)
         zone = checked_zone(request.timezone) if request.timezone else community_zone(community)
         now = self._clock.now()
-        rhythm = read_rhythm(request.rhythm, timezone=zone, now=now, language=None)
+        rhythm = read_rhythm(request.rhythm, timezone=zone, now=now, language=None, single=request.single)
         recurrence = rhythm.recurrence
-        if recurrence.next_after(now) is None:
+        first = recurrence.next_after(now)
+        if first is None:
             raise UserError(_("That rhythm has no meetings ahead: all its dates are in the past."),
                             hint=_("Give a start in the future, or leave the start out."))
+        agenda = tuple(checked_topic(topic) for topic in request.agenda)
         details = request.details
         async with self._uow() as uow:
             await self._ensure_facilitator(uow, scope, "/meeting schedule")
@@ -160,6 +163,8 @@ class MeetingService:
                 reminder_leads=checked_leads(details.reminder_leads, DEFAULT_LEADS), uid=f"{uuid.uuid4()}@hearth",
             )
             series = await uow.meetings.add_series(series, now)
+            for topic in agenda:
+                await uow.meetings.add_agenda_item(scope.workspace.id, series.id, first, scope.member.ref, topic, now)
             changed = await self._read_changed(uow, series, community)
             await uow.commit()
         await self._tell(changed)
@@ -322,9 +327,7 @@ class MeetingService:
     async def propose_topic(self, request: ProposeTopic) -> TopicProposed:
         """Add a topic to the agenda of the series' next meeting."""
         scope = request.scope
-        topic = one_line(request.topic)
-        if not topic or len(topic) > MAX_TOPIC:
-            raise UserError(_("A topic has 1 to {max} characters.", max=MAX_TOPIC))
+        topic = checked_topic(request.topic)
         async with self._uow() as uow:
             series = await self._find_series(uow, scope, request.series)
             meeting, _changes = await self._find_meeting(uow, series, None)
@@ -555,6 +558,14 @@ class MeetingService:
 
 
 # --- rules on what members typed ------------------------------------------------------------------------------
+
+
+def checked_topic(text: str) -> str:
+    """An agenda topic on one line, 1 to `MAX_TOPIC` characters; a `UserError` otherwise."""
+    topic = one_line(text)
+    if not topic or len(topic) > MAX_TOPIC:
+        raise UserError(_("A topic has 1 to {max} characters.", max=MAX_TOPIC))
+    return topic
 
 
 def pick_series(found: Iterable[Series], name: str | None, *, include_ended: bool = False) -> Series:

@@ -60,14 +60,14 @@ from bot.calendar import FIRST_YEAR, LAST_YEAR, numeric_date
 from bot.clock_times import HOUR_WORDS, MERIDIEMS, read_clock
 from bot.errors import UserError
 from bot.i18n import Msg, _
-from bot.messages import UserText
+from bot.messages import Timestamp, UserText
 from bot.recurrence.evaluation import first_instance
 from bot.recurrence.rfc5545 import read_rfc5545
 from bot.recurrence.rule import DAILY, MAX_INTERVAL, MONTHLY, WEEKLY, YEARLY, RuleParts, parse_rule
 from bot.recurrence.sentences import END_OF_DAY, QUARTER_MONTHS, Wording, wording
 from bot.recurrence.value import MAX_COUNT, Recurrence
 from bot.recurrence.zones import zone_of
-from bot.vocabulary import WORKING_DAYS, DayItem, Head, Vocabulary, languages, vocabulary
+from bot.vocabulary import WORKING_DAYS, DayItem, Head, OneDay, Vocabulary, languages, vocabulary
 
 DEFAULT_TIME = time(9, 0)
 # Two phrases per language, shown when one does not read.
@@ -91,21 +91,32 @@ def parse_recurrence(text: str, *, timezone: str, now: datetime, language: str |
     return read_rhythm(text, timezone=timezone, now=now, language=language).recurrence
 
 
-def read_rhythm(text: str, *, timezone: str, now: datetime, language: str | None = None) -> Rhythm:
+def read_rhythm(text: str, *, timezone: str, now: datetime, language: str | None = None,
+                single: bool = False) -> Rhythm:
     """Read a schedule written in words (or an RFC 5545 RRULE) in the IANA zone `timezone`.
 
     `language` is a language code; None tries every shipped language, English first. The start is the first
     instance at or after the aware `now`, at the phrase's time (09:00 when it names none), unless the phrase
     says "from".
+
+    A single meeting is a recurrence of one occurrence, `FREQ=DAILY;COUNT=1` from its day and time: a phrase
+    that names one day ("on 2026-03-20 at 14:00", "tomorrow at 10:00", "next Thursday at 9:30", "op 20 maart om
+    14u", a day of the year without how often) or says "once". With `single` (a kick-off) the phrase must be
+    one meeting: days alone ("on Thursday") mean the next such day, and a rhythm is refused.
+
     Raises `UserError` for anything it cannot read, saying how much it understood, with two examples as the
-    hint. `timezone` must be a valid zone and `now` aware (they come from the code, not the member);
-    otherwise `ValueError`.
+    hint; for a phrase that mixes one day with a rhythm, a single meeting in the past, and days alone that
+    could be one meeting as well as a series. `timezone` must be a valid zone and `now` aware (they come from
+    the code, not the member); otherwise `ValueError`.
     """
     zone_of(timezone)
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be an aware datetime")
     if _RAW.match(text):
-        return Rhythm(_parse_rfc5545(text, timezone=timezone, now=now, language=language or "en"))
+        read = _parse_rfc5545(text, timezone=timezone, now=now, language=language or "en")
+        if single and read.count != 1:
+            raise _repeating(text)
+        return Rhythm(_one_occurrence(read, text) if read.count == 1 else read)
     attempts: list[_NotUnderstood] = []
     for candidate in (language,) if language else languages():
         try:
@@ -113,14 +124,29 @@ def read_rhythm(text: str, *, timezone: str, now: datetime, language: str | None
         except _NotUnderstood as failure:
             attempts.append(failure)
             continue
-        tokens = _tokens(text)
-        if _says_no_repetition(draft, _grammar(candidate), tokens):
+        length = _length(draft)
+        repeats = _repeats(draft, _grammar(candidate), _tokens(text))
+        if draft.single is not None:
+            if repeats or {"from", "except", "on"} & draft.seen:
+                raise UserError(
+                    _("'{text}' names one day and also a rhythm: a meeting is either single or repeating.",
+                      text=_shown(text)),
+                    hint=_("For one meeting give only its day, such as on 20 March at 14:00; for a series say "
+                           "how often, such as every 2 weeks from 2026-03-20 at 14:00."),
+                )
+            return Rhythm(_single_meeting(draft, timezone=timezone, now=now), length)
+        if repeats and single:
+            raise _repeating(text)
+        if not repeats and not single and draft.count is None and draft.kind != "date":
             raise UserError(
                 _("'{text}' does not say how often it repeats: it could also mean one meeting.", text=_shown(text)),
-                hint=_("Say how often, such as every Sunday at 09:00 or every year on 20 March at 14:00."),
+                hint=_("Say how often, such as every Sunday at 09:00, or give one day for a single meeting, such "
+                       "as next Sunday at 09:00."),
             )
-        length = _length(draft)
-        return Rhythm(_build(draft, text, timezone=timezone, now=now, language=candidate), length)
+        recurrence = _build(draft, text, timezone=timezone, now=now, language=candidate)
+        if not repeats:
+            recurrence = replace(recurrence, until=None, count=1)
+        return Rhythm(_one_occurrence(recurrence, text) if recurrence.count == 1 else recurrence, length)
     # Answer in the language that got furthest (the first one on a tie).
     best = max(attempts, key=lambda failure: failure.position)
     raise best.error(text)
@@ -231,6 +257,8 @@ def _grammar(language: str) -> _Grammar:
     parts = (
         _Part("how-often", tuple(heads)),
         part("on", (words.on, None)),
+        part("single", (words.once, OneDay("date")),
+             *((word, OneDay("relative", days)) for word, days in spellings.relative_days.items())),
         part("period"),
         part("time", (words.at, None)),
         part("length"),
@@ -387,6 +415,14 @@ def _read_date(grammar: _Grammar, tokens: Sequence[_Token], position: int) -> Fo
         return None
 
 
+def _read_year(grammar: _Grammar, tokens: Sequence[_Token], position: int) -> Found:
+    if position < len(tokens) and re.fullmatch(r"[0-9]{4}", tokens[position].word):
+        year = int(tokens[position].word)
+        if FIRST_YEAR <= year <= LAST_YEAR:
+            return year, position + 1
+    return None
+
+
 def _read_dates(grammar: _Grammar, tokens: Sequence[_Token], position: int) -> Found:
     return _read_list(grammar, tokens, position, lambda at: _read_date(grammar, tokens, at))
 
@@ -538,6 +574,7 @@ _READERS: dict[str, Reader] = {
     "time": _read_time,
     "clock": _read_clock,
     "date": _read_date,
+    "year": _read_year,
     "dates": _read_dates,
     "days": _read_days,
 }
@@ -563,6 +600,8 @@ class _Draft:
     until: date | None = None
     count: int | None = None
     skipped: tuple[date, ...] = ()
+    single: tuple[str, Any] | None = None  # the one day of a single meeting: ("date", a date), ("relative", days
+    # from today) or ("next", a weekday)
 
 
 class _NotUnderstood(Exception):
@@ -640,7 +679,7 @@ def _read_from(
     # Each kind of part comes at most once, so this search is at most eight parts deep.
     furthest[0] = max(furthest[0], position)
     if position == len(tokens):
-        return draft if _frequency(draft) is not None else None
+        return draft if _frequency(draft) is not None or draft.single is not None else None
     for changed, end in _next_parts(grammar, tokens, position, draft):
         found = _read_from(grammar, tokens, end, changed, furthest)
         if found is not None:
@@ -704,7 +743,25 @@ def _apply(kind: str, meaning: object, values: dict[str, Any], draft: _Draft) ->
         return replace(draft, seen=seen, count=count) if count >= 1 else None
     if kind == "except":
         return replace(draft, seen=seen, skipped=tuple(values["dates"]))
+    if kind == "single":
+        assert isinstance(meaning, OneDay)
+        day = _one_day(meaning, values)
+        return None if day is None else replace(draft, seen=seen, single=day)
     return None
+
+
+def _one_day(meaning: OneDay, values: dict[str, Any]) -> tuple[str, Any] | None:
+    if meaning.kind == "relative":
+        return ("relative", meaning.days)
+    if meaning.kind == "next":
+        weekdays = values["weekday"]
+        return ("next", weekdays[0]) if len(weekdays) == 1 else None
+    if "date" in values:
+        return ("date", values["date"])
+    try:
+        return ("date", date(values["year"], values["month"], values["day"]))
+    except ValueError:
+        return None
 
 
 _KIND_FREQUENCY = {"weekday": "week", "nth": "month", "monthday": "month", "date": "year"}
@@ -810,13 +867,52 @@ def _moment(wall: datetime, timezone: str) -> datetime:
     return wall.replace(tzinfo=zone_of(timezone)).astimezone(UTC)
 
 
-def _says_no_repetition(draft: _Draft, grammar: _Grammar, tokens: Sequence[_Token]) -> bool:
-    """Whether a phrase only names days ("op 20 maart om 14u", "zo", "on Tuesday"): that could be one meeting as
-    well as a series, so it is not guessed into one. How often, "of each quarter", a count, an end date or days
-    in the plural ("Mondays", "werkdagen") say it repeats."""
-    if {"how-often", "period", "count", "until"} & draft.seen:
+def _repeats(draft: _Draft, grammar: _Grammar, tokens: Sequence[_Token]) -> bool:
+    """Whether a phrase says it repeats: how often, "of each quarter", a count above one, an end date or days in
+    the plural ("Mondays", "werkdagen"). One that only names days ("op 20 maart om 14u", "zo", "on Tuesday") could
+    be one meeting as well as a series, so it is not guessed into a series; "once" is one meeting."""
+    if draft.count == 1:
         return False
-    return not any(token.word in grammar.repeating for token in tokens)
+    if {"how-often", "period", "count", "until"} & draft.seen:
+        return True
+    return any(token.word in grammar.repeating for token in tokens)
+
+
+def _single_meeting(draft: _Draft, *, timezone: str, now: datetime) -> Recurrence:
+    """The one meeting of a phrase that names its day; raises `UserError` when it has passed."""
+    assert draft.single is not None
+    kind, value = draft.single
+    today = now.astimezone(zone_of(timezone)).date()
+    if kind == "relative":
+        day = today + timedelta(days=value)
+    elif kind == "next":
+        day = today + timedelta(days=(value - today.weekday() - 1) % 7 + 1)
+    else:
+        day = value
+    wall = datetime.combine(day, draft.clock or DEFAULT_TIME)
+    moment = _moment(wall, timezone)
+    if moment < now:
+        raise UserError(_("{start} has passed: a meeting needs a day ahead.", start=Timestamp(moment)),
+                        hint=_("Give a day ahead, such as tomorrow at 10:00 or next Thursday at 9:30."))
+    return Recurrence(_SINGLE_RULE, wall, timezone, count=1)
+
+
+_SINGLE_RULE = "FREQ=DAILY"
+
+
+def _one_occurrence(recurrence: Recurrence, text: str) -> Recurrence:
+    """A recurrence of one occurrence in its one form: `FREQ=DAILY;COUNT=1` from that occurrence."""
+    first = first_instance(recurrence, _moment(recurrence.start, recurrence.timezone))
+    if first is None:
+        raise UserError(_never(text), hint=_examples())
+    return Recurrence(_SINGLE_RULE, first, recurrence.timezone, count=1)
+
+
+def _repeating(text: str) -> UserError:
+    return UserError(
+        _("'{text}' repeats, but this is one meeting: give its day and time.", text=_shown(text)),
+        hint=_("Such as next Thursday at 9:30 or on 20 March at 14:00."),
+    )
 
 
 def _length(draft: _Draft) -> timedelta | None:

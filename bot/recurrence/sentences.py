@@ -9,7 +9,7 @@ start only says when the series began, and the sentence read back at any later m
 occurrences from then on; read back before the start it would begin earlier, so a series that begins later is
 best shown with its first occurrence as well. Then come "until …" (the last day, inclusive), "N times", and
 the skipped days as "except 2026-04-14 and 2026-04-28" (each skipped at the series' own time, which is how
-the parser reads them back).
+the parser reads them back). A recurrence of one occurrence is a single meeting: "once on 2026-03-20 at 14:00".
 
 A recurrence the grammar cannot say (an hourly rule, BYSETPOS, skipped times that are not the series' time…)
 is written as its RFC 5545 text instead, DTSTART, RRULE and EXDATE lines, which the parser also reads.
@@ -76,6 +76,8 @@ FROM = _("from {date}")
 UNTIL = _("until {date}")
 TIMES = _n("{n} time", "{n} times", 2)
 EXCEPT = _("except {dates}")
+# A single meeting (a recurrence of one occurrence): "once on 2026-03-20 at 14:00".
+ONCE = _("once on {date}")
 
 
 @functools.cache
@@ -100,6 +102,7 @@ class Wording:
     until: str
     times: tuple[str, str]
     skipping: str
+    once: str
     weekdays: tuple[str, ...]
     weekday_abbreviations: tuple[str, ...]
     months: tuple[str, ...]
@@ -144,6 +147,7 @@ def wording(language: str) -> Wording:
         until=word(UNTIL),
         times=(catalogs.ngettext(language, singular, plural, 1), catalogs.ngettext(language, singular, plural, 2)),
         skipping=word(EXCEPT),
+        once=word(ONCE),
         weekdays=weekday_names(language),
         weekday_abbreviations=weekday_abbreviations(language),
         months=month_names(language),
@@ -169,6 +173,8 @@ def describe(recurrence: Recurrence, language: str) -> str:
 
 
 def _sentence(recurrence: Recurrence, words: Wording) -> str | None:
+    if recurrence.count == 1:
+        return _single(recurrence, words)
     parts = parse_rule(recurrence.rule)
     start = recurrence.start
     if not _only_the_start_time(parts, start) or parts.byweekno or parts.byyearday or parts.bysetpos:
@@ -200,6 +206,17 @@ def _sentence(recurrence: Recurrence, words: Wording) -> str | None:
         dates = [skipped.date().isoformat() for skipped in recurrence.exdates]
         pieces.append(fill(words.skipping, dates=words.join(dates)))
     return " ".join(pieces)
+
+
+def _single(recurrence: Recurrence, words: Wording) -> str | None:
+    """A recurrence of one occurrence as its day and time: "once on 2026-03-20 at 14:00"."""
+    if recurrence.exdates:
+        return None
+    first = first_instance_from(recurrence, recurrence.start)
+    if first is None:
+        return None
+    return " ".join((fill(words.once, date=first.date().isoformat()),
+                     fill(words.at, time=f"{first.hour}:{first.minute:02d}")))
 
 
 def _only_the_start_time(parts: RuleParts, start: datetime) -> bool:

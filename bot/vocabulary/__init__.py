@@ -16,12 +16,13 @@ from collections.abc import Mapping
 from babel.dates import get_day_names, get_month_names
 
 from bot.catalogs import DOMAIN, LOCALE_DIR, SOURCE_LANGUAGE
-from bot.vocabulary.words import WORKING_DAYS, DayItem, Head, Vocabulary
+from bot.vocabulary.words import WORKING_DAYS, DayItem, Head, OneDay, Vocabulary
 
 __all__ = [
     "WORKING_DAYS",
     "DayItem",
     "Head",
+    "OneDay",
     "Vocabulary",
     "duration_units",
     "language_name",

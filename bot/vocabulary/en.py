@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.vocabulary.words import WORKING_DAYS, DayItem, Head, Vocabulary
+from bot.vocabulary.words import WORKING_DAYS, DayItem, Head, OneDay, Vocabulary
 
 _SECOND, _MINUTE, _HOUR, _DAY, _WEEK = 1, 60, 3600, 86400, 604800
 
@@ -69,6 +69,14 @@ VOCABULARY = Vocabulary(
                   ("up to {date}", None), ("ending {date}", None), ("ending on {date}", None)),
         "count": (("for {n} times", None), ("for {n} time", None), ("{n} occurrences", None),
                   ("for {n} occurrences", None), ("once", 1)),
+        "single": (
+            ("on {date}", OneDay("date")), ("{date}", OneDay("date")), ("on {day} {month} {year}", OneDay("date")),
+            ("{day} {month} {year}", OneDay("date")), ("on {month} {day} {year}", OneDay("date")),
+            ("{month} {day} {year}", OneDay("date")), ("on the {day} of {month} {year}", OneDay("date")),
+            ("once on {day} {month} {year}", OneDay("date")),
+            ("next {weekday}", OneDay("next")), ("on next {weekday}", OneDay("next")),
+            ("this coming {weekday}", OneDay("next")), ("the day after tomorrow", OneDay("relative", 2)),
+        ),
         "except": (("except on {dates}", None), ("but not {dates}", None), ("but not on {dates}", None),
                    ("skipping {dates}", None), ("not on {dates}", None)),
     },

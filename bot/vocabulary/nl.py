@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.vocabulary.words import WORKING_DAYS, DayItem, Head, Vocabulary
+from bot.vocabulary.words import WORKING_DAYS, DayItem, Head, OneDay, Vocabulary
 
 _SECOND, _MINUTE, _HOUR, _DAY, _WEEK = 1, 60, 3600, 86400, 604800
 
@@ -72,6 +72,13 @@ VOCABULARY = Vocabulary(
         "from": (("met ingang van {date}", None), ("beginnend op {date}", None)),
         "until": (("tot {date}", None), ("t/m {date}", None), ("tot en met {date}", None)),
         "count": (("voor {n} keer", None), ("{n} maal", None), ("eenmalig", 1)),
+        "single": (
+            ("op {date}", OneDay("date")), ("{date}", OneDay("date")), ("op {day} {month} {year}", OneDay("date")),
+            ("{day} {month} {year}", OneDay("date")), ("eenmalig op {day} {month} {year}", OneDay("date")),
+            ("volgende {weekday}", OneDay("next")), ("op volgende {weekday}", OneDay("next")),
+            ("aanstaande {weekday}", OneDay("next")), ("komende {weekday}", OneDay("next")),
+            ("op de {day} {month} {year}", OneDay("date")),
+        ),
         "except": (("behalve op {dates}", None), ("niet op {dates}", None), ("uitgezonderd {dates}", None)),
     },
     weekday_groups={"werkdagen": WORKING_DAYS, "weekdagen": WORKING_DAYS},

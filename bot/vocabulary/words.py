@@ -31,6 +31,16 @@ class DayItem:
     nth: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class OneDay:
+    """The one day of a single meeting: `date` (the date the phrase writes, "on 2026-03-20", "20 March 2027"),
+    `relative` (`days` from today: "tomorrow", "overmorgen") or `next` (the next such weekday after today: "next
+    Thursday", "volgende donderdag")."""
+
+    kind: str
+    days: int = 0
+
+
 # A phrase template ("every other {days}", "the {n}th") with what it means.
 HeadPhrase = tuple[str, Head]
 DayPhrase = tuple[str, DayItem]

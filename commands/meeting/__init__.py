@@ -24,7 +24,7 @@ from commands.meeting.attendance import (
 )
 from commands.meeting.calendars import calendar, feed
 from commands.meeting.common import series_titles
-from commands.meeting.series import cancel, edit, end, move, pause, resume, schedule, skip
+from commands.meeting.series import cancel, edit, end, kickoff, move, pause, resume, schedule, skip
 from commands.registry import Registry
 from commands.router import InteractionRouter
 from commands.spec import CommandSpec, GroupSpec, Param, ParamKind
@@ -60,7 +60,8 @@ def register(registry: Registry, interactions: InteractionRouter) -> None:
             schedule,
             params=(
                 Param("title", ParamKind.TEXT, _("the series' title, in quotes"), required=True),
-                Param("when", ParamKind.TEXT, _("when it recurs, such as \"every 2 weeks on Tuesday at 15:00\""),
+                Param("when", ParamKind.TEXT, _("when it recurs, such as \"every 2 weeks on Tuesday at 15:00\", or "
+                                                "its one day, such as \"on 20 March at 14:00\""),
                       required=True, greedy=True),
                 *details,
                 Param("tz", ParamKind.TIMEZONE, _("its time zone (the community's when left out)"), flag=True),
@@ -71,6 +72,25 @@ def register(registry: Registry, interactions: InteractionRouter) -> None:
                 _('/meeting schedule "CoP sync" every 2 weeks on Tuesday at 15:00 --for 60m '
                   "--link https://meet.example.org/cop"),
                 _('/meeting schedule "Quarterly review" every 3 months on the first Thursday at 10:00 --for 2h'),
+                _('/meeting schedule "Open day" on 20 March at 14:00 for 2h'),
+            ),
+        ),
+        CommandSpec(
+            ("meeting", "kickoff"),
+            _("Schedule the community's kick-off: one meeting with a proposed agenda (facilitators)."),
+            kickoff,
+            params=(
+                Param("when", ParamKind.TEXT, _("its day and time, such as \"next Thursday at 9:30\""),
+                      required=True, greedy=True),
+                Param("title", ParamKind.TEXT, _("its title (Kick-off when left out)"), flag=True),
+                *details,
+                Param("tz", ParamKind.TIMEZONE, _("its time zone (the community's when left out)"), flag=True),
+            ),
+            permission=Permission.FACILITATOR,
+            needs_community=True,
+            examples=(
+                _("/meeting kickoff next Thursday at 9:30 --for 90m --link https://meet.example.org/cop"),
+                _("/meeting kickoff on 20 March from 14:00 to 15:30"),
             ),
         ),
         CommandSpec(

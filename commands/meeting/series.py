@@ -1,4 +1,5 @@
-"""Facilitators' commands: schedule and edit a series, skip, move or cancel one meeting, pause, resume, end."""
+"""Facilitators' commands: schedule and edit a series or a kick-off, skip, move or cancel one meeting, pause,
+resume, end."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from typing import Any
 
 from bot.context import EventContext
 from bot.i18n import Msg, _
-from bot.meetings.messages import rhythm
+from bot.meetings import kickoff as kick_off
+from bot.meetings.messages import rhythm_text
 from bot.meetings.model import SeriesStatus
 from bot.meetings.requests import (
     CancelMeeting,
@@ -19,7 +21,7 @@ from bot.meetings.requests import (
     SetSeriesStatus,
     SkipMeeting,
 )
-from bot.messages import Block, Heading, Message, Note, Paragraph, Text, Timestamp, UserText, join
+from bot.messages import Block, Heading, Message, Note, Paragraph, Timestamp, UserText, join
 from commands.meeting.common import series_details
 from commands.values import parse_datetime
 
@@ -35,6 +37,24 @@ async def schedule(ctx: EventContext, args: dict[str, Any]) -> None:
     await ctx.reply(Message(_scheduled(ctx, view, _("Scheduled: {title}", title=UserText(view.series.title)))))
 
 
+async def kickoff(ctx: EventContext, args: dict[str, Any]) -> None:
+    """One meeting, titled and with an agenda from the kick-off template in the community's language."""
+    assert ctx.workspace is not None
+    title = args.get("title") or ctx.plain(kick_off.TITLE, public=True)
+    view = await ctx.services.meetings.schedule(ScheduleSeries(
+        ctx.scope, title=title, rhythm=args["when"], timezone=args.get("tz"),
+        details=series_details(args, ctx.workspace.ref), single=True,
+        agenda=tuple(ctx.plain(topic, public=True) for topic in kick_off.AGENDA),
+    ))
+    blocks = list(_scheduled(ctx, view, _("Scheduled: {title}", title=UserText(view.series.title))))
+    topics = [Paragraph(ctx.public_text(_("{n}. {topic}", n=number, topic=UserText(ctx.plain(topic, public=True)))))
+              for number, topic in enumerate(kick_off.AGENDA, start=1)]
+    blocks[-1:-1] = [Paragraph(ctx.public_text(_("**Proposed agenda**"))), *topics,
+                     Note(ctx.public_text(_("Vote on the topics or add your own with /meeting agenda show and "
+                                            "/meeting agenda add.")))]
+    await ctx.reply(Message(tuple(blocks)))
+
+
 async def edit(ctx: EventContext, args: dict[str, Any]) -> None:
     assert ctx.workspace is not None
     view = await ctx.services.meetings.edit(EditSeries(
@@ -47,7 +67,7 @@ async def edit(ctx: EventContext, args: dict[str, Any]) -> None:
 def _scheduled(ctx: EventContext, view: SeriesView, heading: Msg) -> tuple[Block, ...]:
     return (
         Heading(ctx.public_text(heading)),
-        Paragraph(Text.of(rhythm(view.series, ctx.community_language))),
+        Paragraph(rhythm_text(ctx.public_text, view.series, ctx.community_language)),
         Paragraph(ctx.public_text(_("Next: {dates}", dates=join(Timestamp(m.start) for m in view.upcoming)))),
         Note(ctx.public_text(_("Dates are shown in your own time zone. RSVP with /meeting next."))),
     )

@@ -75,6 +75,10 @@ def expanded(calendar: Calendar, uid: str, after: datetime, until: datetime) -> 
     start = master.decoded("DTSTART")
     duration = as_utc(master.decoded("DTEND")) - as_utc(start)
     assert duration > timedelta(0)
+    if "RRULE" not in master:
+        # One meeting: a plain event where it takes place; where the rule placed it is not in the feed.
+        moment = as_utc(start)
+        return [(moment, moment, str(master["STATUS"]) == "CANCELLED")] if after < moment <= until else []
     skipped = {value.dt.replace(tzinfo=None) for value in _exdates(master)}
     overrides = {as_utc(event.decoded("RECURRENCE-ID")): event for event in events if "RECURRENCE-ID" in event}
     found: list[tuple[datetime, datetime, bool]] = []
@@ -222,7 +226,10 @@ def test_a_meeting_moved_into_the_second_run_of_a_repeated_hour_is_written_in_ut
     assert b"DTSTART:20261025T013000Z" in body
     calendar = parse(body)
     window = (utc(2026, 10, 1), utc(2026, 12, 1))
-    assert expanded(calendar, "series-1@hearth", *window) == expected(series, changes, *window)
+    wanted = expected(series, changes, *window)
+    if series.single:
+        wanted = [(start, start, cancelled) for start, _original, cancelled in wanted]
+    assert expanded(calendar, "series-1@hearth", *window) == wanted
 
 
 def test_uids_are_stable_and_the_sequence_rises_with_the_series() -> None:
@@ -473,7 +480,10 @@ def test_any_series_reads_back_as_its_meetings(drawn: tuple[Series, list[Change]
     if not events_of(calendar, "series-1@hearth"):
         assert expected(series, changes, *window) == []
         return
-    assert expanded(calendar, "series-1@hearth", *window) == expected(series, changes, *window)
+    wanted = expected(series, changes, *window)
+    if series.single:
+        wanted = [(start, start, cancelled) for start, _original, cancelled in wanted]
+    assert expanded(calendar, "series-1@hearth", *window) == wanted
 
 
 @settings(max_examples=100, deadline=None)

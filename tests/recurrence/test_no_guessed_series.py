@@ -1,5 +1,6 @@
 """A phrase that only names days could be one meeting as well as a series: it is refused, never guessed into a
-long series, in either language; saying how often (or the days in the plural, a count, an end) makes it a series."""
+long series, in either language; saying how often (or the days in the plural, a count, an end) makes it a series,
+and one day of the year ("op 20 maart om 14u") is one meeting."""
 
 from __future__ import annotations
 
@@ -16,13 +17,21 @@ ZONE = "Europe/Brussels"
 
 
 @pytest.mark.parametrize("phrase", [
-    "op 20 maart om 14u", "zo", "on Tuesday at 15:00", "on 20 March", "Sunday", "op dinsdag", "do 10:00",
-    "on the 15th at 10:00", "op de laatste vrijdag",
+    "zo", "on Tuesday at 15:00", "Sunday", "op dinsdag", "do 10:00", "on the 15th at 10:00", "op de laatste vrijdag",
 ])
 def test_days_alone_are_refused(phrase: str) -> None:
     with pytest.raises(UserError) as refused:
         parse_recurrence(phrase, timezone=ZONE, now=NOW)
     assert refused.value.message.msgid.endswith("it could also mean one meeting.")
+
+
+@pytest.mark.parametrize(("phrase", "start"), [
+    ("op 20 maart om 14u", datetime(2026, 3, 20, 14)), ("on 20 March", datetime(2026, 3, 20, 9)),
+    ("on March 3", datetime(2027, 3, 3, 9)), ("elk jaar op 20 maart om 14:00 eenmalig", datetime(2026, 3, 20, 14)),
+])
+def test_one_day_of_the_year_is_one_meeting(phrase: str, start: datetime) -> None:
+    single = parse_recurrence(phrase, timezone=ZONE, now=NOW)
+    assert (single.rule, single.start, single.count) == ("FREQ=DAILY", start, 1)
 
 
 @pytest.mark.parametrize("phrase", [
@@ -36,8 +45,8 @@ def test_saying_it_repeats_makes_a_series(phrase: str) -> None:
 
 
 @pytest.mark.parametrize(("language", "line", "expected"), [
-    ("", '/meeting schedule "Kickoff" on 20 March at 14:00', "does not say how often it repeats"),
-    (" --lang nl", '/meeting schedule "Aftrap" op 20 maart om 14u', "zegt niet hoe vaak het terugkomt"),
+    ("", '/meeting schedule "Kickoff" on Tuesday at 14:00', "does not say how often it repeats"),
+    (" --lang nl", '/meeting schedule "Aftrap" op dinsdag om 14u', "zegt niet hoe vaak het terugkomt"),
     (" --lang nl", '/meeting schedule "Zo" zo', "elke zondag om 09:00"),
 ])
 async def test_a_facilitator_is_asked_to_say_how_often_and_nothing_is_scheduled(

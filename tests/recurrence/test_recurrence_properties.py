@@ -186,10 +186,11 @@ def test_sentences_read_back_to_the_same_recurrence(value: Recurrence, language:
     if value.next_after(now - timedelta(microseconds=1)) is None:
         return  # a schedule with no occurrences at all is refused when read, as it should be
     back = parse_recurrence(describe(value, language), timezone=value.timezone, now=now, language=language)
-    if first_instance_from(value, value.start) == value.start:
+    if first_instance_from(value, value.start) == value.start and value.count != 1:
         assert back == value
     else:
-        # A start between instances reads back as the first instance: the same occurrences.
+        # A start between instances reads back as the first instance, and one occurrence as one meeting
+        # (FREQ=DAILY;COUNT=1 from it): the same occurrences.
         assert back.preview(now - timedelta(days=1), 20) == value.preview(now - timedelta(days=1), 20)
 
 

@@ -85,8 +85,8 @@ CASES = [
     ),
     (
         recurrence("FREQ=DAILY", datetime(2026, 3, 26, 9), count=1),
-        "every day at 9:00 from 2026-03-26 1 time",
-        "elke dag om 9:00 vanaf 2026-03-26 1 keer",
+        "once on 2026-03-26 at 9:00",
+        "eenmalig op 2026-03-26 om 9:00",
     ),
     (
         recurrence("FREQ=DAILY", datetime(2026, 3, 26, 9), count=10),
