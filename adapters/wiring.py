@@ -166,7 +166,7 @@ async def build_hearth(
     services = build_services(uow, clock, scheduler, hooks)
     core = Core(
         handlers=[CommandRouter(catalog.registry), catalog.interactions, catalog.home, RemovalRecorder()],
-        middleware=[ignore_bots, rate_limit(limiter), resolve_community, check_permission],
+        middleware=[ignore_bots, resolve_community, rate_limit(limiter), check_permission],
         messenger=messenger,
         translator=translator,
         clock=clock,

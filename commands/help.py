@@ -14,7 +14,7 @@ from bot.messages import Block, Heading, Message, Note, Paragraph, Text, UserTex
 from commands.context import CommandContext
 from commands.registry import Registry
 from commands.spec import CommandSpec, Example, Handler, Param, ParamKind
-from commands.usage import typed_command, usage_line
+from commands.usage import flag_name, placeholder, typed_command, usage_line
 
 
 def help_message(ctx: EventContext, registry: Registry, topic: str | None) -> Message:
@@ -98,7 +98,7 @@ def _overview(ctx: EventContext, registry: Registry) -> Message:
         if summary is not None:
             lines = [Text.of(f"`{typed_command((family,))}` — ", ctx.text(summary))]
         for spec in registry.family(family):
-            lines.append(Text.of(f"\n• `{usage_line(spec)}` — ", ctx.text(spec.summary)))
+            lines.append(Text.of(f"\n• `{usage_line(spec, ctx.plain)}` — ", ctx.text(spec.summary)))
         blocks.append(Paragraph(Text.of(*lines)))
     blocks.append(Note(ctx.text(_("For one command: /hearth help setup, /hearth help facilitators add."))))
     return Message(tuple(blocks), ephemeral=True)
@@ -109,14 +109,14 @@ def _group_help(ctx: EventContext, prefix: tuple[str, ...], specs: list[CommandS
     if summary is not None:
         blocks.append(Paragraph(ctx.text(summary)))
     for spec in specs:
-        blocks.append(Paragraph(Text.of(f"`{usage_line(spec)}` — ", ctx.text(spec.summary))))
+        blocks.append(Paragraph(Text.of(f"`{usage_line(spec, ctx.plain)}` — ", ctx.text(spec.summary))))
     return Message(tuple(blocks), ephemeral=True)
 
 
 def _command_help(ctx: EventContext, spec: CommandSpec) -> Message:
-    blocks: list[Block] = [Heading(Text.of(f"`{usage_line(spec)}`")), Paragraph(ctx.text(spec.summary))]
+    blocks: list[Block] = [Heading(Text.of(f"`{usage_line(spec, ctx.plain)}`")), Paragraph(ctx.text(spec.summary))]
     for param in spec.params:
-        label = f"--{param.name.replace('_', '-')}" if param.flag else f"<{param.name}>"
+        label = flag_name(param) if param.flag else f"<{placeholder(param, ctx.plain).removesuffix('…')}>"
         blocks.append(Paragraph(Text.of(f"`{label}` ", ctx.text(param.help))))
     if spec.examples:
         examples = "\n".join(f"`{shown_example(ctx, example)}`" for example in spec.examples)

@@ -34,7 +34,7 @@ from bot.refs import ChannelRef, MemberRef, WorkspaceRef
 from bot.text_limits import keepable
 from commands.spec import CommandSpec, Param, ParamKind
 from commands.tokens import Token, echo, tokenize
-from commands.usage import code, flag_name, is_flag, placeholder, usage_hint
+from commands.usage import Say, code, flag_name, is_flag, placeholder, translated, usage_hint
 from commands.values import (
     check_int_range,
     checked_channel,
@@ -283,14 +283,19 @@ def _complete(spec: CommandSpec, values: dict[str, Any]) -> dict[str, Any]:
         else:
             values.setdefault(param.name, None)
         if param.required and param.kind is not ParamKind.FLAG and values[param.name] in (None, ()):
-            raise UserError(_("{name} is missing.", name=code(_shown_name(param))))
+            raise UserError(_("{name} is missing.", name=_written(param)))
     return values
 
 
-def _shown_name(param: Param) -> str:
+def _written(param: Param) -> Msg:
+    """The parameter as the usage line writes it, as code, in the reader's words."""
+    return translated(lambda say: code(_shown_name(param, say)))
+
+
+def _shown_name(param: Param, say: Say) -> str:
     if param.kind is ParamKind.TAG or is_flag(param):
-        return placeholder(param)
-    return "<" + placeholder(param) + ">"
+        return placeholder(param, say)
+    return "<" + placeholder(param, say) + ">"
 
 
 # Typed options
@@ -338,5 +343,5 @@ def _convert_option(param: Param, raw: OptionValue, context: _Context) -> Any:
 def _wrong_kind(param: Param) -> Msg:
     return _(
         "The value for {option} is not the kind this command expects. Try the command again.",
-        option=code(flag_name(param) if is_flag(param) else _shown_name(param)),
+        option=translated(lambda say: code(flag_name(param) if is_flag(param) else _shown_name(param, say))),
     )

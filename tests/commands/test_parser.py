@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.catalogs import Catalogs
 from bot.errors import UserError
-from bot.i18n import _
+from bot.i18n import Msg, _, render
 from bot.messages import UserText
 from bot.refs import ChannelRef, MemberRef, Platform, WorkspaceRef
 from commands.parser import OptionValue, parse_arguments, parse_options
@@ -103,10 +104,16 @@ def test_usage_lines() -> None:
     assert usage_line(spec("hearth", "help")) == "/hearth help"
 
 
+def written(message: Msg, language: str = "en") -> str:
+    """A message as a reader of `language` reads it, plain."""
+    return "".join(str(part) for part in render(Catalogs.load(), language, message).parts)
+
+
 def test_usage_hint_wraps_the_line_as_code() -> None:
     hint = usage_hint(ADD_FACILITATOR)
     assert hint.msgid == "Usage: {usage}"
-    assert hint.params == {"usage": "`/hearth facilitators add <member>`"}
+    assert written(hint) == "Usage: `/hearth facilitators add <member>`"
+    assert written(hint, "nl") == "Gebruik: `/hearth facilitators add <lid>`"
 
 
 # Options
@@ -223,8 +230,8 @@ def test_positional_parameters_fill_in_order() -> None:
 def test_missing_required_parameter_is_named() -> None:
     error = fails(ADD_FACILITATOR, "")
     assert error.message.msgid == "{name} is missing."
-    assert error.message.params == {"name": "`<member>`"}
-    assert fails(POLL, "5").message.params == {"name": "`<question…>`"}
+    assert written(error.message) == "`<member>` is missing."
+    assert written(fails(POLL, "5").message) == "`<question…>` is missing."
 
 
 def test_a_typed_at_name_is_refused_with_advice() -> None:
@@ -318,7 +325,7 @@ def test_typed_options_check_ranges_and_required() -> None:
     assert options(POLL, {"top": 4, "question": "Q?"})["top"] == 4
     assert options(POLL, {"top": "4", "question": "Q?"})["top"] == 4
     assert options_fail(POLL, {"top": 40, "question": "Q?"}).message.params["high"] == 10
-    assert options_fail(POLL, {"question": "Q?"}).message.params == {"name": "`<top>`"}
+    assert written(options_fail(POLL, {"question": "Q?"}).message) == "`<top>` is missing."
     assert options(ADD_FACILITATOR, {"member": MemberRef(WORKSPACE, "U1")}) == {"member": MemberRef(WORKSPACE, "U1")}
     assert options(ADD_FACILITATOR, {"member": "<@U1>"}) == {"member": MemberRef(WORKSPACE, "U1")}
 

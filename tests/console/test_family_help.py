@@ -49,14 +49,14 @@ async def test_meeting_help_and_meeting_help_move(t: Transcript) -> None:
     assert family.kind == "ephemeral"
     assert family.text.startswith("/meeting")
     assert "Meeting series: schedule, list, RSVP, agenda and reminders." in family.text
-    assert "/meeting move <to…>" in family.text
+    assert "/meeting move <new time…>" in family.text
     move = await t.one("/meeting help move")
-    assert move.text.startswith("`/meeting move <to>") or move.text.startswith("/meeting move <to…>")
+    assert move.text.startswith("/meeting move <new time…>")
     assert "Move one meeting to another time (facilitators)." in move.text
     await t.run("/hearth me --lang nl")
     move = await t.one("/meeting help move")
     assert "is geen opdracht" not in move.text and "is not a command" not in move.text
-    assert "/meeting move <to…>" in move.text
+    assert move.text.startswith("/meeting move <nieuw moment…> [--series <tekst>] [--date <datum>]")
 
 
 async def test_help_on_nothing_of_the_family_is_refused_privately(t: Transcript) -> None:

@@ -210,7 +210,8 @@ async def test_a_retry_after_a_meeting_runs_no_hook_twice(world: World) -> None:
     world.hooks.after_meeting.append(feedback_poll)
     async with world.uow() as uow:
         (series,) = await uow.meetings.series_in(world.members["U1"].workspace_id)
-        await uow.meetings.update_series(replace(series, recurrence=replace(series.recurrence, count=1)), NOW)
+        last = replace(series.recurrence, until=series.recurrence.start)  # a series that ends with its first meeting
+        await uow.meetings.update_series(replace(series, recurrence=last), NOW)
         await uow.commit()
     engine = await world.engine()
     await world.until(engine, MEETING)  # the reminder DMs
