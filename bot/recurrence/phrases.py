@@ -15,11 +15,14 @@ A phrase is a run of parts, in any order, each kind at most once (case, extra sp
     until       until 2026-12-31
     how many    10 times · for 10 times
     except      except 2026-04-14 and 2026-04-28
+    one day     on 2026-03-20 · 20 March 2027 · today · tomorrow · the day after tomorrow · next Thursday ·
+                once on 2026-03-20   (a single meeting: see `read_rhythm`)
 
 Dutch has the same parts with its own words: "elke 2 weken op dinsdag om 15:00", "om de week", "op werkdagen",
 "elke maand op de eerste donderdag", "op de 15e", "elk kwartaal", "elk jaar op 1 maart", "vanaf …",
 "tot en met …" (or "tot …"), "10 keer", "behalve …", "om de twee weken", "een keer per kwartaal", "eens per
-maand". Every spelling of how often has its counterpart in the other language (docs/meetings.md's table).
+maand", "morgen", "overmorgen", "volgende donderdag", "eenmalig op …". Every spelling of how often and of one
+day has its counterpart in the other language (docs/meetings.md's tables).
 
 How long each meeting lasts may be part of the phrase too: "at 15:00 for 60m", "for an hour", "14:00-15:30",
 "from 14:00 to 15:30", "van 14:00 tot 15:30", "om 14:00 gedurende 90 minuten" (`read_rhythm` returns it).

@@ -1,5 +1,6 @@
 """Phrase parity: every way of saying how often that one language reads has a counterpart in the other giving the
-same rule, and a phrase in either language is read in any community. The table is docs/meetings.md's."""
+same rule, and every way of naming the one day of a single meeting has one giving the same meeting; a phrase in
+either language is read in any community. The tables are docs/meetings.md's."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.recurrence import parse_recurrence
+from bot.recurrence import parse_recurrence, read_rhythm
 from bot.vocabulary import vocabulary
 
 NOW = datetime(2026, 3, 25, 10, 0, tzinfo=UTC)  # a Wednesday
@@ -53,6 +54,44 @@ PAIRS = [
 ]
 
 
+# (English, Dutch): each pair reads as the same single meeting from the same moment.
+SINGLE_PAIRS = [
+    ("on 2026-04-20 at 14:00", "op 2026-04-20 om 14:00"), ("2026-04-20 14:00", "2026-04-20 14:00"),
+    ("once on 2026-04-20 at 14:00", "eenmalig op 2026-04-20 om 14:00"),
+    ("on 20 April at 14:00", "op 20 april om 14:00"), ("on April 20 at 2pm", "op 20 april om 14u"),
+    ("on 20 April 2026 at 14:00", "op 20 april 2026 om 14:00"), ("20 April 2026 at 14:00", "20 april 2026 om 14:00"),
+    ("on April 20 2026 at 14:00", "op 20 april 2026 om 14:00"),
+    ("on the 20th of April 2026 at 14:00", "op de 20e april 2026 om 14:00"),
+    ("once on 20 April 2026 at 14:00", "eenmalig op 20 april 2026 om 14:00"),
+    ("today at 15:00", "vandaag om 15:00"), ("tomorrow at 10:00", "morgen om 10:00"),
+    ("the day after tomorrow at 10:00", "overmorgen om 10:00"),
+    ("next Thursday at 9:30", "volgende donderdag om 9:30"), ("on next Thursday at 9:30", "op volgende donderdag om 9:30"),
+    ("this coming Thursday at 9:30", "aanstaande donderdag om 9:30"), ("next Thursday at 9:30", "komende donderdag om 9:30"),
+    ("tomorrow from 14:00 to 15:30", "morgen van 14:00 tot 15:30"), ("tomorrow at 14:00 for 90m", "morgen om 14:00 gedurende 90 minuten"),
+]
+
+
+@pytest.mark.parametrize(("english", "dutch"), SINGLE_PAIRS)
+def test_each_english_single_meeting_has_a_dutch_one_giving_the_same_meeting(english: str, dutch: str) -> None:
+    read = {language: read_rhythm(text, timezone=BRUSSELS, now=NOW, language=language)
+            for language, text in (("en", english), ("nl", dutch))}
+    assert read["en"] == read["nl"]
+    assert read["en"].recurrence.count == 1
+    assert read_rhythm(english, timezone=BRUSSELS, now=NOW) == read_rhythm(dutch, timezone=BRUSSELS, now=NOW)
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_every_spelling_of_one_day_is_in_the_table(language: str) -> None:
+    """A new spelling of the one day of a single meeting must come with its counterpart (added to SINGLE_PAIRS)."""
+    side = 0 if language == "en" else 1
+    typed = [pair[side].casefold().split() for pair in SINGLE_PAIRS]
+    spellings = [template for template, _meaning in vocabulary(language).part_phrases["single"]]
+    spellings += list(vocabulary(language).relative_days)
+    for template in spellings:
+        words = [word for word in template.split() if not word.startswith("{")]
+        assert any(all(word in phrase for word in words) for phrase in typed), template
+
+
 @pytest.mark.parametrize(("english", "dutch"), PAIRS)
 def test_each_english_phrase_has_a_dutch_one_giving_the_same_rule(english: str, dutch: str) -> None:
     read = {language: parse_recurrence(text, timezone=BRUSSELS, now=NOW, language=language)
@@ -79,8 +118,9 @@ def test_every_spelling_of_how_often_is_in_the_table(language: str) -> None:
         assert any(all(word in phrase.split() for word in words) for phrase in typed.split(" | ")), template
 
 
-def test_the_table_in_the_docs_is_this_one() -> None:
+@pytest.mark.parametrize(("marker", "pairs"), [("phrase-parity", PAIRS), ("single-parity", SINGLE_PAIRS)])
+def test_the_tables_in_the_docs_are_these(marker: str, pairs: list[tuple[str, str]]) -> None:
     text = (Path(__file__).resolve().parents[2] / "docs" / "meetings.md").read_text(encoding="utf-8")
-    table = text.split("<!-- phrase-parity", 1)[1].split("<!-- /phrase-parity -->", 1)[0]
+    table = text.split(f"<!-- {marker}", 1)[1].split(f"<!-- /{marker} -->", 1)[0]
     rows = [line.strip("| ").split(" | ") for line in table.splitlines() if line.startswith("| ")]
-    assert [tuple(row) for row in rows[1:]] == PAIRS
+    assert [tuple(row) for row in rows[1:]] == pairs
