@@ -97,6 +97,9 @@ class Settings:
     takeover_seconds: int = 30
     public_url: str = "http://127.0.0.1:3000"
     sql_echo: bool = False
+    poll_key: bytes | None = None  # HEARTH_POLL_KEY; else the key file
+    poll_key_file: Path | None = None  # where the poll key is kept when HEARTH_POLL_KEY is not set
+    poll_min_answers: int = 3
 
     @property
     def uses_sqlite(self) -> bool:
@@ -128,6 +131,9 @@ class Settings:
             sql_echo=_sql_echo(env),
             rate_limit_count=count,
             rate_limit_seconds=seconds,
+            poll_key=_poll_key(env),
+            poll_key_file=_poll_key_file(env, data_dir, database_url),
+            poll_min_answers=_poll_min_answers(env),
         )
 
     def secrets(self) -> tuple[str, ...]:
@@ -137,6 +143,8 @@ class Settings:
             values += [self.slack.bot_token, self.slack.signing_secret, self.slack.app_token, self.slack.client_secret]
         if self.discord is not None:
             values.append(self.discord.token)
+        if self.poll_key is not None:
+            values.append(self.poll_key.hex())
         return tuple(value for value in values if value)
 
     def describe_database(self) -> str:
@@ -247,6 +255,39 @@ def _rate_limit(env: Mapping[str, str]) -> tuple[int, int]:
         )
     unit = {"s": 1, "m": 60, "h": 3600}[match.group(3)]
     return int(match.group(1)), int(match.group(2)) * unit
+
+
+def _poll_key(env: Mapping[str, str]) -> bytes | None:
+    raw = _get(env, "HEARTH_POLL_KEY")
+    if not raw:
+        return None
+    try:
+        key = bytes.fromhex(raw)
+    except ValueError:
+        key = b""
+    if len(key) < 32:
+        raise SettingsError(
+            "HEARTH_POLL_KEY must be at least 64 hexadecimal characters (32 bytes), such as the output of "
+            "`python -c \"import secrets; print(secrets.token_hex(32))\"`."
+        )
+    return key
+
+
+def _poll_key_file(env: Mapping[str, str], data_dir: Path, database_url: str) -> Path:
+    named = _get(env, "HEARTH_POLL_KEY_FILE")
+    if named:
+        return Path(named)
+    if database_url.startswith("sqlite:///"):
+        # Beside the database file, never in it: a copy of the database alone links no anonymous answer.
+        return Path(database_url.removeprefix("sqlite:///")).parent / "poll.key"
+    return data_dir / "poll.key"
+
+
+def _poll_min_answers(env: Mapping[str, str]) -> int:
+    raw = _get(env, "HEARTH_POLL_MIN_ANSWERS") or "3"
+    if not raw.isdigit() or not 1 <= int(raw) <= 1000:
+        raise SettingsError(f"HEARTH_POLL_MIN_ANSWERS must be a whole number from 1 to 1000, not {raw!r}.")
+    return int(raw)
 
 
 SLACK_API_URL = "https://slack.com/api/"

@@ -26,6 +26,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from adapters.log_redaction import hide_secret
+from adapters.poll_key import key_from_file
 from adapters.settings import Settings
 from bot.action_refs import ActionRefs, new_key
 from bot.catalogs import Catalogs
@@ -36,6 +37,7 @@ from bot.erasure import RemovalRecorder, WorkspaceErasure
 from bot.i18n import Translator
 from bot.meetings.reminders import MeetingHooks, meeting_kinds
 from bot.middleware import check_permission, ignore_bots, rate_limit, resolve_community
+from bot.polls.anonymity import BallotSealer
 from bot.ports import Clock, Messenger
 from bot.ratelimit import RateLimiter
 from bot.refs import Platform
@@ -163,7 +165,8 @@ async def build_hearth(
     limiter = RateLimiter(
         clock, capacity=settings.rate_limit_count, period=timedelta(seconds=settings.rate_limit_seconds)
     )
-    services = build_services(uow, clock, scheduler, hooks)
+    services = build_services(uow, clock, scheduler, hooks, poll_sealer(settings),
+                              poll_min_answers=settings.poll_min_answers)
     core = Core(
         handlers=[CommandRouter(catalog.registry), catalog.interactions, catalog.home, RemovalRecorder()],
         middleware=[ignore_bots, resolve_community, rate_limit(limiter), check_permission],
@@ -189,6 +192,14 @@ async def action_refs(storage: Storage, clock: Clock) -> ActionRefs:
     key = await storage.platform_state.first(REFERENCE_KEY, new_key(), clock.now())
     hide_secret(REFERENCE_KEY, key)
     return ActionRefs(key)
+
+
+def poll_sealer(settings: Settings) -> BallotSealer:
+    """The sealer of anonymous ballots, with `HEARTH_POLL_KEY` or the key file (made when first needed)."""
+    if settings.poll_key is not None:
+        return BallotSealer(settings.poll_key)
+    path = settings.poll_key_file or settings.data_dir / "poll.key"
+    return BallotSealer(lambda: key_from_file(path))
 
 
 def instance_name() -> str:

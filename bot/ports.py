@@ -14,6 +14,7 @@ from typing import Protocol, Self
 from bot.i18n import Translator
 from bot.meetings.ports import MeetingRepository
 from bot.messages import Form, Message
+from bot.polls.ports import PollRepository
 from bot.refs import ChannelRef, MemberRef, MessageRef, Platform, WorkspaceRef
 from bot.scheduling.model import Schedule
 from bot.tenancy import Community, Member, Role, Workspace
@@ -208,6 +209,7 @@ class UnitOfWork(Protocol):
     communities: CommunityRepository
     members: MemberRepository
     meetings: MeetingRepository
+    polls: PollRepository
 
     async def __aenter__(self) -> Self: ...
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from bot.community.service import CommunityService
 from bot.meetings.reminders import MeetingHooks
 from bot.meetings.service import MeetingService
+from bot.polls.anonymity import BallotSealer
+from bot.polls.service import PollService
 from bot.ports import Clock, Scheduler, UnitOfWorkFactory
 
 
@@ -17,11 +19,13 @@ class Services:
 
     community: CommunityService
     meetings: MeetingService
+    polls: PollService
 
 
 def build_services(uow: UnitOfWorkFactory, clock: Clock, scheduler: Scheduler | None,
-                   meeting_hooks: MeetingHooks) -> Services:
+                   meeting_hooks: MeetingHooks, sealer: BallotSealer, *, poll_min_answers: int = 3) -> Services:
     return Services(
         community=CommunityService(uow, clock, scheduler),
         meetings=MeetingService(uow, clock, scheduler, meeting_hooks),
+        polls=PollService(uow, clock, sealer, min_answers=poll_min_answers),
     )

@@ -45,6 +45,7 @@ __all__ = [
     "LINK",
     "PLACE",
     "PLATFORM_ID",
+    "POLL_TITLE",
     "SERIES_TITLE",
     "TEXT_LIMITS",
     "WORKSPACE_NAME",
@@ -84,10 +85,11 @@ ZONE_NAME = TextLimit("time zone name", 64)
 LANGUAGE_CODE = TextLimit("language code", 16)
 DISPLAY_NAME = TextLimit("member display name", 255)
 WORKSPACE_NAME = TextLimit("workspace name", 255)
+POLL_TITLE = TextLimit("poll title", 300)
 
 TEXT_LIMITS: tuple[TextLimit, ...] = (
     COMMUNITY_NAME, GOAL, SERIES_TITLE, DESCRIPTION, PLACE, LINK, CANCEL_REASON, AGENDA_TOPIC, PLATFORM_ID,
-    ZONE_NAME, LANGUAGE_CODE, DISPLAY_NAME, WORKSPACE_NAME,
+    ZONE_NAME, LANGUAGE_CODE, DISPLAY_NAME, WORKSPACE_NAME, POLL_TITLE,
 )
 
 # Python's str.splitlines() breaks lines at these; in multi-line text each becomes "\n" ("\r\n" counts once).

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Dialect,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -392,3 +393,50 @@ slack_oauth_states = Table(
     Column("state", String(200), nullable=False),
     Column("expire_at", DateTime, nullable=False),
 )
+
+
+class PollRow(HearthTable, table=True):
+    """A poll of a community: its questions as JSON; an anonymous poll's results once it has closed."""
+
+    __tablename__ = "poll"
+    __table_args__ = (Index(None, "workspace_id", "community_id", "status"), Index(None, "status", "closes_at"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _workspace_id()
+    community_id: int = Field(foreign_key="community.id", ondelete="CASCADE", nullable=False)
+    author_id: str = Field(max_length=64)
+    title: str = Field(default="", max_length=300)
+    questions: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    anonymous: bool = Field(default=False)
+    results_shown: str = Field(max_length=16)
+    status: str = Field(max_length=16)
+    created_at: datetime = _moment()
+    closes_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
+    closed_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
+    kept_results: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+
+
+class PollBallotRow(HearthTable, table=True):
+    """One voter's ballot: in the clear with the member's id (a named poll), or sealed under a voter token that
+    only the poll key links to a member (an anonymous poll: no member id, no time)."""
+
+    __tablename__ = "poll_ballot"
+
+    poll_id: int = Field(primary_key=True, foreign_key="poll.id", ondelete="CASCADE")
+    voter: str = Field(primary_key=True, max_length=64)
+    member_id: str | None = Field(default=None, max_length=64)
+    answers: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    sealed: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    updated_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
+
+
+class PollCountRow(HearthTable, table=True):
+    """How many ballots hold one choice of one question (choice -1: how many answered it)."""
+
+    __tablename__ = "poll_count"
+
+    poll_id: int = Field(primary_key=True, foreign_key="poll.id", ondelete="CASCADE")
+    question: int = Field(primary_key=True)
+    choice: int = Field(primary_key=True)
+    count: int = Field(default=0)
+

@@ -14,11 +14,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.acknowledgements import handled_delivery
 from bot.meetings.ports import MeetingRepository
+from bot.polls.ports import PollRepository
 from bot.ports import CommunityRepository, MemberRepository, ReadOnlyUnit, WorkspaceRepository
 from storage.acknowledged import mark_handled
 from storage.database import READ_ONLY, URGENT, create_loop_engine
 from storage.directory import CHANNEL, DIRECTORY, READ_ONLY_UNIT, Changes, SqlDirectory
 from storage.meetings import SqlMeetingRepository
+from storage.polls import SqlPollRepository
 from storage.repositories import SqlCommunityRepository, SqlMemberRepository, SqlWorkspaceRepository
 from storage.writer_turn import WriterTurn
 
@@ -58,6 +60,7 @@ class SqlUnitOfWork:
     communities: CommunityRepository
     members: MemberRepository
     meetings: MeetingRepository
+    polls: PollRepository
 
     def __init__(self, session: AsyncSession, writer_turn: WriterTurn | None = None,
                  turn_timeout: float = WRITER_TURN_TIMEOUT, directory: SqlDirectory | None = None, *,
@@ -76,6 +79,7 @@ class SqlUnitOfWork:
         self.communities = SqlCommunityRepository(session, self._changed)
         self.members = SqlMemberRepository(session, self._changed)
         self.meetings = SqlMeetingRepository(session)
+        self.polls = SqlPollRepository(session)
 
     async def __aenter__(self) -> Self:
         if self._writer_turn is not None:

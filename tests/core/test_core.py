@@ -20,6 +20,7 @@ from bot.meetings.reminders import MeetingHooks
 from bot.messages import Form, Message
 from bot.middleware import check_permission, ignore_bots, rate_limit, resolve_community
 from bot.permissions import Permission
+from bot.polls.anonymity import BallotSealer
 from bot.ratelimit import RateLimiter
 from bot.refs import ChannelRef, MemberRef, MessageRef, Platform, WorkspaceRef
 from bot.services import build_services
@@ -84,7 +85,7 @@ async def make_core(sqlite_url: str):  # type: ignore[no-untyped-def]
             clock=clock,
             uow=uow,
             defaults=Defaults(),
-            services=build_services(uow, clock, None, MeetingHooks()),
+            services=build_services(uow, clock, None, MeetingHooks(), BallotSealer(bytes(32))),
             refs=ActionRefs(new_key()),
         )
 

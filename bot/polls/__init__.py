@@ -1,0 +1,1 @@
+"""Feedback polls: questions to a community, answered in chat, named or anonymous."""

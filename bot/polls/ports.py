@@ -1,0 +1,80 @@
+"""What the polls feature needs from storage. Every method takes the workspace id, like every repository."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from bot.polls.model import Ballot, Poll, Results
+
+
+@dataclass(frozen=True, slots=True)
+class StoredBallot:
+    """One member's ballot as stored: in the clear with the member's id for a named poll, sealed under a voter
+    token for an anonymous one (`bot.polls.anonymity`)."""
+
+    voter: str
+    member_id: str | None = None
+    ballot: Ballot | None = None
+    sealed: bytes | None = None
+
+
+# A count of one choice of one question; choice ANSWERED counts the members who answered the question at all.
+ANSWERED = -1
+CountKey = tuple[int, int]  # (question, choice)
+
+
+class PollRepository(Protocol):
+    """Polls, their ballots and their counts. One ballot per voter and poll is the database's own constraint;
+    counts are kept beside the ballots (so reading them costs the same with ten answers or ten thousand) and hold
+    no voter."""
+
+    async def add_poll(self, poll: Poll, at: datetime) -> Poll:
+        """Store a new poll (its `id` is ignored) and return it with its id."""
+        ...
+
+    async def get_poll(self, workspace_id: int, poll_id: int) -> Poll | None: ...
+
+    async def polls_of(self, workspace_id: int, community_id: int, *, limit: int) -> list[Poll]:
+        """The community's polls, open ones first (newest first), then the most recently closed; at most `limit`."""
+        ...
+
+    async def due_to_close(self, now: datetime) -> list[Poll]:
+        """Open polls whose closing time has come, in every workspace."""
+        ...
+
+    async def close_poll(self, poll: Poll, kept: Results | None) -> None:
+        """Store `poll` as closed. With `kept` (an anonymous poll's results) they are stored with it and its ballots
+        are deleted; without, its ballots stay."""
+        ...
+
+    async def ballot(self, workspace_id: int, poll_id: int, voter: str) -> StoredBallot | None:
+        """The voter's ballot, read only."""
+        ...
+
+    async def lock_ballot(self, workspace_id: int, poll_id: int, voter: str) -> StoredBallot | None:
+        """The voter's ballot, held until the unit ends so that the voter's answers change one at a time (None when
+        they have none yet: a placeholder is held instead, which `put_ballot` or `remove_ballot` replaces)."""
+        ...
+
+    async def put_ballot(self, workspace_id: int, poll_id: int, stored: StoredBallot, at: datetime) -> None: ...
+
+    async def remove_ballot(self, workspace_id: int, poll_id: int, voter: str) -> None: ...
+
+    async def add_counts(self, workspace_id: int, poll_id: int, changes: Mapping[CountKey, int]) -> None:
+        """Add each change to its count, each in one statement (the counts never lose a concurrent change)."""
+        ...
+
+    async def counts(self, workspace_id: int, poll_id: int) -> dict[CountKey, int]: ...
+
+    async def respondents(self, workspace_id: int, poll_id: int) -> int:
+        """How many voters hold a ballot."""
+        ...
+
+    async def ballots(self, workspace_id: int, poll_id: int) -> Sequence[StoredBallot]: ...
+
+    async def kept_results(self, workspace_id: int, poll_id: int) -> Results | None:
+        """The results kept with a closed anonymous poll."""
+        ...

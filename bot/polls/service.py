@@ -1,0 +1,393 @@
+"""`PollService`: polls of a community, their answers and their results, named or anonymous."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from datetime import datetime
+
+from bot.errors import NotFound, UserError
+from bot.i18n import Msg, _
+from bot.messages import Timestamp, UserText
+from bot.permissions import refusal
+from bot.polls.anonymity import BallotSealer
+from bot.polls.model import (
+    MAX_OPTIONS,
+    MIN_OPTIONS,
+    SCALES,
+    Answer,
+    Ballot,
+    Poll,
+    PollStatus,
+    Question,
+    QuestionKind,
+    QuestionResults,
+    Results,
+    ResultsShown,
+)
+from bot.polls.ports import ANSWERED, CountKey, StoredBallot
+from bot.polls.requests import (
+    Answered,
+    AnswerQuestion,
+    ClosePoll,
+    CreatePoll,
+    Hidden,
+    ListPolls,
+    PollView,
+    ShowPoll,
+    SubmitBallot,
+)
+from bot.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from bot.tenancy import Role, Scope, in_community
+from bot.text_limits import POLL_TITLE, TextLimit, one_line, several_lines
+
+MIN_ANSWERS = 3  # an anonymous poll's results are shown once this many members answered
+MAX_QUESTIONS = 20
+LISTED = 20
+# Questions, options and labels are kept in the poll's JSON, answers in its ballots: no column limits them.
+QUESTION = POLL_TITLE
+OPTION = TextLimit("poll option", 80)
+OPEN_ANSWER = TextLimit("poll answer", 2000, multiline=True)
+SCALE_LABEL = TextLimit("rating label", 40)
+
+
+class PollService:
+    """Everything that changes or reads polls.
+
+    Each request runs in exactly one unit of work and returns a domain result; a request the member can fix raises
+    a `UserError` (`NotFound`, `PermissionDenied`) and changes nothing. A poll is only found in the community the
+    request is asked in. One member has one ballot per poll (the database's constraint); answers change until the
+    poll closes. An anonymous poll's ballots are sealed under a voter token (`bot.polls.anonymity`), its results
+    are shown to nobody before `min_answers` members answered, and when it closes only its results are kept.
+    """
+
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, sealer: BallotSealer, *,
+                 min_answers: int = MIN_ANSWERS) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._sealer = sealer
+        self._min_answers = max(1, min_answers)
+
+    # --- creating and closing --------------------------------------------------------------------------------
+
+    async def create(self, request: CreatePoll) -> PollView:
+        """A new poll in the scope's community, by any member."""
+        scope = request.scope
+        community = in_community(scope)
+        now = self._clock.now()
+        questions = tuple(checked_question(question) for question in request.questions)
+        if not 1 <= len(questions) <= MAX_QUESTIONS:
+            raise UserError(_("A poll asks 1 to {max} questions.", max=MAX_QUESTIONS))
+        if request.closes_at is not None and request.closes_at <= now:
+            raise UserError(_("That closing time has passed: {when}.", when=Timestamp(request.closes_at)),
+                            hint=_("Give a time ahead, such as --closes 3d or --closes 2026-12-20 17:00."))
+        title = _checked(request.title, QUESTION) if request.title else ""
+        poll = Poll(id=0, workspace_id=scope.workspace.id, community_id=community.id, author=scope.member.ref,
+                    questions=questions, title=title, anonymous=request.anonymous, results=request.results,
+                    created_at=now, closes_at=request.closes_at)
+        async with self._uow() as uow:
+            poll = await uow.polls.add_poll(poll, now)
+            await uow.commit()
+        return PollView(poll, 0, None if self._hidden(poll, scope, 0, now) else _empty(questions),
+                        self._hidden(poll, scope, 0, now), None, True)
+
+    async def close(self, request: ClosePoll) -> PollView:
+        """Close a poll now: its author or a facilitator. Refuses one that has closed."""
+        scope = request.scope
+        now = self._clock.now()
+        async with self._uow() as uow:
+            poll = await self._find(uow, scope, request.poll_id)
+            if poll.status is PollStatus.CLOSED:
+                raise UserError(_("Poll {id} has closed already.", id=poll.id))
+            if poll.author != scope.member.ref and scope.member.role is not Role.FACILITATOR:
+                raise await refusal(uow, scope.workspace.id, "/poll close")
+            closed = await self._close(uow, poll, now)
+            view = await self._view(uow, closed, scope, now)
+            await uow.commit()
+        return view
+
+    async def close_due(self) -> list[PollView]:
+        """Close every poll whose closing time has come; what each one's results post shows (to everyone)."""
+        now = self._clock.now()
+        closed: list[PollView] = []
+        async with self._uow() as uow:
+            for poll in await uow.polls.due_to_close(now):
+                done = await self._close(uow, poll, now)
+                closed.append(await self._view(uow, done, None, now))
+            await uow.commit()
+        return closed
+
+    async def _close(self, uow: UnitOfWork, poll: Poll, now: datetime) -> Poll:
+        closed = replace(poll, status=PollStatus.CLOSED, closed_at=now)
+        kept = await self._results(uow, poll) if poll.anonymous else None
+        await uow.polls.close_poll(closed, kept)
+        return closed
+
+    # --- answering ---------------------------------------------------------------------------------------------
+
+    async def answer(self, request: AnswerQuestion) -> Answered:
+        """Change the member's answer to one question: choose (a multiple choice toggles), rate, or write."""
+        scope = request.scope
+        now = self._clock.now()
+        async with self._uow() as uow:
+            poll = await self._find(uow, scope, request.poll_id)
+            self._ensure_open(poll, now)
+            if not 0 <= request.question < len(poll.questions):
+                raise UserError(_("Poll {id} has no question {n}.", id=poll.id, n=request.question + 1))
+            voter, before = await self._lock(uow, poll, scope)
+            ballot = list(before or _blank(poll))
+            ballot[request.question] = _changed(poll.questions[request.question], ballot[request.question], request)
+            after = tuple(ballot)
+            await self._store(uow, poll, scope, voter, before, after, now)
+            view = await self._view(uow, poll, scope, now, mine=after)
+            await uow.commit()
+        return Answered(view, request.question, after[request.question])
+
+    async def submit(self, request: SubmitBallot) -> PollView:
+        """Replace the member's ballot with a whole one (a survey's form)."""
+        scope = request.scope
+        now = self._clock.now()
+        async with self._uow() as uow:
+            poll = await self._find(uow, scope, request.poll_id)
+            self._ensure_open(poll, now)
+            if len(request.ballot) != len(poll.questions):
+                raise UserError(_("Answer every question of poll {id}, or leave one empty.", id=poll.id))
+            after = tuple(checked_answer(question, answer) for question, answer in zip(
+                poll.questions, request.ballot, strict=True))
+            voter, before = await self._lock(uow, poll, scope)
+            await self._store(uow, poll, scope, voter, before, after, now)
+            view = await self._view(uow, poll, scope, now, mine=after)
+            await uow.commit()
+        return view
+
+    async def _lock(self, uow: UnitOfWork, poll: Poll, scope: Scope) -> tuple[str, Ballot | None]:
+        voter = self._voter(poll, scope)
+        stored = await uow.polls.lock_ballot(poll.workspace_id, poll.id, voter)
+        return voter, None if stored is None else self._read(poll, stored)
+
+    async def _store(self, uow: UnitOfWork, poll: Poll, scope: Scope, voter: str, before: Ballot | None,
+                     after: Ballot, now: datetime) -> None:
+        if all(answer.empty for answer in after):
+            await uow.polls.remove_ballot(poll.workspace_id, poll.id, voter)
+        elif poll.anonymous:
+            sealed = self._sealer.seal(poll.id, voter, after)
+            await uow.polls.put_ballot(poll.workspace_id, poll.id, StoredBallot(voter, sealed=sealed), now)
+        else:
+            await uow.polls.put_ballot(poll.workspace_id, poll.id,
+                                       StoredBallot(voter, member_id=scope.member.ref.id, ballot=after), now)
+        changes = _count_changes(before or (), after)
+        if changes:
+            await uow.polls.add_counts(poll.workspace_id, poll.id, changes)
+
+    # --- reading --------------------------------------------------------------------------------------------
+
+    async def show(self, request: ShowPoll) -> PollView:
+        """A poll as the member sees it: results unless they are hidden from them."""
+        scope = request.scope
+        async with self._uow(read_only=True) as uow:
+            poll = await self._find(uow, scope, request.poll_id)
+            view = await self._view(uow, poll, scope, self._clock.now(), mine=await self._own(uow, poll, scope))
+        return view
+
+    async def polls(self, request: ListPolls) -> list[PollView]:
+        """The community's open polls, then the most recently closed."""
+        scope = request.scope
+        community = in_community(scope)
+        now = self._clock.now()
+        async with self._uow(read_only=True) as uow:
+            found = await uow.polls.polls_of(scope.workspace.id, community.id, limit=LISTED)
+            return [await self._view(uow, poll, scope, now, mine=await self._own(uow, poll, scope), texts=False)
+                    for poll in found]
+
+    async def _own(self, uow: UnitOfWork, poll: Poll, scope: Scope) -> Ballot | None:
+        """The member's ballot; None before they answered, and for a closed anonymous poll (its ballots are gone)."""
+        if poll.status is PollStatus.CLOSED and poll.anonymous:
+            return None
+        stored = await uow.polls.ballot(poll.workspace_id, poll.id, self._voter(poll, scope))
+        return None if stored is None else self._read(poll, stored)
+
+    async def _view(self, uow: UnitOfWork, poll: Poll, scope: Scope | None, now: datetime, *,
+                    mine: Ballot | None = None, texts: bool = True) -> PollView:
+        if poll.status is PollStatus.CLOSED and poll.anonymous:
+            kept = await uow.polls.kept_results(poll.workspace_id, poll.id)
+            respondents = kept.respondents if kept is not None else 0
+        else:
+            kept = None
+            respondents = await uow.polls.respondents(poll.workspace_id, poll.id)
+        hidden = self._hidden(poll, scope, respondents, now)
+        results = None
+        if hidden is None:
+            results = kept or (await self._results(uow, poll) if texts else await self._counted(uow, poll))
+        return PollView(poll, respondents, results, hidden, mine, poll.is_open(now))
+
+    async def _counted(self, uow: UnitOfWork, poll: Poll, texts: Sequence[Sequence[str]] | None = None) -> Results:
+        counts = await uow.polls.counts(poll.workspace_id, poll.id)
+        respondents = await uow.polls.respondents(poll.workspace_id, poll.id)
+        return from_counts(poll.questions, counts, respondents, texts)
+
+    async def _results(self, uow: UnitOfWork, poll: Poll) -> Results:
+        """Counts and, for open questions, every answer text (read from the ballots)."""
+        texts: list[list[str]] = [[] for _ in poll.questions]
+        if any(question.kind is QuestionKind.OPEN for question in poll.questions):
+            for stored in await uow.polls.ballots(poll.workspace_id, poll.id):
+                for index, answer in enumerate(self._read(poll, stored)):
+                    if answer.text:
+                        texts[index].append(answer.text)
+        return await self._counted(uow, poll, texts)
+
+    def _hidden(self, poll: Poll, scope: Scope | None, respondents: int, now: datetime) -> Hidden | None:
+        closed = not poll.is_open(now)
+        facilitator = scope is not None and (scope.member.role is Role.FACILITATOR or scope.member.ref == poll.author)
+        if poll.results is ResultsShown.FACILITATORS and not facilitator:
+            return Hidden.FACILITATORS
+        if poll.results is ResultsShown.CLOSED and not closed and not facilitator:
+            return Hidden.UNTIL_CLOSED
+        if poll.anonymous and respondents < self._min_answers:
+            return Hidden.TOO_FEW
+        return None
+
+    @property
+    def min_answers(self) -> int:
+        return self._min_answers
+
+    # --- helpers ----------------------------------------------------------------------------------------------
+
+    async def _find(self, uow: UnitOfWork, scope: Scope, poll_id: int) -> Poll:
+        community = in_community(scope)
+        poll = await uow.polls.get_poll(scope.workspace.id, poll_id) if 0 < poll_id < 2**62 else None
+        if poll is None or poll.community_id != community.id:
+            raise NotFound(_("There is no poll {id} in this community.", id=poll_id),
+                           hint=_("See the polls with /poll list."))
+        return poll
+
+    def _ensure_open(self, poll: Poll, now: datetime) -> None:
+        if not poll.is_open(now):
+            raise UserError(_("Poll {id} has closed: answers can no longer change.", id=poll.id),
+                            hint=_("See its results with /poll show {id}.", id=poll.id))
+
+    def _voter(self, poll: Poll, scope: Scope) -> str:
+        member = scope.member.ref
+        return self._sealer.voter(poll.id, member) if poll.anonymous else member.id
+
+    def _read(self, poll: Poll, stored: StoredBallot) -> Ballot:
+        if stored.sealed is not None:
+            return self._sealer.unseal(poll.id, stored.voter, stored.sealed)
+        return stored.ballot or _blank(poll)
+
+
+# --- rules on what members typed ------------------------------------------------------------------------------
+
+
+def checked_question(question: Question) -> Question:
+    """A question whose text, options and scale a poll can ask; a `UserError` that says what is wrong otherwise."""
+    text = _checked(question.text, QUESTION)
+    if question.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+        options = tuple(_checked(option, OPTION) for option in question.options)
+        if not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
+            raise UserError(_("A poll has {low} to {high} options; this one has {n}.", low=MIN_OPTIONS,
+                              high=MAX_OPTIONS, n=len(options)),
+                            hint=_('Put each option in quotes: /poll new "Which day?" "Monday" "Tuesday"'))
+        seen: set[str] = set()
+        for option in options:
+            if option.casefold() in seen:
+                raise UserError(_("The option {option} is there twice.", option=UserText(option)))
+            seen.add(option.casefold())
+        most = question.most
+        if question.kind is QuestionKind.MULTIPLE and most is not None and not 1 <= most <= len(options):
+            raise UserError(_("--multi takes a number from 1 to {n}, the number of options.", n=len(options)))
+        return replace(question, text=text, options=options,
+                       most=most if question.kind is QuestionKind.MULTIPLE else None, low="", high="")
+    if question.kind is QuestionKind.RATING:
+        if question.scale not in SCALES:
+            raise UserError(_("A rating goes from 1 to 5 or from 1 to 10, not to {n}.", n=question.scale),
+                            hint=_("For example: --scale 10"))
+        low = _checked(question.low, SCALE_LABEL) if question.low else ""
+        high = _checked(question.high, SCALE_LABEL) if question.high else ""
+        return replace(question, text=text, options=(), most=None, low=low, high=high)
+    return replace(question, text=text, options=(), most=None, low="", high="")
+
+
+def checked_answer(question: Question, answer: Answer) -> Answer:
+    """An answer that fits its question; a `UserError` otherwise. An empty answer leaves the question out."""
+    if answer.empty:
+        return Answer()
+    if question.kind is QuestionKind.OPEN:
+        if answer.chosen:
+            raise UserError(_("This question wants an answer in words."))
+        return Answer(text=_checked(answer.text, OPEN_ANSWER))
+    if answer.text:
+        raise UserError(_("This question wants a choice, not words."))
+    chosen = tuple(sorted(set(answer.chosen)))
+    if any(not 0 <= choice < len(question.choices) for choice in chosen):
+        raise UserError(_("That choice is not one of this question's."))
+    if question.kind is not QuestionKind.MULTIPLE and len(chosen) > 1:
+        raise UserError(_("Choose one."))
+    if question.most is not None and len(chosen) > question.most:
+        raise UserError(_("Choose at most {n}.", n=question.most))
+    return Answer(chosen=chosen)
+
+
+def _changed(question: Question, current: Answer, request: AnswerQuestion) -> Answer:
+    if request.text is not None:
+        return checked_answer(question, Answer(text=request.text))
+    if request.choice is None:
+        raise UserError(_("Choose an option, or write an answer."))
+    if question.kind is QuestionKind.OPEN:
+        raise UserError(_("This question wants an answer in words."))
+    choice = request.choice
+    if question.kind is QuestionKind.MULTIPLE:
+        chosen = set(current.chosen) ^ {choice}
+        if question.most is not None and len(chosen) > question.most:
+            raise UserError(_("Choose at most {n}: take one back first.", n=question.most))
+        return checked_answer(question, Answer(chosen=tuple(chosen)))
+    return checked_answer(question, Answer(chosen=(choice,)))
+
+
+def _checked(text: str, limit: TextLimit) -> str:
+    cleaned = several_lines(text) if limit.multiline else one_line(text)
+    if not cleaned:
+        raise UserError(_("{what} cannot be empty.", what=_limit_name(limit)))
+    if len(cleaned) > limit.most:
+        raise UserError(_("{what} has at most {max} characters; this one has {n}.", what=_limit_name(limit),
+                          max=limit.most, n=len(cleaned)))
+    return cleaned
+
+
+def _limit_name(limit: TextLimit) -> Msg:
+    return {QUESTION: _("A question"), OPTION: _("An option"), OPEN_ANSWER: _("An answer"),
+            SCALE_LABEL: _("A label")}.get(limit, _("A text"))
+
+
+def _blank(poll: Poll) -> Ballot:
+    return tuple(Answer() for _question in poll.questions)
+
+
+def _count_changes(before: Ballot, after: Ballot) -> dict[CountKey, int]:
+    changes: Counter[CountKey] = Counter()
+    for sign, ballot in ((-1, before), (1, after)):
+        for index, answer in enumerate(ballot):
+            if answer.empty:
+                continue
+            changes[(index, ANSWERED)] += sign
+            for choice in answer.chosen:
+                changes[(index, choice)] += sign
+    return {key: change for key, change in sorted(changes.items()) if change}
+
+
+def from_counts(questions: Sequence[Question], counts: dict[CountKey, int], respondents: int,
+                texts: Sequence[Sequence[str]] | None = None) -> Results:
+    """Results from the stored counts (and the open answers, sorted so that they never show who answered when)."""
+    return Results(respondents, tuple(
+        QuestionResults(
+            question,
+            answered=max(0, counts.get((index, ANSWERED), 0)),
+            counts=tuple(max(0, counts.get((index, choice), 0)) for choice in range(len(question.choices))),
+            texts=tuple(sorted(texts[index], key=str.casefold)) if texts is not None else (),
+        )
+        for index, question in enumerate(questions)
+    ))
+
+
+def _empty(questions: Iterable[Question]) -> Results:
+    return from_counts(tuple(questions), {}, 0)

@@ -1,0 +1,219 @@
+"""The polls repository over an `AsyncSession`: polls, ballots and counts.
+
+Ballots and counts are reached only through a poll of the given workspace, so no query crosses tenants. A ballot
+is one row per (poll, voter), the primary key: inserting a second one for the same voter is impossible, and
+`lock_ballot` holds the voter's row (PostgreSQL: `FOR UPDATE`; SQLite: the unit's write lock) so that one voter's
+answers change one at a time. Counts change by `count = count + n` in one statement each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.polls.anonymity import read_ballot, write_ballot
+from bot.polls.model import Poll, PollStatus, Question, QuestionKind, QuestionResults, Results, ResultsShown
+from bot.polls.ports import CountKey, StoredBallot
+from bot.refs import MemberRef
+from storage.repositories import _workspace_ref
+from storage.tables import PollBallotRow, PollCountRow, PollRow
+
+__all__ = ["SqlPollRepository"]
+
+_COUNTS = PollCountRow.__table__  # type: ignore[attr-defined]
+
+
+class SqlPollRepository:
+    """Implements `bot.polls.ports.PollRepository`."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    def _insert(self) -> Any:
+        dialect = self._session.sync_session.get_bind().dialect.name
+        return postgresql.insert if dialect == "postgresql" else sqlite.insert
+
+    # --- polls -----------------------------------------------------------------------------------------------
+
+    async def add_poll(self, poll: Poll, at: datetime) -> Poll:
+        row = PollRow(workspace_id=poll.workspace_id, community_id=poll.community_id, author_id=poll.author.id,
+                      title=poll.title, questions=[_question_fields(q) for q in poll.questions],
+                      anonymous=poll.anonymous, results_shown=poll.results.value, status=poll.status.value,
+                      created_at=at, closes_at=poll.closes_at, closed_at=poll.closed_at)
+        self._session.add(row)
+        await self._session.flush()
+        found = await self._poll(row)
+        assert found is not None
+        return found
+
+    async def get_poll(self, workspace_id: int, poll_id: int) -> Poll | None:
+        row = await self._session.get(PollRow, poll_id)
+        if row is None or row.workspace_id != workspace_id:
+            return None
+        return await self._poll(row)
+
+    async def polls_of(self, workspace_id: int, community_id: int, *, limit: int) -> list[Poll]:
+        statement = (
+            select(PollRow)
+            .where(PollRow.workspace_id == workspace_id, PollRow.community_id == community_id)
+            .order_by(col(PollRow.status).desc(), col(PollRow.id).desc())  # "open" sorts after "closed"
+            .limit(limit)
+        )
+        rows = (await self._session.exec(statement)).all()
+        return [poll for row in rows if (poll := await self._poll(row)) is not None]
+
+    async def due_to_close(self, now: datetime) -> list[Poll]:
+        statement = select(PollRow).where(
+            PollRow.status == PollStatus.OPEN.value, col(PollRow.closes_at).is_not(None),
+            col(PollRow.closes_at) <= now,
+        ).order_by(col(PollRow.id))
+        rows = (await self._session.exec(statement)).all()
+        return [poll for row in rows if (poll := await self._poll(row)) is not None]
+
+    async def close_poll(self, poll: Poll, kept: Results | None) -> None:
+        values: dict[str, Any] = {"status": poll.status.value, "closed_at": poll.closed_at}
+        if kept is not None:
+            values["kept_results"] = _results_fields(kept)
+        await self._session.exec(update(PollRow).where(
+            col(PollRow.id) == poll.id, col(PollRow.workspace_id) == poll.workspace_id).values(**values))
+        if kept is not None:
+            # Only the results stay: nothing is left that links an answer to a voter, key or no key.
+            await self._session.exec(delete(PollBallotRow).where(
+                col(PollBallotRow.poll_id) == poll.id))
+            await self._session.exec(delete(PollCountRow).where(
+                col(PollCountRow.poll_id) == poll.id))
+
+    async def kept_results(self, workspace_id: int, poll_id: int) -> Results | None:
+        row = await self._session.get(PollRow, poll_id)
+        if row is None or row.workspace_id != workspace_id or row.kept_results is None:
+            return None
+        questions = tuple(_question(fields) for fields in row.questions)
+        return _results(questions, row.kept_results)
+
+    # --- ballots and counts ----------------------------------------------------------------------------------
+
+    async def ballot(self, workspace_id: int, poll_id: int, voter: str) -> StoredBallot | None:
+        if not await self._owns(workspace_id, poll_id):
+            return None
+        row = await self._session.get(PollBallotRow, (poll_id, voter))
+        return None if row is None else _ballot(row)
+
+    async def lock_ballot(self, workspace_id: int, poll_id: int, voter: str) -> StoredBallot | None:
+        if not await self._owns(workspace_id, poll_id):
+            raise LookupError(f"no poll {poll_id} in workspace {workspace_id}")
+        # A placeholder first, so that there is a row to hold even before the voter's first answer.
+        await self._session.exec(self._insert()(PollBallotRow).values(
+            poll_id=poll_id, voter=voter).on_conflict_do_nothing(index_elements=["poll_id", "voter"]))
+        statement = select(PollBallotRow).where(
+            PollBallotRow.poll_id == poll_id, PollBallotRow.voter == voter).with_for_update()
+        row = (await self._session.exec(statement)).one()
+        await self._session.refresh(row)
+        stored = _ballot(row)
+        return None if stored.ballot is None and stored.sealed is None else stored
+
+    async def put_ballot(self, workspace_id: int, poll_id: int, stored: StoredBallot, at: datetime) -> None:
+        if not await self._owns(workspace_id, poll_id):
+            raise LookupError(f"no poll {poll_id} in workspace {workspace_id}")
+        named = stored.member_id is not None
+        values = {
+            "member_id": stored.member_id,
+            "answers": write_ballot(stored.ballot) if stored.ballot is not None else None,
+            "sealed": stored.sealed,
+            "updated_at": at if named else None,  # an anonymous ballot keeps no time
+        }
+        statement = self._insert()(PollBallotRow).values(poll_id=poll_id, voter=stored.voter, **values)
+        await self._session.exec(statement.on_conflict_do_update(
+            index_elements=["poll_id", "voter"], set_=values))
+
+    async def remove_ballot(self, workspace_id: int, poll_id: int, voter: str) -> None:
+        if not await self._owns(workspace_id, poll_id):
+            return
+        await self._session.exec(delete(PollBallotRow).where(
+            col(PollBallotRow.poll_id) == poll_id, col(PollBallotRow.voter) == voter))
+
+    async def add_counts(self, workspace_id: int, poll_id: int, changes: Mapping[CountKey, int]) -> None:
+        if not changes or not await self._owns(workspace_id, poll_id):
+            return
+        insert = self._insert()
+        for (question, choice), change in sorted(changes.items()):
+            statement = insert(PollCountRow).values(poll_id=poll_id, question=question, choice=choice, count=change)
+            await self._session.exec(statement.on_conflict_do_update(
+                index_elements=["poll_id", "question", "choice"],
+                set_={"count": _COUNTS.c.count + statement.excluded.count}))
+
+    async def counts(self, workspace_id: int, poll_id: int) -> dict[CountKey, int]:
+        if not await self._owns(workspace_id, poll_id):
+            return {}
+        statement = select(PollCountRow).where(PollCountRow.poll_id == poll_id)
+        return {(row.question, row.choice): row.count for row in (await self._session.exec(statement)).all()}
+
+    async def respondents(self, workspace_id: int, poll_id: int) -> int:
+        if not await self._owns(workspace_id, poll_id):
+            return 0
+        statement = select(func.count()).select_from(PollBallotRow).where(
+            col(PollBallotRow.poll_id) == poll_id,
+            (col(PollBallotRow.answers).is_not(None)) | (col(PollBallotRow.sealed).is_not(None)))
+        return int((await self._session.exec(statement)).one())
+
+    async def ballots(self, workspace_id: int, poll_id: int) -> Sequence[StoredBallot]:
+        if not await self._owns(workspace_id, poll_id):
+            return []
+        statement = select(PollBallotRow).where(PollBallotRow.poll_id == poll_id).order_by(col(PollBallotRow.voter))
+        found = [_ballot(row) for row in (await self._session.exec(statement)).all()]
+        return [stored for stored in found if stored.ballot is not None or stored.sealed is not None]
+
+    # --- helpers ----------------------------------------------------------------------------------------------
+
+    async def _owns(self, workspace_id: int, poll_id: int) -> bool:
+        statement = select(PollRow.id).where(PollRow.id == poll_id, PollRow.workspace_id == workspace_id)
+        return (await self._session.exec(statement)).first() is not None
+
+    async def _poll(self, row: PollRow) -> Poll | None:
+        workspace = await _workspace_ref(self._session, row.workspace_id)
+        if workspace is None:
+            return None
+        assert row.id is not None
+        return Poll(
+            id=row.id, workspace_id=row.workspace_id, community_id=row.community_id,
+            author=MemberRef(workspace, row.author_id),
+            questions=tuple(_question(fields) for fields in row.questions), title=row.title,
+            anonymous=row.anonymous, results=ResultsShown(row.results_shown), status=PollStatus(row.status),
+            created_at=row.created_at, closes_at=row.closes_at, closed_at=row.closed_at,
+        )
+
+
+def _question_fields(question: Question) -> dict[str, Any]:
+    return {"kind": question.kind.value, "text": question.text, "options": list(question.options),
+            "most": question.most, "scale": question.scale, "low": question.low, "high": question.high}
+
+
+def _question(fields: Mapping[str, Any]) -> Question:
+    return Question(kind=QuestionKind(fields["kind"]), text=str(fields["text"]),
+                    options=tuple(str(option) for option in fields.get("options", ())), most=fields.get("most"),
+                    scale=int(fields.get("scale", 5)), low=str(fields.get("low", "")),
+                    high=str(fields.get("high", "")))
+
+
+def _results_fields(results: Results) -> dict[str, Any]:
+    return {"respondents": results.respondents, "questions": [
+        {"answered": q.answered, "counts": list(q.counts), "texts": list(q.texts)} for q in results.questions]}
+
+
+def _results(questions: tuple[Question, ...], fields: Mapping[str, Any]) -> Results:
+    kept = list(fields.get("questions", ()))
+    return Results(int(fields.get("respondents", 0)), tuple(
+        QuestionResults(question, int(item.get("answered", 0)), tuple(int(n) for n in item.get("counts", ())),
+                        tuple(str(text) for text in item.get("texts", ())))
+        for question, item in zip(questions, kept, strict=False)
+    ))
+
+
+def _ballot(row: PollBallotRow) -> StoredBallot:
+    return StoredBallot(row.voter, member_id=row.member_id,
+                        ballot=read_ballot(row.answers) if row.answers is not None else None, sealed=row.sealed)
