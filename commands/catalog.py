@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from bot.home import HomeSections
 from bot.i18n import Msg
-from commands import hearth, meeting
+from commands import hearth, meeting, poll
 from commands.help import add_family_help
 from commands.registry import Registry
 from commands.router import InteractionRouter
@@ -32,5 +32,7 @@ def build_catalog() -> Catalog:
     meeting.register(catalog.registry, catalog.interactions)
     catalog.families.update(meeting.FAMILY_SUMMARIES)
     catalog.home.add(meeting.home_section)
+    poll.register(catalog.registry, catalog.interactions)
+    catalog.families.update(poll.FAMILY_SUMMARIES)
     add_family_help(catalog.registry)
     return catalog

@@ -201,7 +201,10 @@ def _fill_positional(
     position = 0
     for param in params:
         rest = words[position:]
-        if param.greedy and param.kind is ParamKind.TEXT:
+        if param.greedy and param.kind is ParamKind.TEXT and param.listed:
+            values[param.name] = tuple(keepable(token.value) for token in rest) if rest else None
+            position = len(words)
+        elif param.greedy and param.kind is ParamKind.TEXT:
             values[param.name] = " ".join(token.value for token in rest) if rest else None
             position = len(words)
         elif rest:
@@ -337,6 +340,8 @@ def _convert_option(param: Param, raw: OptionValue, context: _Context) -> Any:
         return _convert(param, str(raw), context)
     if param.kind is ParamKind.TAG:
         return tuple(dict.fromkeys(parse_tag(word) for word in raw.replace(",", " ").split()))
+    if param.listed:
+        return tuple(keepable(token.value) for token in tokenize(raw)) or None
     return _convert(param, raw, context)
 
 

@@ -45,6 +45,8 @@ class Param:
     required: bool = False
     flag: bool = False
     greedy: bool = False
+    # A greedy TEXT that is several texts, each one word or in quotes: a tuple of them ("Option A" "Option B").
+    listed: bool = False
     choices: tuple[str, ...] = ()
     min_value: int | None = None
     max_value: int | None = None

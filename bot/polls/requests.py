@@ -96,8 +96,10 @@ class PollView:
 
 @dataclass(frozen=True, slots=True)
 class Answered:
-    """The reader's answer to `question` as it now stands, with the poll as they now see it."""
+    """The reader's answer to `question` as it now stands, with the poll as they now see it and as everyone in the
+    channel sees it (`public`: what its post may show)."""
 
     view: PollView
     question: int
     answer: Answer
+    public: PollView

@@ -93,7 +93,8 @@ class PollService:
                         self._hidden(poll, scope, 0, now), None, True)
 
     async def close(self, request: ClosePoll) -> PollView:
-        """Close a poll now: its author or a facilitator. Refuses one that has closed."""
+        """Close a poll now: its author or a facilitator. Refuses one that has closed. Returns the poll as everyone
+        sees it now (what its results post shows)."""
         scope = request.scope
         now = self._clock.now()
         async with self._uow() as uow:
@@ -103,7 +104,7 @@ class PollService:
             if poll.author != scope.member.ref and scope.member.role is not Role.FACILITATOR:
                 raise await refusal(uow, scope.workspace.id, "/poll close")
             closed = await self._close(uow, poll, now)
-            view = await self._view(uow, closed, scope, now)
+            view = await self._view(uow, closed, None, now)
             await uow.commit()
         return view
 
@@ -141,8 +142,9 @@ class PollService:
             after = tuple(ballot)
             await self._store(uow, poll, scope, voter, before, after, now)
             view = await self._view(uow, poll, scope, now, mine=after)
+            public = await self._view(uow, poll, None, now, texts=False)
             await uow.commit()
-        return Answered(view, request.question, after[request.question])
+        return Answered(view, request.question, after[request.question], public)
 
     async def submit(self, request: SubmitBallot) -> PollView:
         """Replace the member's ballot with a whole one (a survey's form)."""
@@ -189,6 +191,13 @@ class PollService:
             poll = await self._find(uow, scope, request.poll_id)
             view = await self._view(uow, poll, scope, self._clock.now(), mine=await self._own(uow, poll, scope))
         return view
+
+    def public(self, view: PollView) -> PollView:
+        """`view` as everyone in the channel may see it (the poll's post): results hidden from members removed."""
+        hidden = self._hidden(view.poll, None, view.respondents, self._clock.now())
+        if hidden is None:
+            return replace(view, mine=None)
+        return replace(view, results=None, hidden=hidden, mine=None)
 
     async def polls(self, request: ListPolls) -> list[PollView]:
         """The community's open polls, then the most recently closed."""

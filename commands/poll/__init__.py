@@ -1,0 +1,88 @@
+"""The `/poll` family: polls of a community, answered with buttons (or a form for an open question), named or
+anonymous, with results as text bars where the reader may see them."""
+
+from __future__ import annotations
+
+from bot.i18n import Msg, _
+from bot.polls.messages import ANSWER_FORM, CHOOSE, POLL_REF, WRITE
+from bot.polls.model import MAX_OPTIONS
+from commands.poll.answers import (
+    STALE,
+    choose,
+    close,
+    list_polls,
+    new,
+    open_answer_form,
+    open_question,
+    rating,
+    save_open_answer,
+    show,
+)
+from commands.registry import Registry
+from commands.router import InteractionRouter
+from commands.spec import CommandSpec, GroupSpec, Param, ParamKind
+
+__all__ = ["FAMILY_SUMMARIES", "register"]
+
+FAMILY_SUMMARIES: dict[str, Msg] = {"poll": _("Polls: ask the community, named or anonymous, and see the results.")}
+GROUPS = (GroupSpec(("poll",), FAMILY_SUMMARIES["poll"]),)
+
+
+def register(registry: Registry, interactions: InteractionRouter) -> None:
+    """Add the `/poll` commands, the answer buttons and the open answer's form."""
+    question = Param("question", ParamKind.TEXT, _("the question, in quotes"), required=True)
+    poll_id = Param("id", ParamKind.INT, _("the poll's number"), required=True, min_value=1)
+    common = (
+        Param("anonymous", ParamKind.FLAG, _("nobody can see who answered what"), flag=True),
+        Param("results", ParamKind.CHOICE, _("who sees the results: everyone now, when it closes, or facilitators"),
+              flag=True, choices=("live", "closed", "facilitators")),
+        Param("closes", ParamKind.TEXT, _("when it closes, such as 3d or 2026-12-20"), flag=True),
+    )
+    for spec in (
+        CommandSpec(
+            ("poll", "new"), _("Ask a question with options to choose from."), new,
+            params=(
+                question,
+                Param("options", ParamKind.TEXT, _("2 to {n} options, each in quotes", n=MAX_OPTIONS),
+                      required=True, greedy=True, listed=True),
+                Param("multi", ParamKind.FLAG, _("members may choose several"), flag=True),
+                Param("most", ParamKind.INT, _("how many a member may choose at most"), flag=True, min_value=1,
+                      max_value=MAX_OPTIONS),
+                *common,
+            ),
+            needs_community=True,
+            examples=(_('/poll new "Which day suits you?" "Monday" "Wednesday" "Friday"'),
+                      _('/poll new "Which topics?" "dbt" "Dashboards" "Testing" --multi --most 2 --anonymous')),
+        ),
+        CommandSpec(
+            ("poll", "rating"), _("Ask for a rating from 1 to 5 (or 10)."), rating,
+            params=(
+                question,
+                Param("scale", ParamKind.CHOICE, _("5 or 10 points"), flag=True, choices=("5", "10")),
+                Param("low", ParamKind.TEXT, _("what the lowest point means"), flag=True),
+                Param("high", ParamKind.TEXT, _("what the highest point means"), flag=True),
+                *common,
+            ),
+            needs_community=True,
+            examples=(_('/poll rating "How useful was today?" --low "Not at all" --high "Very" --anonymous'),),
+        ),
+        CommandSpec(
+            ("poll", "open"), _("Ask an open question that members answer in their own words."), open_question,
+            params=(question, *common), needs_community=True,
+            examples=(_('/poll open "What should we discuss next?" --anonymous'),),
+        ),
+        CommandSpec(("poll", "list"), _("List this community's polls."), list_polls, needs_community=True,
+                    examples=("/poll list",)),
+        CommandSpec(("poll", "show"), _("Show a poll, to answer it or see its results."), show, params=(poll_id,),
+                    needs_community=True, examples=("/poll show 3",)),
+        CommandSpec(("poll", "results"), _("Show a poll's results, as far as you may see them."), show,
+                    params=(poll_id,), needs_community=True, examples=("/poll results 3",)),
+        CommandSpec(("poll", "close"), _("Close a poll and post its results (its author or a facilitator)."), close,
+                    params=(poll_id,), needs_community=True, examples=("/poll close 3",)),
+    ):
+        registry.add(spec)
+    for group in GROUPS:
+        registry.add_group(group)
+    interactions.on_action(CHOOSE, choose, kind=POLL_REF, stale=STALE)
+    interactions.on_action(WRITE, open_answer_form, kind=POLL_REF, stale=STALE)
+    interactions.on_form(ANSWER_FORM, save_open_answer, kind=POLL_REF, stale=STALE, fields=("answer",))

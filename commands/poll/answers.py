@@ -1,0 +1,186 @@
+"""The `/poll` commands and clicks: make a poll, answer it with buttons or a form, see it, list them, close one."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import datetime, time
+from typing import Any
+
+from bot.action_refs import ActionRef
+from bot.context import EventContext
+from bot.errors import UserError
+from bot.i18n import Msg, _
+from bot.messages import FieldKind, Form, FormField, Heading, Message, Note, Paragraph, Timestamp, UserText, join
+from bot.polls.messages import ANSWER_FORM, poll_post
+from bot.polls.model import Poll, Question, QuestionKind, ResultsShown
+from bot.polls.requests import AnswerQuestion, ClosePoll, CreatePoll, ListPolls, PollView, ShowPoll
+from bot.polls.service import OPEN_ANSWER
+from bot.preferences import community_zone
+from bot.recurrence.zones import zone_of
+from commands.values import looks_like_date, parse_date, parse_datetime, parse_duration
+
+STALE = _("That button no longer works. See the poll with /poll show.")
+RESULTS = {"live": ResultsShown.LIVE, "closed": ResultsShown.CLOSED, "facilitators": ResultsShown.FACILITATORS}
+
+# --- making polls ---------------------------------------------------------------------------------------------
+
+
+async def new(ctx: EventContext, args: dict[str, Any]) -> None:
+    kind = QuestionKind.MULTIPLE if args.get("multi") or args.get("most") else QuestionKind.SINGLE
+    question = Question(kind, str(args["question"]), tuple(args.get("options") or ()), most=args.get("most"))
+    await _create(ctx, args, question)
+
+
+async def rating(ctx: EventContext, args: dict[str, Any]) -> None:
+    scale = int(args.get("scale") or 5)
+    question = Question(QuestionKind.RATING, str(args["question"]), scale=scale, low=args.get("low") or "",
+                        high=args.get("high") or "")
+    await _create(ctx, args, question)
+
+
+async def open_question(ctx: EventContext, args: dict[str, Any]) -> None:
+    await _create(ctx, args, Question(QuestionKind.OPEN, str(args["question"])))
+
+
+async def _create(ctx: EventContext, args: dict[str, Any], question: Question) -> None:
+    closes = _closing_time(ctx, args.get("closes"))
+    view = await ctx.services.polls.create(CreatePoll(
+        ctx.scope, (question,), anonymous=bool(args.get("anonymous")),
+        results=RESULTS[args.get("results") or "live"], closes_at=closes,
+    ))
+    await ctx.reply(Message(_post(ctx, view)))
+
+
+def _closing_time(ctx: EventContext, text: str | None) -> datetime | None:
+    """`--closes 3d` (from now), `--closes 2026-12-20 17:00`, or a day alone (its end, in the community's zone)."""
+    if not text:
+        return None
+    now = ctx.clock.now()
+    zone = community_zone(ctx.community) if ctx.community is not None else ctx.defaults.timezone
+    words = text.split()
+    if len(words) == 1 and not looks_like_date(text) and not any(char == ":" for char in text):
+        with contextlib.suppress(UserError):
+            return now + parse_duration(text)
+    if len(words) == 1 and looks_like_date(text):
+        day = parse_date(text, today=now.astimezone(zone_of(zone)).date())
+        return datetime.combine(day, time(23, 59), zone_of(zone))
+    try:
+        return parse_datetime(text, now=now, timezone=zone)
+    except UserError:
+        raise UserError(_("--closes wants a length of time or a date, not {value}.", value=UserText(text)),
+                        hint=_("For example: --closes 3d, --closes 2026-12-20 or --closes \"2026-12-20 17:00\"")
+                        ) from None
+
+
+def _post(ctx: EventContext, view: PollView) -> tuple[Any, ...]:
+    public = ctx.services.polls.public(view)
+    return poll_post(ctx.public_text, public, ctx.refs, ctx.services.polls.min_answers)
+
+
+# --- answering --------------------------------------------------------------------------------------------------
+
+
+async def choose(ctx: EventContext, ref: ActionRef) -> None:
+    """An option or rating button: `ref` (authorised for this channel's community) names the poll, the question
+    and the choice."""
+    if len(ref.payload) != 2:
+        raise UserError(STALE)
+    question, choice = ref.payload
+    answered = await ctx.services.polls.answer(AnswerQuestion(ctx.scope, ref.subject_id, question, choice=choice))
+    asked = answered.view.poll.questions[question]
+    chosen = [asked.choices[index] for index in answered.answer.chosen]
+    if asked.kind is QuestionKind.RATING:
+        said: Msg = _("You gave {points} of {scale}.", points=chosen[0], scale=asked.scale) if chosen else _(
+            "Your rating is taken back.")
+    elif not chosen:
+        said = _("You chose nothing for now.")
+    else:
+        said = _("You chose {options}.", options=join(UserText(option) for option in chosen))
+    await ctx.whisper(_with_change_note(said))
+    await _refresh(ctx, ref, answered.public)
+
+
+async def open_answer_form(ctx: EventContext, ref: ActionRef) -> None:
+    """The Answer button of an open question: a form with the member's own answer so far."""
+    if len(ref.payload) != 1:
+        raise UserError(STALE)
+    view = await ctx.services.polls.show(ShowPoll(ctx.scope, ref.subject_id))
+    index = ref.payload[0]
+    if not 0 <= index < len(view.poll.questions) or view.poll.questions[index].kind is not QuestionKind.OPEN:
+        raise UserError(STALE)
+    current = view.mine[index].text if view.mine is not None else ""
+    await ctx.open_form(Form(
+        form_id=ANSWER_FORM, title=ctx.plain(_("Your answer")), submit_label=ctx.plain(_("Send")), state=ctx.refs.mint(
+            ref),
+        fields=(FormField("answer", _field_label(view.poll.questions[index].text), FieldKind.LONG, initial=current,
+                          max_length=OPEN_ANSWER.most),),
+    ))
+
+
+async def save_open_answer(ctx: EventContext, values: dict[str, str], ref: ActionRef) -> None:
+    if len(ref.payload) != 1:
+        raise UserError(STALE)
+    answered = await ctx.services.polls.answer(AnswerQuestion(ctx.scope, ref.subject_id, ref.payload[0],
+                                                              text=values.get("answer", "")))
+    said = _("Your answer is kept.") if answered.answer.text else _("Your answer is taken back.")
+    await ctx.whisper(_with_change_note(said))
+    await _refresh(ctx, ref, answered.public)
+
+
+def _with_change_note(said: Msg) -> Msg:
+    return _("{said} You can change it until the poll closes.", said=said)
+
+
+def _field_label(question: str) -> str:
+    # Platforms keep form labels short (Slack: 48 characters, Discord: 45).
+    return question if len(question) <= 45 else question[:44] + "…"
+
+
+async def _refresh(ctx: EventContext, ref: ActionRef, public: PollView) -> None:
+    message = ctx.clicked_message(ref)
+    if message is not None:
+        with contextlib.suppress(Exception):  # an ephemeral copy cannot be edited everywhere; the whisper said it
+            await ctx.messenger.update(message, Message(poll_post(ctx.public_text, public, ctx.refs,
+                                                                  ctx.services.polls.min_answers)))
+
+
+# --- seeing, listing, closing ---------------------------------------------------------------------------------
+
+
+async def show(ctx: EventContext, args: dict[str, Any]) -> None:
+    view = await ctx.services.polls.show(ShowPoll(ctx.scope, int(args["id"])))
+    blocks = list(poll_post(ctx.text, view, ctx.refs, ctx.services.polls.min_answers))
+    if view.mine is not None:
+        said = _("You have answered; you can change it until the poll closes.") if view.open else _("You answered.")
+        blocks.append(Note(ctx.text(said)))
+    await ctx.reply(Message(tuple(blocks), ephemeral=True))
+
+
+async def list_polls(ctx: EventContext, args: dict[str, Any]) -> None:
+    assert ctx.community is not None
+    views = await ctx.services.polls.polls(ListPolls(ctx.scope))
+    blocks: list[Any] = [Heading(ctx.text(_("Polls of {name}", name=UserText(ctx.community.name))))]
+    if not views:
+        blocks.append(Paragraph(ctx.text(_('No polls yet. Ask one with /poll new "Question?" "Yes" "No".'))))
+    for view in views:
+        blocks.append(Paragraph(ctx.text(_line(view.poll, view))))
+    blocks.append(Note(ctx.text(_("See one with /poll show <number>."))))
+    await ctx.reply(Message(tuple(blocks), ephemeral=True))
+
+
+def _line(poll: Poll, view: PollView) -> Msg:
+    if not view.open:
+        return _("{id}. {question} (closed, {n} answered)", id=poll.id, question=UserText(poll.heading),
+                 n=view.respondents)
+    if poll.closes_at is not None:
+        return _("{id}. {question} ({n} answered, closes {when})", id=poll.id, question=UserText(poll.heading),
+                 n=view.respondents, when=Timestamp(poll.closes_at))
+    return _("{id}. {question} ({n} answered)", id=poll.id, question=UserText(poll.heading), n=view.respondents)
+
+
+async def close(ctx: EventContext, args: dict[str, Any]) -> None:
+    view = await ctx.services.polls.close(ClosePoll(ctx.scope, int(args["id"])))
+    blocks = list(poll_post(ctx.public_text, view, ctx.refs, ctx.services.polls.min_answers))
+    blocks.insert(1, Paragraph(ctx.public_text(_("This poll has closed. The results:"))))
+    await ctx.reply(Message(tuple(blocks)))
+
