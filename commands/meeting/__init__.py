@@ -1,8 +1,9 @@
 """The `/meeting` family: a community's meeting series, their dates, RSVPs, agendas and reminder wishes.
 
 Facilitators schedule and change series; everyone lists them, answers RSVPs, proposes and upvotes agenda topics
-and chooses their own reminder DMs. Which meeting a command is about: the named series (the community's only one
-when it has one) and the date given, else its next meeting.
+(and edits or removes the ones they proposed; facilitators any) and chooses their own reminder DMs. Which meeting
+a command is about: the named series (the community's only one when it has one) and the date given, else its next
+meeting.
 """
 
 from __future__ import annotations
