@@ -1,8 +1,9 @@
 """The `/meeting` family: a community's meeting series, their dates, RSVPs, agendas and reminder wishes.
 
 Facilitators schedule and change series; everyone lists them, answers RSVPs, proposes and upvotes agenda topics
-and chooses their own reminder DMs. Which meeting a command is about: the named series (the community's only one
-when it has one) and the date given, else its next meeting.
+(and edits or removes the ones they proposed; facilitators any) and chooses their own reminder DMs. Which meeting
+a command is about: the named series (the community's only one when it has one) and the date given, else its next
+meeting.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from commands.meeting.attendance import (
     RSVP_STALE,
     VOTE_STALE,
     agenda_add,
+    agenda_edit,
+    agenda_remove,
     agenda_show,
     agenda_vote,
     home_section,
@@ -36,13 +39,15 @@ FAMILY_SUMMARIES: dict[str, Msg] = {
 }
 GROUPS = (
     GroupSpec(("meeting",), FAMILY_SUMMARIES["meeting"]),
-    GroupSpec(("meeting", "agenda"), _("The next meeting's agenda: propose topics, see them and vote on them.")),
+    GroupSpec(("meeting", "agenda"), _("The next meeting's agenda: propose, see, vote on, edit and remove topics.")),
 )
 
 def register(registry: Registry, interactions: InteractionRouter) -> None:
     """Add the `/meeting` commands, the RSVP buttons and the agenda votes."""
     series = Param("series", ParamKind.TEXT, _("the series' title (not needed when there is one)"), flag=True,
                    suggest=series_titles)
+    topic_number = Param("number", ParamKind.INT, _("the topic's number, as /meeting agenda show lists it"),
+                         required=True)
     on = Param("date", ParamKind.DATE, _("which meeting: its date (the next one when left out)"), flag=True)
     details = (
         Param("for", ParamKind.DURATION, _("how long each meeting lasts, such as 60m (at most 24h)"), flag=True),
@@ -147,6 +152,20 @@ def register(registry: Registry, interactions: InteractionRouter) -> None:
         ),
         CommandSpec(("meeting", "agenda", "show"), _("Show the next meeting's agenda, with vote buttons."),
                     agenda_show, params=(series,), needs_community=True, examples=("/meeting agenda show",)),
+        CommandSpec(
+            ("meeting", "agenda", "edit"),
+            _("Change the text of a topic on the next meeting's agenda (its proposer or a facilitator)."),
+            agenda_edit,
+            params=(topic_number, Param("topic", ParamKind.TEXT, _("the topic's new text"), required=True, greedy=True),
+                    series),
+            needs_community=True, examples=(_('/meeting agenda edit 2 "How we review dashboards, with examples"'),),
+        ),
+        CommandSpec(
+            ("meeting", "agenda", "remove"),
+            _("Take a topic off the next meeting's agenda, with its votes (its proposer or a facilitator)."),
+            agenda_remove, params=(topic_number, series), needs_community=True,
+            examples=("/meeting agenda remove 2",),
+        ),
         CommandSpec(("meeting", "calendar"), _("Post a calendar file (.ics) of this community's meetings."),
                     calendar, params=(series,), needs_community=True,
                     examples=("/meeting calendar", _('/meeting calendar --series "CoP sync"'))),
