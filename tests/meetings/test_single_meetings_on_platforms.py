@@ -11,6 +11,7 @@ from typing import Any
 from icalendar import Calendar
 
 from bot.clock import SimulatedClock
+from bot.meetings.model import SeriesStatus
 from bot.refs import ChannelRef, Platform, WorkspaceRef
 from tests.discord.discord_harness import DiscordWorld, discord_world, option, subcommand
 from tests.references import community_of
@@ -73,10 +74,10 @@ async def _click(world: SlackWorld, button: dict[str, Any], *, user: str = "U0BE
     await world.drain()
 
 
-async def _series_titles(world: SlackWorld) -> list[str]:
+async def _series(world: SlackWorld) -> list[tuple[str, SeriesStatus]]:
     community = await community_of(world.hearth, ChannelRef(WorkspaceRef(Platform.SLACK, TEAM), "C0DATA"))
     async with world.hearth.uow(read_only=True) as uow:
-        return [s.title for s in await uow.meetings.series_of(community.workspace_id, community.id)]
+        return [(s.title, s.status) for s in await uow.meetings.series_of(community.workspace_id, community.id)]
 
 
 def _events(body: bytes) -> list[Any]:
@@ -139,7 +140,12 @@ async def test_a_kick_off_on_slack_proposes_its_agenda_takes_votes_and_reminds_o
         assert updated.text("ts") == ts
         assert updated.json("blocks")[0]["text"]["text"] == heading
         assert "Going: 1" in json.dumps(updated.json("blocks"))
-        assert await _series_titles(world) == ["Kick-off"]
+
+        # Once it has taken place the kick-off is over: it ends, and no facilitator is asked to schedule more.
+        await world.hearth.scheduler.advance_to(KICKOFF + timedelta(minutes=95), clock.set)
+        await world.drain()
+        assert await _series(world) == [("Kick-off", SeriesStatus.ENDED)]
+        assert not any("has no next meeting" in call.text("text") for call in fake.calls_to("chat.postMessage"))
 
 
 async def test_on_slack_a_kick_off_that_repeats_or_has_passed_is_refused_privately(sqlite_url: str) -> None:
@@ -164,7 +170,7 @@ async def test_on_slack_a_kick_off_that_repeats_or_has_passed_is_refused_private
         assert "is al voorbij: een bijeenkomst heeft een dag nodig die nog komt" in dutch.text("text")
         assert "names one day and also a rhythm" in mixed.text("text")
         assert fake.calls_to("chat.postMessage")[posts:] == []
-        assert await _series_titles(world) == []
+        assert await _series(world) == []
 
 
 async def test_a_dutch_community_on_slack_gets_its_kick_off_in_dutch(sqlite_url: str) -> None:
