@@ -33,6 +33,7 @@ KIND_WORDS: dict[ParamKind, Msg] = {
 # The word for each positional parameter, by its name.
 PARAMETER_WORDS: dict[str, Msg] = {
     "member": _("member"),
+    "number": _("number"),
     "reason": _("reason"),
     "title": _("title"),
     "to": _("new time"),

@@ -39,23 +39,23 @@ FAMILY_SUMMARIES: dict[str, Msg] = {
 }
 GROUPS = (
     GroupSpec(("meeting",), FAMILY_SUMMARIES["meeting"]),
-    GroupSpec(("meeting", "agenda"), _("The next meeting's agenda: propose, see, vote on, edit and remove topics.")),
+    GroupSpec(("meeting", "agenda"), _("The next meeting's agenda: propose, see, vote on and change topics.")),
 )
 
 def register(registry: Registry, interactions: InteractionRouter) -> None:
     """Add the `/meeting` commands, the RSVP buttons and the agenda votes."""
     series = Param("series", ParamKind.TEXT, _("the series' title (not needed when there is one)"), flag=True,
                    suggest=series_titles)
-    topic_number = Param("number", ParamKind.INT, _("the topic's number, as /meeting agenda show lists it"),
+    topic_number = Param("number", ParamKind.INT, _("its number in /meeting agenda show"),
                          required=True)
     on = Param("date", ParamKind.DATE, _("which meeting: its date (the next one when left out)"), flag=True)
     details = (
-        Param("for", ParamKind.DURATION, _("how long each meeting lasts, such as 60m (at most 24h)"), flag=True),
+        Param("for", ParamKind.DURATION, _("each meeting's length, such as 60m (up to 24h)"), flag=True),
         Param("link", ParamKind.TEXT, _("the video link, https://…"), flag=True),
         Param("where", ParamKind.TEXT, _("the place, when it is not a link"), flag=True),
         Param("about", ParamKind.TEXT, _("a short description"), flag=True),
-        Param("hosts", ParamKind.TEXT, _("members who take turns hosting, mentioned with @"), flag=True),
-        Param("remind", ParamKind.TEXT, _("when the channel is reminded, such as \"1d 1h\" (or \"none\")"),
+        Param("hosts", ParamKind.TEXT, _("hosts who take turns, as @mentions"), flag=True),
+        Param("remind", ParamKind.TEXT, _("channel reminders, such as \"1d 1h\" or \"none\""),
               flag=True),
     )
     for spec in (
@@ -65,9 +65,9 @@ def register(registry: Registry, interactions: InteractionRouter) -> None:
             schedule,
             params=(
                 Param("title", ParamKind.TEXT, _("the series' title, in quotes"), required=True),
-                Param("when", ParamKind.TEXT, _("when it recurs, such as \"every 2 weeks on Tuesday at 15:00\", or "
-                                                "its one day, such as \"on 20 March at 14:00\""),
-                      required=True, greedy=True),
+                Param("when", ParamKind.TEXT,
+                      _("its rhythm, such as \"every 2 weeks on Tuesday at 15:00\", or one day"), required=True,
+                      greedy=True),
                 *details,
                 Param("tz", ParamKind.TIMEZONE, _("its time zone (the community's when left out)"), flag=True),
             ),
@@ -82,13 +82,13 @@ def register(registry: Registry, interactions: InteractionRouter) -> None:
         ),
         CommandSpec(
             ("meeting", "kickoff"),
-            _("Schedule the community's kick-off: one meeting with a proposed agenda (facilitators)."),
+            _("Schedule the kick-off: one meeting with a proposed agenda (facilitators)."),
             kickoff,
             params=(
                 Param("when", ParamKind.TEXT, _("its day and time, such as \"next Thursday at 9:30\""),
                       required=True, greedy=True),
-                Param("title", ParamKind.TEXT, _("its title (Kick-off when left out)"), flag=True),
-                *details,
+                Param("title", ParamKind.TEXT, _("its title (else Kick-off)"), flag=True),
+                *(param for param in details if param.name != "hosts"),  # its facilitator hosts it
                 Param("tz", ParamKind.TIMEZONE, _("its time zone (the community's when left out)"), flag=True),
             ),
             permission=Permission.FACILITATOR,
@@ -154,7 +154,7 @@ def register(registry: Registry, interactions: InteractionRouter) -> None:
                     agenda_show, params=(series,), needs_community=True, examples=("/meeting agenda show",)),
         CommandSpec(
             ("meeting", "agenda", "edit"),
-            _("Change the text of a topic on the next meeting's agenda (its proposer or a facilitator)."),
+            _("Change an agenda topic's text (its proposer or a facilitator)."),
             agenda_edit,
             params=(topic_number, Param("topic", ParamKind.TEXT, _("the topic's new text"), required=True, greedy=True),
                     series),
@@ -162,7 +162,7 @@ def register(registry: Registry, interactions: InteractionRouter) -> None:
         ),
         CommandSpec(
             ("meeting", "agenda", "remove"),
-            _("Take a topic off the next meeting's agenda, with its votes (its proposer or a facilitator)."),
+            _("Take a topic off the agenda, with its votes (its proposer or a facilitator)."),
             agenda_remove, params=(topic_number, series), needs_community=True,
             examples=("/meeting agenda remove 2",),
         ),
