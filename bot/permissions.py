@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from bot.errors import PermissionDenied
 from bot.i18n import _
-from bot.messages import UserText, join
+from bot.messages import Inline, UserText, join
 from bot.ports import UnitOfWork
 from bot.tenancy import Member, Role
 
@@ -46,3 +46,16 @@ def facilitators_only(command: str | None, facilitators: Sequence[Member]) -> Pe
         return PermissionDenied(_("Only facilitators can do this. Ask {names}.", names=names))
     return PermissionDenied(_("Only facilitators can use {command}. Ask {names}.", command=UserText(command),
                               names=names))
+
+
+def authors_and_facilitators_only(command: str, author: Inline, facilitators: Sequence[Member]) -> PermissionDenied:
+    """The refusal of `command` on an agenda topic that only its `author` (as shown) or a facilitator may change,
+    naming who can."""
+    if not command.startswith("/"):
+        raise ValueError(f"a refusal names a command as members type it, not {command!r}")
+    if not facilitators:
+        return PermissionDenied(_("Only {author}, who proposed this topic, can use {command} on it: this workspace "
+                                  "has no facilitators yet.", author=author, command=UserText(command)))
+    names = join(UserText(member.display_name) for member in facilitators)
+    return PermissionDenied(_("Only {author}, who proposed this topic, or a facilitator ({names}) can use {command} "
+                              "on it.", author=author, command=UserText(command), names=names))

@@ -20,7 +20,7 @@ from commands.spec import CommandSpec, Param, ParamKind
 # The word for each kind of value an option takes.
 KIND_WORDS: dict[ParamKind, Msg] = {
     ParamKind.TEXT: _("text"),
-    ParamKind.INT: _("number"),
+    ParamKind.INT: _("whole number"),
     ParamKind.DURATION: _("duration"),
     ParamKind.DATETIME: _("date and time"),
     ParamKind.DATE: _("date"),
@@ -32,7 +32,11 @@ KIND_WORDS: dict[ParamKind, Msg] = {
 }
 # The word for each positional parameter, by its name.
 PARAMETER_WORDS: dict[str, Msg] = {
+    "id": _("number"),
     "member": _("member"),
+    "number": _("number"),
+    "options": _("options"),
+    "question": _("question"),
     "reason": _("reason"),
     "title": _("title"),
     "to": _("new time"),

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -200,6 +200,25 @@ class SqlMeetingRepository:
         await self._session.flush()
         return _item(row, author.workspace, frozenset())
 
+    async def edit_agenda_item(self, workspace_id: int, item_id: int, text: str) -> AgendaItem | None:
+        row = await self._item_row(workspace_id, item_id)
+        if row is None:
+            return None
+        row.text = text
+        await self._session.flush()
+        votes = await self._votes([item_id])
+        return _item(row, await self._workspace(workspace_id), votes.get(item_id, frozenset()))
+
+    async def remove_agenda_item(self, workspace_id: int, item_id: int) -> bool:
+        row = await self._item_row(workspace_id, item_id)
+        if row is None:
+            return False
+        # Explicitly, not by the foreign key's cascade alone: no vote this session loaded outlives its item.
+        await self._session.exec(delete(AgendaVoteRow).where(col(AgendaVoteRow.item_id) == item_id))
+        await self._session.delete(row)
+        await self._session.flush()
+        return True
+
     async def toggle_vote(self, workspace_id: int, item_id: int, member: MemberRef) -> AgendaItem | None:
         row = await self._session.get(AgendaItemRow, item_id)
         if row is None or not await self._owns(workspace_id, row.series_id):
@@ -252,6 +271,12 @@ class SqlMeetingRepository:
     async def _require(self, workspace_id: int, series_id: int) -> None:
         if not await self._owns(workspace_id, series_id):
             raise LookupError(f"no series {series_id} in workspace {workspace_id}")
+
+    async def _item_row(self, workspace_id: int, item_id: int) -> AgendaItemRow | None:
+        row = await self._session.get(AgendaItemRow, item_id)
+        if row is None or not await self._owns(workspace_id, row.series_id):
+            return None
+        return row
 
     async def _workspace(self, workspace_id: int) -> WorkspaceRef:
         ref = await _workspace_ref(self._session, workspace_id)

@@ -78,6 +78,7 @@ GOOD: dict[str, str] = {
     "when": "every week on Thursday at 10:00",
     "to": "2026-04-01 16:00",
     "topic": "Dashboards",
+    "number": "1",
     "member": "<@ben>",
 }
 

@@ -86,6 +86,15 @@ class MeetingRepository(Protocol):
     async def add_agenda_item(self, workspace_id: int, series_id: int, original: datetime, author: MemberRef,
                               text: str, at: datetime) -> AgendaItem: ...
 
+    async def edit_agenda_item(self, workspace_id: int, item_id: int, text: str) -> AgendaItem | None:
+        """Replace the item's text, keeping its author and votes; None (nothing changed) when the item is not in
+        the workspace."""
+        ...
+
+    async def remove_agenda_item(self, workspace_id: int, item_id: int) -> bool:
+        """Delete the item and its votes; False (nothing deleted) when the item is not in the workspace."""
+        ...
+
     async def toggle_vote(self, workspace_id: int, item_id: int, member: MemberRef) -> AgendaItem | None:
         """Add the member's vote, or take it back; None when the item is not in the workspace."""
         ...

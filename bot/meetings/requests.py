@@ -124,6 +124,25 @@ class ShowAgenda:
 
 
 @dataclass(frozen=True, slots=True)
+class EditTopic:
+    """Change the text of a topic on the agenda of the series' next meeting; its votes stay."""
+
+    scope: Scope
+    number: int  # the topic's number as `ShowAgenda` lists it, from 1
+    topic: str
+    series: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RemoveTopic:
+    """Take a topic, and its votes, off the agenda of the series' next meeting."""
+
+    scope: Scope
+    number: int  # the topic's number as `ShowAgenda` lists it, from 1
+    series: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class VoteTopic:
     """Upvote an agenda topic, or take the vote back."""
 
@@ -218,6 +237,27 @@ class TopicProposed:
 class Agenda:
     meeting: Meeting
     items: Sequence[AgendaItem]
+
+
+@dataclass(frozen=True, slots=True)
+class TopicEdited:
+    """A topic whose text changed from `before` to `item.text`, with the votes it had."""
+
+    series: Series
+    meeting: Meeting
+    number: int
+    item: AgendaItem
+    before: str
+
+
+@dataclass(frozen=True, slots=True)
+class TopicRemoved:
+    """A topic taken off the agenda, as it was (with the votes that went with it)."""
+
+    series: Series
+    meeting: Meeting
+    number: int
+    item: AgendaItem
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from bot.meetings.model import (
     DEFAULT_LEADS,
     MAX_DURATION,
     MAX_MOVE,
+    AgendaItem,
     Answer,
     Change,
     Meeting,
@@ -50,6 +51,7 @@ from bot.meetings.requests import (
     ChooseQuietHours,
     ChooseReminders,
     EditSeries,
+    EditTopic,
     FeedAddress,
     GetFeed,
     ListSeries,
@@ -58,6 +60,7 @@ from bot.meetings.requests import (
     MeetingView,
     MoveMeeting,
     ProposeTopic,
+    RemoveTopic,
     Rsvp,
     RsvpRecorded,
     ScheduleSeries,
@@ -67,20 +70,22 @@ from bot.meetings.requests import (
     ShowAgenda,
     ShowNextMeeting,
     SkipMeeting,
+    TopicEdited,
     TopicProposed,
+    TopicRemoved,
     TopicVoted,
     Upcoming,
     UpcomingForMember,
     VoteTopic,
 )
-from bot.messages import Timestamp, TimestampStyle, UserText, join
-from bot.permissions import refusal
+from bot.messages import MemberMention, Timestamp, TimestampStyle, UserText, join
+from bot.permissions import authors_and_facilitators_only, refusal
 from bot.ports import Clock, Scheduler, UnitOfWork, UnitOfWorkFactory
 from bot.preferences import community_zone
 from bot.recurrence import read_rhythm
 from bot.recurrence.zones import zone_of
 from bot.refs import ChannelRef, MemberRef
-from bot.tenancy import Community, Member, Scope, in_community
+from bot.tenancy import Community, Member, Role, Scope, in_community
 from bot.text_limits import (
     AGENDA_TOPIC,
     CANCEL_REASON,
@@ -345,6 +350,38 @@ class MeetingService:
             items = await uow.meetings.agenda(scope.workspace.id, series.id, meeting.original)
         return Agenda(meeting, items)
 
+    async def edit_topic(self, request: EditTopic) -> TopicEdited:
+        """Change the text of the topic numbered as `agenda` lists it; its author and votes stay.
+
+        Only the topic's author or a facilitator may (`PermissionDenied` otherwise); `NotFound` when the agenda has
+        no topic of that number, `UserError` for a text `propose_topic` would refuse.
+        """
+        scope = request.scope
+        topic = checked_topic(request.topic)
+        async with self._uow() as uow:
+            series, meeting, item = await self._find_topic(uow, scope, request.series, request.number)
+            await self._ensure_may_change(uow, scope, item, "/meeting agenda edit")
+            edited = await uow.meetings.edit_agenda_item(scope.workspace.id, item.id, topic)
+            if edited is None:
+                raise _no_topic(series, request.number)
+            await uow.commit()
+        return TopicEdited(series, meeting, request.number, edited, item.text)
+
+    async def remove_topic(self, request: RemoveTopic) -> TopicRemoved:
+        """Take the topic numbered as `agenda` lists it off the agenda, with its votes.
+
+        Only the topic's author or a facilitator may (`PermissionDenied` otherwise); `NotFound` when the agenda has
+        no topic of that number.
+        """
+        scope = request.scope
+        async with self._uow() as uow:
+            series, meeting, item = await self._find_topic(uow, scope, request.series, request.number)
+            await self._ensure_may_change(uow, scope, item, "/meeting agenda remove")
+            if not await uow.meetings.remove_agenda_item(scope.workspace.id, item.id):
+                raise _no_topic(series, request.number)
+            await uow.commit()
+        return TopicRemoved(series, meeting, request.number, item)
+
     async def vote(self, request: VoteTopic) -> TopicVoted:
         """Upvote a topic, or take the vote back."""
         scope = request.scope
@@ -502,6 +539,28 @@ class MeetingService:
         if not scope.may_facilitate:
             raise await refusal(uow, scope.workspace.id, action)
 
+    async def _ensure_may_change(self, uow: UnitOfWork, scope: Scope, item: AgendaItem, action: str) -> None:
+        """A topic is its author's to change, and the facilitators'."""
+        if item.author == scope.member.ref or scope.may_facilitate:
+            return
+        author = await uow.members.get(scope.workspace.id, item.author)
+        shown_as = UserText(author.display_name) if author is not None else MemberMention(item.author)
+        raise authors_and_facilitators_only(action, shown_as,
+                                            await uow.members.with_role(scope.workspace.id, Role.FACILITATOR))
+
+    async def _find_topic(self, uow: UnitOfWork, scope: Scope, name: str | None,
+                          number: int) -> tuple[Series, Meeting, AgendaItem]:
+        """The topic numbered `number` (from 1, in the order `agenda` lists them) on the series' next meeting."""
+        series = await self._find_series(uow, scope, name)
+        meeting, _changes = await self._find_meeting(uow, series, None)
+        items = await uow.meetings.agenda(scope.workspace.id, series.id, meeting.original)
+        if not items:
+            raise NotFound(_("The agenda of {title} has no topics yet.", title=UserText(series.title)),
+                           hint=_("Propose one with /meeting agenda add \"…\"."))
+        if not 1 <= number <= len(items):
+            raise _no_topic(series, number)
+        return series, meeting, items[number - 1]
+
     async def _find_series(self, uow: UnitOfWork, scope: Scope, name: str | None, *,
                            include_ended: bool = False) -> Series:
         community = in_community(scope)
@@ -560,14 +619,6 @@ class MeetingService:
 # --- rules on what members typed ------------------------------------------------------------------------------
 
 
-def checked_topic(text: str) -> str:
-    """An agenda topic on one line, 1 to `MAX_TOPIC` characters; a `UserError` otherwise."""
-    topic = one_line(text)
-    if not topic or len(topic) > MAX_TOPIC:
-        raise UserError(_("A topic has 1 to {max} characters.", max=MAX_TOPIC))
-    return topic
-
-
 def pick_series(found: Iterable[Series], name: str | None, *, include_ended: bool = False) -> Series:
     """The series called `name` (case and spaces aside), or the only one when `name` is None; a `UserError`
     that suggests the closest title otherwise."""
@@ -590,6 +641,14 @@ def pick_series(found: Iterable[Series], name: str | None, *, include_ended: boo
                        hint=_("Did you mean {title}?", title=UserText(suggestion)))
     raise NotFound(_("There is no series called {name}.", name=UserText(name)),
                    hint=_("See the series with /meeting list."))
+
+
+def checked_topic(text: str) -> str:
+    """An agenda topic on one line; `UserError` when empty, too long or holding a character Hearth cannot keep."""
+    topic = one_line(text)
+    if not topic or len(topic) > MAX_TOPIC:
+        raise UserError(_("A topic has 1 to {max} characters.", max=MAX_TOPIC))
+    return topic
 
 
 def checked_title(text: str) -> str:
@@ -692,6 +751,11 @@ def _edited(series: Series, request: EditSeries, now: datetime) -> Series:
     return edited
 
 
+def _no_topic(series: Series, number: int) -> NotFound:
+    return NotFound(_("The agenda of {title} has no topic {number}.", title=UserText(series.title), number=number),
+                    hint=_("See the topics and their numbers with /meeting agenda show."))
+
+
 def _no_series() -> NotFound:
     return NotFound(_("This community has no meeting series yet."),
                     hint=_("Facilitators schedule one with /meeting schedule."))
@@ -722,5 +786,6 @@ __all__ = [
     "MAX_TOPIC",
     "MeetingService",
     "checked_leads",
+    "checked_topic",
     "pick_series",
 ]

@@ -1,8 +1,9 @@
 """The `/meeting` family: a community's meeting series, their dates, RSVPs, agendas and reminder wishes.
 
 Facilitators schedule and change series; everyone lists them, answers RSVPs, proposes and upvotes agenda topics
-and chooses their own reminder DMs. Which meeting a command is about: the named series (the community's only one
-when it has one) and the date given, else its next meeting.
+(and edits or removes the ones they proposed; facilitators any) and chooses their own reminder DMs. Which meeting
+a command is about: the named series (the community's only one when it has one) and the date given, else its next
+meeting.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from commands.meeting.attendance import (
     RSVP_STALE,
     VOTE_STALE,
     agenda_add,
+    agenda_edit,
+    agenda_remove,
     agenda_show,
     agenda_vote,
     home_section,
@@ -36,21 +39,23 @@ FAMILY_SUMMARIES: dict[str, Msg] = {
 }
 GROUPS = (
     GroupSpec(("meeting",), FAMILY_SUMMARIES["meeting"]),
-    GroupSpec(("meeting", "agenda"), _("The next meeting's agenda: propose topics, see them and vote on them.")),
+    GroupSpec(("meeting", "agenda"), _("The next meeting's agenda: propose, see, vote on and change topics.")),
 )
 
 def register(registry: Registry, interactions: InteractionRouter) -> None:
     """Add the `/meeting` commands, the RSVP buttons and the agenda votes."""
     series = Param("series", ParamKind.TEXT, _("the series' title (not needed when there is one)"), flag=True,
                    suggest=series_titles)
+    topic_number = Param("number", ParamKind.INT, _("its number in /meeting agenda show"),
+                         required=True)
     on = Param("date", ParamKind.DATE, _("which meeting: its date (the next one when left out)"), flag=True)
     details = (
-        Param("for", ParamKind.DURATION, _("how long each meeting lasts, such as 60m (at most 24h)"), flag=True),
+        Param("for", ParamKind.DURATION, _("each meeting's length, such as 60m (up to 24h)"), flag=True),
         Param("link", ParamKind.TEXT, _("the video link, https://…"), flag=True),
         Param("where", ParamKind.TEXT, _("the place, when it is not a link"), flag=True),
         Param("about", ParamKind.TEXT, _("a short description"), flag=True),
-        Param("hosts", ParamKind.TEXT, _("members who take turns hosting, mentioned with @"), flag=True),
-        Param("remind", ParamKind.TEXT, _("when the channel is reminded, such as \"1d 1h\" (or \"none\")"),
+        Param("hosts", ParamKind.TEXT, _("hosts who take turns, as @mentions"), flag=True),
+        Param("remind", ParamKind.TEXT, _("channel reminders, such as \"1d 1h\" or \"none\""),
               flag=True),
     )
     for spec in (
@@ -60,9 +65,9 @@ def register(registry: Registry, interactions: InteractionRouter) -> None:
             schedule,
             params=(
                 Param("title", ParamKind.TEXT, _("the series' title, in quotes"), required=True),
-                Param("when", ParamKind.TEXT, _("when it recurs, such as \"every 2 weeks on Tuesday at 15:00\", or "
-                                                "its one day, such as \"on 20 March at 14:00\""),
-                      required=True, greedy=True),
+                Param("when", ParamKind.TEXT,
+                      _("its rhythm, such as \"every 2 weeks on Tuesday at 15:00\", or one day"), required=True,
+                      greedy=True),
                 *details,
                 Param("tz", ParamKind.TIMEZONE, _("its time zone (the community's when left out)"), flag=True),
             ),
@@ -77,13 +82,13 @@ def register(registry: Registry, interactions: InteractionRouter) -> None:
         ),
         CommandSpec(
             ("meeting", "kickoff"),
-            _("Schedule the community's kick-off: one meeting with a proposed agenda (facilitators)."),
+            _("Schedule the kick-off: one meeting with a proposed agenda (facilitators)."),
             kickoff,
             params=(
                 Param("when", ParamKind.TEXT, _("its day and time, such as \"next Thursday at 9:30\""),
                       required=True, greedy=True),
-                Param("title", ParamKind.TEXT, _("its title (Kick-off when left out)"), flag=True),
-                *details,
+                Param("title", ParamKind.TEXT, _("its title (else Kick-off)"), flag=True),
+                *(param for param in details if param.name != "hosts"),  # its facilitator hosts it
                 Param("tz", ParamKind.TIMEZONE, _("its time zone (the community's when left out)"), flag=True),
             ),
             permission=Permission.FACILITATOR,
@@ -147,6 +152,20 @@ def register(registry: Registry, interactions: InteractionRouter) -> None:
         ),
         CommandSpec(("meeting", "agenda", "show"), _("Show the next meeting's agenda, with vote buttons."),
                     agenda_show, params=(series,), needs_community=True, examples=("/meeting agenda show",)),
+        CommandSpec(
+            ("meeting", "agenda", "edit"),
+            _("Change an agenda topic's text (its proposer or a facilitator)."),
+            agenda_edit,
+            params=(topic_number, Param("topic", ParamKind.TEXT, _("the topic's new text"), required=True, greedy=True),
+                    series),
+            needs_community=True, examples=(_('/meeting agenda edit 2 "How we review dashboards, with examples"'),),
+        ),
+        CommandSpec(
+            ("meeting", "agenda", "remove"),
+            _("Take a topic off the agenda, with its votes (its proposer or a facilitator)."),
+            agenda_remove, params=(topic_number, series), needs_community=True,
+            examples=("/meeting agenda remove 2",),
+        ),
         CommandSpec(("meeting", "calendar"), _("Post a calendar file (.ics) of this community's meetings."),
                     calendar, params=(series,), needs_community=True,
                     examples=("/meeting calendar", _('/meeting calendar --series "CoP sync"'))),

@@ -24,9 +24,11 @@ from bot.meetings.preferences import DM_LEADS, read_dm_leads
 from bot.meetings.requests import (
     ChooseQuietHours,
     ChooseReminders,
+    EditTopic,
     ListSeries,
     MeetingView,
     ProposeTopic,
+    RemoveTopic,
     Rsvp,
     ShowAgenda,
     ShowNextMeeting,
@@ -179,16 +181,39 @@ async def agenda_show(ctx: EventContext, args: dict[str, Any]) -> None:
         blocks.append(Paragraph(ctx.text(_("No topics yet. Propose one with /meeting agenda add \"…\"."))))
         await ctx.reply(Message(tuple(blocks), ephemeral=True))
         return
-    for item in items:
-        blocks.append(Paragraph(ctx.text(_("{topic} ({votes})", topic=UserText(item.text), votes=item.score))))
+    for number, item in enumerate(items, start=1):
+        blocks.append(Paragraph(ctx.text(_("{number}. {topic} ({votes})", number=number, topic=UserText(item.text),
+                                           votes=item.score))))
     buttons = tuple(Button(ctx.plain(_("Upvote {n}", n=index + 1)), AGENDA_VOTE,
                            ctx.refs.mint(topic_ref(meeting.series, item)))
                     for index, item in enumerate(items[:10]))
     blocks.append(Actions(buttons[:5]))
     if len(buttons) > 5:
         blocks.append(Actions(buttons[5:]))
-    blocks.append(Note(ctx.text(_("Click again to take your vote back."))))
+    blocks.append(Note(ctx.text(_("Click again to take your vote back. Change a topic you proposed with "
+                                  "/meeting agenda edit <number> <new text>, or take it off with "
+                                  "/meeting agenda remove <number>."))))
     await ctx.reply(Message(tuple(blocks), ephemeral=True))
+
+
+async def agenda_edit(ctx: EventContext, args: dict[str, Any]) -> None:
+    assert ctx.member is not None
+    edited = await ctx.services.meetings.edit_topic(EditTopic(ctx.scope, int(args["number"]), str(args["topic"]),
+                                                              args.get("series")))
+    await ctx.reply(Message.text(ctx.public_text(_(
+        "{member} changed topic {number} for {title} on {start} to: {topic}", member=MemberMention(ctx.member.ref),
+        number=edited.number, title=UserText(edited.series.title), start=Timestamp(edited.meeting.start),
+        topic=UserText(edited.item.text)))))
+
+
+async def agenda_remove(ctx: EventContext, args: dict[str, Any]) -> None:
+    assert ctx.member is not None
+    removed = await ctx.services.meetings.remove_topic(RemoveTopic(ctx.scope, int(args["number"]),
+                                                                   args.get("series")))
+    await ctx.reply(Message.text(ctx.public_text(_(
+        "{member} took a topic off the agenda of {title} on {start}: {topic}", member=MemberMention(ctx.member.ref),
+        title=UserText(removed.series.title), start=Timestamp(removed.meeting.start),
+        topic=UserText(removed.item.text)))))
 
 
 async def agenda_vote(ctx: EventContext, ref: ActionRef) -> None:

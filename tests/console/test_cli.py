@@ -29,6 +29,17 @@ def test_demo_plays_through_without_a_failed_line(capsys: pytest.CaptureFixture[
     assert all(set(r) == KEYS for r in records)
 
 
+def test_the_demo_starts_with_a_kick_off_that_members_vote_on(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["demo", "--json"], {}) == 0
+    texts = [str(r["text"]) for r in json_lines(capsys.readouterr().out)]
+    kickoff = next(i for i, text in enumerate(texts) if text.startswith("Gepland: Startbijeenkomst"))
+    series = next(i for i, text in enumerate(texts) if text.startswith("Gepland: CoP sync"))
+    assert kickoff < series and "Eenmalige bijeenkomst" in texts[kickoff]
+    assert any(text.startswith("Je hebt op Ons ritme") for text in texts[kickoff:series])
+    assert any("Ons ritme: hoe vaak we samenkomen en hoe vaak we iets posten (1 stem)" in text
+               for text in texts if text.startswith("Herinnering: Startbijeenkomst begint over 1 dag"))
+
+
 def test_script_json_follows_the_documented_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     script = tmp_path / "t.txt"
     script.write_text(

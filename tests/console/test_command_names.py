@@ -165,7 +165,7 @@ async def test_help_on_a_group_is_titled_and_described_by_the_group(t: Transcrip
     assert "/hearth facilitators add <member>" in shown.text
     agenda = await t.one("/hearth help meeting agenda")
     assert agenda.text.startswith("/meeting agenda")
-    assert "The next meeting's agenda: propose topics, see them and vote on them." in agenda.text
+    assert "The next meeting's agenda: propose, see, vote on and change topics." in agenda.text
     assert "Meeting series: schedule, list, RSVP, agenda and reminders." not in agenda.text
     await t.run("/hearth me --lang nl")
     shown = await t.one("/hearth help facilitators")

@@ -100,7 +100,7 @@ def test_a_group_is_described_by_its_own_summary_with_dutch() -> None:
     }
     meeting = next(command for command in definitions() if command["name"] == "meeting")
     agenda = by_name(meeting["options"])["agenda"]
-    assert agenda["description"] == "The next meeting's agenda: propose topics, see them and vote on them."
+    assert agenda["description"] == "The next meeting's agenda: propose, see, vote on and change topics."
 
 
 def test_option_types_follow_the_parameter_kinds() -> None:

@@ -23,7 +23,9 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 
 def _words(text: str) -> set[str]:
-    return {word.casefold() for word in _WORD.findall(re.sub(r"\{\w+\}", " ", text))}
+    # Placeholders, web addresses (a feed's secret token) and the hosts of members' links are not words.
+    text = re.sub(r"https?://\S+|\b[\w-]+(?:\.[\w-]+)+\b", " ", re.sub(r"\{\w+\}", " ", text))
+    return {word.casefold() for word in _WORD.findall(text)}
 
 
 def _catalog(language: str) -> list[tuple[str, str]]:

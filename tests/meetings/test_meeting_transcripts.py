@@ -179,3 +179,37 @@ async def test_reminder_dms_respect_quiet_hours_in_the_members_own_zone(t: Trans
     wrong = await t.one("/meeting remind quiet late")
     assert wrong.kind == "ephemeral" and "such as 22:00-07:00" in wrong.text
     assert (await t.one("/meeting remind quiet off")).text == "Reminder DMs may come at any hour again."
+
+
+async def test_agenda_topics_are_numbered_edited_and_removed_by_their_proposer_or_a_facilitator(t: Transcript) -> None:
+    await t.run('as ben\n/meeting agenda add "How we review dashboards"')
+    await t.run('as cy\n/meeting agenda add "dbt tests"')
+    shown = await t.one("/meeting agenda show")
+    await t.run(f"click {shown.id} Upvote 1")
+    assert shown.text.splitlines()[1:3] == ["1. How we review dashboards (0)", "2. dbt tests (0)"]
+    assert "/meeting agenda edit <number> <new text>" in shown.text
+    assert "/meeting agenda remove <number>" in shown.text
+
+    refused = await t.one('/meeting agenda edit 1 "Dashboards, my way"')
+    assert (refused.kind, refused.to) == ("ephemeral", "cy")
+    assert refused.text == ("Only ben, who proposed this topic, or a facilitator (ana) can use /meeting agenda edit "
+                            "on it.")
+    edited = await t.one('as ben\n/meeting agenda edit 1 "How we review dashboards, with examples"')
+    assert (edited.kind, edited.channel) == ("post", "#data-cop")
+    assert edited.text == ("@ben changed topic 1 for CoP sync on Tue 24 Mar 2026 15:00 CET to: How we review "
+                           "dashboards, with examples")
+    not_his = await t.one("/meeting agenda remove 2")
+    assert (not_his.kind, not_his.to) == ("ephemeral", "ben") and "Only cy, who proposed this topic" in not_his.text
+    missing = await t.one("/meeting agenda remove 3")
+    assert (missing.kind, missing.to) == ("ephemeral", "ben")
+    assert missing.text == ("The agenda of CoP sync has no topic 3.\n"
+                            "See the topics and their numbers with /meeting agenda show.")
+
+    removed = await t.one("as ana\n/meeting agenda remove 2")
+    assert removed.text == "@ana took a topic off the agenda of CoP sync on Tue 24 Mar 2026 15:00 CET: dbt tests"
+    after = await t.one("/meeting agenda show")
+    assert after.text.splitlines()[1:2] == ["1. How we review dashboards, with examples (1)"]  # cy's vote stayed
+    reminder = (await t.run("until 2026-03-23T15:30"))[0]
+    lines = reminder.text.splitlines()
+    assert lines[lines.index("Agenda") + 1] == "• How we review dashboards, with examples (1 vote)"
+    assert "dbt tests" not in reminder.text

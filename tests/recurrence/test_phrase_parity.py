@@ -65,9 +65,12 @@ SINGLE_PAIRS = [
     ("once on 20 April 2026 at 14:00", "eenmalig op 20 april 2026 om 14:00"),
     ("today at 15:00", "vandaag om 15:00"), ("tomorrow at 10:00", "morgen om 10:00"),
     ("the day after tomorrow at 10:00", "overmorgen om 10:00"),
-    ("next Thursday at 9:30", "volgende donderdag om 9:30"), ("on next Thursday at 9:30", "op volgende donderdag om 9:30"),
-    ("this coming Thursday at 9:30", "aanstaande donderdag om 9:30"), ("next Thursday at 9:30", "komende donderdag om 9:30"),
-    ("tomorrow from 14:00 to 15:30", "morgen van 14:00 tot 15:30"), ("tomorrow at 14:00 for 90m", "morgen om 14:00 gedurende 90 minuten"),
+    ("next Thursday at 9:30", "volgende donderdag om 9:30"),
+    ("on next Thursday at 9:30", "op volgende donderdag om 9:30"),
+    ("this coming Thursday at 9:30", "aanstaande donderdag om 9:30"),
+    ("next Thursday at 9:30", "komende donderdag om 9:30"),
+    ("tomorrow from 14:00 to 15:30", "morgen van 14:00 tot 15:30"),
+    ("tomorrow at 14:00 for 90m", "morgen om 14:00 gedurende 90 minuten"),
 ]
 
 
