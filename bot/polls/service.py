@@ -7,10 +7,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from bot.errors import NotFound, UserError
+from bot.errors import NotFound, PermissionDenied, UserError
 from bot.i18n import Msg, _
 from bot.messages import Timestamp, UserText
-from bot.permissions import refusal
 from bot.polls.anonymity import BallotSealer
 from bot.polls.model import (
     MAX_OPTIONS,
@@ -102,7 +101,8 @@ class PollService:
             if poll.status is PollStatus.CLOSED:
                 raise UserError(_("Poll {id} has closed already.", id=poll.id))
             if poll.author != scope.member.ref and scope.member.role is not Role.FACILITATOR:
-                raise await refusal(uow, scope.workspace.id, "/poll close")
+                raise PermissionDenied(_("Only the member who asked poll {id} or a facilitator can close it.",
+                                         id=poll.id))
             closed = await self._close(uow, poll, now)
             view = await self._view(uow, closed, None, now)
             await uow.commit()

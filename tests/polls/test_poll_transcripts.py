@@ -1,0 +1,133 @@
+"""Polls through the console, as members would use them, in English and in Dutch: every kind of question, answers
+that change, results as text bars where they may be seen, anonymous polls and their threshold, and mistakes."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.console_harness import Transcript, transcript
+
+
+def start(language: str = "en") -> str:
+    return f"""
+clock 2026-12-02T09:00 Europe/Brussels
+as ana
+in #data-cop
+/hearth setup --name "Data CoP" --lang {language}
+"""
+
+
+@pytest.fixture
+async def t(sqlite_url: str) -> Transcript:  # type: ignore[misc]
+    async with transcript(sqlite_url) as running:
+        await running.run(start())
+        yield running
+
+
+async def test_a_choice_poll_counts_clicks_and_follows_changes(t: Transcript) -> None:
+    posted = await t.one('/poll new "Which day suits you?" "Monday" "Wednesday" "Friday"')
+    assert posted.kind == "post" and posted.text.splitlines()[0] == "Poll 1: Which day suits you?"
+    assert [label for label, _ in posted.buttons] == ["Monday", "Wednesday", "Friday"]
+    chose, updated = await t.run(f"as ben\nclick {posted.id} Wednesday")
+    assert chose.kind == "ephemeral" and chose.to == "ben"
+    assert chose.text == "You chose Wednesday. You can change it until the poll closes."
+    assert updated.kind == "update" and "██████████ 1 (100%) 2. Wednesday" in updated.text
+    await t.run(f"as cy\nclick {posted.id} Friday")
+    _chose, changed = await t.run(f"as ben\nclick {posted.id} Friday")  # Ben changes his mind
+    assert "██████████ 2 (100%) 3. Friday" in changed.text and "2 members answered" in changed.text
+    closed = await t.one("as ana\n/poll close 1")
+    assert closed.kind == "post" and "This poll has closed. The results:" in closed.text and closed.buttons == ()
+    late = await t.one(f"as dee\nclick {posted.id} Monday")
+    assert late.kind == "ephemeral" and late.text.startswith("Poll 1 has closed: answers can no longer change.")
+
+
+async def test_a_multiple_choice_takes_several_up_to_its_most(t: Transcript) -> None:
+    posted = await t.one('/poll new "Which topics?" "dbt" "Dashboards" "Testing" --multi --most 2')
+    await t.run(f"as ben\nclick {posted.id} dbt")
+    chose, _updated = await t.run(f"click {posted.id} Testing")
+    assert chose.text == "You chose dbt, Testing. You can change it until the poll closes."
+    refused = await t.one(f"click {posted.id} Dashboards")
+    assert refused.text.startswith("Choose at most 2: take one back first.")
+
+
+async def test_a_rating_shows_its_mean(t: Transcript) -> None:
+    posted = await t.one('/poll rating "How useful was today?" --low "Not at all" --high "Very" --scale 10')
+    assert [label for label, _ in posted.buttons] == [str(n) for n in range(1, 11)]
+    assert "1 = Not at all · 10 = Very" in posted.text
+    await t.run(f"as ben\nclick {posted.id} 8")
+    chose, updated = await t.run(f"as cy\nclick {posted.id} 9")
+    assert chose.text == "You gave 9 of 10. You can change it until the poll closes."
+    assert "Mean 8.5 of 10" in updated.text
+
+
+async def test_an_open_question_is_answered_in_a_form(t: Transcript) -> None:
+    posted = await t.one('/poll open "What should we discuss next?"')
+    await t.run(f"as ben\nclick {posted.id} Answer")
+    thanked = await t.one('submit f1 answer="Data contracts, <b>please</b>"')
+    assert thanked.text == "Your answer is kept. You can change it until the poll closes."
+    shown = await t.one("/poll show 1")
+    assert shown.kind == "ephemeral" and "You have answered" in shown.text
+    assert "• Data contracts, <b>please</b>" in shown.text and "1 answer\n" in shown.text
+    await t.run(f"click {posted.id} Answer")
+    await t.run('submit f2 answer="Lineage"')  # a second answer replaces the first
+    shown = await t.one("as ana\n/poll show 1")
+    assert "• Lineage" in shown.text and "Data contracts" not in shown.text
+
+
+async def test_an_anonymous_poll_shows_results_only_from_three_answers(t: Transcript) -> None:
+    posted = await t.one('/poll new "Is the rhythm right?" "Yes" "No" --anonymous')
+    assert "anonymous · results once 3 members answered" in posted.text
+    for member in ("ben", "cy"):
+        await t.run(f"as {member}\nclick {posted.id} Yes")
+    shown = await t.one("as ana\n/poll show 1")
+    assert "█" not in shown.text and "2 members answered" in shown.text  # not even a facilitator sees them
+    _chose, updated = await t.run(f"as dee\nclick {posted.id} No")
+    assert "███████░░░ 2 (67%) 1. Yes" in updated.text and "3 members answered" in updated.text
+    assert "ben" not in updated.text and "dee" not in updated.text
+
+
+async def test_results_until_closed_are_for_facilitators_meanwhile(t: Transcript) -> None:
+    posted = await t.one('/poll new "Which room?" "A" "B" --results closed')
+    _chose, updated = await t.run(f"as ben\nclick {posted.id} A")
+    assert "results when it closes" in updated.text and "█" not in updated.text
+    assert "█" in (await t.one("as ana\n/poll results 1")).text
+
+
+@pytest.mark.parametrize(("line", "said"), [
+    ('/poll new "Only one?" "A"', "A poll has 2 to 25 options; this one has 1."),
+    ('/poll new "Twice?" "Tea" "tea"', "The option tea is there twice."),
+    ('/poll new "" "A" "B"', "cannot be empty"),
+    ('/poll rating "How?" --scale 7', "--scale"),
+    ('/poll new "When?" "A" "B" --closes 2026-01-01', "That closing time has passed"),
+    ('/poll new "When?" "A" "B" --closes whenever', "--closes wants a length of time or a date, not whenever."),
+    ("/poll show 99", "There is no poll 99 in this community."),
+    ("/poll close 99", "There is no poll 99 in this community."),
+])
+async def test_mistakes_are_private_and_change_nothing(t: Transcript, line: str, said: str) -> None:
+    answer = await t.one(line)
+    assert answer.kind == "ephemeral" and answer.to == "ana" and said in answer.text, answer.text
+    assert "No polls yet." in (await t.one("/poll list")).text
+
+
+async def test_only_its_author_or_a_facilitator_closes_a_poll(t: Transcript) -> None:
+    await t.run('as ben\n/poll new "Pizza?" "Yes" "No"')
+    refused = await t.one('as cy\n/poll close 1')
+    assert refused.text == "Only the member who asked poll 1 or a facilitator can close it."
+    assert (await t.one("as ben\n/poll close 1")).kind == "post"
+
+
+async def test_a_dutch_community_polls_in_dutch(sqlite_url: str) -> None:
+    async with transcript(sqlite_url) as t:
+        await t.run(start("nl"))
+        posted = await t.one('/poll new "Welke dag past jou?" "maandag" "woensdag" --anonymous --closes 3d')
+        assert posted.text.splitlines()[0] == "Peiling 1: Welke dag past jou?"
+        assert "0 leden hebben geantwoord · anoniem · sluit over 3 dagen · resultaten zodra 3 leden hebben " \
+               "geantwoord" in posted.text
+        chose, _updated = await t.run(f"as ben\nclick {posted.id} woensdag")
+        assert chose.text == "Je koos woensdag. Je kunt het wijzigen tot de peiling sluit."
+        wrong = await t.one('/poll new "Een?" "A"')
+        assert wrong.text.splitlines() == ["Een peiling heeft 2 tot 25 keuzes; deze heeft er 1.",
+                                           'Zet elke keuze tussen aanhalingstekens: /poll new "Welke dag?" "maandag" '
+                                           '"dinsdag"']
+        listed = await t.one("/poll list")
+        assert "1. Welke dag past jou? (1 antwoorden, sluit" in listed.text
