@@ -38,6 +38,7 @@ from bot.i18n import Translator
 from bot.meetings.reminders import MeetingHooks, meeting_kinds
 from bot.middleware import check_permission, ignore_bots, rate_limit, resolve_community
 from bot.polls.anonymity import BallotSealer
+from bot.polls.closing import PollClosing
 from bot.ports import Clock, Messenger
 from bot.ratelimit import RateLimiter
 from bot.refs import Platform
@@ -167,6 +168,7 @@ async def build_hearth(
     )
     services = build_services(uow, clock, scheduler, hooks, poll_sealer(settings),
                               poll_min_answers=settings.poll_min_answers)
+    scheduler.add_kind(PollClosing(services.polls, messenger, translator, refs))
     core = Core(
         handlers=[CommandRouter(catalog.registry), catalog.interactions, catalog.home, RemovalRecorder()],
         middleware=[ignore_bots, resolve_community, rate_limit(limiter), check_permission],

@@ -27,5 +27,5 @@ def build_services(uow: UnitOfWorkFactory, clock: Clock, scheduler: Scheduler | 
     return Services(
         community=CommunityService(uow, clock, scheduler),
         meetings=MeetingService(uow, clock, scheduler, meeting_hooks),
-        polls=PollService(uow, clock, sealer, min_answers=poll_min_answers),
+        polls=PollService(uow, clock, sealer, scheduler=scheduler, min_answers=poll_min_answers),
     )

@@ -42,7 +42,8 @@ class Transcript:
 async def transcript(
     database_url: str, kinds: Sequence[ScheduledKind] = (), **settings: object
 ) -> AsyncIterator[Transcript]:
-    base = replace(Settings.from_env({}), database_url=database_url)
+    # A key of its own: no key file in the working directory beside a PostgreSQL test database.
+    base = replace(Settings.from_env({}), database_url=database_url, poll_key=bytes.fromhex("ab" * 32))
     printer = Printer(io.StringIO(), as_json=True)
     async with console_session(replace(base, **settings), printer, start=START, kinds=kinds) as (hearth, session):
         yield Transcript(hearth, session, printer)

@@ -24,6 +24,7 @@ from adapters.console.workspace import ConsoleResponder, Output
 from bot.core import APOLOGY, Core
 from bot.errors import UserError
 from bot.events import ActionInvoked, CommandInvoked, FormSubmitted, InboundEvent, OptionValue
+from bot.polls.messages import ANSWER_FORM, WRITE
 from bot.refs import MemberRef
 from commands.catalog import build_catalog
 from commands.hearth.common import EDIT_SETTINGS, SETTINGS_FORM
@@ -80,10 +81,15 @@ GOOD: dict[str, str] = {
     "topic": "Dashboards",
     "number": "1",
     "member": "<@ben>",
+    "question": "Which day?",
+    "options": '"Monday" "Friday"',
+    "id": "1",
 }
 
-# How each routed form is opened (the button that opens it), so its state and initial values are real.
-FORM_OPENERS: dict[str, str] = {SETTINGS_FORM: EDIT_SETTINGS}
+# How each routed form is opened (the button that opens it, and the command that posts that button first when it
+# carries a reference), so its state and initial values are real.
+FORM_OPENERS: dict[str, str] = {SETTINGS_FORM: EDIT_SETTINGS, ANSWER_FORM: WRITE}
+POSTED_BY: dict[str, tuple[tuple[str, ...], str]] = {WRITE: (("poll", "open"), '"What next?"')}
 
 APOLOGIES = (APOLOGY.msgid, "Sorry, er ging iets mis")
 
@@ -344,7 +350,15 @@ def _click(driver: Driver, action_id: str, value: str) -> ActionInvoked:
 async def _open(driver: Driver, form_id: str) -> Any:
     forms = driver.session.workspace.forms
     before = set(forms)
-    outcome = await driver.send(_click(driver, FORM_OPENERS[form_id], ""))
+    action_id, value = FORM_OPENERS[form_id], ""
+    if action_id in POSTED_BY:
+        path, args = POSTED_BY[action_id]
+        posted = await driver.send(driver.command_text(path, args))
+        assert not posted.refused
+        driver.last_snapshot = None  # the post changed the database: the next check starts from a new snapshot
+        value = [button.value for message in driver.session.workspace.messages.values()
+                 for button in message.message.buttons() if button.action_id == action_id][-1]
+    outcome = await driver.send(_click(driver, action_id, value))
     assert not outcome.refused
     opened = [forms[ident] for ident in set(forms) - before]
     assert len(opened) == 1 and opened[0].form.form_id == form_id

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from bot.errors import NotFound, PermissionDenied, UserError
 from bot.i18n import Msg, _
@@ -37,8 +37,10 @@ from bot.polls.requests import (
     ShowPoll,
     SubmitBallot,
 )
-from bot.ports import Clock, UnitOfWork, UnitOfWorkFactory
-from bot.tenancy import Role, Scope, in_community
+from bot.ports import Clock, Scheduler, UnitOfWork, UnitOfWorkFactory
+from bot.recurrence import Recurrence
+from bot.scheduling.model import Schedule
+from bot.tenancy import Community, Role, Scope, in_community
 from bot.text_limits import POLL_TITLE, TextLimit, one_line, several_lines
 
 MIN_ANSWERS = 3  # an anonymous poll's results are shown once this many members answered
@@ -62,10 +64,11 @@ class PollService:
     """
 
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, sealer: BallotSealer, *,
-                 min_answers: int = MIN_ANSWERS) -> None:
+                 scheduler: Scheduler | None = None, min_answers: int = MIN_ANSWERS) -> None:
         self._uow = uow
         self._clock = clock
         self._sealer = sealer
+        self._scheduler = scheduler
         self._min_answers = max(1, min_answers)
 
     # --- creating and closing --------------------------------------------------------------------------------
@@ -82,12 +85,14 @@ class PollService:
             raise UserError(_("That closing time has passed: {when}.", when=Timestamp(request.closes_at)),
                             hint=_("Give a time ahead, such as --closes 3d or --closes 2026-12-20 17:00."))
         title = _checked(request.title, QUESTION) if request.title else ""
+        closes_at = _whole_minute(request.closes_at) if request.closes_at is not None else None
         poll = Poll(id=0, workspace_id=scope.workspace.id, community_id=community.id, author=scope.member.ref,
                     questions=questions, title=title, anonymous=request.anonymous, results=request.results,
-                    created_at=now, closes_at=request.closes_at)
+                    created_at=now, closes_at=closes_at)
         async with self._uow() as uow:
             poll = await uow.polls.add_poll(poll, now)
             await uow.commit()
+        await self._reschedule(poll)
         return PollView(poll, 0, None if self._hidden(poll, scope, 0, now) else _empty(questions),
                         self._hidden(poll, scope, 0, now), None, True)
 
@@ -106,7 +111,43 @@ class PollService:
             closed = await self._close(uow, poll, now)
             view = await self._view(uow, closed, None, now)
             await uow.commit()
+        await self._reschedule(closed)
         return view
+
+    async def closing_schedules(self) -> list[Schedule]:
+        """When each open poll with a closing time closes, for the scheduling engine (`bot.polls.closing`)."""
+        async with self._uow(read_only=True) as uow:
+            due = await uow.polls.due_to_close(_FAR_AHEAD)
+        return [closing_schedule(poll) for poll in due]
+
+    async def closing_schedule_of(self, workspace_id: int, poll_id: int) -> Schedule | None:
+        async with self._uow(read_only=True) as uow:
+            poll = await uow.polls.get_poll(workspace_id, poll_id)
+        if poll is None or poll.status is not PollStatus.OPEN or poll.closes_at is None:
+            return None
+        return closing_schedule(poll)
+
+    async def close_in_time(self, workspace_id: int, poll_id: int) -> tuple[PollView, Community] | None:
+        """Close a poll whose closing time has come, and what its results post shows (to everyone) in which
+        community. A poll closed already by its time (a retry) is shown again; one closed by hand, or not due
+        yet, is None."""
+        now = self._clock.now()
+        async with self._uow() as uow:
+            poll = await uow.polls.get_poll(workspace_id, poll_id)
+            community = None if poll is None else await uow.communities.get(workspace_id, poll.community_id)
+            if poll is None or community is None or poll.closes_at is None or now < poll.closes_at:
+                return None
+            if poll.status is PollStatus.OPEN:
+                poll = await self._close(uow, poll, now)
+            elif poll.closed_at is None or poll.closes_at is None or poll.closed_at < poll.closes_at:
+                return None  # closed by hand before its time: its results were posted then
+            view = await self._view(uow, poll, None, now)
+            await uow.commit()
+        return view, community
+
+    async def _reschedule(self, poll: Poll) -> None:
+        if self._scheduler is not None and (poll.closes_at is not None):
+            await self._scheduler.refresh(CLOSING, poll.workspace_id, str(poll.id))
 
     async def close_due(self) -> list[PollView]:
         """Close every poll whose closing time has come; what each one's results post shows (to everyone)."""
@@ -283,6 +324,24 @@ class PollService:
         if stored.sealed is not None:
             return self._sealer.unseal(poll.id, stored.voter, stored.sealed)
         return stored.ballot or _blank(poll)
+
+
+CLOSING = "poll.close"
+_FAR_AHEAD = datetime(9999, 1, 1, tzinfo=UTC)
+
+
+def closing_schedule(poll: Poll) -> Schedule:
+    """The one occurrence at which `poll` closes (its closing time is a whole minute)."""
+    assert poll.closes_at is not None
+    at = _whole_minute(poll.closes_at).astimezone(UTC).replace(tzinfo=None)
+    return Schedule(CLOSING, poll.workspace_id, str(poll.id), Recurrence("FREQ=DAILY", at, "UTC", count=1),
+                    community_id=poll.community_id)
+
+
+def _whole_minute(moment: datetime) -> datetime:
+    """`moment` rounded up to its minute: schedules run on whole minutes, and a poll never closes early."""
+    rounded = moment.replace(second=0, microsecond=0)
+    return rounded if rounded == moment else rounded + timedelta(minutes=1)
 
 
 # --- rules on what members typed ------------------------------------------------------------------------------

@@ -97,6 +97,15 @@ class Engine:
         self._last_reconcile: datetime | None = None
         self._lock = asyncio.Lock()
 
+    def add_kind(self, kind: ScheduledKind) -> None:
+        """Register one more kind before `start`: a feature whose service is built with this engine as its
+        scheduler (polls) gives its kind once the service exists."""
+        if self._processed_until is not None:
+            raise RuntimeError("kinds are added before the engine starts")
+        if kind.kind in self.kinds:
+            raise ValueError(f"two schedule kinds share the name {kind.kind}")
+        self.kinds[kind.kind] = kind
+
     # --- life cycle ----------------------------------------------------------------------------------------
 
     async def start(self) -> None:

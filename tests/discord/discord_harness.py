@@ -78,7 +78,7 @@ async def discord_world(
         await fake.start()
     settings = Settings.from_env({
         "DATABASE_URL": database_url, "DISCORD_TOKEN": "MTA.fake.token", "DISCORD_API_URL": fake.base_url,
-        "DISCORD_GATEWAY_URL": fake.gateway_url, **(env or {}),
+        "DISCORD_GATEWAY_URL": fake.gateway_url, "HEARTH_POLL_KEY": "ab" * 32, **(env or {}),
     })
     assert settings.discord is not None
     clock = clock or SystemClock()

@@ -162,8 +162,8 @@ def test_required_options_come_first_and_each_kind_maps_to_its_type() -> None:
         Param("language", ParamKind.LANGUAGE, _("a language"), flag=True),
         Param("rest", ParamKind.TEXT, _("the rest"), greedy=True),
     )
-    commands.registry.add(CommandSpec(("poll",), _("Run a poll."), _nothing, params=params))
-    poll = next(command for command in definitions(commands) if command["name"] == "poll")
+    commands.registry.add(CommandSpec(("quiz",), _("Run a poll."), _nothing, params=params))
+    poll = next(command for command in definitions(commands) if command["name"] == "quiz")
     options = poll["options"]
     assert [option["name"] for option in options][:2] == ["count", "who"]
     flags = [option["required"] for option in options]
@@ -177,7 +177,7 @@ def test_required_options_come_first_and_each_kind_maps_to_its_type() -> None:
     assert named["mode"]["choices"] == [{"name": "fast", "value": "fast"}, {"name": "slow", "value": "slow"}]
     assert named["many"]["autocomplete"] is True and "choices" not in named["many"]
     assert "autocomplete" not in named["mode"]
-    assert poll["description"] == "Hearth's /poll commands."
+    assert poll["description"] == "Hearth's /quiz commands."
 
 
 # --- limits ------------------------------------------------------------------------------------------------
@@ -186,17 +186,17 @@ def test_required_options_come_first_and_each_kind_maps_to_its_type() -> None:
 def test_a_26th_subcommand_raises() -> None:
     commands = build_catalog()
     for n in range(25):
-        commands.registry.add(CommandSpec(("poll", f"word{n}"), _("Run a poll."), _nothing))
+        commands.registry.add(CommandSpec(("quiz", f"word{n}"), _("Run a poll."), _nothing))
     definitions(commands)
-    commands.registry.add(CommandSpec(("poll", "word25"), _("Run a poll."), _nothing))
-    with pytest.raises(ValueError, match="/poll"):
+    commands.registry.add(CommandSpec(("quiz", "word25"), _("Run a poll."), _nothing))
+    with pytest.raises(ValueError, match="/quiz"):
         definitions(commands)
 
 
 def test_a_path_deeper_than_a_group_raises_naming_it() -> None:
     commands = build_catalog()
-    commands.registry.add(CommandSpec(("poll", "admin", "votes", "clear"), _("Clear votes."), _nothing))
-    with pytest.raises(ValueError, match="/poll admin votes clear"):
+    commands.registry.add(CommandSpec(("quiz", "admin", "votes", "clear"), _("Clear votes."), _nothing))
+    with pytest.raises(ValueError, match="/quiz admin votes clear"):
         definitions(commands)
 
 
@@ -205,8 +205,8 @@ def test_too_many_characters_raise_naming_the_command() -> None:
     long_help = _("x" * 90)
     for n in range(25):
         params = tuple(Param(f"p{i}", ParamKind.TEXT, long_help, flag=True) for i in range(2))
-        commands.registry.add(CommandSpec(("poll", f"word{n}"), long_help, _nothing, params=params))
-    with pytest.raises(ValueError, match=f"/poll .*{COMMAND_CHARACTERS_MAX}"):
+        commands.registry.add(CommandSpec(("quiz", f"word{n}"), long_help, _nothing, params=params))
+    with pytest.raises(ValueError, match=f"/quiz .*{COMMAND_CHARACTERS_MAX}"):
         definitions(commands)
 
 
@@ -221,8 +221,8 @@ def test_a_family_with_subcommands_cannot_take_options_of_its_own() -> None:
 
 def test_a_long_description_is_cut_to_discords_limit() -> None:
     commands = build_catalog()
-    commands.registry.add(CommandSpec(("poll", "create"), _("y" * 150), _nothing))
-    poll = next(command for command in definitions(commands) if command["name"] == "poll")
+    commands.registry.add(CommandSpec(("quiz", "create"), _("y" * 150), _nothing))
+    poll = next(command for command in definitions(commands) if command["name"] == "quiz")
     description = poll["options"][0]["description"]
     assert len(description) == DESCRIPTION_MAX and description.endswith("…")
 
@@ -377,7 +377,7 @@ def test_options_from_a_group_subcommand_with_a_user() -> None:
 
 def test_options_from_a_command_without_subcommands() -> None:
     data = {
-        "name": "poll",
+        "name": "quiz",
         "type": 1,
         "options": [
             {"name": "where", "type": 7, "value": 41771983423143937},
@@ -386,7 +386,7 @@ def test_options_from_a_command_without_subcommands() -> None:
         ],
     }
     assert options_from_interaction(data) == ((), {"where": "41771983423143937", "count": 3, "tags": "#a #b"})
-    assert options_from_interaction({"name": "poll", "type": 1}) == ((), {})
+    assert options_from_interaction({"name": "quiz", "type": 1}) == ((), {})
 
 
 def test_interaction_options_parse_with_the_registry_spec() -> None:
@@ -394,7 +394,7 @@ def test_interaction_options_parse_with_the_registry_spec() -> None:
     commands = build_catalog()
     commands.registry.add(
         CommandSpec(
-            ("poll", "create"),
+            ("quiz", "create"),
             _("Run a poll."),
             _nothing,
             params=(
@@ -412,7 +412,7 @@ def test_interaction_options_parse_with_the_registry_spec() -> None:
     }
     path, options = options_from_interaction(
         {
-            "name": "poll",
+            "name": "quiz",
             "type": 1,
             "options": [
                 {
@@ -426,7 +426,7 @@ def test_interaction_options_parse_with_the_registry_spec() -> None:
             ],
         }
     )
-    spec = commands.registry.find_by_path(("poll", *path))
+    spec = commands.registry.find_by_path(("quiz", *path))
     assert isinstance(options["question"], str) and isinstance(options["tags"], str)
     args = parse_options(spec, {"question": options["question"], "tags": options["tags"]}, **context)
     assert args == {"question": "Lunch?", "tags": ("python", "data")}

@@ -131,3 +131,18 @@ async def test_a_dutch_community_polls_in_dutch(sqlite_url: str) -> None:
                                            '"dinsdag"']
         listed = await t.one("/poll list")
         assert "1. Welke dag past jou? (1 antwoorden, sluit" in listed.text
+
+
+async def test_a_poll_closes_at_its_time_and_posts_its_results_once(t: Transcript) -> None:
+    posted = await t.one('/poll new "Which room?" "A" "B" --closes 2d --anonymous')
+    assert "closes in 2 days" in posted.text
+    for member, room in (("ben", "A"), ("cy", "A"), ("dee", "B")):
+        await t.run(f"as {member}\nclick {posted.id} {room}")
+    outputs = await t.run("until 2026-12-05T09:00")
+    results = [o for o in outputs if o.kind == "post"]
+    assert len(results) == 1 and results[0].channel == "#data-cop"
+    assert results[0].text.splitlines()[:2] == ["Poll 1: Which room?", "This poll has closed. The results:"]
+    assert "2 (67%) 1. A" in results[0].text and results[0].buttons == ()
+    late = await t.one(f"as ben\nclick {posted.id} B")
+    assert late.text.startswith("Poll 1 has closed")
+    assert (await t.run("until 2026-12-06T09:00")) == []

@@ -134,6 +134,7 @@ async def slack_world(
     )
     settings = Settings.from_env({
         "DATABASE_URL": database_url, "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake.base_url, **credentials,
+        "HEARTH_POLL_KEY": "ab" * 32,  # no key file beside a PostgreSQL test database
     })
     assert settings.slack is not None
     waits: list[float] = []

@@ -36,8 +36,8 @@ def commands_with_poll() -> Catalog:
     """Hearth's commands plus a second family, as a later feature adds one."""
     commands = build_catalog()
     for word in ("create", "close", "results"):
-        commands.registry.add(CommandSpec(("poll", word), _("Run a poll."), _nothing))
-    commands.families["poll"] = _("Ask the community a question and see the answers.")
+        commands.registry.add(CommandSpec(("quiz", word), _("Run a poll."), _nothing))
+    commands.families["quiz"] = _("Ask the community a question and see the answers.")
     return commands
 
 
@@ -57,11 +57,11 @@ def test_every_family_is_a_slash_command_with_escaped_mentions() -> None:
     commands = commands_with_poll()
     manifest = build_manifest(commands, TRANSLATOR, request_url=URL)
     slash = manifest["features"]["slash_commands"]
-    assert [entry["command"] for entry in slash] == ["/hearth", "/meeting", "/poll"]
+    assert [entry["command"] for entry in slash] == ["/hearth", "/meeting", "/poll", "/quiz"]
     assert all(entry["should_escape"] is True for entry in slash)
     assert slash[0]["description"] == "Set Hearth up, see and change settings, and get help."
     assert slash[0]["usage_hint"] == "help | setup | settings | me | facilitators add/remove/list"
-    assert _entry(slash, "/poll")["usage_hint"] == "create | close | results"
+    assert _entry(slash, "/quiz")["usage_hint"] == "create | close | results"
 
 
 def _entry(slash: list[dict[str, Any]], command: str) -> dict[str, Any]:
@@ -70,9 +70,9 @@ def _entry(slash: list[dict[str, Any]], command: str) -> dict[str, Any]:
 
 def test_a_family_without_a_summary_gets_a_generic_description() -> None:
     commands = commands_with_poll()
-    del commands.families["poll"]
+    del commands.families["quiz"]
     manifest = build_manifest(commands, TRANSLATOR, request_url=URL)
-    assert _entry(manifest["features"]["slash_commands"], "/poll")["description"] == "Hearth's /poll commands."
+    assert _entry(manifest["features"]["slash_commands"], "/quiz")["description"] == "Hearth's /quiz commands."
 
 
 def test_a_family_without_subcommands_shows_its_parameters() -> None:
@@ -146,7 +146,7 @@ def test_message_shortcuts_come_from_the_routed_ones() -> None:
 def test_texts_are_within_slacks_limits() -> None:
     commands = commands_with_poll()
     for index in range(120):
-        commands.registry.add(CommandSpec(("poll", f"option-{index}"), _("Run a poll."), _nothing))
+        commands.registry.add(CommandSpec(("quiz", f"option-{index}"), _("Run a poll."), _nothing))
     manifest = build_manifest(commands, TRANSLATOR, request_url=URL)
     assert len(manifest["display_information"]["name"]) <= APP_NAME_MAX
     for entry in manifest["features"]["slash_commands"]:
@@ -154,13 +154,13 @@ def test_texts_are_within_slacks_limits() -> None:
         assert entry["command"] == entry["command"].lower()
         assert 0 < len(entry["description"]) <= COMMAND_DESCRIPTION_MAX
         assert len(entry["usage_hint"]) <= USAGE_HINT_MAX
-    assert _entry(manifest["features"]["slash_commands"], "/poll")["usage_hint"].endswith("…")
+    assert _entry(manifest["features"]["slash_commands"], "/quiz")["usage_hint"].endswith("…")
 
 
 def test_too_long_a_summary_or_family_name_is_refused() -> None:
     commands = commands_with_poll()
-    commands.families["poll"] = _("x" * (COMMAND_DESCRIPTION_MAX + 1))
-    with pytest.raises(ValueError, match="/poll description"):
+    commands.families["quiz"] = _("x" * (COMMAND_DESCRIPTION_MAX + 1))
+    with pytest.raises(ValueError, match="/quiz description"):
         build_manifest(commands, TRANSLATOR, request_url=URL)
     commands = build_catalog()
     commands.registry.add(CommandSpec(("a" * COMMAND_MAX, "go"), _("Go."), _nothing))
