@@ -414,6 +414,7 @@ class PollRow(HearthTable, table=True):
     closes_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
     closed_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
     kept_results: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    remind_minutes: int | None = Field(default=None)  # the DM to members who have not answered, before closing
 
 
 class PollBallotRow(HearthTable, table=True):
@@ -439,4 +440,20 @@ class PollCountRow(HearthTable, table=True):
     question: int = Field(primary_key=True)
     choice: int = Field(primary_key=True)
     count: int = Field(default=0)
+
+
+class PollTemplateRow(HearthTable, table=True):
+    """A community's own survey template: its name and its questions, as the spec a facilitator gave, checked."""
+
+    __tablename__ = "poll_template"
+    __table_args__ = (UniqueConstraint("community_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _workspace_id()
+    community_id: int = Field(foreign_key="community.id", ondelete="CASCADE", nullable=False)
+    name: str = Field(max_length=40)
+    title: str = Field(max_length=300)
+    questions: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    author_id: str = Field(max_length=64)
+    created_at: datetime = _moment()
 
