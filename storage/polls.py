@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import delete, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -34,10 +34,14 @@ class SqlPollRepository:
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        # Polls this unit has seen in their workspace: a poll never changes workspace, so one check per unit.
+        self._owned: set[tuple[int, int]] = set()
+
+    def _dialect(self) -> str:
+        return self._session.sync_session.get_bind().dialect.name
 
     def _insert(self) -> Any:
-        dialect = self._session.sync_session.get_bind().dialect.name
-        return postgresql.insert if dialect == "postgresql" else sqlite.insert
+        return postgresql.insert if self._dialect() == "postgresql" else sqlite.insert
 
     # --- polls -----------------------------------------------------------------------------------------------
 
@@ -56,6 +60,7 @@ class SqlPollRepository:
         row = await self._session.get(PollRow, poll_id)
         if row is None or row.workspace_id != workspace_id:
             return None
+        self._owned.add((workspace_id, poll_id))
         return await self._poll(row)
 
     async def polls_of(self, workspace_id: int, community_id: int, *, limit: int) -> list[Poll]:
@@ -107,15 +112,16 @@ class SqlPollRepository:
     async def lock_ballot(self, workspace_id: int, poll_id: int, voter: str) -> StoredBallot | None:
         if not await self._owns(workspace_id, poll_id):
             raise LookupError(f"no poll {poll_id} in workspace {workspace_id}")
-        # A placeholder first, so that there is a row to hold even before the voter's first answer.
-        await self._session.exec(self._insert()(PollBallotRow).values(
-            poll_id=poll_id, voter=voter).on_conflict_do_nothing(index_elements=["poll_id", "voter"]))
+        if self._dialect() == "postgresql":
+            # A placeholder first, so that there is a row to hold even before the voter's first answer. (On SQLite
+            # the unit holds the database's write lock already.)
+            await self._session.exec(self._insert()(PollBallotRow).values(
+                poll_id=poll_id, voter=voter).on_conflict_do_nothing(index_elements=["poll_id", "voter"]))
         statement = select(PollBallotRow).where(
             PollBallotRow.poll_id == poll_id, PollBallotRow.voter == voter).with_for_update()
-        row = (await self._session.exec(statement)).one()
-        await self._session.refresh(row)
-        stored = _ballot(row)
-        return None if stored.ballot is None and stored.sealed is None else stored
+        row = (await self._session.exec(statement.execution_options(populate_existing=True))).first()
+        stored = None if row is None else _ballot(row)
+        return None if stored is None or (stored.ballot is None and stored.sealed is None) else stored
 
     async def put_ballot(self, workspace_id: int, poll_id: int, stored: StoredBallot, at: datetime) -> None:
         if not await self._owns(workspace_id, poll_id):
@@ -140,26 +146,19 @@ class SqlPollRepository:
     async def add_counts(self, workspace_id: int, poll_id: int, changes: Mapping[CountKey, int]) -> None:
         if not changes or not await self._owns(workspace_id, poll_id):
             return
-        insert = self._insert()
-        for (question, choice), change in sorted(changes.items()):
-            statement = insert(PollCountRow).values(poll_id=poll_id, question=question, choice=choice, count=change)
-            await self._session.exec(statement.on_conflict_do_update(
-                index_elements=["poll_id", "question", "choice"],
-                set_={"count": _COUNTS.c.count + statement.excluded.count}))
+        # One statement for every count, in key order (concurrent votes lock the rows in the same order).
+        statement = self._insert()(PollCountRow).values([
+            {"poll_id": poll_id, "question": question, "choice": choice, "count": change}
+            for (question, choice), change in sorted(changes.items())])
+        await self._session.exec(statement.on_conflict_do_update(
+            index_elements=["poll_id", "question", "choice"],
+            set_={"count": _COUNTS.c.count + statement.excluded.count}))
 
     async def counts(self, workspace_id: int, poll_id: int) -> dict[CountKey, int]:
         if not await self._owns(workspace_id, poll_id):
             return {}
         statement = select(PollCountRow).where(PollCountRow.poll_id == poll_id)
         return {(row.question, row.choice): row.count for row in (await self._session.exec(statement)).all()}
-
-    async def respondents(self, workspace_id: int, poll_id: int) -> int:
-        if not await self._owns(workspace_id, poll_id):
-            return 0
-        statement = select(func.count()).select_from(PollBallotRow).where(
-            col(PollBallotRow.poll_id) == poll_id,
-            (col(PollBallotRow.answers).is_not(None)) | (col(PollBallotRow.sealed).is_not(None)))
-        return int((await self._session.exec(statement)).one())
 
     async def ballots(self, workspace_id: int, poll_id: int) -> Sequence[StoredBallot]:
         if not await self._owns(workspace_id, poll_id):
@@ -171,8 +170,13 @@ class SqlPollRepository:
     # --- helpers ----------------------------------------------------------------------------------------------
 
     async def _owns(self, workspace_id: int, poll_id: int) -> bool:
+        if (workspace_id, poll_id) in self._owned:
+            return True
         statement = select(PollRow.id).where(PollRow.id == poll_id, PollRow.workspace_id == workspace_id)
-        return (await self._session.exec(statement)).first() is not None
+        if (await self._session.exec(statement)).first() is None:
+            return False
+        self._owned.add((workspace_id, poll_id))
+        return True
 
     async def _poll(self, row: PollRow) -> Poll | None:
         workspace = await _workspace_ref(self._session, row.workspace_id)

@@ -24,6 +24,7 @@ class StoredBallot:
 # A count of one choice of one question; choice ANSWERED counts the members who answered the question at all.
 ANSWERED = -1
 CountKey = tuple[int, int]  # (question, choice)
+RESPONDENTS: CountKey = (-1, -1)  # how many voters hold a ballot with an answer
 
 
 class PollRepository(Protocol):
@@ -68,10 +69,6 @@ class PollRepository(Protocol):
         ...
 
     async def counts(self, workspace_id: int, poll_id: int) -> dict[CountKey, int]: ...
-
-    async def respondents(self, workspace_id: int, poll_id: int) -> int:
-        """How many voters hold a ballot."""
-        ...
 
     async def ballots(self, workspace_id: int, poll_id: int) -> Sequence[StoredBallot]: ...
 

@@ -25,7 +25,7 @@ from bot.polls.model import (
     Results,
     ResultsShown,
 )
-from bot.polls.ports import ANSWERED, CountKey, StoredBallot
+from bot.polls.ports import ANSWERED, RESPONDENTS, CountKey, StoredBallot
 from bot.polls.requests import (
     Answered,
     AnswerQuestion,
@@ -182,10 +182,9 @@ class PollService:
             ballot[request.question] = _changed(poll.questions[request.question], ballot[request.question], request)
             after = tuple(ballot)
             await self._store(uow, poll, scope, voter, before, after, now)
-            view = await self._view(uow, poll, scope, now, mine=after)
-            public = await self._view(uow, poll, None, now, texts=False)
+            view = await self._view(uow, poll, scope, now, mine=after, texts=False)
             await uow.commit()
-        return Answered(view, request.question, after[request.question], public)
+        return Answered(view, request.question, after[request.question], self.public(view))
 
     async def submit(self, request: SubmitBallot) -> PollView:
         """Replace the member's ballot with a whole one (a survey's form)."""
@@ -259,32 +258,34 @@ class PollService:
 
     async def _view(self, uow: UnitOfWork, poll: Poll, scope: Scope | None, now: datetime, *,
                     mine: Ballot | None = None, texts: bool = True) -> PollView:
+        counts: dict[CountKey, int] = {}
         if poll.status is PollStatus.CLOSED and poll.anonymous:
             kept = await uow.polls.kept_results(poll.workspace_id, poll.id)
             respondents = kept.respondents if kept is not None else 0
         else:
             kept = None
-            respondents = await uow.polls.respondents(poll.workspace_id, poll.id)
+            counts = await uow.polls.counts(poll.workspace_id, poll.id)
+            respondents = max(0, counts.get(RESPONDENTS, 0))
         hidden = self._hidden(poll, scope, respondents, now)
         results = None
         if hidden is None:
-            results = kept or (await self._results(uow, poll) if texts else await self._counted(uow, poll))
+            results = kept or from_counts(poll.questions, counts, respondents,
+                                          await self._texts(uow, poll) if texts else None)
         return PollView(poll, respondents, results, hidden, mine, poll.is_open(now))
-
-    async def _counted(self, uow: UnitOfWork, poll: Poll, texts: Sequence[Sequence[str]] | None = None) -> Results:
-        counts = await uow.polls.counts(poll.workspace_id, poll.id)
-        respondents = await uow.polls.respondents(poll.workspace_id, poll.id)
-        return from_counts(poll.questions, counts, respondents, texts)
 
     async def _results(self, uow: UnitOfWork, poll: Poll) -> Results:
         """Counts and, for open questions, every answer text (read from the ballots)."""
+        counts = await uow.polls.counts(poll.workspace_id, poll.id)
+        return from_counts(poll.questions, counts, max(0, counts.get(RESPONDENTS, 0)), await self._texts(uow, poll))
+
+    async def _texts(self, uow: UnitOfWork, poll: Poll) -> list[list[str]]:
         texts: list[list[str]] = [[] for _ in poll.questions]
         if any(question.kind is QuestionKind.OPEN for question in poll.questions):
             for stored in await uow.polls.ballots(poll.workspace_id, poll.id):
                 for index, answer in enumerate(self._read(poll, stored)):
                     if answer.text:
                         texts[index].append(answer.text)
-        return await self._counted(uow, poll, texts)
+        return texts
 
     def _hidden(self, poll: Poll, scope: Scope | None, respondents: int, now: datetime) -> Hidden | None:
         closed = not poll.is_open(now)
@@ -433,6 +434,7 @@ def _blank(poll: Poll) -> Ballot:
 
 def _count_changes(before: Ballot, after: Ballot) -> dict[CountKey, int]:
     changes: Counter[CountKey] = Counter()
+    changes[RESPONDENTS] = _answered(after) - _answered(before)
     for sign, ballot in ((-1, before), (1, after)):
         for index, answer in enumerate(ballot):
             if answer.empty:
@@ -441,6 +443,10 @@ def _count_changes(before: Ballot, after: Ballot) -> dict[CountKey, int]:
             for choice in answer.chosen:
                 changes[(index, choice)] += sign
     return {key: change for key, change in sorted(changes.items()) if change}
+
+
+def _answered(ballot: Ballot) -> int:
+    return int(any(not answer.empty for answer in ballot))
 
 
 def from_counts(questions: Sequence[Question], counts: dict[CountKey, int], respondents: int,
