@@ -33,14 +33,14 @@ from adapters.settings import Settings
 from adapters.wiring import Hearth, build_hearth
 from bot.clock import SimulatedClock
 from bot.events import ActionInvoked, Actor, CommandInvoked
-from bot.messages import Form, Message
+from bot.messages import Message
 from bot.polls.messages import CHOOSE
 from bot.polls.requests import PollView, ShowPoll
 from bot.refs import ChannelRef, MemberRef, MessageRef, Platform, WorkspaceRef
 from bot.tenancy import Scope
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from dispatch import percentile, postgres_schema
+from dispatch import Silent, percentile, postgres_schema
 
 WORKSPACE = WorkspaceRef(Platform.CONSOLE, "bench")
 CHANNEL = ChannelRef(WORKSPACE, "general")
@@ -48,33 +48,15 @@ OPTIONS = 3
 
 
 @dataclass
-class Recorder:
-    """A messenger and responder that keeps the last message Hearth posted and counts the rest."""
+class Recorder(Silent):
+    """What `Silent` does, keeping the messages Hearth posted (the poll, with its buttons)."""
 
-    sent: int = 0
     posted: list[Message] = field(default_factory=list)
 
     async def respond(self, message: Message) -> MessageRef | None:
-        self.sent += 1
         if not message.ephemeral:
             self.posted.append(message)
-        return None
-
-    async def open_form(self, form: Form) -> None:
-        self.sent += 1
-
-    async def send(self, channel: ChannelRef, message: Message) -> MessageRef:
-        self.sent += 1
-        return MessageRef(channel, str(self.sent))
-
-    async def send_direct(self, member: MemberRef, message: Message) -> MessageRef:
-        return await self.send(CHANNEL, message)
-
-    async def send_ephemeral(self, channel: ChannelRef, member: MemberRef, message: Message) -> None:
-        self.sent += 1
-
-    async def update(self, ref: MessageRef, message: Message) -> None:
-        self.sent += 1
+        return await super().respond(message)
 
 
 async def hearth_run(database_url: str, members: int) -> dict[str, dict[str, float | int | bool]]:

@@ -25,9 +25,10 @@ from bot.community.service import MAX_GOAL, MAX_NAME, CommunityService
 from bot.errors import NotFound, PermissionDenied, UserError
 from bot.i18n import Msg, render
 from bot.messages import MemberMention, UserText
-from bot.ports import Directory, UnitOfWork, UnitOfWorkFactory
+from bot.ports import UnitOfWorkFactory
 from bot.refs import ChannelRef, MemberRef, Platform, WorkspaceRef
 from bot.tenancy import Community, Member, Role, Scope, Workspace
+from tests.counting_units import CountingUnits
 
 T0 = datetime(2026, 3, 27, 8, 0, tzinfo=UTC)
 ACME = WorkspaceRef(Platform.CONSOLE, "acme")
@@ -38,22 +39,6 @@ BEN = MemberRef(ACME, "ben")
 CARO = MemberRef(ACME, "caro")
 ENGLISH = Catalogs.load()
 E = TypeVar("E", bound=UserError)
-
-
-class CountingUnits:
-    """A unit of work factory that counts the units it hands out."""
-
-    def __init__(self, inner: UnitOfWorkFactory) -> None:
-        self.inner = inner
-        self.opened = 0
-
-    @property
-    def directory(self) -> Directory:
-        return self.inner.directory
-
-    def __call__(self, *, read_only: bool = False) -> UnitOfWork:
-        self.opened += 1
-        return self.inner(read_only=read_only)
 
 
 @dataclass(slots=True)

@@ -38,32 +38,17 @@ from bot.meetings.requests import (
 )
 from bot.meetings.service import MeetingService
 from bot.messages import UserText, join
-from bot.ports import Directory, UnitOfWork, UnitOfWorkFactory
+from bot.ports import UnitOfWorkFactory
 from bot.refs import ChannelRef, MemberRef, Platform, WorkspaceRef
 from bot.scheduling.model import Schedule
 from bot.tenancy import Community, Role, Scope
+from tests.counting_units import CountingUnits
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # a Monday
 ACME = WorkspaceRef(Platform.SLACK, "T0001")
 ANA = MemberRef(ACME, "U1")
 BEN = MemberRef(ACME, "U2")
 CY = MemberRef(ACME, "U3")
-
-
-@dataclass
-class CountingUnits:
-    """Units of work over the real ones, counted."""
-
-    inner: UnitOfWorkFactory
-    opened: int = 0
-
-    @property
-    def directory(self) -> Directory:
-        return self.inner.directory
-
-    def __call__(self, *, read_only: bool = False) -> UnitOfWork:
-        self.opened += 1
-        return self.inner(read_only=read_only)
 
 
 @dataclass

@@ -18,9 +18,10 @@ from bot.polls.anonymity import BallotSealer
 from bot.polls.model import Answer, PollStatus, Question, QuestionKind, ResultsShown
 from bot.polls.requests import AnswerQuestion, ClosePoll, CreatePoll, Hidden, ListPolls, ShowPoll, SubmitBallot
 from bot.polls.service import PollService
-from bot.ports import Directory, UnitOfWork, UnitOfWorkFactory
+from bot.ports import UnitOfWorkFactory
 from bot.refs import ChannelRef, MemberRef, Platform, WorkspaceRef
 from bot.tenancy import Role, Scope
+from tests.counting_units import CountingUnits
 
 NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
 ACME = WorkspaceRef(Platform.SLACK, "T0001")
@@ -29,20 +30,6 @@ DAYS = Question(QuestionKind.SINGLE, "Which day?", ("Monday", "Tuesday", "Wednes
 TOPICS = Question(QuestionKind.MULTIPLE, "Which topics?", ("dbt", "Dashboards", "Testing", "Lineage"), most=2)
 USEFUL = Question(QuestionKind.RATING, "How useful was today?", scale=5, low="Not at all", high="Very")
 NEXT = Question(QuestionKind.OPEN, "What should we discuss next?")
-
-
-@dataclass
-class CountingUnits:
-    inner: UnitOfWorkFactory
-    opened: int = 0
-
-    @property
-    def directory(self) -> Directory:
-        return self.inner.directory
-
-    def __call__(self, *, read_only: bool = False) -> UnitOfWork:
-        self.opened += 1
-        return self.inner(read_only=read_only)
 
 
 @dataclass
