@@ -17,6 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Protocol, TypeAlias
 
+from babel.numbers import format_decimal
+
 from bot.messages import Inline, Text, Timestamp
 
 Value: TypeAlias = "Inline | Text | int | float | Msg"
@@ -81,7 +83,7 @@ def render(translator: Translator, language: str, message: Msg) -> Text:
             if isinstance(value, Msg):  # a word of Hearth's own inside another message, in the same language
                 parts.append(render(translator, language, value))
             elif isinstance(value, (int, float)):
-                parts.append(format_number(value))
+                parts.append(format_number(value, language))
             else:
                 parts.append(in_language(value, language))
         position = match.end()
@@ -100,6 +102,9 @@ def in_language(value: Inline | Text, language: str) -> Inline | Text:
     return value
 
 
-def format_number(value: int | float) -> str:
-    return str(value) if isinstance(value, int) else f"{value:.1f}"
+def format_number(value: int | float, language: str = "en") -> str:
+    """A whole number as digits; any other with one decimal, in the reader's way of writing it ("4.3", "4,3")."""
+    if isinstance(value, int):
+        return str(value)
+    return str(format_decimal(value, format="0.0", locale=language))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -38,6 +39,15 @@ def test_the_demo_starts_with_a_kick_off_that_members_vote_on(capsys: pytest.Cap
     assert any(text.startswith("Je hebt op Ons ritme") for text in texts[kickoff:series])
     assert any("Ons ritme: hoe vaak we samenkomen en hoe vaak we iets posten (1 stem)" in text
                for text in texts if text.startswith("Herinnering: Startbijeenkomst begint over 1 dag"))
+
+
+def test_the_demo_ends_with_an_anonymous_poll_that_closes_by_itself(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["demo", "--json"], {}) == 0
+    lines = json_lines(capsys.readouterr().out)
+    posts = [str(r["text"]) for r in lines if r["kind"] == "post"]
+    closed = [text for text in posts if "Deze peiling is gesloten. De resultaten:" in text]
+    assert len(closed) == 1 and "Gemiddeld 4,3 op 5" in closed[0] and "3 leden hebben geantwoord" in closed[0]
+    assert re.search(r"\b(ana|ben|cy)\b", closed[0]) is None
 
 
 def test_script_json_follows_the_documented_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -146,3 +146,12 @@ async def test_a_poll_closes_at_its_time_and_posts_its_results_once(t: Transcrip
     late = await t.one(f"as ben\nclick {posted.id} B")
     assert late.text.startswith("Poll 1 has closed")
     assert (await t.run("until 2026-12-06T09:00")) == []
+
+
+async def test_a_dutch_mean_is_written_the_dutch_way(sqlite_url: str) -> None:
+    async with transcript(sqlite_url) as t:
+        await t.run(start("nl"))
+        posted = await t.one('/poll rating "Hoe nuttig?"')
+        await t.run(f"as ben\nclick {posted.id} 4")
+        _chose, updated = await t.run(f"as cy\nclick {posted.id} 5")
+    assert "Gemiddeld 4,5 op 5" in updated.text
