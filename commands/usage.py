@@ -39,6 +39,7 @@ PARAMETER_WORDS: dict[str, Msg] = {
     "question": _("question"),
     "reason": _("reason"),
     "title": _("title"),
+    "topics": _("topics"),
     "to": _("new time"),
     "topic": _("topic"),
     "when": _("when"),

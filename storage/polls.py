@@ -73,6 +73,18 @@ class SqlPollRepository:
         rows = (await self._session.exec(statement)).all()
         return [poll for row in rows if (poll := await self._poll(row)) is not None]
 
+    async def lock_poll(self, poll: Poll) -> Poll:
+        statement = select(PollRow).where(PollRow.id == poll.id, PollRow.workspace_id == poll.workspace_id)
+        row = (await self._session.exec(statement.with_for_update().execution_options(populate_existing=True))).one()
+        found = await self._poll(row)
+        assert found is not None
+        return found
+
+    async def update_questions(self, poll: Poll) -> None:
+        await self._session.exec(update(PollRow).where(
+            col(PollRow.id) == poll.id, col(PollRow.workspace_id) == poll.workspace_id,
+        ).values(questions=[_question_fields(question) for question in poll.questions]))
+
     async def due_to_close(self, now: datetime) -> list[Poll]:
         statement = select(PollRow).where(
             PollRow.status == PollStatus.OPEN.value, col(PollRow.closes_at).is_not(None),

@@ -24,7 +24,7 @@ from adapters.console.workspace import ConsoleResponder, Output
 from bot.core import APOLOGY, Core
 from bot.errors import UserError
 from bot.events import ActionInvoked, CommandInvoked, FormSubmitted, InboundEvent, OptionValue
-from bot.polls.messages import ANSWER_FORM, WRITE
+from bot.polls.messages import ANSWER_FORM, SUGGEST, SUGGEST_FORM, WRITE
 from bot.refs import MemberRef
 from commands.catalog import build_catalog
 from commands.hearth.common import EDIT_SETTINGS, SETTINGS_FORM
@@ -88,8 +88,9 @@ GOOD: dict[str, str] = {
 
 # How each routed form is opened (the button that opens it, and the command that posts that button first when it
 # carries a reference), so its state and initial values are real.
-FORM_OPENERS: dict[str, str] = {SETTINGS_FORM: EDIT_SETTINGS, ANSWER_FORM: WRITE}
-POSTED_BY: dict[str, tuple[tuple[str, ...], str]] = {WRITE: (("poll", "open"), '"What next?"')}
+FORM_OPENERS: dict[str, str] = {SETTINGS_FORM: EDIT_SETTINGS, ANSWER_FORM: WRITE, SUGGEST_FORM: SUGGEST}
+POSTED_BY: dict[str, tuple[tuple[str, ...], str]] = {WRITE: (("poll", "open"), '"What next?"'),
+                                                     SUGGEST: (("poll", "topics"), '"What should we talk about?"')}
 
 APOLOGIES = (APOLOGY.msgid, "Sorry, er ging iets mis")
 

@@ -30,6 +30,8 @@ from bot.polls.requests import Hidden, PollView
 CHOOSE = "poll.choose"  # an option or a rating point: the payload is (question, choice)
 WRITE = "poll.write"  # opens the form for an open question: the payload is (question,)
 ANSWER_FORM = "poll.answer"
+SUGGEST = "poll.suggest"  # opens the form to add a topic: the payload is (question,)
+SUGGEST_FORM = "poll.topic"
 POLL_REF = "pl"
 BAR_WIDTH = 10
 _ROW = 5  # buttons per row
@@ -88,6 +90,8 @@ def _join(parts: list[Msg]) -> Msg:
 
 
 def _question_lines(say: Say, question: Question, results: QuestionResults | None) -> list[Block]:
+    if question.kind is QuestionKind.TOPICS:
+        return _topic_lines(say, question, results)
     if question.kind is QuestionKind.OPEN:
         if results is None:
             return []
@@ -116,7 +120,25 @@ def _question_lines(say: Say, question: Question, results: QuestionResults | Non
     return lines
 
 
+def _topic_lines(say: Say, question: Question, results: QuestionResults | None) -> list[Block]:
+    """The topics ranked by their upvotes (in the order suggested on a tie), or as suggested while hidden."""
+    if not question.options:
+        return [Paragraph(say(_("No topics yet: suggest the first one.")))]
+    if results is None:
+        return [Paragraph(say(_("• {topic}", topic=UserText(topic)))) for topic in question.options]
+    ranked = sorted(zip(question.options, results.counts, strict=True), key=lambda pair: -pair[1])
+    return [Paragraph(say(_n("{rank}. {topic} ({n} vote)", "{rank}. {topic} ({n} votes)", votes, rank=rank,
+                             topic=UserText(topic))))
+            for rank, (topic, votes) in enumerate(ranked, start=1)]
+
+
 def _buttons(say: Say, poll: Poll, index: int, question: Question, refs: ActionRefs) -> list[Block]:
+    if question.kind is QuestionKind.TOPICS:
+        upvotes = [Button(_label("▲ " + topic, number, question), CHOOSE, refs.mint(choice_ref(poll, index, number)))
+                   for number, topic in enumerate(question.options)]
+        suggest = Button(_plain(say, _("Suggest a topic")), SUGGEST, refs.mint(write_ref(poll, index)))
+        rows = [Actions(tuple(upvotes[start:start + _ROW])) for start in range(0, len(upvotes), _ROW)]
+        return [*rows, Actions((suggest,))]
     if question.kind is QuestionKind.OPEN:
         return [Actions((Button(_plain(say, _("Answer")), WRITE, refs.mint(write_ref(poll, index))),))]
     buttons = [Button(_label(choice, number, question), CHOOSE, refs.mint(choice_ref(poll, index, number)))

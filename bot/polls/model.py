@@ -1,9 +1,10 @@
 """Polls and their answers: the values, and how a poll's ballots become its results.
 
 A poll asks one question (a survey, several) of a community: single or multiple choice, a rating on a scale of 5
-or 10, or an open question. A member's `Ballot` holds one `Answer` per question and can be changed until the poll
-closes. Who answered what is kept only for a named poll; an anonymous poll's ballots are sealed
-(`bot.polls.anonymity`) and, when it closes, folded into its results and dropped.
+or 10, an open question, or topic suggestions (members add topics and upvote as many as they like). A member's
+`Ballot` holds one `Answer` per question and can be changed until the poll closes. Who answered what is kept only
+for a named poll; an anonymous poll's ballots are sealed (`bot.polls.anonymity`) and, when it closes, folded into
+its results and dropped.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ class QuestionKind(enum.StrEnum):
     MULTIPLE = "multiple"
     RATING = "rating"
     OPEN = "open"
+    TOPICS = "topics"  # members add options and upvote any number of them; shown ranked
 
 
 class ResultsShown(enum.StrEnum):

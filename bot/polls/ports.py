@@ -42,6 +42,14 @@ class PollRepository(Protocol):
         """The community's polls, open ones first (newest first), then the most recently closed; at most `limit`."""
         ...
 
+    async def lock_poll(self, poll: Poll) -> Poll:
+        """`poll` as stored now, held until the unit ends (so that its questions change one change at a time)."""
+        ...
+
+    async def update_questions(self, poll: Poll) -> None:
+        """Store `poll`'s questions (topics members added)."""
+        ...
+
     async def due_to_close(self, now: datetime) -> list[Poll]:
         """Open polls whose closing time has come, in every workspace."""
         ...

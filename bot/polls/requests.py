@@ -41,6 +41,16 @@ class AnswerQuestion:
 
 
 @dataclass(frozen=True, slots=True)
+class SuggestTopic:
+    """Add a topic to a topics question; it counts as the suggester's upvote."""
+
+    scope: Scope
+    poll_id: int
+    text: str
+    question: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class SubmitBallot:
     """A whole ballot at once (a survey's form): it replaces the member's earlier one."""
 

@@ -36,6 +36,7 @@ from bot.polls.requests import (
     PollView,
     ShowPoll,
     SubmitBallot,
+    SuggestTopic,
 )
 from bot.ports import Clock, Scheduler, UnitOfWork, UnitOfWorkFactory
 from bot.recurrence import Recurrence
@@ -185,6 +186,40 @@ class PollService:
             view = await self._view(uow, poll, scope, now, mine=after, texts=False)
             await uow.commit()
         return Answered(view, request.question, after[request.question], self.public(view))
+
+    async def suggest(self, request: SuggestTopic) -> Answered:
+        """Add a topic to a topics question (refusing one that is there already, whatever its case) and upvote it
+        for the member who suggested it."""
+        scope = request.scope
+        now = self._clock.now()
+        topic = _checked(request.text, OPTION)
+        async with self._uow() as uow:
+            poll = await self._find(uow, scope, request.poll_id)
+            self._ensure_open(poll, now)
+            index = request.question
+            if not 0 <= index < len(poll.questions) or poll.questions[index].kind is not QuestionKind.TOPICS:
+                raise UserError(_("Poll {id} takes no topics: it asks its own options.", id=poll.id))
+            poll = await uow.polls.lock_poll(poll)  # topics added at the same moment land one after the other
+            question = poll.questions[index]
+            known = next((option for option in question.options if option.casefold() == topic.casefold()), None)
+            if known is not None:
+                raise UserError(_("{topic} is there already: upvote it.", topic=UserText(known)))
+            if len(question.options) >= MAX_OPTIONS:
+                raise UserError(_("This poll has {n} topics, as many as it can hold: upvote one of them.",
+                                  n=MAX_OPTIONS))
+            questions = list(poll.questions)
+            questions[index] = replace(question, options=(*question.options, topic))
+            poll = replace(poll, questions=tuple(questions))
+            await uow.polls.update_questions(poll)
+            voter, before = await self._lock(uow, poll, scope)
+            ballot = list(before or _blank(poll))
+            ballot[index] = checked_answer(poll.questions[index],
+                                           Answer(chosen=(*ballot[index].chosen, len(question.options))))
+            after = tuple(ballot)
+            await self._store(uow, poll, scope, voter, before, after, now)
+            view = await self._view(uow, poll, scope, now, mine=after, texts=False)
+            await uow.commit()
+        return Answered(view, index, after[index], self.public(view))
 
     async def submit(self, request: SubmitBallot) -> PollView:
         """Replace the member's ballot with a whole one (a survey's form)."""
@@ -351,17 +386,20 @@ def _whole_minute(moment: datetime) -> datetime:
 def checked_question(question: Question) -> Question:
     """A question whose text, options and scale a poll can ask; a `UserError` that says what is wrong otherwise."""
     text = _checked(question.text, QUESTION)
+    if question.kind is QuestionKind.TOPICS:
+        topics = tuple(_checked(option, OPTION) for option in question.options)
+        _refuse_twice(topics)
+        if len(topics) > MAX_OPTIONS:
+            raise UserError(_("A poll has {low} to {high} options; this one has {n}.", low=0, high=MAX_OPTIONS,
+                              n=len(topics)))
+        return replace(question, text=text, options=topics, most=None, low="", high="")
     if question.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
         options = tuple(_checked(option, OPTION) for option in question.options)
         if not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
             raise UserError(_("A poll has {low} to {high} options; this one has {n}.", low=MIN_OPTIONS,
                               high=MAX_OPTIONS, n=len(options)),
                             hint=_('Put each option in quotes: /poll new "Which day?" "Monday" "Tuesday"'))
-        seen: set[str] = set()
-        for option in options:
-            if option.casefold() in seen:
-                raise UserError(_("The option {option} is there twice.", option=UserText(option)))
-            seen.add(option.casefold())
+        _refuse_twice(options)
         most = question.most
         if question.kind is QuestionKind.MULTIPLE and most is not None and not 1 <= most <= len(options):
             raise UserError(_("--multi takes a number from 1 to {n}, the number of options.", n=len(options)))
@@ -377,6 +415,14 @@ def checked_question(question: Question) -> Question:
     return replace(question, text=text, options=(), most=None, low="", high="")
 
 
+def _refuse_twice(options: tuple[str, ...]) -> None:
+    seen: set[str] = set()
+    for option in options:
+        if option.casefold() in seen:
+            raise UserError(_("The option {option} is there twice.", option=UserText(option)))
+        seen.add(option.casefold())
+
+
 def checked_answer(question: Question, answer: Answer) -> Answer:
     """An answer that fits its question; a `UserError` otherwise. An empty answer leaves the question out."""
     if answer.empty:
@@ -390,7 +436,7 @@ def checked_answer(question: Question, answer: Answer) -> Answer:
     chosen = tuple(sorted(set(answer.chosen)))
     if any(not 0 <= choice < len(question.choices) for choice in chosen):
         raise UserError(_("That choice is not one of this question's."))
-    if question.kind is not QuestionKind.MULTIPLE and len(chosen) > 1:
+    if question.kind not in (QuestionKind.MULTIPLE, QuestionKind.TOPICS) and len(chosen) > 1:
         raise UserError(_("Choose one."))
     if question.most is not None and len(chosen) > question.most:
         raise UserError(_("Choose at most {n}.", n=question.most))
@@ -405,7 +451,7 @@ def _changed(question: Question, current: Answer, request: AnswerQuestion) -> An
     if question.kind is QuestionKind.OPEN:
         raise UserError(_("This question wants an answer in words."))
     choice = request.choice
-    if question.kind is QuestionKind.MULTIPLE:
+    if question.kind in (QuestionKind.MULTIPLE, QuestionKind.TOPICS):
         chosen = set(current.chosen) ^ {choice}
         if question.most is not None and len(chosen) > question.most:
             raise UserError(_("Choose at most {n}: take one back first.", n=question.most))

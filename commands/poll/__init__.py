@@ -4,7 +4,7 @@ anonymous, with results as text bars where the reader may see them."""
 from __future__ import annotations
 
 from bot.i18n import Msg, _
-from bot.polls.messages import ANSWER_FORM, CHOOSE, POLL_REF, WRITE
+from bot.polls.messages import ANSWER_FORM, CHOOSE, POLL_REF, SUGGEST, SUGGEST_FORM, WRITE
 from bot.polls.model import MAX_OPTIONS
 from commands.poll.answers import (
     STALE,
@@ -14,9 +14,13 @@ from commands.poll.answers import (
     new,
     open_answer_form,
     open_question,
+    open_suggest_form,
     rating,
     save_open_answer,
+    save_suggestion,
     show,
+    suggest,
+    topics,
 )
 from commands.registry import Registry
 from commands.router import InteractionRouter
@@ -71,6 +75,18 @@ def register(registry: Registry, interactions: InteractionRouter) -> None:
             params=(question, *common), needs_community=True,
             examples=(_('/poll open "What should we discuss next?" --anonymous'),),
         ),
+        CommandSpec(
+            ("poll", "topics"), _("Ask what to talk about: members suggest topics and upvote them."), topics,
+            params=(question, Param("topics", ParamKind.TEXT, _("topics to start with, each in quotes"),
+                                    greedy=True, listed=True), *common),
+            needs_community=True,
+            examples=(_('/poll topics "What do you want to talk about more often?" "Data contracts" "Testing"'),),
+        ),
+        CommandSpec(
+            ("poll", "suggest"), _("Suggest a topic for a topics poll (it counts as your upvote)."), suggest,
+            params=(poll_id, Param("topic", ParamKind.TEXT, _("the topic"), required=True, greedy=True)),
+            needs_community=True, examples=(_('/poll suggest 4 "Lineage in practice"'),),
+        ),
         CommandSpec(("poll", "list"), _("List this community's polls."), list_polls, needs_community=True,
                     examples=("/poll list",)),
         CommandSpec(("poll", "show"), _("Show a poll, to answer it or see its results."), show, params=(poll_id,),
@@ -86,3 +102,5 @@ def register(registry: Registry, interactions: InteractionRouter) -> None:
     interactions.on_action(CHOOSE, choose, kind=POLL_REF, stale=STALE)
     interactions.on_action(WRITE, open_answer_form, kind=POLL_REF, stale=STALE)
     interactions.on_form(ANSWER_FORM, save_open_answer, kind=POLL_REF, stale=STALE, fields=("answer",))
+    interactions.on_action(SUGGEST, open_suggest_form, kind=POLL_REF, stale=STALE)
+    interactions.on_form(SUGGEST_FORM, save_suggestion, kind=POLL_REF, stale=STALE, fields=("topic",))

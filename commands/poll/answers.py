@@ -11,10 +11,10 @@ from bot.context import EventContext
 from bot.errors import UserError
 from bot.i18n import Msg, _
 from bot.messages import FieldKind, Form, FormField, Heading, Message, Note, Paragraph, Timestamp, UserText, join
-from bot.polls.messages import ANSWER_FORM, poll_post
+from bot.polls.messages import ANSWER_FORM, SUGGEST_FORM, poll_post
 from bot.polls.model import Poll, Question, QuestionKind, ResultsShown
-from bot.polls.requests import AnswerQuestion, ClosePoll, CreatePoll, ListPolls, PollView, ShowPoll
-from bot.polls.service import OPEN_ANSWER
+from bot.polls.requests import AnswerQuestion, ClosePoll, CreatePoll, ListPolls, PollView, ShowPoll, SuggestTopic
+from bot.polls.service import OPEN_ANSWER, OPTION
 from bot.preferences import community_zone
 from bot.recurrence.zones import zone_of
 from commands.values import looks_like_date, parse_date, parse_datetime, parse_duration
@@ -40,6 +40,15 @@ async def rating(ctx: EventContext, args: dict[str, Any]) -> None:
 
 async def open_question(ctx: EventContext, args: dict[str, Any]) -> None:
     await _create(ctx, args, Question(QuestionKind.OPEN, str(args["question"])))
+
+
+async def topics(ctx: EventContext, args: dict[str, Any]) -> None:
+    await _create(ctx, args, Question(QuestionKind.TOPICS, str(args["question"]), tuple(args.get("topics") or ())))
+
+
+async def suggest(ctx: EventContext, args: dict[str, Any]) -> None:
+    suggested = await ctx.services.polls.suggest(SuggestTopic(ctx.scope, int(args["id"]), str(args["topic"])))
+    await ctx.reply(Message(_post(ctx, suggested.public)))
 
 
 async def _create(ctx: EventContext, args: dict[str, Any], question: Question) -> None:
@@ -125,6 +134,27 @@ async def save_open_answer(ctx: EventContext, values: dict[str, str], ref: Actio
     said = _("Your answer is kept.") if answered.answer.text else _("Your answer is taken back.")
     await ctx.whisper(_with_change_note(said))
     await _refresh(ctx, ref, answered.public)
+
+
+async def open_suggest_form(ctx: EventContext, ref: ActionRef) -> None:
+    """The "Suggest a topic" button: a form for one topic."""
+    if len(ref.payload) != 1:
+        raise UserError(STALE)
+    await ctx.open_form(Form(
+        form_id=SUGGEST_FORM, title=ctx.plain(_("Suggest a topic")), submit_label=ctx.plain(_("Suggest")),
+        state=ctx.refs.mint(ref), fields=(FormField("topic", ctx.plain(_("Topic")), max_length=OPTION.most),),
+    ))
+
+
+async def save_suggestion(ctx: EventContext, values: dict[str, str], ref: ActionRef) -> None:
+    if len(ref.payload) != 1:
+        raise UserError(STALE)
+    suggested = await ctx.services.polls.suggest(SuggestTopic(ctx.scope, ref.subject_id, values.get("topic", ""),
+                                                              ref.payload[0]))
+    topic = suggested.view.poll.questions[ref.payload[0]].options[-1]
+    await ctx.whisper(_("You suggested {topic} and upvoted it.", topic=UserText(topic)))
+    # A form names no message to rewrite: the poll is posted again, with the new topic's button for everyone.
+    await ctx.reply(Message(_post(ctx, suggested.public)))
 
 
 def _with_change_note(said: Msg) -> Msg:

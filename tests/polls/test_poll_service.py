@@ -235,3 +235,17 @@ async def test_anonymous_polls_keep_no_trace_of_who_answered_what(world: World, 
     assert left == 0 and counts == 0  # only the results stay
     after = await service.show(ShowPoll(world.members[1], poll))
     assert after.respondents == 3 and after.mine is None and after.results == closed.results
+
+
+async def test_topics_suggested_at_once_are_all_kept_each_with_its_upvote(world: World) -> None:
+    from bot.polls.requests import SuggestTopic
+
+    topics = Question(QuestionKind.TOPICS, "What should we talk about?")
+    poll = (await world.service.create(CreatePoll(world.ana, (topics,)))).poll.id
+    await asyncio.gather(*(world.service.suggest(SuggestTopic(scope, poll, f"Topic {n}"))
+                           for n, scope in enumerate(world.members[:6])))
+    shown = await world.service.show(ShowPoll(world.ana, poll))
+    assert sorted(shown.poll.questions[0].options) == [f"Topic {n}" for n in range(6)]
+    assert shown.results is not None and shown.results.questions[0].counts == (1,) * 6 and shown.respondents == 6
+    with pytest.raises(UserError):
+        await world.service.suggest(SuggestTopic(world.ana, poll, "topic 3"))
