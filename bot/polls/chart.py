@@ -12,6 +12,7 @@ import textwrap
 import warnings
 from collections.abc import Sequence
 
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -96,10 +97,7 @@ def results_chart(poll: Poll, results: Results, language: str) -> bytes:
     return _png(figure)
 
 
-def _choices(ax: object, question: QuestionResults, words: dict[str, str]) -> None:
-    from matplotlib.axes import Axes
-
-    assert isinstance(ax, Axes)
+def _choices(ax: Axes, question: QuestionResults, words: dict[str, str]) -> None:
     choices = question.question.choices
     positions = list(range(len(choices)))
     colours = [OKABE_ITO[i % len(OKABE_ITO)] for i in positions]
@@ -114,10 +112,7 @@ def _choices(ax: object, question: QuestionResults, words: dict[str, str]) -> No
         ax.text(count, position, f" {count} ({share:.0f}%)", va="center", fontsize=8)
 
 
-def _rating(ax: object, question: QuestionResults, words: dict[str, str]) -> None:
-    from matplotlib.axes import Axes
-
-    assert isinstance(ax, Axes)
+def _rating(ax: Axes, question: QuestionResults, words: dict[str, str]) -> None:
     points = list(range(1, question.question.scale + 1))
     ax.bar(points, question.counts, color=OKABE_ITO[0])
     ax.set_xticks(points, [str(point) for point in points])
@@ -152,8 +147,9 @@ def trend_chart(rounds: Sequence[tuple[str, Results]], language: str) -> bytes:
                  marker="o", label=words["mean"])
     mean_ax.set_ylabel(words["mean"])
     mean_ax.set_ylim(0, max((m for m in means if m is not None), default=5.0) * 1.15)
-    handles = ax.get_legend_handles_labels()[0] + mean_ax.get_legend_handles_labels()[0]
-    mean_ax.legend(handles, [h.get_label() for h in handles], loc="upper left", fontsize=8)
+    bar_handles, bar_labels = ax.get_legend_handles_labels()
+    line_handles, line_labels = mean_ax.get_legend_handles_labels()
+    mean_ax.legend(bar_handles + line_handles, bar_labels + line_labels, loc="upper left", fontsize=8)
     return _png(figure)
 
 

@@ -49,8 +49,8 @@ def results_csv(poll: Poll, results: Results, ballots: Sequence[StoredBallot] | 
         raise ValueError("an anonymous poll's export holds no ballots")
     rows: list[list[str]] = [[plain(RESPONDENTS, language), str(results.respondents)]]
     rows.append([plain(word, language) for word in (QUESTION, CHOICE, COUNT, PERCENTAGE, ANSWER)])
-    for question in results.questions:
-        rows.extend(_question_rows(question))
+    for question_results in results.questions:
+        rows.extend(_question_rows(question_results))
     if ballots is not None:
         rows.append([])
         rows.append([plain(MEMBER, language), *(q.text for q in poll.questions)])

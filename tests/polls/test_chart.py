@@ -33,7 +33,7 @@ def poll_of(*questions: Question) -> Poll:
     return Poll(1, 1, 1, MemberRef(ACME, "U0"), questions, title="Retro")
 
 
-@pytest.mark.parametrize("question, answers", [
+@pytest.mark.parametrize(("question", "answers"), [
     (Question(QuestionKind.SINGLE, "Which day?", ("Monday", "Tuesday")), [Answer((0,)), Answer((1,)), Answer((0,))]),
     (Question(QuestionKind.MULTIPLE, "Which days?", ("Mon", "Tue", "Wed")), [Answer((0, 2)), Answer((1,))]),
     (Question(QuestionKind.RATING, "How was it?", scale=10), [Answer((9,)), Answer((4,))]),

@@ -98,7 +98,7 @@ def test_an_anonymous_poll_names_no_member_and_refuses_ballots() -> None:
     data = results_csv(poll(anonymous=True), results, None, "en")
     assert b"U1" not in data and b"v1" not in data
     assert "Member" not in data.decode("utf-8-sig")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="anonymous"):
         results_csv(poll(anonymous=True), results, stored, "en")
 
 
