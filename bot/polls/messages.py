@@ -140,7 +140,7 @@ def _buttons(say: Say, poll: Poll, index: int, question: Question, refs: ActionR
         rows = [Actions(tuple(upvotes[start:start + _ROW])) for start in range(0, len(upvotes), _ROW)]
         return [*rows, Actions((suggest,))]
     if question.kind is QuestionKind.OPEN:
-        return [Actions((Button(_plain(say, _("Answer")), WRITE, refs.mint(write_ref(poll, index))),))]
+        return [Actions((Button(_plain(say, _("Give your answer")), WRITE, refs.mint(write_ref(poll, index))),))]
     buttons = [Button(_label(choice, number, question), CHOOSE, refs.mint(choice_ref(poll, index, number)))
                for number, choice in enumerate(question.choices)]
     return [Actions(tuple(buttons[start:start + _ROW])) for start in range(0, len(buttons), _ROW)]

@@ -62,13 +62,13 @@ async def test_a_rating_shows_its_mean(t: Transcript) -> None:
 
 async def test_an_open_question_is_answered_in_a_form(t: Transcript) -> None:
     posted = await t.one('/poll open "What should we discuss next?"')
-    await t.run(f"as ben\nclick {posted.id} Answer")
+    await t.run(f"as ben\nclick {posted.id} Give your answer")
     thanked = await t.one('submit f1 answer="Data contracts, <b>please</b>"')
     assert thanked.text == "Your answer is kept. You can change it until the poll closes."
     shown = await t.one("/poll show 1")
     assert shown.kind == "ephemeral" and "You have answered" in shown.text
     assert "• Data contracts, <b>please</b>" in shown.text and "1 answer\n" in shown.text
-    await t.run(f"click {posted.id} Answer")
+    await t.run(f"click {posted.id} Give your answer")
     await t.run('submit f2 answer="Lineage"')  # a second answer replaces the first
     shown = await t.one("as ana\n/poll show 1")
     assert "• Lineage" in shown.text and "Data contracts" not in shown.text
