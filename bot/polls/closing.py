@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.action_refs import ActionRefs
 from bot.i18n import Msg, Translator, _, render
 from bot.messages import Inline, Message, Paragraph, Text
-from bot.polls.messages import poll_post
+from bot.polls.messages import poll_post, results_files
 from bot.polls.service import CLOSING, PollService
 from bot.ports import Messenger
 from bot.preferences import community_language
@@ -48,5 +48,6 @@ class PollClosing:
 
         blocks = list(poll_post(say, view, self._refs, self._polls.min_answers))
         blocks.insert(1, Paragraph(say(_("This poll has closed. The results:"))))
-        await self._messenger.send(community.channel, Message(tuple(blocks), delivery_key=occurrence.delivery_key))
+        await self._messenger.send(community.channel, Message(tuple(blocks), files=results_files(view, language),
+                                                              delivery_key=occurrence.delivery_key))
         return Outcome.SENT

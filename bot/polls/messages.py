@@ -13,6 +13,7 @@ from bot.action_refs import ActionRef, ActionRefs
 from bot.i18n import Msg, _, _n
 from bot.messages import (
     Actions,
+    Attachment,
     Block,
     Button,
     Heading,
@@ -61,6 +62,15 @@ def poll_post(say: Say, view: PollView, refs: ActionRefs, min_answers: int) -> t
             blocks.extend(_buttons(say, poll, index, question, refs))
     blocks.append(Note(say(about(poll, view, min_answers))))
     return tuple(blocks)
+
+
+def results_files(view: PollView, language: str) -> tuple[Attachment, ...]:
+    """The chart of a results post (a PNG), when the results may be shown."""
+    if view.results is None:
+        return ()
+    from bot.polls.chart import results_chart  # matplotlib loads when a chart is drawn, not at start
+
+    return (Attachment(f"poll-{view.poll.id}.png", "image/png", results_chart(view.poll, view.results, language)),)
 
 
 def about(poll: Poll, view: PollView, min_answers: int) -> Msg:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.polls.model import Answer, Ballot, Poll, Question, Results, ResultsShown
+from bot.polls.ports import StoredBallot
 from bot.tenancy import Scope
 
 # --- requests ---------------------------------------------------------------------------------------------
@@ -74,6 +75,14 @@ class ShowPoll:
 
 
 @dataclass(frozen=True, slots=True)
+class ExportPoll:
+    """A poll's results as a file: its author or a facilitator."""
+
+    scope: Scope
+    poll_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class ListPolls:
     """The community's open polls and the most recently closed ones."""
 
@@ -102,6 +111,14 @@ class PollView:
     hidden: Hidden | None
     mine: Ballot | None
     open: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PollExport:
+    """What an export holds: the results, and for a named poll every member's ballot (None for an anonymous one)."""
+
+    view: PollView
+    ballots: tuple[StoredBallot, ...] | None
 
 
 @dataclass(frozen=True, slots=True)

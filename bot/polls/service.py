@@ -31,8 +31,10 @@ from bot.polls.requests import (
     AnswerQuestion,
     ClosePoll,
     CreatePoll,
+    ExportPoll,
     Hidden,
     ListPolls,
+    PollExport,
     PollView,
     ShowPoll,
     SubmitBallot,
@@ -266,6 +268,22 @@ class PollService:
             poll = await self._find(uow, scope, request.poll_id)
             view = await self._view(uow, poll, scope, self._clock.now(), mine=await self._own(uow, poll, scope))
         return view
+
+    async def export(self, request: ExportPoll) -> PollExport:
+        """A poll's results for a file, with every member's ballot for a named poll: its author or a facilitator
+        (an anonymous poll's results only once enough members answered, and never a voter)."""
+        scope = request.scope
+        async with self._uow(read_only=True) as uow:
+            poll = await self._find(uow, scope, request.poll_id)
+            if poll.author != scope.member.ref and scope.member.role is not Role.FACILITATOR:
+                raise PermissionDenied(_("Only the member who asked poll {id} or a facilitator can export it.",
+                                         id=poll.id))
+            view = await self._view(uow, poll, scope, self._clock.now())
+            if view.results is None:
+                raise UserError(_("Poll {id} has no results to export yet: fewer than {n} members answered.",
+                                  id=poll.id, n=self._min_answers))
+            ballots = None if poll.anonymous else tuple(await uow.polls.ballots(poll.workspace_id, poll.id))
+        return PollExport(view, ballots)
 
     def public(self, view: PollView) -> PollView:
         """`view` as everyone in the channel may see it (the poll's post): results hidden from members removed."""

@@ -10,6 +10,7 @@ from commands.poll.answers import (
     STALE,
     choose,
     close,
+    export,
     list_polls,
     new,
     open_answer_form,
@@ -93,6 +94,8 @@ def register(registry: Registry, interactions: InteractionRouter) -> None:
                     needs_community=True, examples=("/poll show 3",)),
         CommandSpec(("poll", "results"), _("Show a poll's results, as far as you may see them."), show,
                     params=(poll_id,), needs_community=True, examples=("/poll results 3",)),
+        CommandSpec(("poll", "export"), _("Get a poll's results as a spreadsheet file (its author or a facilitator)."),
+                    export, params=(poll_id,), needs_community=True, examples=("/poll export 3",)),
         CommandSpec(("poll", "close"), _("Close a poll and post its results (its author or a facilitator)."), close,
                     params=(poll_id,), needs_community=True, examples=("/poll close 3",)),
     ):

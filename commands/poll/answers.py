@@ -10,10 +10,32 @@ from bot.action_refs import ActionRef
 from bot.context import EventContext
 from bot.errors import UserError
 from bot.i18n import Msg, _
-from bot.messages import FieldKind, Form, FormField, Heading, Message, Note, Paragraph, Timestamp, UserText, join
-from bot.polls.messages import ANSWER_FORM, SUGGEST_FORM, poll_post
+from bot.messages import (
+    Attachment,
+    FieldKind,
+    Form,
+    FormField,
+    Heading,
+    Message,
+    Note,
+    Paragraph,
+    Timestamp,
+    UserText,
+    join,
+)
+from bot.polls.export import results_csv
+from bot.polls.messages import ANSWER_FORM, SUGGEST_FORM, poll_post, results_files
 from bot.polls.model import Poll, Question, QuestionKind, ResultsShown
-from bot.polls.requests import AnswerQuestion, ClosePoll, CreatePoll, ListPolls, PollView, ShowPoll, SuggestTopic
+from bot.polls.requests import (
+    AnswerQuestion,
+    ClosePoll,
+    CreatePoll,
+    ExportPoll,
+    ListPolls,
+    PollView,
+    ShowPoll,
+    SuggestTopic,
+)
 from bot.polls.service import OPEN_ANSWER, OPTION
 from bot.preferences import community_zone
 from bot.recurrence.zones import zone_of
@@ -212,5 +234,19 @@ async def close(ctx: EventContext, args: dict[str, Any]) -> None:
     view = await ctx.services.polls.close(ClosePoll(ctx.scope, int(args["id"])))
     blocks = list(poll_post(ctx.public_text, view, ctx.refs, ctx.services.polls.min_answers))
     blocks.insert(1, Paragraph(ctx.public_text(_("This poll has closed. The results:"))))
-    await ctx.reply(Message(tuple(blocks)))
+    await ctx.reply(Message(tuple(blocks), files=results_files(view, ctx.community_language)))
+
+
+async def export(ctx: EventContext, args: dict[str, Any]) -> None:
+    """The results as a CSV file, sent by direct message: a named poll's file says who answered what."""
+    assert ctx.member is not None
+    exported = await ctx.services.polls.export(ExportPoll(ctx.scope, int(args["id"])))
+    poll = exported.view.poll
+    assert exported.view.results is not None
+    data = results_csv(poll, exported.view.results, exported.ballots, ctx.language)
+    note = _("The results of poll {id}, {question}, as a spreadsheet file.", id=poll.id,
+             question=UserText(poll.heading))
+    file = Attachment(f"poll-{poll.id}.csv", "text/csv", data)
+    await ctx.messenger.send_direct(ctx.member.ref, Message((Paragraph(ctx.text(note)),), files=(file,)))
+    await ctx.whisper(_("I sent you the file of poll {id} by direct message.", id=poll.id))
 

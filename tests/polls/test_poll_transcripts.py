@@ -155,3 +155,34 @@ async def test_a_dutch_mean_is_written_the_dutch_way(sqlite_url: str) -> None:
         await t.run(f"as ben\nclick {posted.id} 4")
         _chose, updated = await t.run(f"as cy\nclick {posted.id} 5")
     assert "Gemiddeld 4,5 op 5" in updated.text
+
+
+async def test_closing_posts_a_chart_and_the_export_comes_by_direct_message(t: Transcript) -> None:
+    import csv
+    import io
+
+    posted = await t.one('/poll new "Which day?" "Monday" "=SUM(A1)"')
+    for member, day in (("ben", "Monday"), ("cy", "=SUM(A1)")):
+        await t.run(f"as {member}\nclick {posted.id} {day}")
+    refused = await t.one("as ben\n/poll export 1")
+    assert refused.kind == "ephemeral" and refused.text.startswith("Only the member who asked poll 1")
+    sent, said = await t.run("as ana\n/poll export 1")
+    assert sent.kind == "dm" and sent.to == "ana" and said.text == "I sent you the file of poll 1 by direct message."
+    data = t.session.workspace.messages[sent.id].message.files[0].data.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(data)))
+    assert ["Which day?", "Monday", "1", "50.0"] in rows and ["Which day?", "'=SUM(A1)", "1", "50.0"] in rows
+    assert rows[-3:] == [["Member", "Which day?"], ["ben", "Monday"], ["cy", "'=SUM(A1)"]]
+    closed = await t.one("/poll close 1")
+    (chart,) = t.session.workspace.messages[closed.id].message.files
+    assert chart.mime_type == "image/png" and chart.data.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+async def test_an_anonymous_export_names_nobody(t: Transcript) -> None:
+    posted = await t.one('/poll new "Rhythm right?" "Yes" "No" --anonymous')
+    early = await t.one("/poll export 1")
+    assert early.text.startswith("Poll 1 has no results to export yet")
+    for member in ("ben", "cy", "dee"):
+        await t.run(f"as {member}\nclick {posted.id} Yes")
+    sent, _said = await t.run("as ana\n/poll export 1")
+    data = t.session.workspace.messages[sent.id].message.files[0].data.decode("utf-8-sig")
+    assert "Yes" in data and not any(name in data for name in ("ben", "cy", "dee"))
