@@ -38,6 +38,7 @@ from bot.i18n import Translator
 from bot.meetings.reminders import MeetingHooks, meeting_kinds
 from bot.middleware import check_permission, ignore_bots, rate_limit, resolve_community
 from bot.polls.anonymity import BallotSealer
+from bot.polls.asking import FeedbackAfterMeetings, PollRounds
 from bot.polls.closing import PollClosing
 from bot.ports import Clock, Messenger
 from bot.ratelimit import RateLimiter
@@ -167,8 +168,10 @@ async def build_hearth(
         clock, capacity=settings.rate_limit_count, period=timedelta(seconds=settings.rate_limit_seconds)
     )
     services = build_services(uow, clock, scheduler, hooks, poll_sealer(settings),
-                              poll_min_answers=settings.poll_min_answers)
+                              poll_min_answers=settings.poll_min_answers, translator=translator)
     scheduler.add_kind(PollClosing(services.polls, messenger, translator, refs))
+    scheduler.add_kind(PollRounds(services.rounds, services.polls, messenger, translator, refs))
+    hooks.after_meeting.append(FeedbackAfterMeetings(services.rounds, services.polls, uow))
     core = Core(
         handlers=[CommandRouter(catalog.registry), catalog.interactions, catalog.home, RemovalRecorder()],
         middleware=[ignore_bots, resolve_community, rate_limit(limiter), check_permission],

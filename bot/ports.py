@@ -14,7 +14,7 @@ from typing import Protocol, Self
 from bot.i18n import Translator
 from bot.meetings.ports import MeetingRepository
 from bot.messages import Form, Message
-from bot.polls.ports import PollRepository
+from bot.polls.ports import PollRepository, PollTemplateRepository, RoundRepository
 from bot.refs import ChannelRef, MemberRef, MessageRef, Platform, WorkspaceRef
 from bot.scheduling.model import Schedule
 from bot.tenancy import Community, Member, Role, Workspace
@@ -210,6 +210,8 @@ class UnitOfWork(Protocol):
     members: MemberRepository
     meetings: MeetingRepository
     polls: PollRepository
+    poll_templates: PollTemplateRepository
+    poll_rounds: RoundRepository
 
     async def __aenter__(self) -> Self: ...
 

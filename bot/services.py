@@ -6,9 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.community.service import CommunityService
+from bot.i18n import Translator
 from bot.meetings.reminders import MeetingHooks
 from bot.meetings.service import MeetingService
 from bot.polls.anonymity import BallotSealer
+from bot.polls.rounds import RoundService
 from bot.polls.service import PollService
 from bot.ports import Clock, Scheduler, UnitOfWorkFactory
 
@@ -20,12 +22,17 @@ class Services:
     community: CommunityService
     meetings: MeetingService
     polls: PollService
+    rounds: RoundService
 
 
 def build_services(uow: UnitOfWorkFactory, clock: Clock, scheduler: Scheduler | None,
-                   meeting_hooks: MeetingHooks, sealer: BallotSealer, *, poll_min_answers: int = 3) -> Services:
+                   meeting_hooks: MeetingHooks, sealer: BallotSealer, *, poll_min_answers: int = 3,
+                   translator: Translator | None = None) -> Services:
+    polls = PollService(uow, clock, sealer, scheduler=scheduler, min_answers=poll_min_answers,
+                        translator=translator)
     return Services(
         community=CommunityService(uow, clock, scheduler),
         meetings=MeetingService(uow, clock, scheduler, meeting_hooks),
-        polls=PollService(uow, clock, sealer, scheduler=scheduler, min_answers=poll_min_answers),
+        polls=polls,
+        rounds=RoundService(uow, clock, polls, scheduler=scheduler),
     )

@@ -86,6 +86,8 @@ def parse_arguments(
     speaks. Raises `UserError`, with the usage line as hint, for anything the member typed wrong.
     """
     context = _Context(workspace, timezone, now, tuple(languages))
+    if len(spec.params) == 1 and spec.params[0].verbatim:
+        return {spec.params[0].name: keepable(text.strip()) or None}
     try:
         return _parse_tokens(spec, tokenize(text), context)
     except UserError as error:

@@ -47,6 +47,9 @@ class Param:
     greedy: bool = False
     # A greedy TEXT that is several texts, each one word or in quotes: a tuple of them ("Option A" "Option B").
     listed: bool = False
+    # The whole argument text as typed, quotes, dashes and line breaks kept (a template's spec): a command's only
+    # parameter, a greedy TEXT.
+    verbatim: bool = False
     choices: tuple[str, ...] = ()
     min_value: int | None = None
     max_value: int | None = None

@@ -34,6 +34,10 @@ KIND_WORDS: dict[ParamKind, Msg] = {
 PARAMETER_WORDS: dict[str, Msg] = {
     "id": _("number"),
     "member": _("member"),
+    "name": _("name"),
+    "source": _("template or poll"),
+    "spec": _("template"),
+    "template": _("template"),
     "number": _("number"),
     "options": _("options"),
     "question": _("question"),

@@ -49,7 +49,8 @@ class SqlPollRepository:
         row = PollRow(workspace_id=poll.workspace_id, community_id=poll.community_id, author_id=poll.author.id,
                       title=poll.title, questions=[_question_fields(q) for q in poll.questions],
                       anonymous=poll.anonymous, results_shown=poll.results.value, status=poll.status.value,
-                      created_at=at, closes_at=poll.closes_at, closed_at=poll.closed_at)
+                      created_at=at, closes_at=poll.closes_at, closed_at=poll.closed_at, template=poll.template,
+                      round_id=poll.round_id, round_at=poll.round_at)
         self._session.add(row)
         await self._session.flush()
         found = await self._poll(row)
@@ -200,7 +201,8 @@ class SqlPollRepository:
             author=MemberRef(workspace, row.author_id),
             questions=tuple(_question(fields) for fields in row.questions), title=row.title,
             anonymous=row.anonymous, results=ResultsShown(row.results_shown), status=PollStatus(row.status),
-            created_at=row.created_at, closes_at=row.closes_at, closed_at=row.closed_at,
+            created_at=row.created_at, closes_at=row.closes_at, closed_at=row.closed_at, template=row.template,
+            round_id=row.round_id, round_at=row.round_at,
         )
 
 

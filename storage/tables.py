@@ -399,7 +399,8 @@ class PollRow(HearthTable, table=True):
     """A poll of a community: its questions as JSON; an anonymous poll's results once it has closed."""
 
     __tablename__ = "poll"
-    __table_args__ = (Index(None, "workspace_id", "community_id", "status"), Index(None, "status", "closes_at"))
+    __table_args__ = (Index(None, "workspace_id", "community_id", "status"), Index(None, "status", "closes_at"),
+                      UniqueConstraint("round_id", "round_at"))
 
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = _workspace_id()
@@ -415,6 +416,9 @@ class PollRow(HearthTable, table=True):
     closed_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
     kept_results: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     remind_minutes: int | None = Field(default=None)  # the DM to members who have not answered, before closing
+    template: str = Field(default="", max_length=40)  # the template a survey was asked from
+    round_id: int | None = Field(default=None, foreign_key="poll_round.id", ondelete="SET NULL")
+    round_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
 
 
 class PollBallotRow(HearthTable, table=True):
@@ -456,4 +460,31 @@ class PollTemplateRow(HearthTable, table=True):
     questions: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     author_id: str = Field(max_length=64)
     created_at: datetime = _moment()
+    about: str = Field(default="", max_length=300)
+    anonymous: bool = Field(default=False)
+    results_shown: str = Field(default="live", max_length=16)
+    spec: str = Field(default="", sa_column=Column(Text, nullable=False))
 
+
+
+class PollRoundRow(HearthTable, table=True):
+    """A poll asked again and again: on a rhythm (`recurrence`, RFC 5545 text) or after each meeting of a series."""
+
+    __tablename__ = "poll_round"
+    __table_args__ = (Index(None, "workspace_id", "community_id"), Index(None, "series_id"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _workspace_id()
+    community_id: int = Field(foreign_key="community.id", ondelete="CASCADE", nullable=False)
+    author_id: str = Field(max_length=64)
+    title: str = Field(max_length=300)
+    questions: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    template: str = Field(default="", max_length=40)
+    anonymous: bool = Field(default=False)
+    results_shown: str = Field(max_length=16)
+    recurrence: str | None = Field(default=None, max_length=8000)
+    series_id: int | None = Field(default=None, foreign_key="meeting_series.id", ondelete="CASCADE")
+    direct: bool = Field(default=False)
+    closes_minutes: int | None = Field(default=None)
+    active: bool = Field(default=True)
+    created_at: datetime = _moment()

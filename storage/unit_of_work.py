@@ -14,12 +14,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.acknowledgements import handled_delivery
 from bot.meetings.ports import MeetingRepository
-from bot.polls.ports import PollRepository
+from bot.polls.ports import PollRepository, PollTemplateRepository, RoundRepository
 from bot.ports import CommunityRepository, MemberRepository, ReadOnlyUnit, WorkspaceRepository
 from storage.acknowledged import mark_handled
 from storage.database import READ_ONLY, URGENT, create_loop_engine
 from storage.directory import CHANNEL, DIRECTORY, READ_ONLY_UNIT, Changes, SqlDirectory
 from storage.meetings import SqlMeetingRepository
+from storage.poll_rounds import SqlPollTemplateRepository, SqlRoundRepository
 from storage.polls import SqlPollRepository
 from storage.repositories import SqlCommunityRepository, SqlMemberRepository, SqlWorkspaceRepository
 from storage.writer_turn import WriterTurn
@@ -61,6 +62,8 @@ class SqlUnitOfWork:
     members: MemberRepository
     meetings: MeetingRepository
     polls: PollRepository
+    poll_templates: PollTemplateRepository
+    poll_rounds: RoundRepository
 
     def __init__(self, session: AsyncSession, writer_turn: WriterTurn | None = None,
                  turn_timeout: float = WRITER_TURN_TIMEOUT, directory: SqlDirectory | None = None, *,
@@ -80,6 +83,8 @@ class SqlUnitOfWork:
         self.members = SqlMemberRepository(session, self._changed)
         self.meetings = SqlMeetingRepository(session)
         self.polls = SqlPollRepository(session)
+        self.poll_templates = SqlPollTemplateRepository(session)
+        self.poll_rounds = SqlRoundRepository(session, self.polls)
 
     async def __aenter__(self) -> Self:
         if self._writer_turn is not None:

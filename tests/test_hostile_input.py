@@ -24,10 +24,11 @@ from adapters.console.workspace import ConsoleResponder, Output
 from bot.core import APOLOGY, Core
 from bot.errors import UserError
 from bot.events import ActionInvoked, CommandInvoked, FormSubmitted, InboundEvent, OptionValue
-from bot.polls.messages import ANSWER_FORM, SUGGEST, SUGGEST_FORM, WRITE
+from bot.polls.messages import ANSWER_FORM, SUGGEST, SUGGEST_FORM, SURVEY, SURVEY_FORM, WRITE
 from bot.refs import MemberRef
 from commands.catalog import build_catalog
 from commands.hearth.common import EDIT_SETTINGS, SETTINGS_FORM
+from commands.poll.surveys import ADD_TEMPLATE, TEMPLATE_FORM
 from commands.spec import CommandSpec, Param, ParamKind
 from commands.tokens import quote
 from commands.usage import flag_name, is_flag
@@ -84,13 +85,17 @@ GOOD: dict[str, str] = {
     "question": "Which day?",
     "options": '"Monday" "Friday"',
     "id": "1",
+    "template": "satisfaction",
+    "name": "session",
 }
 
 # How each routed form is opened (the button that opens it, and the command that posts that button first when it
 # carries a reference), so its state and initial values are real.
-FORM_OPENERS: dict[str, str] = {SETTINGS_FORM: EDIT_SETTINGS, ANSWER_FORM: WRITE, SUGGEST_FORM: SUGGEST}
+FORM_OPENERS: dict[str, str] = {SETTINGS_FORM: EDIT_SETTINGS, ANSWER_FORM: WRITE, SUGGEST_FORM: SUGGEST,
+                                SURVEY_FORM: SURVEY, TEMPLATE_FORM: ADD_TEMPLATE}
 POSTED_BY: dict[str, tuple[tuple[str, ...], str]] = {WRITE: (("poll", "open"), '"What next?"'),
-                                                     SUGGEST: (("poll", "topics"), '"What should we talk about?"')}
+                                                     SUGGEST: (("poll", "topics"), '"What should we talk about?"'),
+                                                     SURVEY: (("poll", "survey"), "satisfaction")}
 
 APOLOGIES = (APOLOGY.msgid, "Sorry, er ging iets mis")
 

@@ -33,6 +33,10 @@ WRITE = "poll.write"  # opens the form for an open question: the payload is (que
 ANSWER_FORM = "poll.answer"
 SUGGEST = "poll.suggest"  # opens the form to add a topic: the payload is (question,)
 SUGGEST_FORM = "poll.topic"
+SURVEY = "poll.survey"  # opens a page of a survey's form: the payload is (page,)
+SURVEY_FORM = "poll.form"
+FORM_PAGE = 5  # questions per page of a survey's form (a Discord modal holds five fields)
+FORM_KINDS = (QuestionKind.SINGLE, QuestionKind.RATING, QuestionKind.OPEN)  # what a form asks; the rest: buttons
 POLL_REF = "pl"
 BAR_WIDTH = 10
 _ROW = 5  # buttons per row
@@ -53,15 +57,45 @@ def poll_post(say: Say, view: PollView, refs: ActionRefs, min_answers: int) -> t
     on how it works, and the buttons while it is open."""
     poll = view.poll
     blocks: list[Block] = [Heading(say(_("Poll {id}: {question}", id=poll.id, question=UserText(poll.heading))))]
+    survey = is_survey(poll)
     for index, question in enumerate(poll.questions):
-        if poll.title or len(poll.questions) > 1:
-            blocks.append(Paragraph(say(_("**{question}**", question=UserText(question.text)))))
+        if poll.title or survey:
+            number = _("{n}. {question}", n=index + 1, question=UserText(question.text))
+            blocks.append(Paragraph(say(_("**{question}**", question=number))))
         results = view.results.questions[index] if view.results is not None else None
         blocks.extend(_question_lines(say, question, results))
-        if view.open:
+        if view.open and not (survey and question.kind in FORM_KINDS):
             blocks.extend(_buttons(say, poll, index, question, refs))
+    if view.open and survey:
+        blocks.extend(_form_buttons(say, poll, refs))
     blocks.append(Note(say(about(poll, view, min_answers))))
     return tuple(blocks)
+
+
+def is_survey(poll: Poll) -> bool:
+    """A poll of several questions is a survey: what a form can ask is answered in one."""
+    return len(poll.questions) > 1
+
+
+def form_pages(poll: Poll) -> list[tuple[int, ...]]:
+    """The questions a survey's form asks, page by page (at most `FORM_PAGE` to a page)."""
+    asked = [index for index, question in enumerate(poll.questions) if question.kind in FORM_KINDS]
+    return [tuple(asked[start:start + FORM_PAGE]) for start in range(0, len(asked), FORM_PAGE)]
+
+
+def page_ref(poll: Poll, page: int) -> ActionRef:
+    return ActionRef(poll.workspace_id, poll.community_id, POLL_REF, poll.id, (page,))
+
+
+def _form_buttons(say: Say, poll: Poll, refs: ActionRefs) -> list[Block]:
+    pages = form_pages(poll)
+    if not pages:
+        return []
+    if len(pages) == 1:
+        return [Actions((Button(_plain(say, _("Answer the survey")), SURVEY, refs.mint(page_ref(poll, 0))),))]
+    buttons = [Button(_plain(say, _("Answer questions {first}–{last}", first=page[0] + 1, last=page[-1] + 1)),
+                      SURVEY, refs.mint(page_ref(poll, number))) for number, page in enumerate(pages)]
+    return [Actions(tuple(buttons[start:start + _ROW])) for start in range(0, len(buttons), _ROW)]
 
 
 def results_files(view: PollView, language: str) -> tuple[Attachment, ...]:

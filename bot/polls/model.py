@@ -13,8 +13,9 @@ import enum
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from bot.recurrence import Recurrence
 from bot.refs import MemberRef
 
 MIN_OPTIONS = 2
@@ -96,6 +97,9 @@ class Poll:
     created_at: datetime | None = None
     closes_at: datetime | None = None
     closed_at: datetime | None = None
+    template: str = ""  # the template a survey was asked from
+    round_id: int | None = None  # the `Round` this poll is one round of
+    round_at: datetime | None = None  # when its round came (the meeting's start, for after-meeting feedback)
 
     @property
     def heading(self) -> str:
@@ -154,3 +158,28 @@ def tally(questions: Sequence[Question], ballots: Iterable[Ballot]) -> Results:
         QuestionResults(question, answered[index], tuple(counts[index]), tuple(sorted(texts[index], key=str.casefold)))
         for index, question in enumerate(questions)
     ))
+
+
+@dataclass(frozen=True, slots=True)
+class Round:
+    """A poll asked again and again (`bot.polls.rounds`): its questions as written when it was scheduled, how
+    each round is asked, and when. `recurrence`: the rhythm ("every quarter on the first Monday at 10:00"); or
+    `series_id`: a round after each meeting of that series (the `session` template). `direct`: after-meeting
+    rounds go by direct message as well, to the members who said they were going. Each round is a poll of its
+    own, linked to this by `Poll.round_id`."""
+
+    id: int
+    workspace_id: int
+    community_id: int
+    author: MemberRef
+    title: str
+    questions: tuple[Question, ...]
+    template: str = ""
+    anonymous: bool = False
+    results: ResultsShown = ResultsShown.LIVE
+    recurrence: Recurrence | None = None
+    series_id: int | None = None
+    direct: bool = False
+    closes_after: timedelta | None = None
+    active: bool = True
+    created_at: datetime | None = None

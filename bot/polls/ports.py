@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from bot.polls.model import Ballot, Poll, Results
+from bot.polls.model import Ballot, Poll, Results, Round
+from bot.polls.templates import Template
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,4 +83,52 @@ class PollRepository(Protocol):
 
     async def kept_results(self, workspace_id: int, poll_id: int) -> Results | None:
         """The results kept with a closed anonymous poll."""
+        ...
+
+
+class PollTemplateRepository(Protocol):
+    """A community's own survey templates, by name (unique in the community)."""
+
+    async def put_template(self, workspace_id: int, community_id: int, template: Template, at: datetime) -> bool:
+        """Store `template`, replacing the community's template of that name; True when it replaced one."""
+        ...
+
+    async def template(self, workspace_id: int, community_id: int, name: str) -> Template | None: ...
+
+    async def templates_of(self, workspace_id: int, community_id: int) -> list[Template]:
+        """The community's templates by name."""
+        ...
+
+    async def remove_template(self, workspace_id: int, community_id: int, name: str) -> bool: ...
+
+
+class RoundRepository(Protocol):
+    """Polls asked again and again (`bot.polls.model.Round`), and the polls that are their rounds."""
+
+    async def add_round(self, round_: Round, at: datetime) -> Round:
+        """Store a new round (its `id` is ignored) and return it with its id."""
+        ...
+
+    async def get_round(self, workspace_id: int, round_id: int) -> Round | None: ...
+
+    async def rounds_of(self, workspace_id: int, community_id: int) -> list[Round]:
+        """The community's rounds, active ones first, newest first."""
+        ...
+
+    async def round_of_series(self, workspace_id: int, series_id: int) -> Round | None:
+        """The active after-meeting round of a meeting series."""
+        ...
+
+    async def scheduled_rounds(self) -> list[Round]:
+        """Every active round with a rhythm, in every workspace."""
+        ...
+
+    async def set_active(self, round_: Round, active: bool) -> None: ...
+
+    async def round_poll(self, workspace_id: int, round_id: int, at: datetime) -> Poll | None:
+        """The poll of the round that came at `at`, if it was asked."""
+        ...
+
+    async def round_polls(self, workspace_id: int, round_id: int) -> list[Poll]:
+        """Every poll of a round, oldest first."""
         ...

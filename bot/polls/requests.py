@@ -12,6 +12,7 @@ from datetime import datetime
 
 from bot.polls.model import Answer, Ballot, Poll, Question, Results, ResultsShown
 from bot.polls.ports import StoredBallot
+from bot.polls.templates import Template
 from bot.tenancy import Scope
 
 # --- requests ---------------------------------------------------------------------------------------------
@@ -27,6 +28,59 @@ class CreatePoll:
     anonymous: bool = False
     results: ResultsShown = ResultsShown.LIVE
     closes_at: datetime | None = None
+    template: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CreateSurvey:
+    """A survey from a template (Hearth's own or the community's), in the community's language. Left None, it is
+    anonymous and shows its results as the template says."""
+
+    scope: Scope
+    template: str
+    anonymous: bool | None = None
+    results: ResultsShown | None = None
+    closes_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerQuestions:
+    """Several answers at once (a page of a survey's form): each (question, answer) replaces the member's answer
+    to that question; the others stay as they were."""
+
+    scope: Scope
+    poll_id: int
+    answers: tuple[tuple[int, Answer], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AddTemplate:
+    """A community's own survey template from its spec (`bot.polls.spec`): facilitators. Replaces the community's
+    template of the same name."""
+
+    scope: Scope
+    spec: str
+
+
+@dataclass(frozen=True, slots=True)
+class ShowTemplate:
+    scope: Scope
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ListTemplates:
+    """Hearth's templates and the community's own."""
+
+    scope: Scope
+
+
+@dataclass(frozen=True, slots=True)
+class RemoveTemplate:
+    """Remove one of the community's own templates: facilitators."""
+
+    scope: Scope
+    name: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,3 +184,9 @@ class Answered:
     question: int
     answer: Answer
     public: PollView
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateAdded:
+    template: Template
+    replaced: bool

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from bot.errors import NotFound, PermissionDenied, UserError
-from bot.i18n import Msg, _
+from bot.i18n import Msg, Translator, _
 from bot.messages import Timestamp, UserText
 from bot.polls.anonymity import BallotSealer
 from bot.polls.model import (
@@ -27,20 +27,29 @@ from bot.polls.model import (
 )
 from bot.polls.ports import ANSWERED, RESPONDENTS, CountKey, StoredBallot
 from bot.polls.requests import (
+    AddTemplate,
     Answered,
     AnswerQuestion,
+    AnswerQuestions,
     ClosePoll,
     CreatePoll,
+    CreateSurvey,
     ExportPoll,
     Hidden,
     ListPolls,
+    ListTemplates,
     PollExport,
     PollView,
+    RemoveTemplate,
     ShowPoll,
+    ShowTemplate,
     SubmitBallot,
     SuggestTopic,
+    TemplateAdded,
 )
+from bot.polls.templates import BUILT_IN, Template, built_in
 from bot.ports import Clock, Scheduler, UnitOfWork, UnitOfWorkFactory
+from bot.preferences import community_language
 from bot.recurrence import Recurrence
 from bot.scheduling.model import Schedule
 from bot.tenancy import Community, Role, Scope, in_community
@@ -67,37 +76,143 @@ class PollService:
     """
 
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, sealer: BallotSealer, *,
-                 scheduler: Scheduler | None = None, min_answers: int = MIN_ANSWERS) -> None:
+                 scheduler: Scheduler | None = None, min_answers: int = MIN_ANSWERS,
+                 translator: Translator | None = None) -> None:
         self._uow = uow
         self._clock = clock
         self._sealer = sealer
         self._scheduler = scheduler
         self._min_answers = max(1, min_answers)
+        self._translator = translator
 
     # --- creating and closing --------------------------------------------------------------------------------
 
     async def create(self, request: CreatePoll) -> PollView:
         """A new poll in the scope's community, by any member."""
         scope = request.scope
-        community = in_community(scope)
         now = self._clock.now()
-        questions = tuple(checked_question(question) for question in request.questions)
-        if not 1 <= len(questions) <= MAX_QUESTIONS:
-            raise UserError(_("A poll asks 1 to {max} questions.", max=MAX_QUESTIONS))
-        if request.closes_at is not None and request.closes_at <= now:
-            raise UserError(_("That closing time has passed: {when}.", when=Timestamp(request.closes_at)),
-                            hint=_("Give a time ahead, such as --closes 3d or --closes 2026-12-20 17:00."))
-        title = _checked(request.title, QUESTION) if request.title else ""
-        closes_at = _whole_minute(request.closes_at) if request.closes_at is not None else None
-        poll = Poll(id=0, workspace_id=scope.workspace.id, community_id=community.id, author=scope.member.ref,
-                    questions=questions, title=title, anonymous=request.anonymous, results=request.results,
-                    created_at=now, closes_at=closes_at)
+        poll = self.new_poll(scope, request.questions, title=request.title, anonymous=request.anonymous,
+                             results=request.results, closes_at=request.closes_at, template=request.template, now=now)
         async with self._uow() as uow:
             poll = await uow.polls.add_poll(poll, now)
             await uow.commit()
         await self._reschedule(poll)
-        return PollView(poll, 0, None if self._hidden(poll, scope, 0, now) else _empty(questions),
-                        self._hidden(poll, scope, 0, now), None, True)
+        return self._new_view(poll, scope, now)
+
+    def new_poll(self, scope: Scope, questions: Sequence[Question], *, title: str = "", anonymous: bool = False,
+                 results: ResultsShown = ResultsShown.LIVE, closes_at: datetime | None = None, template: str = "",
+                 now: datetime) -> Poll:
+        """A poll to store, checked: its questions, title and closing time (a `UserError` says what is wrong)."""
+        community = in_community(scope)
+        checked = tuple(checked_question(question) for question in questions)
+        if not 1 <= len(checked) <= MAX_QUESTIONS:
+            raise UserError(_("A poll asks 1 to {max} questions.", max=MAX_QUESTIONS))
+        if closes_at is not None and closes_at <= now:
+            raise UserError(_("That closing time has passed: {when}.", when=Timestamp(closes_at)),
+                            hint=_("Give a time ahead, such as --closes 3d or --closes 2026-12-20 17:00."))
+        return Poll(id=0, workspace_id=scope.workspace.id, community_id=community.id, author=scope.member.ref,
+                    questions=checked, title=_checked(title, QUESTION) if title else "", anonymous=anonymous,
+                    results=results, created_at=now,
+                    closes_at=_whole_minute(closes_at) if closes_at is not None else None, template=template)
+
+    def _new_view(self, poll: Poll, scope: Scope | None, now: datetime) -> PollView:
+        hidden = self._hidden(poll, scope, 0, now)
+        return PollView(poll, 0, None if hidden else _empty(poll.questions), hidden, None, True)
+
+    async def reschedule(self, poll: Poll) -> None:
+        """Tell the scheduling engine about a new poll's closing time."""
+        await self._reschedule(poll)
+
+    # --- surveys and templates --------------------------------------------------------------------------------
+
+    async def survey(self, request: CreateSurvey) -> PollView:
+        """A survey from a template, written out in the community's language."""
+        scope = request.scope
+        community = in_community(scope)
+        now = self._clock.now()
+        async with self._uow() as uow:
+            template = await self._template(uow, scope, request.template)
+            title, questions = template.written(self.words(community))
+            poll = self.new_poll(
+                scope, questions, title=title,
+                anonymous=template.anonymous if request.anonymous is None else request.anonymous,
+                results=template.results if request.results is None else request.results,
+                closes_at=request.closes_at, template=template.name, now=now)
+            poll = await uow.polls.add_poll(poll, now)
+            await uow.commit()
+        await self._reschedule(poll)
+        return self._new_view(poll, scope, now)
+
+    def words(self, community: Community) -> Callable[[Msg], str]:
+        """Catalog entries without placeholders (a template's texts) in the community's language."""
+        language = community_language(community)
+        translator = self._translator
+
+        def say(message: Msg) -> str:
+            return translator.gettext(language, message.msgid) if translator is not None else message.msgid
+
+        return say
+
+    async def template_of(self, scope: Scope, name: str) -> Template:
+        """A template by name: the community's own, or one of Hearth's."""
+        async with self._uow(read_only=True) as uow:
+            return await self._template(uow, scope, name)
+
+    async def find_template(self, uow: UnitOfWork, scope: Scope, name: str) -> Template:
+        """`template_of` inside a unit that is open already."""
+        return await self._template(uow, scope, name)
+
+    async def _template(self, uow: UnitOfWork, scope: Scope, name: str) -> Template:
+        community = in_community(scope)
+        wanted = " ".join(name.split()).casefold()
+        found = built_in(wanted) or await uow.poll_templates.template(scope.workspace.id, community.id, wanted)
+        if found is None:
+            raise NotFound(_("There is no template {name}.", name=UserText(wanted[:40])),
+                           hint=_("See the templates with /poll templates."))
+        return found
+
+    async def show_template(self, request: ShowTemplate) -> Template:
+        return await self.template_of(request.scope, request.name)
+
+    async def templates(self, request: ListTemplates) -> tuple[list[Template], list[Template]]:
+        """Hearth's templates, and the community's own by name."""
+        community = in_community(request.scope)
+        async with self._uow(read_only=True) as uow:
+            own = await uow.poll_templates.templates_of(request.scope.workspace.id, community.id)
+        return list(BUILT_IN.values()), own
+
+    async def add_template(self, request: AddTemplate) -> TemplateAdded:
+        """Read a template's spec and keep it for the community (facilitators); a broken spec is refused with the
+        line and field that are wrong."""
+        from bot.polls.spec import read_spec  # the spec reader needs the rules of this module
+
+        scope = request.scope
+        community = in_community(scope)
+        if not scope.may_facilitate:
+            raise PermissionDenied(_("Only facilitators can add templates."))
+        template = read_spec(request.spec, author_id=scope.member.ref.id)
+        async with self._uow() as uow:
+            replaced = await uow.poll_templates.put_template(scope.workspace.id, community.id, template,
+                                                             self._clock.now())
+            await uow.commit()
+        return TemplateAdded(template, replaced)
+
+    async def remove_template(self, request: RemoveTemplate) -> str:
+        scope = request.scope
+        community = in_community(scope)
+        if not scope.may_facilitate:
+            raise PermissionDenied(_("Only facilitators can remove templates."))
+        name = " ".join(request.name.split()).casefold()
+        if built_in(name) is not None:
+            raise UserError(_("{name} is one of Hearth's own templates: it cannot be removed.",
+                              name=UserText(name)))
+        async with self._uow() as uow:
+            removed = await uow.poll_templates.remove_template(scope.workspace.id, community.id, name)
+            await uow.commit()
+        if not removed:
+            raise NotFound(_("There is no template {name}.", name=UserText(name[:40])),
+                           hint=_("See the templates with /poll templates."))
+        return name
 
     async def close(self, request: ClosePoll) -> PollView:
         """Close a poll now: its author or a facilitator. Refuses one that has closed. Returns the poll as everyone
@@ -240,6 +355,28 @@ class PollService:
             await uow.commit()
         return view
 
+    async def answer_several(self, request: AnswerQuestions) -> PollView:
+        """Change the member's answers to some questions at once (a page of a survey's form)."""
+        scope = request.scope
+        now = self._clock.now()
+        async with self._uow() as uow:
+            poll = await self._find(uow, scope, request.poll_id)
+            self._ensure_open(poll, now)
+            checked: dict[int, Answer] = {}
+            for index, answer in request.answers:
+                if not 0 <= index < len(poll.questions):
+                    raise UserError(_("Poll {id} has no question {n}.", id=poll.id, n=index + 1))
+                try:
+                    checked[index] = checked_answer(poll.questions[index], answer)
+                except UserError as error:
+                    raise UserError(_("Question {n}: {problem}", n=index + 1, problem=error.message)) from None
+            voter, before = await self._lock(uow, poll, scope)
+            after = tuple(checked.get(index, answer) for index, answer in enumerate(before or _blank(poll)))
+            await self._store(uow, poll, scope, voter, before, after, now)
+            view = await self._view(uow, poll, scope, now, mine=after, texts=False)
+            await uow.commit()
+        return view
+
     async def _lock(self, uow: UnitOfWork, poll: Poll, scope: Scope) -> tuple[str, Ballot | None]:
         voter = self._voter(poll, scope)
         stored = await uow.polls.lock_ballot(poll.workspace_id, poll.id, voter)
@@ -354,6 +491,15 @@ class PollService:
     @property
     def min_answers(self) -> int:
         return self._min_answers
+
+    async def view_in(self, uow: UnitOfWork, poll: Poll, scope: Scope | None) -> PollView:
+        """`poll` as the scope's member sees it (None: as everyone does), inside a unit that is open already."""
+        mine = await self._own(uow, poll, scope) if scope is not None else None
+        return await self._view(uow, poll, scope, self._clock.now(), mine=mine)
+
+    async def find_in(self, uow: UnitOfWork, scope: Scope, poll_id: int) -> Poll:
+        """A poll of the scope's community, inside a unit that is open already (`NotFound` otherwise)."""
+        return await self._find(uow, scope, poll_id)
 
     # --- helpers ----------------------------------------------------------------------------------------------
 

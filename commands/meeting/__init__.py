@@ -44,7 +44,7 @@ GROUPS = (
 
 def register(registry: Registry, interactions: InteractionRouter) -> None:
     """Add the `/meeting` commands, the RSVP buttons and the agenda votes."""
-    series = Param("series", ParamKind.TEXT, _("the series' title (not needed when there is one)"), flag=True,
+    series = Param("series", ParamKind.TEXT, _("the series' title (if there are several)"), flag=True,
                    suggest=series_titles)
     topic_number = Param("number", ParamKind.INT, _("its number in /meeting agenda show"),
                          required=True)
@@ -103,7 +103,9 @@ def register(registry: Registry, interactions: InteractionRouter) -> None:
             _("Change a series: title, rhythm, length, place, hosts or reminders (facilitators)."),
             edit,
             params=(series, Param("title", ParamKind.TEXT, _("a new title"), flag=True),
-                    Param("when", ParamKind.TEXT, _("a new rhythm"), flag=True), *details),
+                    Param("when", ParamKind.TEXT, _("a new rhythm"), flag=True), *details,
+                    Param("feedback", ParamKind.CHOICE, _("feedback poll after each meeting"), flag=True,
+                          choices=("on", "dm", "off"))),
             permission=Permission.FACILITATOR,
             needs_community=True,
             examples=(_('/meeting edit --series "CoP sync" --when "every week on Tuesday at 15:00"'),),

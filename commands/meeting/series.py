@@ -23,6 +23,7 @@ from bot.meetings.requests import (
 )
 from bot.messages import Block, Heading, Message, Note, Paragraph, Timestamp, UserText, join
 from commands.meeting.common import series_details
+from commands.poll.rounds import feedback
 from commands.values import parse_datetime
 
 # --- schedule and edit ------------------------------------------------------------------------------------
@@ -57,6 +58,12 @@ async def kickoff(ctx: EventContext, args: dict[str, Any]) -> None:
 
 async def edit(ctx: EventContext, args: dict[str, Any]) -> None:
     assert ctx.workspace is not None
+    if args.get("feedback"):
+        said = await feedback(ctx, args.get("series"), str(args["feedback"]))
+        if not any(value for name, value in args.items() if name not in ("feedback", "series")):
+            await ctx.reply(Message((Paragraph(ctx.public_text(said)),)))
+            return
+        await ctx.whisper(said)
     view = await ctx.services.meetings.edit(EditSeries(
         ctx.scope, args.get("series"), title=args.get("title"), rhythm=args.get("when"),
         details=series_details(args, ctx.workspace.ref),

@@ -36,6 +36,7 @@ from bot.polls.requests import (
     ShowPoll,
     SuggestTopic,
 )
+from bot.polls.rounds import OpenLater
 from bot.polls.service import OPEN_ANSWER, OPTION
 from bot.preferences import community_zone
 from bot.recurrence.zones import zone_of
@@ -70,28 +71,71 @@ async def topics(ctx: EventContext, args: dict[str, Any]) -> None:
 
 async def suggest(ctx: EventContext, args: dict[str, Any]) -> None:
     suggested = await ctx.services.polls.suggest(SuggestTopic(ctx.scope, int(args["id"]), str(args["topic"])))
-    await ctx.reply(Message(_post(ctx, suggested.public)))
+    await ctx.reply(Message(post_blocks(ctx, suggested.public)))
 
 
 async def _create(ctx: EventContext, args: dict[str, Any], question: Question) -> None:
-    closes = _closing_time(ctx, args.get("closes"))
+    if args.get("opens"):
+        await open_later(ctx, args, (question,))
+        return
+    closes = closing_time(ctx, args.get("closes"))
     view = await ctx.services.polls.create(CreatePoll(
         ctx.scope, (question,), anonymous=bool(args.get("anonymous")),
         results=RESULTS[args.get("results") or "live"], closes_at=closes,
     ))
-    await ctx.reply(Message(_post(ctx, view)))
+    await ctx.reply(Message(post_blocks(ctx, view)))
 
 
-def _closing_time(ctx: EventContext, text: str | None) -> datetime | None:
-    """`--closes 3d` (from now), `--closes 2026-12-20 17:00`, or a day alone (its end, in the community's zone)."""
+async def open_later(ctx: EventContext, args: dict[str, Any], questions: tuple[Question, ...], *,
+                     title: str = "", template: str = "", anonymous: bool | None = None,
+                     results: ResultsShown | None = None) -> None:
+    """`--opens`: the poll is posted at its time; `--closes` then counts from its opening (a length) or is a
+    time of its own."""
+    opens = opening_time(ctx, str(args["opens"]))
+    closes_after = None
+    if args.get("closes"):
+        text = str(args["closes"])
+        closes = closing_time(ctx, text, now=opens)
+        assert closes is not None
+        if closes <= opens:
+            raise UserError(_("The poll would close before it opens."),
+                            hint=_("Give --closes a length from its opening, such as --closes 3d."))
+        closes_after = closes - opens
+    view = await ctx.services.rounds.open_later(OpenLater(
+        ctx.scope, questions, opens, closes_after=closes_after,
+        anonymous=bool(args.get("anonymous")) if anonymous is None or args.get("anonymous") else anonymous,
+        results=RESULTS[args["results"]] if args.get("results") else results or ResultsShown.LIVE,
+        title=title, template=template))
+    await ctx.whisper(_("Poll ready: it is posted here {when}. Facilitators can stop it with /poll unschedule "
+                        "{id}.", when=Timestamp(view.upcoming[0]), id=view.round.id))
+
+
+def opening_time(ctx: EventContext, text: str) -> datetime:
+    """`--opens 2026-12-20 09:00`, `--opens tomorrow 9:00`, or a day alone (09:00 in the community's zone)."""
+    now = ctx.clock.now()
+    zone = community_zone(ctx.community) if ctx.community is not None else ctx.defaults.timezone
+    if len(text.split()) == 1 and looks_like_date(text):
+        day = parse_date(text, today=now.astimezone(zone_of(zone)).date())
+        return datetime.combine(day, time(9, 0), zone_of(zone))
+    try:
+        return parse_datetime(text, now=now, timezone=zone)
+    except UserError:
+        raise UserError(_("--opens wants a date and time, not {value}.", value=UserText(text)),
+                        hint=_('For example: --opens 2026-12-20 or --opens "2026-12-20 09:00"')) from None
+
+
+def closing_time(ctx: EventContext, text: str | None, *, now: datetime | None = None) -> datetime | None:
+    """`--closes 3d` (from now, or from `now`), `--closes 2026-12-20 17:00`, or a day alone (its end, in the
+    community's zone)."""
     if not text:
         return None
+    start = now or ctx.clock.now()
     now = ctx.clock.now()
     zone = community_zone(ctx.community) if ctx.community is not None else ctx.defaults.timezone
     words = text.split()
     if len(words) == 1 and not looks_like_date(text) and not any(char == ":" for char in text):
         with contextlib.suppress(UserError):
-            return now + parse_duration(text)
+            return start + parse_duration(text)
     if len(words) == 1 and looks_like_date(text):
         day = parse_date(text, today=now.astimezone(zone_of(zone)).date())
         return datetime.combine(day, time(23, 59), zone_of(zone))
@@ -103,7 +147,7 @@ def _closing_time(ctx: EventContext, text: str | None) -> datetime | None:
                         ) from None
 
 
-def _post(ctx: EventContext, view: PollView) -> tuple[Any, ...]:
+def post_blocks(ctx: EventContext, view: PollView) -> tuple[Any, ...]:
     public = ctx.services.polls.public(view)
     return poll_post(ctx.public_text, public, ctx.refs, ctx.services.polls.min_answers)
 
@@ -127,7 +171,7 @@ async def choose(ctx: EventContext, ref: ActionRef) -> None:
         said = _("You chose nothing for now.")
     else:
         said = _("You chose {options}.", options=join(UserText(option) for option in chosen))
-    await ctx.whisper(_with_change_note(said))
+    await ctx.whisper(with_change_note(said))
     await _refresh(ctx, ref, answered.public)
 
 
@@ -154,7 +198,7 @@ async def save_open_answer(ctx: EventContext, values: dict[str, str], ref: Actio
     answered = await ctx.services.polls.answer(AnswerQuestion(ctx.scope, ref.subject_id, ref.payload[0],
                                                               text=values.get("answer", "")))
     said = _("Your answer is kept.") if answered.answer.text else _("Your answer is taken back.")
-    await ctx.whisper(_with_change_note(said))
+    await ctx.whisper(with_change_note(said))
     await _refresh(ctx, ref, answered.public)
 
 
@@ -176,10 +220,10 @@ async def save_suggestion(ctx: EventContext, values: dict[str, str], ref: Action
     topic = suggested.view.poll.questions[ref.payload[0]].options[-1]
     await ctx.whisper(_("You suggested {topic} and upvoted it.", topic=UserText(topic)))
     # A form names no message to rewrite: the poll is posted again, with the new topic's button for everyone.
-    await ctx.reply(Message(_post(ctx, suggested.public)))
+    await ctx.reply(Message(post_blocks(ctx, suggested.public)))
 
 
-def _with_change_note(said: Msg) -> Msg:
+def with_change_note(said: Msg) -> Msg:
     return _("{said} You can change it until the poll closes.", said=said)
 
 
