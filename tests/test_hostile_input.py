@@ -87,6 +87,7 @@ GOOD: dict[str, str] = {
     "id": "1",
     "template": "satisfaction",
     "name": "session",
+    "source": "satisfaction",
 }
 
 # How each routed form is opened (the button that opens it, and the command that posts that button first when it

@@ -41,13 +41,28 @@ def test_the_demo_starts_with_a_kick_off_that_members_vote_on(capsys: pytest.Cap
                for text in texts if text.startswith("Herinnering: Startbijeenkomst begint over 1 dag"))
 
 
-def test_the_demo_ends_with_an_anonymous_poll_that_closes_by_itself(capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_demo_has_an_anonymous_poll_that_closes_by_itself(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["demo", "--json"], {}) == 0
     lines = json_lines(capsys.readouterr().out)
     posts = [str(r["text"]) for r in lines if r["kind"] == "post"]
-    closed = [text for text in posts if "Deze peiling is gesloten. De resultaten:" in text]
+    closed = [text for text in posts if "Deze peiling is gesloten. De resultaten:" in text
+              and "Hoe nuttig was deze bijeenkomst?" in text]
     assert len(closed) == 1 and "Gemiddeld 4,3 op 5" in closed[0] and "3 leden hebben geantwoord" in closed[0]
     assert re.search(r"\b(ana|ben|cy)\b", closed[0]) is None
+
+
+def test_the_demo_ends_with_a_monthly_survey_answered_in_a_form_and_its_trend(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["demo", "--json"], {}) == 0
+    lines = json_lines(capsys.readouterr().out)
+    texts = [str(r["text"]) for r in lines]
+    assert any(text.startswith("Gepland: Hoe doen we het?, ronde 1") for text in texts)
+    forms = [r for r in lines if r["kind"] == "form" and str(r["text"]).startswith("Peiling")]
+    assert len(forms) == 3
+    closed = [text for text in texts if "Deze peiling is gesloten" in text and "Hoe doen we het?" in text]
+    assert len(closed) == 1 and "3 leden hebben geantwoord" in closed[0] and "• Vaker een gastspreker" in closed[0]
+    trend = next(r for r in lines if str(r["text"]).startswith("Verloop van Hoe doen we het?"))
+    assert "gemiddeld 4,3 van 5" in str(trend["text"]) and trend["files"]
 
 
 def test_script_json_follows_the_documented_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -56,3 +56,72 @@ async def test_a_discord_poll_is_answered_with_its_buttons(sqlite_url: str) -> N
         answer = await world.answer(click)
         assert answer["type"] in (4, 7)
         assert "9" in json.dumps(answer["data"], ensure_ascii=False)
+
+
+async def test_a_slack_survey_is_answered_in_a_modal_with_menus(sqlite_url: str) -> None:
+    async with slack_world(sqlite_url, clock=SimulatedClock(NOW)) as world:
+        await world.command('setup --name "Data CoP" --tz Europe/Brussels')
+        await world.drain()
+        await world.command("survey session", command="/poll")
+        await world.drain()
+        message = next(m for (where, _ts), m in world.fake.messages.items()
+                       if where == "C0DATA" and "poll.survey" in json.dumps(m))
+        [button] = [e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]]
+        assert button["text"]["text"] == "Answer the survey"
+        await world.interaction({
+            "type": "block_actions", "trigger_id": fresh_trigger(), "team": {"id": world.fake.team_id},
+            "user": {"id": "U0BEN", "team_id": world.fake.team_id}, "channel": {"id": "C0DATA"},
+            "container": {"type": "message", "channel_id": "C0DATA", "message_ts": message["ts"]},
+            "message": message, "actions": [{"action_id": button["action_id"], "value": button["value"],
+                                             "type": "button"}],
+        })
+        await world.drain()
+        [opened] = world.fake.calls_to("views.open")
+        view = opened.params["view"] if isinstance(opened.params["view"], dict) else json.loads(opened.params["view"])
+        inputs = [block for block in view["blocks"] if block["type"] == "input"]
+        assert [block["block_id"] for block in inputs] == ["q0", "q1", "q2", "q3"]
+        rating = inputs[2]["element"]
+        assert rating["type"] == "static_select"
+        assert [option["value"] for option in rating["options"]] == ["1", "2", "3", "4", "5"]
+        await world.interaction({
+            "type": "view_submission", "team": {"id": world.fake.team_id},
+            "user": {"id": "U0BEN", "team_id": world.fake.team_id}, "trigger_id": fresh_trigger(),
+            "view": {"id": "V0001", "type": "modal", "callback_id": view["callback_id"],
+                     "private_metadata": view["private_metadata"],
+                     "state": {"values": {
+                         "q0": {"q0": {"type": "plain_text_input", "value": "The pace"}},
+                         "q1": {"q1": {"type": "plain_text_input", "value": None}},
+                         "q2": {"q2": {"type": "static_select", "selected_option": {"value": "4"}}},
+                         "q3": {"q3": {"type": "plain_text_input", "value": "Pair review"}},
+                     }}},
+        })
+        await world.drain()
+        confirmed = world.fake.calls_to("chat.postEphemeral")[-1]
+        assert confirmed.params["user"] == "U0BEN" and "Your answers are kept." in json.dumps(confirmed.params)
+
+
+async def test_a_discord_survey_is_answered_in_a_modal_of_text_fields(sqlite_url: str) -> None:
+    async with discord_world(sqlite_url, clock=SimulatedClock(NOW)) as world:
+        await world.answer(await world.command("hearth", subcommand("setup", option("tz", "Europe/Brussels"))))
+        posted = await world.answer(await world.command("poll", subcommand(
+            "survey", option("template", "compass"))))
+        [row] = posted["data"]["components"]
+        [button] = row["components"]
+        assert button["label"] == "Answer the survey"
+        message = world.fake.interaction_responses[list(world.fake.interaction_responses)[-1]]
+        modal = await world.answer(await world.click(message, button["custom_id"]))
+        assert modal["type"] == 9
+        form = modal["data"]
+        fields = [row["components"][0] for row in form["components"]]
+        assert [field["custom_id"] for field in fields] == ["q0", "q1", "q2", "q3", "q4"]
+        assert all(len(field["label"]) <= 45 for field in fields)
+        submitted = world.fake.interaction_payload(interaction_type=5, data={
+            "custom_id": form["custom_id"],
+            "components": [{"type": 1, "components": [{"type": 4, "custom_id": f"q{n}", "value": value}]}
+                           for n, value in enumerate(("2", "4", " 5 ", "1", "3"))],
+        })
+        await world.fake.dispatch("INTERACTION_CREATE", submitted)
+        saved = await world.answer(submitted)
+        shown = json.dumps(saved["data"], ensure_ascii=False)
+        assert "Your answers are kept." in shown and "Your compass" in shown
+        assert saved["data"].get("flags", 0) & 64  # only the member who answered sees the reading
