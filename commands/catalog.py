@@ -34,5 +34,6 @@ def build_catalog() -> Catalog:
     catalog.home.add(meeting.home_section)
     poll.register(catalog.registry, catalog.interactions)
     catalog.families.update(poll.FAMILY_SUMMARIES)
+    catalog.home.add(poll.home_section)
     add_family_help(catalog.registry)
     return catalog

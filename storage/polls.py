@@ -74,6 +74,16 @@ class SqlPollRepository:
         rows = (await self._session.exec(statement)).all()
         return [poll for row in rows if (poll := await self._poll(row)) is not None]
 
+    async def open_in_workspace(self, workspace_id: int, *, limit: int) -> list[Poll]:
+        statement = (
+            select(PollRow)
+            .where(PollRow.workspace_id == workspace_id, PollRow.status == PollStatus.OPEN.value)
+            .order_by(col(PollRow.id).desc())
+            .limit(limit)
+        )
+        rows = (await self._session.exec(statement)).all()
+        return [poll for row in rows if (poll := await self._poll(row)) is not None]
+
     async def lock_poll(self, poll: Poll) -> Poll:
         statement = select(PollRow).where(PollRow.id == poll.id, PollRow.workspace_id == poll.workspace_id)
         row = (await self._session.exec(statement.with_for_update().execution_options(populate_existing=True))).one()

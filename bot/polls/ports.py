@@ -43,6 +43,10 @@ class PollRepository(Protocol):
         """The community's polls, open ones first (newest first), then the most recently closed; at most `limit`."""
         ...
 
+    async def open_in_workspace(self, workspace_id: int, *, limit: int) -> list[Poll]:
+        """The workspace's open polls in every community, newest first; at most `limit`."""
+        ...
+
     async def lock_poll(self, poll: Poll) -> Poll:
         """`poll` as stored now, held until the unit ends (so that its questions change one change at a time)."""
         ...

@@ -137,6 +137,13 @@ class ExportPoll:
 
 
 @dataclass(frozen=True, slots=True)
+class AwaitingAnswer:
+    """The open polls of every community in the workspace that the member has not answered (their home)."""
+
+    scope: Scope
+
+
+@dataclass(frozen=True, slots=True)
 class ListPolls:
     """The community's open polls and the most recently closed ones."""
 

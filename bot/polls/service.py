@@ -31,6 +31,7 @@ from bot.polls.requests import (
     Answered,
     AnswerQuestion,
     AnswerQuestions,
+    AwaitingAnswer,
     ClosePoll,
     CreatePoll,
     CreateSurvey,
@@ -438,6 +439,22 @@ class PollService:
             found = await uow.polls.polls_of(scope.workspace.id, community.id, limit=LISTED)
             return [await self._view(uow, poll, scope, now, mine=await self._own(uow, poll, scope), texts=False)
                     for poll in found]
+
+    async def awaiting(self, request: AwaitingAnswer) -> list[tuple[Poll, Community]]:
+        """Open polls of the workspace's communities that the member has not answered, newest first, with the
+        community each is in (anonymous ones too: the member's own voter token finds their ballot)."""
+        scope = request.scope
+        now = self._clock.now()
+        found: list[tuple[Poll, Community]] = []
+        async with self._uow(read_only=True) as uow:
+            communities = {community.id: community for community in await uow.communities.list(scope.workspace.id)}
+            for poll in await uow.polls.open_in_workspace(scope.workspace.id, limit=LISTED):
+                community = communities.get(poll.community_id)
+                if community is None or not poll.is_open(now):
+                    continue
+                if await uow.polls.ballot(poll.workspace_id, poll.id, self._voter(poll, scope)) is None:
+                    found.append((poll, community))
+        return found
 
     async def _own(self, uow: UnitOfWork, poll: Poll, scope: Scope) -> Ballot | None:
         """The member's ballot; None before they answered, and for a closed anonymous poll (its ballots are gone)."""

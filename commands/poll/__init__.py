@@ -22,6 +22,7 @@ from commands.poll.answers import (
     choose,
     close,
     export,
+    home_section,
     list_polls,
     new,
     open_answer_form,
@@ -53,7 +54,7 @@ from commands.registry import Registry
 from commands.router import InteractionRouter
 from commands.spec import CommandSpec, GroupSpec, Param, ParamKind
 
-__all__ = ["FAMILY_SUMMARIES", "register"]
+__all__ = ["FAMILY_SUMMARIES", "home_section", "register"]
 
 FAMILY_SUMMARIES: dict[str, Msg] = {"poll": _("Polls: ask the community, named or anonymous, and see the results.")}
 GROUPS = (GroupSpec(("poll",), FAMILY_SUMMARIES["poll"]),

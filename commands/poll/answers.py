@@ -12,6 +12,7 @@ from bot.errors import UserError
 from bot.i18n import Msg, _
 from bot.messages import (
     Attachment,
+    ChannelMention,
     FieldKind,
     Form,
     FormField,
@@ -28,6 +29,7 @@ from bot.polls.messages import ANSWER_FORM, SUGGEST_FORM, poll_post, results_fil
 from bot.polls.model import Poll, Question, QuestionKind, ResultsShown
 from bot.polls.requests import (
     AnswerQuestion,
+    AwaitingAnswer,
     ClosePoll,
     CreatePoll,
     ExportPoll,
@@ -294,3 +296,24 @@ async def export(ctx: EventContext, args: dict[str, Any]) -> None:
     await ctx.messenger.send_direct(ctx.member.ref, Message((Paragraph(ctx.text(note)),), files=(file,)))
     await ctx.whisper(_("I sent you the file of poll {id} by direct message.", id=poll.id))
 
+
+
+# --- the member's home ----------------------------------------------------------------------------------------
+
+
+async def home_section(ctx: EventContext) -> list[Any]:
+    """Open polls awaiting the member's answer, in every community of the workspace (Slack's App Home)."""
+    waiting = await ctx.services.polls.awaiting(AwaitingAnswer(ctx.scope))
+    if not waiting:
+        return []
+    blocks: list[Any] = [Heading(ctx.text(_("Polls awaiting your answer")))]
+    for poll, community in waiting:
+        if poll.closes_at is not None:
+            line = _("**{question}** in {channel}, closes {when}", question=UserText(poll.heading),
+                     channel=ChannelMention(community.channel), when=Timestamp(poll.closes_at))
+        else:
+            line = _("**{question}** in {channel}", question=UserText(poll.heading),
+                     channel=ChannelMention(community.channel))
+        blocks.append(Paragraph(ctx.text(line)))
+    blocks.append(Note(ctx.text(_("Answer in the community's channel, or with /poll show <number> there."))))
+    return blocks

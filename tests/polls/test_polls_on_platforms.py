@@ -125,3 +125,31 @@ async def test_a_discord_survey_is_answered_in_a_modal_of_text_fields(sqlite_url
         shown = json.dumps(saved["data"], ensure_ascii=False)
         assert "Your answers are kept." in shown and "Your compass" in shown
         assert saved["data"].get("flags", 0) & 64  # only the member who answered sees the reading
+
+
+async def test_the_slack_home_lists_the_open_polls_awaiting_the_members_answer(sqlite_url: str) -> None:
+    async with slack_world(sqlite_url, clock=SimulatedClock(NOW)) as world:
+        await world.command('setup --name "Data CoP" --tz Europe/Brussels')
+        await world.drain()
+        await world.command('new "Which day?" "Monday" "Friday" --closes 3d', command="/poll")
+        await world.command('rating "How useful was it?" --anonymous', command="/poll")
+        await world.drain()
+        message = next(m for (where, _ts), m in world.fake.messages.items()
+                       if where == "C0DATA" and "Which day?" in json.dumps(m) and "poll.choose" in json.dumps(m))
+        await world.event({"type": "app_home_opened", "user": "U0BEN", "channel": "D0BEN", "tab": "home"}, "EvH1")
+        await world.drain()
+        home = json.dumps(world.fake.calls_to("views.publish")[-1].params["view"], ensure_ascii=False)
+        assert "Polls awaiting your answer" in home and "Which day?" in home and "How useful was it?" in home
+        buttons = [e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]]
+        await world.interaction({
+            "type": "block_actions", "trigger_id": fresh_trigger(), "team": {"id": world.fake.team_id},
+            "user": {"id": "U0BEN", "team_id": world.fake.team_id}, "channel": {"id": "C0DATA"},
+            "container": {"type": "message", "channel_id": "C0DATA", "message_ts": message["ts"]},
+            "message": message,
+            "actions": [{"action_id": buttons[0]["action_id"], "value": buttons[0]["value"], "type": "button"}],
+        })
+        await world.drain()
+        await world.event({"type": "app_home_opened", "user": "U0BEN", "channel": "D0BEN", "tab": "home"}, "EvH2")
+        await world.drain()
+        home = json.dumps(world.fake.calls_to("views.publish")[-1].params["view"], ensure_ascii=False)
+        assert "Which day?" not in home and "How useful was it?" in home
