@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.messages import Message
-from bot.ports import DeliveryError, Messenger
+from bot.ports import DeliveryError, Messenger, Roster
 from bot.refs import ChannelRef, MemberRef, MessageRef, Platform
 
 
@@ -29,6 +29,12 @@ class PlatformMessenger:
 
     async def send_ephemeral(self, channel: ChannelRef, member: MemberRef, message: Message) -> None:
         await self._for(channel.workspace.platform).send_ephemeral(channel, member, message)
+
+    async def channel_members(self, channel: ChannelRef) -> list[MemberRef]:
+        messenger = self._for(channel.workspace.platform)
+        if not isinstance(messenger, Roster):
+            raise DeliveryError(f"{channel.workspace.platform.value} does not say who is in a channel")
+        return await messenger.channel_members(channel)
 
     async def update(self, ref: MessageRef, message: Message) -> None:
         await self._for(ref.channel.workspace.platform).update(ref, message)

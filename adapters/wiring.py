@@ -40,6 +40,7 @@ from bot.middleware import check_permission, ignore_bots, rate_limit, resolve_co
 from bot.polls.anonymity import BallotSealer
 from bot.polls.asking import FeedbackAfterMeetings, PollRounds
 from bot.polls.closing import PollClosing
+from bot.polls.reminding import PollReminders
 from bot.ports import Clock, Messenger
 from bot.ratelimit import RateLimiter
 from bot.refs import Platform
@@ -171,6 +172,7 @@ async def build_hearth(
                               poll_min_answers=settings.poll_min_answers, translator=translator)
     scheduler.add_kind(PollClosing(services.polls, messenger, translator, refs))
     scheduler.add_kind(PollRounds(services.rounds, services.polls, messenger, translator, refs))
+    scheduler.add_kind(PollReminders(services.polls, messenger, translator, recipients=storage.ledger, clock=clock))
     hooks.after_meeting.append(FeedbackAfterMeetings(services.rounds, services.polls, uow))
     core = Core(
         handlers=[CommandRouter(catalog.registry), catalog.interactions, catalog.home, RemovalRecorder()],

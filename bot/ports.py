@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol, Self, runtime_checkable
 
 from bot.i18n import Translator
 from bot.meetings.ports import MeetingRepository
@@ -64,6 +64,16 @@ class Messenger(Protocol):
 
     async def update(self, ref: MessageRef, message: Message) -> None:
         """Replace the content of a message Hearth posted earlier."""
+        ...
+
+
+@runtime_checkable
+class Roster(Protocol):
+    """Who is in a channel, as the platform says: a messenger that can tell implements this (reminders to the
+    members who have not answered a poll go to the channel's members)."""
+
+    async def channel_members(self, channel: ChannelRef) -> list[MemberRef]:
+        """The people (no bots) who can read `channel`; raises `DeliveryError` when the platform will not say."""
         ...
 
 

@@ -42,6 +42,7 @@ PARAMETER_WORDS: dict[str, Msg] = {
     "options": _("options"),
     "question": _("question"),
     "reason": _("reason"),
+    "setting": _("on or off"),
     "title": _("title"),
     "topics": _("topics"),
     "to": _("new time"),

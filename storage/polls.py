@@ -9,7 +9,7 @@ answers change one at a time. Counts change by `count = count + n` in one statem
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, update
@@ -50,7 +50,9 @@ class SqlPollRepository:
                       title=poll.title, questions=[_question_fields(q) for q in poll.questions],
                       anonymous=poll.anonymous, results_shown=poll.results.value, status=poll.status.value,
                       created_at=at, closes_at=poll.closes_at, closed_at=poll.closed_at, template=poll.template,
-                      round_id=poll.round_id, round_at=poll.round_at)
+                      round_id=poll.round_id, round_at=poll.round_at,
+                      remind_minutes=int(poll.remind_before.total_seconds() // 60)
+                      if poll.remind_before is not None else None)
         self._session.add(row)
         await self._session.flush()
         found = await self._poll(row)
@@ -81,6 +83,14 @@ class SqlPollRepository:
             .order_by(col(PollRow.id).desc())
             .limit(limit)
         )
+        rows = (await self._session.exec(statement)).all()
+        return [poll for row in rows if (poll := await self._poll(row)) is not None]
+
+    async def to_remind(self) -> list[Poll]:
+        statement = select(PollRow).where(
+            PollRow.status == PollStatus.OPEN.value, col(PollRow.closes_at).is_not(None),
+            col(PollRow.remind_minutes).is_not(None),
+        ).order_by(col(PollRow.id))
         rows = (await self._session.exec(statement)).all()
         return [poll for row in rows if (poll := await self._poll(row)) is not None]
 
@@ -213,6 +223,7 @@ class SqlPollRepository:
             anonymous=row.anonymous, results=ResultsShown(row.results_shown), status=PollStatus(row.status),
             created_at=row.created_at, closes_at=row.closes_at, closed_at=row.closed_at, template=row.template,
             round_id=row.round_id, round_at=row.round_at,
+            remind_before=timedelta(minutes=row.remind_minutes) if row.remind_minutes is not None else None,
         )
 
 

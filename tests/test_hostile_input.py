@@ -88,6 +88,7 @@ GOOD: dict[str, str] = {
     "template": "satisfaction",
     "name": "session",
     "source": "satisfaction",
+    "setting": "off",
 }
 
 # How each routed form is opened (the button that opens it, and the command that posts that button first when it

@@ -137,6 +137,10 @@ class ConsoleMessenger:
     async def send_ephemeral(self, channel: ChannelRef, member: MemberRef, message: Message) -> None:
         self.workspace.record("ephemeral", message, channel=channel, to=member.id)
 
+    async def channel_members(self, channel: ChannelRef) -> list[MemberRef]:
+        """The console has no channel membership: every member who has appeared in the session."""
+        return [actor.member for actor in self.workspace.members.values()]
+
     async def update(self, ref: MessageRef, message: Message) -> None:
         existing = self.workspace.messages.get(ref.id)
         if existing is None or existing.author is not None:

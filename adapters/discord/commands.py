@@ -63,8 +63,9 @@ OPTIONS_MAX = 25
 CHOICES_MAX = 25
 CHOICE_MAX = 100
 # Name, description and choice values of a command and everything nested in it, counting for each field its
-# longest translation. Discord's current documentation allows 8000; Hearth stays within the older 4000.
-COMMAND_CHARACTERS_MAX = 4000
+# longest translation: at most 8000, as Discord's application-commands reference has it (it was 4000 once; some
+# libraries still check the old figure).
+COMMAND_CHARACTERS_MAX = 8000
 
 _NAME = re.compile(r"[-_\w]{1,32}")
 

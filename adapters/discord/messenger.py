@@ -59,6 +59,9 @@ def edit_arguments(payload: DiscordPayload) -> dict[str, Any]:
     return arguments
 
 
+MAX_ROSTER = 5000  # members a channel's roster is read to (poll reminders)
+
+
 def nonce(delivery_key: str, index: int) -> str:
     """Discord's `nonce` for the `index`-th payload of a scheduled delivery: at most 25 characters, the same
     for every attempt, so Discord drops a repeated post (`enforce_nonce`)."""
@@ -92,6 +95,17 @@ class DiscordMessenger:
             first = first or sent
         assert first is not None
         return MessageRef(ChannelRef(channel.workspace, str(first.channel.id)), str(first.id))
+
+    async def channel_members(self, channel: ChannelRef) -> list[MemberRef]:
+        """The people who can read `channel`: the server's members listed page by page over REST (Hearth keeps no
+        member cache; listing needs the Server Members intent, `DISCORD_MEMBER_EVENTS`), at most `MAX_ROSTER`,
+        bots left out, each checked against the channel's permissions. `DeliveryError` when Discord refuses."""
+        found = self._client.get_channel(int(channel.id)) if channel.id.isdigit() else None
+        if not isinstance(found, discord.abc.GuildChannel):
+            raise DeliveryError("the channel is not one of a server this process serves")
+        members = [member async for member in found.guild.fetch_members(limit=MAX_ROSTER)]
+        return [MemberRef(channel.workspace, str(member.id)) for member in members
+                if not member.bot and found.permissions_for(member).read_messages]
 
     async def send_direct(self, member: MemberRef, message: Message) -> MessageRef:
         key = (member.workspace.id, member.id)

@@ -86,6 +86,20 @@ class SlackMessenger:
         opened = await _call(client.conversations_open(users=member.id))
         return await self.send(ChannelRef(member.workspace, str(opened["channel"]["id"])), message)
 
+    async def channel_members(self, channel: ChannelRef) -> list[MemberRef]:
+        """`conversations.members`, page by page (at most `MAX_ROSTER` members), without Hearth's own bot user."""
+        client = await self._client_for(channel.workspace.id)
+        me = str((await _call(client.auth_test())).get("user_id", ""))
+        found: list[MemberRef] = []
+        cursor: str | None = None
+        while len(found) < MAX_ROSTER:
+            page = await _call(client.conversations_members(channel=channel.id, limit=200, cursor=cursor))
+            found += [MemberRef(channel.workspace, str(user)) for user in page.get("members", ()) if user != me]
+            cursor = str((page.get("response_metadata") or {}).get("next_cursor") or "") or None
+            if cursor is None:
+                break
+        return found[:MAX_ROSTER]
+
     async def send_ephemeral(self, channel: ChannelRef, member: MemberRef, message: Message) -> None:
         client = await self._client_for(channel.workspace.id)
         thread = message.thread.id if message.thread is not None else None
@@ -151,6 +165,7 @@ async def _call(request: Awaitable[Any]) -> Any:
 
 
 MAX_HOME_BLOCKS = 100
+MAX_ROSTER = 5000  # members a channel's roster is read to (poll reminders)
 
 
 class HomeResponder:

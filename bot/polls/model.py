@@ -100,6 +100,7 @@ class Poll:
     template: str = ""  # the template a survey was asked from
     round_id: int | None = None  # the `Round` this poll is one round of
     round_at: datetime | None = None  # when its round came (the meeting's start, for after-meeting feedback)
+    remind_before: timedelta | None = None  # a DM to members who have not answered, this long before it closes
 
     @property
     def heading(self) -> str:

@@ -47,6 +47,10 @@ class PollRepository(Protocol):
         """The workspace's open polls in every community, newest first; at most `limit`."""
         ...
 
+    async def to_remind(self) -> list[Poll]:
+        """Open polls, in every workspace, with a closing time and a reminder before it."""
+        ...
+
     async def lock_poll(self, poll: Poll) -> Poll:
         """`poll` as stored now, held until the unit ends (so that its questions change one change at a time)."""
         ...

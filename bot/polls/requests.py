@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.polls.model import Answer, Ballot, Poll, Question, Results, ResultsShown
 from bot.polls.ports import StoredBallot
@@ -29,6 +29,7 @@ class CreatePoll:
     results: ResultsShown = ResultsShown.LIVE
     closes_at: datetime | None = None
     template: str = ""
+    remind_before: timedelta | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,7 @@ class CreateSurvey:
     anonymous: bool | None = None
     results: ResultsShown | None = None
     closes_at: datetime | None = None
+    remind_before: timedelta | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +143,14 @@ class AwaitingAnswer:
     """The open polls of every community in the workspace that the member has not answered (their home)."""
 
     scope: Scope
+
+
+@dataclass(frozen=True, slots=True)
+class ChooseReminders:
+    """A member's poll reminders by direct message: on (the default) or off, in every community."""
+
+    scope: Scope
+    on: bool
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,7 @@ from bot.polls.requests import (
     AnswerQuestion,
     AnswerQuestions,
     AwaitingAnswer,
+    ChooseReminders,
     ClosePoll,
     CreatePoll,
     CreateSurvey,
@@ -52,8 +53,9 @@ from bot.polls.templates import BUILT_IN, Template, built_in
 from bot.ports import Clock, Scheduler, UnitOfWork, UnitOfWorkFactory
 from bot.preferences import community_language
 from bot.recurrence import Recurrence
+from bot.refs import MemberRef
 from bot.scheduling.model import Schedule
-from bot.tenancy import Community, Role, Scope, in_community
+from bot.tenancy import Community, Member, Role, Scope, in_community
 from bot.text_limits import POLL_TITLE, TextLimit, one_line, several_lines
 
 MIN_ANSWERS = 3  # an anonymous poll's results are shown once this many members answered
@@ -93,7 +95,8 @@ class PollService:
         scope = request.scope
         now = self._clock.now()
         poll = self.new_poll(scope, request.questions, title=request.title, anonymous=request.anonymous,
-                             results=request.results, closes_at=request.closes_at, template=request.template, now=now)
+                             results=request.results, closes_at=request.closes_at, template=request.template, now=now,
+                             remind_before=request.remind_before)
         async with self._uow() as uow:
             poll = await uow.polls.add_poll(poll, now)
             await uow.commit()
@@ -102,7 +105,7 @@ class PollService:
 
     def new_poll(self, scope: Scope, questions: Sequence[Question], *, title: str = "", anonymous: bool = False,
                  results: ResultsShown = ResultsShown.LIVE, closes_at: datetime | None = None, template: str = "",
-                 now: datetime) -> Poll:
+                 now: datetime, remind_before: timedelta | None = None) -> Poll:
         """A poll to store, checked: its questions, title and closing time (a `UserError` says what is wrong)."""
         community = in_community(scope)
         checked = tuple(checked_question(question) for question in questions)
@@ -111,10 +114,18 @@ class PollService:
         if closes_at is not None and closes_at <= now:
             raise UserError(_("That closing time has passed: {when}.", when=Timestamp(closes_at)),
                             hint=_("Give a time ahead, such as --closes 3d or --closes 2026-12-20 17:00."))
+        if remind_before is not None:
+            if closes_at is None:
+                raise UserError(_("A reminder comes before the poll closes: give --closes as well."),
+                                hint=_("For example: --closes 3d --remind 1d"))
+            if not timedelta(minutes=1) <= remind_before < closes_at - now:
+                raise UserError(_("--remind is a length of time before the poll closes, shorter than the time it "
+                                  "is open."), hint=_("For example: --closes 3d --remind 1d"))
         return Poll(id=0, workspace_id=scope.workspace.id, community_id=community.id, author=scope.member.ref,
                     questions=checked, title=_checked(title, QUESTION) if title else "", anonymous=anonymous,
                     results=results, created_at=now,
-                    closes_at=_whole_minute(closes_at) if closes_at is not None else None, template=template)
+                    closes_at=_whole_minute(closes_at) if closes_at is not None else None, template=template,
+                    remind_before=remind_before)
 
     def _new_view(self, poll: Poll, scope: Scope | None, now: datetime) -> PollView:
         hidden = self._hidden(poll, scope, 0, now)
@@ -138,7 +149,7 @@ class PollService:
                 scope, questions, title=title,
                 anonymous=template.anonymous if request.anonymous is None else request.anonymous,
                 results=template.results if request.results is None else request.results,
-                closes_at=request.closes_at, template=template.name, now=now)
+                closes_at=request.closes_at, template=template.name, now=now, remind_before=request.remind_before)
             poll = await uow.polls.add_poll(poll, now)
             await uow.commit()
         await self._reschedule(poll)
@@ -267,6 +278,54 @@ class PollService:
     async def _reschedule(self, poll: Poll) -> None:
         if self._scheduler is not None and (poll.closes_at is not None):
             await self._scheduler.refresh(CLOSING, poll.workspace_id, str(poll.id))
+            if poll.remind_before is not None:
+                await self._scheduler.refresh(REMINDING, poll.workspace_id, str(poll.id))
+
+    # --- reminders ------------------------------------------------------------------------------------------
+
+    async def reminder_schedules(self) -> list[Schedule]:
+        """When each open poll reminds its members, for the scheduling engine (`bot.polls.reminding`)."""
+        async with self._uow(read_only=True) as uow:
+            due = await uow.polls.to_remind()
+        return [schedule for poll in due if (schedule := reminder_schedule(poll)) is not None]
+
+    async def reminder_schedule_of(self, workspace_id: int, poll_id: int) -> Schedule | None:
+        async with self._uow(read_only=True) as uow:
+            poll = await uow.polls.get_poll(workspace_id, poll_id)
+        return None if poll is None or poll.status is not PollStatus.OPEN else reminder_schedule(poll)
+
+    async def to_remind(self, workspace_id: int, poll_id: int, members: Sequence[MemberRef],
+                        ) -> tuple[Poll, Community, list[Member | MemberRef]] | None:
+        """Which of `members` (the channel's, as the platform says) a poll's reminder goes to: those who have not
+        answered it and have not turned poll reminders off. None when the poll closed or is not there."""
+        now = self._clock.now()
+        async with self._uow(read_only=True) as uow:
+            poll = await uow.polls.get_poll(workspace_id, poll_id)
+            community = None if poll is None else await uow.communities.get(workspace_id, poll.community_id)
+            if poll is None or community is None or not poll.is_open(now):
+                return None
+            known = await uow.members.get_many(workspace_id, list(members))
+            chosen: list[Member | MemberRef] = []
+            for ref in members:
+                member = known.get(ref)
+                if member is not None and not reminders_on(member):
+                    continue
+                voter = self._sealer.voter(poll.id, ref) if poll.anonymous else ref.id
+                if await uow.polls.ballot(workspace_id, poll.id, voter) is None:
+                    chosen.append(member if member is not None else ref)
+        return poll, community, chosen
+
+    async def choose_reminders(self, request: ChooseReminders) -> Member:
+        """Turn the member's poll reminders on or off (a preference of theirs, in every community)."""
+        member = request.scope.member
+        preferences = {k: v for k, v in member.preferences.items() if k != REMINDERS}
+        if not request.on:
+            preferences[REMINDERS] = "off"
+        member = replace(member, preferences=preferences)
+        async with self._uow() as uow:
+            await uow.members.update(member)
+            await uow.commit()
+        return member
 
     async def close_due(self) -> list[PollView]:
         """Close every poll whose closing time has come; what each one's results post shows (to everyone)."""
@@ -544,6 +603,21 @@ class PollService:
 
 
 CLOSING = "poll.close"
+REMINDING = "poll.remind"
+REMINDERS = "poll_reminders"  # a member's preference: "off" when they want no reminder DMs about polls
+
+
+def reminders_on(member: Member) -> bool:
+    return member.preferences.get(REMINDERS) != "off"
+
+
+def reminder_schedule(poll: Poll) -> Schedule | None:
+    """The one occurrence at which `poll` reminds, `remind_before` its closing time."""
+    if poll.closes_at is None or poll.remind_before is None:
+        return None
+    at = _whole_minute(poll.closes_at).astimezone(UTC).replace(tzinfo=None)
+    return Schedule(REMINDING, poll.workspace_id, str(poll.id), Recurrence("FREQ=DAILY", at, "UTC", count=1),
+                    lead=poll.remind_before, community_id=poll.community_id)
 _FAR_AHEAD = datetime(9999, 1, 1, tzinfo=UTC)
 
 

@@ -29,6 +29,7 @@ from commands.poll.answers import (
     open_question,
     open_suggest_form,
     rating,
+    remind,
     save_open_answer,
     save_suggestion,
     show,
@@ -73,6 +74,7 @@ def register(registry: Registry, interactions: InteractionRouter) -> None:
               flag=True, choices=("live", "closed", "facilitators")),
         Param("closes", ParamKind.TEXT, _("when it closes: 3d, 2026-12-20"), flag=True),
         Param("opens", ParamKind.TEXT, _("post it later: 2026-12-20 09:00"), flag=True),
+        Param("remind", ParamKind.DURATION, _("DM who has not answered, such as 1d before it closes"), flag=True),
     )
     for spec in (
         CommandSpec(
@@ -159,6 +161,9 @@ def register(registry: Registry, interactions: InteractionRouter) -> None:
                     examples=("/poll unschedule 2",)),
         CommandSpec(("poll", "trend"), _("Chart how a poll's answers move from round to round."), trend,
                     params=(round_id,), needs_community=True, examples=("/poll trend 2",)),
+        CommandSpec(("poll", "remind"), _("Turn your reminders of unanswered polls on or off."), remind,
+                    params=(Param("setting", ParamKind.CHOICE, _("on or off"), required=True, choices=("on", "off")),),
+                    examples=("/poll remind off",)),
         CommandSpec(("poll", "list"), _("List this community's polls."), list_polls, needs_community=True,
                     examples=("/poll list",)),
         CommandSpec(("poll", "show"), _("Show a poll, to answer it or see its results."), show, params=(poll_id,),

@@ -30,6 +30,7 @@ from bot.polls.model import Poll, Question, QuestionKind, ResultsShown
 from bot.polls.requests import (
     AnswerQuestion,
     AwaitingAnswer,
+    ChooseReminders,
     ClosePoll,
     CreatePoll,
     ExportPoll,
@@ -83,7 +84,7 @@ async def _create(ctx: EventContext, args: dict[str, Any], question: Question) -
     closes = closing_time(ctx, args.get("closes"))
     view = await ctx.services.polls.create(CreatePoll(
         ctx.scope, (question,), anonymous=bool(args.get("anonymous")),
-        results=RESULTS[args.get("results") or "live"], closes_at=closes,
+        results=RESULTS[args.get("results") or "live"], closes_at=closes, remind_before=args.get("remind"),
     ))
     await ctx.reply(Message(post_blocks(ctx, view)))
 
@@ -93,6 +94,9 @@ async def open_later(ctx: EventContext, args: dict[str, Any], questions: tuple[Q
                      results: ResultsShown | None = None) -> None:
     """`--opens`: the poll is posted at its time; `--closes` then counts from its opening (a length) or is a
     time of its own."""
+    if args.get("remind"):
+        raise UserError(_("--remind goes with a poll posted now, not with --opens."),
+                        hint=_("Leave out --remind, or --opens."))
     opens = opening_time(ctx, str(args["opens"]))
     closes_after = None
     if args.get("closes"):
@@ -317,3 +321,12 @@ async def home_section(ctx: EventContext) -> list[Any]:
         blocks.append(Paragraph(ctx.text(line)))
     blocks.append(Note(ctx.text(_("Answer in the community's channel, or with /poll show <number> there."))))
     return blocks
+
+
+async def remind(ctx: EventContext, args: dict[str, Any]) -> None:
+    """`/poll remind on|off`: the member's own reminders of polls they have not answered, in every community."""
+    on = args["setting"] == "on"
+    await ctx.services.polls.choose_reminders(ChooseReminders(ctx.scope, on))
+    await ctx.whisper(_("You get a reminder by direct message of polls you have not answered before they close.")
+                      if on else _("No more reminders of polls by direct message. Turn them on again with "
+                                   "/poll remind on."))

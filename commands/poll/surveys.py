@@ -62,7 +62,7 @@ async def survey(ctx: EventContext, args: dict[str, Any]) -> None:
     view = await ctx.services.polls.survey(CreateSurvey(
         ctx.scope, str(args["template"]), anonymous=True if args.get("anonymous") else None,
         results=RESULTS[args["results"]] if args.get("results") else None,
-        closes_at=closing_time(ctx, args.get("closes")),
+        closes_at=closing_time(ctx, args.get("closes")), remind_before=args.get("remind"),
     ))
     await ctx.reply(Message(post_blocks(ctx, view)))
 

@@ -133,6 +133,8 @@ class FakeDiscord:
         self.commands: dict[str | None, list[JSON]] = {}  # by guild id; None for global commands
         self.messages: dict[str, JSON] = {}  # by message id
         self.channels: dict[str, JSON] = {self.channel_id: self._text_channel()}
+        # The guild's members (member payloads), as GET /guilds/{id}/members lists them; the bot is one of them.
+        self.guild_members: list[JSON] = []
         self.dm_recipients: dict[str, str] = {}  # DM channel id → user id
         self.interactions: dict[str, JSON] = {}  # by id: the payloads `interaction_payload` built
         self.interaction_responses: dict[str, JSON] = {}  # interaction token → original response message
@@ -510,6 +512,7 @@ class FakeDiscord:
             ("PATCH", f"/channels/{channel}/messages/{message}", self._edit_message),
             ("POST", "/users/@me/channels", self._create_dm),
             ("GET", f"/channels/{channel}", self._get_channel),
+            ("GET", f"/guilds/{guild}/members", self._list_members),
             ("POST", f"/guilds/{guild}/scheduled-events", self._create_event),
             ("PATCH", rf"/guilds/{guild}/scheduled-events/(?P<event>\d+)", self._edit_event),
             ("DELETE", rf"/guilds/{guild}/scheduled-events/(?P<event>\d+)", self._delete_event),
@@ -731,6 +734,16 @@ class FakeDiscord:
             "recipients": [self.user_payload(recipient)],
         }
         return Reply(body=self.channels[channel_id])
+
+    def _list_members(self, call: Call, match: re.Match[str]) -> Reply:
+        """Members by id above `after`, at most `limit` (1 to 1000) of them, as Discord pages them."""
+        limit = int(call.query.get("limit", "1"))
+        after = int(call.query.get("after", "0"))
+        if not 1 <= limit <= 1000:
+            raise DiscordError(400, 50035, "Invalid Form Body")
+        members = sorted([self.member_payload(self.bot_user()), *self.guild_members],
+                         key=lambda member: int(member["user"]["id"]))
+        return Reply(body=[member for member in members if int(member["user"]["id"]) > after][:limit])
 
     def _get_channel(self, call: Call, match: re.Match[str]) -> Reply:
         channel = self.channels.get(match["channel"])

@@ -202,9 +202,9 @@ def test_a_path_deeper_than_a_group_raises_naming_it() -> None:
 
 def test_too_many_characters_raise_naming_the_command() -> None:
     commands = build_catalog()
-    long_help = _("x" * 90)
-    for n in range(25):
-        params = tuple(Param(f"p{i}", ParamKind.TEXT, long_help, flag=True) for i in range(2))
+    long_help = _("x" * 99)
+    for n in range(24):
+        params = tuple(Param(f"p{i}", ParamKind.TEXT, long_help, flag=True) for i in range(3))
         commands.registry.add(CommandSpec(("quiz", f"word{n}"), long_help, _nothing, params=params))
     with pytest.raises(ValueError, match=f"/quiz .*{COMMAND_CHARACTERS_MAX}"):
         definitions(commands)

@@ -156,6 +156,8 @@ class FakeSlack:
         self.calls: list[Call] = []
         self.users: dict[str, dict[str, Any]] = {}
         self.channels: dict[str, dict[str, Any]] = {}
+        # Who is in each channel (conversations.members); a channel not listed has the bot alone.
+        self.channel_members: dict[str, list[str]] = {}
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}
         self.ephemeral: list[dict[str, Any]] = []
         self.views: dict[str, dict[str, Any]] = {}
@@ -441,6 +443,7 @@ class FakeSlack:
             "views.publish": self._views_publish,
             "conversations.open": self._conversations_open,
             "conversations.info": self._conversations_info,
+            "conversations.members": self._conversations_members,
             "users.info": self._users_info,
             "files.getUploadURLExternal": self._files_get_upload_url,
             "files.completeUploadExternal": self._files_complete_upload,
@@ -556,6 +559,18 @@ class FakeSlack:
         if not channel_id:
             raise SlackError("channel_not_found")
         return {"channel": self.conversation(channel_id, locale=call.flag("include_locale"))}
+
+    def _conversations_members(self, call: Call, workspace: Workspace) -> dict[str, Any]:
+        """Pages of `limit` members (default 100); the cursor is the position of the next page."""
+        channel_id = call.text("channel")
+        if not channel_id:
+            raise SlackError("channel_not_found")
+        members = [workspace.bot_user_id, *self.channel_members.get(channel_id, [])]
+        limit = int(call.text("limit") or 100)
+        start = int(call.text("cursor") or 0)
+        page = members[start:start + limit]
+        following = str(start + limit) if start + limit < len(members) else ""
+        return {"members": page, "response_metadata": {"next_cursor": following}}
 
     def _users_info(self, call: Call, workspace: Workspace) -> dict[str, Any]:
         user_id = call.text("user")
