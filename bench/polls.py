@@ -4,7 +4,8 @@ Prints one JSON object: for a named and an anonymous poll, the votes per second,
 the event entering the core to its answer), and that exactly that many votes were counted; the time to render the
 results chart when `bot.polls.chart` is there; and as the baseline, in the same process, the same number of bare
 driver transactions of the same shape (insert one ballot row, add one to one count, commit). `ratio` is Hearth's
-votes per second divided by the baseline's.
+votes per second divided by the baseline's. Hearth writes the votes on one poll that arrive together in one unit
+of work (bot/group_commit.py), so under a storm it can pass the baseline's one transaction per vote.
 
     python bench/polls.py [--members 1000] [--database-url postgresql+psycopg://…]
 

@@ -18,20 +18,22 @@ adapters/acknowledgement_keeper.py does that, and the renewing, for every adapte
 `handled` is set in the same transaction as the work's own writes. The adapter runs each piece of work inside
 `delivering(delivery)`; the core marks the part where the feature handlers run with `handling()`; and every unit
 of work that may write, when it commits inside both, marks the record handled in its own transaction
-(`handled_delivery`). Writes before the handlers (the middleware registering a member it sees for the first time)
-do not count: they are safe to repeat.
+(`handled_deliveries`). Writes before the handlers (the middleware registering a member it sees for the first time)
+do not count: they are safe to repeat. A unit that does the work of several deliveries at once (a group commit,
+bot/group_commit.py) runs its commit inside `working_for(deliveries)` and marks each of them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-__all__ = ["Acknowledged", "AcknowledgementLog", "Delivery", "delivering", "handled_delivery", "handling"]
+__all__ = ["Acknowledged", "AcknowledgementLog", "Delivery", "delivering", "handled_deliveries",
+           "handling", "working_for"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +100,7 @@ class AcknowledgementLog(Protocol):
 
 _current: ContextVar[Delivery | None] = ContextVar("hearth_delivery", default=None)
 _handling: ContextVar[bool] = ContextVar("hearth_delivery_handling", default=False)
+_together: ContextVar[tuple[Delivery, ...] | None] = ContextVar("hearth_deliveries_together", default=None)
 
 
 @contextmanager
@@ -120,6 +123,22 @@ def handling() -> Iterator[None]:
         _handling.reset(token)
 
 
-def handled_delivery() -> Delivery | None:
-    """The delivery a committing unit of work should mark handled: one is being delivered and its handlers run."""
-    return _current.get() if _handling.get() else None
+@contextmanager
+def working_for(deliveries: Iterable[Delivery | None]) -> Iterator[None]:
+    """Run the block as the work of all of `deliveries` (None for a request of no recorded delivery): a unit of
+    work committing inside it marks each of them handled, and none other."""
+    token = _together.set(tuple(delivery for delivery in deliveries if delivery is not None))
+    try:
+        yield
+    finally:
+        _together.reset(token)
+
+
+def handled_deliveries() -> tuple[Delivery, ...]:
+    """The deliveries a committing unit of work should mark handled: those it works for together
+    (`working_for`), or else the one being delivered while its handlers run."""
+    together = _together.get()
+    if together is not None:
+        return together
+    delivery = _current.get() if _handling.get() else None
+    return () if delivery is None else (delivery,)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import secrets
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -140,9 +140,9 @@ class SqlAcknowledgementLog:
             await unit.commit()
 
 
-def mark_handled(delivery: Delivery) -> Update:
-    """The statement a unit of work runs in its own transaction when it commits the work of `delivery`."""
-    return update(table).where(_is(delivery)).values(handled=True)
+def mark_handled(deliveries: Sequence[Delivery]) -> Update:
+    """The statement a unit of work runs in its own transaction when it commits the work of `deliveries`."""
+    return update(table).where(or_(*(_is(delivery) for delivery in deliveries))).values(handled=True)
 
 
 def _is(delivery: Delivery) -> Any:

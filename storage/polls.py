@@ -2,31 +2,40 @@
 
 Ballots and counts are reached only through a poll of the given workspace, so no query crosses tenants. A ballot
 is one row per (poll, voter), the primary key: inserting a second one for the same voter is impossible, and
-`lock_ballot` holds the voter's row (PostgreSQL: `FOR UPDATE`; SQLite: the unit's write lock) so that one voter's
-answers change one at a time. Counts change by `count = count + n` in one statement each.
+`lock_ballots` holds the voters' rows (PostgreSQL: `FOR UPDATE`; SQLite: the unit's write lock) so that one voter's
+answers change one at a time. Counts change by `count = count + n`. Ballots and counts are written with
+statements built once (one compiled form, run for many rows at a time): a storm of votes spends its time in
+SQLite, not in building SQL.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, update
+from sqlalchemy import Executable, Row, Select, bindparam, delete, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Delete, Insert, UpdateBase
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.polls.anonymity import read_ballot, write_ballot
 from bot.polls.model import Poll, PollStatus, Question, QuestionKind, QuestionResults, Results, ResultsShown
 from bot.polls.ports import CountKey, StoredBallot
+from bot.ports import ReadOnlyUnit
 from bot.refs import MemberRef
+from storage.directory import READ_ONLY_UNIT
 from storage.repositories import _workspace_ref
 from storage.tables import PollBallotRow, PollCountRow, PollRow
 
 __all__ = ["SqlPollRepository"]
 
 _COUNTS = PollCountRow.__table__  # type: ignore[attr-defined]
+_BALLOTS = PollBallotRow.__table__  # type: ignore[attr-defined]
+_IN_MOST = 500  # voters named in one statement
 
 
 class SqlPollRepository:
@@ -142,56 +151,57 @@ class SqlPollRepository:
         row = await self._session.get(PollBallotRow, (poll_id, voter))
         return None if row is None else _ballot(row)
 
-    async def lock_ballot(self, workspace_id: int, poll_id: int, voter: str) -> StoredBallot | None:
+    async def lock_ballots(self, workspace_id: int, poll_id: int, voters: Sequence[str]) -> dict[str, StoredBallot]:
         if not await self._owns(workspace_id, poll_id):
             raise LookupError(f"no poll {poll_id} in workspace {workspace_id}")
+        ordered = sorted(set(voters))
+        if not ordered:
+            return {}
+        statements = _STATEMENTS[self._dialect()]
         if self._dialect() == "postgresql":
-            # A placeholder first, so that there is a row to hold even before the voter's first answer. (On SQLite
+            # Placeholders first, so that there is a row to hold even before a voter's first answer. (On SQLite
             # the unit holds the database's write lock already.)
-            await self._session.exec(self._insert()(PollBallotRow).values(
-                poll_id=poll_id, voter=voter).on_conflict_do_nothing(index_elements=["poll_id", "voter"]))
-        statement = select(PollBallotRow).where(
-            PollBallotRow.poll_id == poll_id, PollBallotRow.voter == voter).with_for_update()
-        row = (await self._session.exec(statement.execution_options(populate_existing=True))).first()
-        stored = None if row is None else _ballot(row)
-        return None if stored is None or (stored.ballot is None and stored.sealed is None) else stored
+            await self._run(statements.placeholder, [{"poll_id": poll_id, "voter": voter} for voter in ordered])
+        found: dict[str, StoredBallot] = {}
+        for start in range(0, len(ordered), _IN_MOST):
+            rows = await self._run(statements.lock, {"in_poll": poll_id, "in_voters": ordered[start:start + _IN_MOST]})
+            for row in rows:
+                stored = _ballot(row)
+                if stored.ballot is not None or stored.sealed is not None:
+                    found[stored.voter] = stored
+        return found
 
-    async def put_ballot(self, workspace_id: int, poll_id: int, stored: StoredBallot, at: datetime) -> None:
+    async def put_ballots(self, workspace_id: int, poll_id: int, stored: Sequence[StoredBallot], at: datetime) -> None:
         if not await self._owns(workspace_id, poll_id):
             raise LookupError(f"no poll {poll_id} in workspace {workspace_id}")
-        named = stored.member_id is not None
-        values = {
-            "member_id": stored.member_id,
-            "answers": write_ballot(stored.ballot) if stored.ballot is not None else None,
-            "sealed": stored.sealed,
-            "updated_at": at if named else None,  # an anonymous ballot keeps no time
-        }
-        statement = self._insert()(PollBallotRow).values(poll_id=poll_id, voter=stored.voter, **values)
-        await self._session.exec(statement.on_conflict_do_update(
-            index_elements=["poll_id", "voter"], set_=values))
-
-    async def remove_ballot(self, workspace_id: int, poll_id: int, voter: str) -> None:
-        if not await self._owns(workspace_id, poll_id):
+        if not stored:
             return
-        await self._session.exec(delete(PollBallotRow).where(
-            col(PollBallotRow.poll_id) == poll_id, col(PollBallotRow.voter) == voter))
+        await self._run(_STATEMENTS[self._dialect()].put, [{
+            "poll_id": poll_id, "voter": ballot.voter, "member_id": ballot.member_id,
+            "answers": write_ballot(ballot.ballot) if ballot.ballot is not None else None,
+            "sealed": ballot.sealed,
+            "updated_at": at if ballot.member_id is not None else None,  # an anonymous ballot keeps no time
+        } for ballot in sorted(stored, key=lambda ballot: ballot.voter)])
+
+    async def remove_ballots(self, workspace_id: int, poll_id: int, voters: Sequence[str]) -> None:
+        if not voters or not await self._owns(workspace_id, poll_id):
+            return
+        await self._run(_STATEMENTS[self._dialect()].remove,
+                        [{"in_poll": poll_id, "in_voter": voter} for voter in sorted(set(voters))])
 
     async def add_counts(self, workspace_id: int, poll_id: int, changes: Mapping[CountKey, int]) -> None:
         if not changes or not await self._owns(workspace_id, poll_id):
             return
-        # One statement for every count, in key order (concurrent votes lock the rows in the same order).
-        statement = self._insert()(PollCountRow).values([
+        # In key order: concurrent votes lock the rows in the same order.
+        await self._run(_STATEMENTS[self._dialect()].add_count, [
             {"poll_id": poll_id, "question": question, "choice": choice, "count": change}
             for (question, choice), change in sorted(changes.items())])
-        await self._session.exec(statement.on_conflict_do_update(
-            index_elements=["poll_id", "question", "choice"],
-            set_={"count": _COUNTS.c.count + statement.excluded.count}))
 
     async def counts(self, workspace_id: int, poll_id: int) -> dict[CountKey, int]:
         if not await self._owns(workspace_id, poll_id):
             return {}
-        statement = select(PollCountRow).where(PollCountRow.poll_id == poll_id)
-        return {(row.question, row.choice): row.count for row in (await self._session.exec(statement)).all()}
+        rows = await self._run(_STATEMENTS[self._dialect()].counts, {"in_poll": poll_id})
+        return {(row.question, row.choice): row[2] for row in rows}  # row.count is a tuple's method
 
     async def ballots(self, workspace_id: int, poll_id: int) -> Sequence[StoredBallot]:
         if not await self._owns(workspace_id, poll_id):
@@ -201,6 +211,19 @@ class SqlPollRepository:
         return [stored for stored in found if stored.ballot is not None or stored.sealed is not None]
 
     # --- helpers ----------------------------------------------------------------------------------------------
+
+    async def _run(self, statement: Executable,
+                   parameters: dict[str, Any] | list[dict[str, Any]]) -> Sequence[Any]:
+        """One of the prepared statements on the unit's connection, for one row of parameters or many; the rows it
+        returns (none for a write). A write in a read-only unit raises `ReadOnlyUnit`, as the ORM's flush does."""
+        if isinstance(statement, UpdateBase) and self._session.info.get(READ_ONLY_UNIT):
+            raise ReadOnlyUnit("a read-only unit of work was asked to store rows")
+
+        def run(sync: Session) -> Sequence[Any]:
+            result = sync.connection().execute(statement, parameters)
+            return result.all() if result.returns_rows else ()
+
+        return await self._session.run_sync(run)
 
     async def _owns(self, workspace_id: int, poll_id: int) -> bool:
         if (workspace_id, poll_id) in self._owned:
@@ -253,6 +276,44 @@ def _results(questions: tuple[Question, ...], fields: Mapping[str, Any]) -> Resu
     ))
 
 
-def _ballot(row: PollBallotRow) -> StoredBallot:
+def _ballot(row: PollBallotRow | Row[Any]) -> StoredBallot:
     return StoredBallot(row.voter, member_id=row.member_id,
                         ballot=read_ballot(row.answers) if row.answers is not None else None, sealed=row.sealed)
+
+
+@dataclass(frozen=True, slots=True)
+class _Statements:
+    """The ballot and count statements of one dialect, built once."""
+
+    placeholder: Insert
+    lock: Select[Any]
+    put: Insert
+    remove: Delete
+    add_count: Insert
+    counts: Select[Any]
+
+
+def _statements(dialect: str) -> _Statements:
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    ballot = _BALLOTS.c
+    put = insert(_BALLOTS)
+    put = put.on_conflict_do_update(index_elements=[ballot.poll_id, ballot.voter], set_={
+        name: put.excluded[name] for name in ("member_id", "answers", "sealed", "updated_at")})
+    lock = select(_BALLOTS).where(ballot.poll_id == bindparam("in_poll"),
+                                  ballot.voter.in_(bindparam("in_voters", expanding=True))).order_by(ballot.voter)
+    add_count = insert(_COUNTS)
+    add_count = add_count.on_conflict_do_update(
+        index_elements=[_COUNTS.c.poll_id, _COUNTS.c.question, _COUNTS.c.choice],
+        set_={"count": _COUNTS.c.count + add_count.excluded.count})
+    return _Statements(
+        placeholder=insert(_BALLOTS).on_conflict_do_nothing(index_elements=[ballot.poll_id, ballot.voter]),
+        lock=lock.with_for_update() if dialect == "postgresql" else lock,
+        put=put,
+        remove=delete(_BALLOTS).where(ballot.poll_id == bindparam("in_poll"), ballot.voter == bindparam("in_voter")),
+        add_count=add_count,
+        counts=select(_COUNTS.c.question, _COUNTS.c.choice, _COUNTS.c.count).where(
+            _COUNTS.c.poll_id == bindparam("in_poll")),
+    )
+
+
+_STATEMENTS = {dialect: _statements(dialect) for dialect in ("sqlite", "postgresql")}

@@ -297,7 +297,7 @@ class SqlMemberRepository:
             joined_at=at,
         )
         member = _member(await _insert(self._session, row, f"member {ref}"), ref.workspace)
-        self._changed[member_key(workspace_id, ref.id)] = None
+        self._changed[member_key(workspace_id, ref.id)] = member  # as read back: the next event needs no read
         return member
 
     async def update(self, member: Member) -> None:

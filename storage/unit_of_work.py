@@ -12,7 +12,7 @@ from sqlalchemy.orm import ORMExecuteState, UOWTransaction
 from sqlmodel import Session
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.acknowledgements import handled_delivery
+from bot.acknowledgements import handled_deliveries
 from bot.meetings.ports import MeetingRepository
 from bot.polls.ports import PollRepository, PollTemplateRepository, RoundRepository
 from bot.ports import CommunityRepository, MemberRepository, ReadOnlyUnit, WorkspaceRepository
@@ -114,11 +114,11 @@ class SqlUnitOfWork:
                 self._writer_turn.release()
 
     async def commit(self) -> None:
-        delivery = handled_delivery() if self._marks_deliveries else None
-        if delivery is not None and not self._session.info.get(READ_ONLY_UNIT):
+        deliveries = handled_deliveries() if self._marks_deliveries else ()
+        if deliveries and not self._session.info.get(READ_ONLY_UNIT):
             # In the same transaction as the work's own writes: after a restart, the work is done again exactly
             # when it did not commit (bot/acknowledgements.py).
-            await self._session.exec(mark_handled(delivery))
+            await self._session.exec(mark_handled(deliveries))
         directory = self._directory
         if not self._changed or directory is None:
             await self._session.commit()

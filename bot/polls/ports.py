@@ -72,14 +72,18 @@ class PollRepository(Protocol):
         """The voter's ballot, read only."""
         ...
 
-    async def lock_ballot(self, workspace_id: int, poll_id: int, voter: str) -> StoredBallot | None:
-        """The voter's ballot, held until the unit ends so that the voter's answers change one at a time (None when
-        they have none yet: a placeholder is held instead, which `put_ballot` or `remove_ballot` replaces)."""
+    async def lock_ballots(self, workspace_id: int, poll_id: int, voters: Sequence[str]) -> dict[str, StoredBallot]:
+        """The ballots of those of `voters` who have one, held until the unit ends so that a voter's answers change
+        one at a time (a voter without one yet holds a placeholder instead, which `put_ballots` or
+        `remove_ballots` replaces). Held in voter order, so that two units holding some of the same never wait
+        on each other."""
         ...
 
-    async def put_ballot(self, workspace_id: int, poll_id: int, stored: StoredBallot, at: datetime) -> None: ...
+    async def put_ballots(self, workspace_id: int, poll_id: int, stored: Sequence[StoredBallot], at: datetime) -> None:
+        """Store each ballot in place of its voter's (`at`: when, kept for a named ballot only)."""
+        ...
 
-    async def remove_ballot(self, workspace_id: int, poll_id: int, voter: str) -> None: ...
+    async def remove_ballots(self, workspace_id: int, poll_id: int, voters: Sequence[str]) -> None: ...
 
     async def add_counts(self, workspace_id: int, poll_id: int, changes: Mapping[CountKey, int]) -> None:
         """Add each change to its count, each in one statement (the counts never lose a concurrent change)."""

@@ -7,7 +7,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from bot.acknowledgements import working_for
 from bot.errors import NotFound, PermissionDenied, UserError
+from bot.group_commit import GroupCommit, Pending
 from bot.i18n import Msg, Translator, _
 from bot.messages import Timestamp, UserText
 from bot.polls.anonymity import BallotSealer
@@ -87,6 +89,7 @@ class PollService:
         self._scheduler = scheduler
         self._min_answers = max(1, min_answers)
         self._translator = translator
+        self._answers: GroupCommit[AnswerQuestion, Answered] = GroupCommit(self._answer_together)
 
     # --- creating and closing --------------------------------------------------------------------------------
 
@@ -347,22 +350,66 @@ class PollService:
     # --- answering ---------------------------------------------------------------------------------------------
 
     async def answer(self, request: AnswerQuestion) -> Answered:
-        """Change the member's answer to one question: choose (a multiple choice toggles), rate, or write."""
-        scope = request.scope
+        """Change the member's answer to one question: choose (a multiple choice toggles), rate, or write.
+
+        Answers to one poll that arrive together are written together (bot/group_commit.py): each in exactly one
+        unit of work, shared with those that were waiting beside it, in the order they arrived; each gets its own
+        result, or its own `UserError`."""
+        return await self._answers.submit((request.scope.workspace.id, request.poll_id), request)
+
+    async def _answer_together(self, batch: Sequence[Pending[AnswerQuestion, Answered]]) -> None:
+        first = batch[0].request
         now = self._clock.now()
         async with self._uow() as uow:
-            poll = await self._find(uow, scope, request.poll_id)
-            self._ensure_open(poll, now)
-            if not 0 <= request.question < len(poll.questions):
-                raise UserError(_("Poll {id} has no question {n}.", id=poll.id, n=request.question + 1))
-            voter, before = await self._lock(uow, poll, scope)
-            ballot = list(before or _blank(poll))
-            ballot[request.question] = _changed(poll.questions[request.question], ballot[request.question], request)
-            after = tuple(ballot)
-            await self._store(uow, poll, scope, voter, before, after, now)
-            view = await self._view(uow, poll, scope, now, mine=after, texts=False)
-            await uow.commit()
-        return Answered(view, request.question, after[request.question], self.public(view))
+            poll = await self._get(uow, first.scope.workspace.id, first.poll_id)
+            checked: list[Pending[AnswerQuestion, Answered]] = []
+            for pending in batch:
+                try:
+                    self._answerable(poll, pending.request, now)
+                except UserError as error:
+                    pending.refuse(error)
+                else:
+                    checked.append(pending)
+            if poll is None or not checked:
+                return
+            scopes = {self._voter(poll, pending.request.scope): pending.request.scope for pending in checked}
+            stored = await uow.polls.lock_ballots(poll.workspace_id, poll.id, list(scopes))
+            before = {voter: self._read(poll, ballot) for voter, ballot in stored.items()}
+            current: dict[str, Ballot] = dict(before)
+            answered: list[tuple[Pending[AnswerQuestion, Answered], str, Ballot]] = []
+            for pending in checked:  # in the order they arrived: a double click toggles twice
+                request = pending.request
+                voter = self._voter(poll, request.scope)
+                ballot = list(current.get(voter) or _blank(poll))
+                try:
+                    ballot[request.question] = _changed(poll.questions[request.question], ballot[request.question],
+                                                        request)
+                except UserError as error:
+                    pending.refuse(error)
+                    continue
+                current[voter] = tuple(ballot)
+                answered.append((pending, voter, current[voter]))
+            if not answered:
+                return
+            changed = {voter for _pending, voter, _after in answered}
+            await self._store_many(uow, poll, [(voter, scopes[voter], before.get(voter), current[voter])
+                                               for voter in sorted(changed)], now)
+            # A voter whose every answer was refused keeps nothing, not even the placeholder that was held.
+            untouched = [voter for voter in scopes if voter not in changed and voter not in before]
+            await uow.polls.remove_ballots(poll.workspace_id, poll.id, untouched)
+            counts = await uow.polls.counts(poll.workspace_id, poll.id)
+            with working_for(pending.delivery for pending, _voter, _after in answered):
+                await uow.commit()
+        for pending, _voter, after in answered:
+            request = pending.request
+            view = self._counted_view(poll, request.scope, now, counts, mine=after)
+            pending.done(Answered(view, request.question, after[request.question], self.public(view)))
+
+    def _answerable(self, poll: Poll | None, request: AnswerQuestion, now: datetime) -> None:
+        found = self._in_community(poll, request.scope, request.poll_id)
+        self._ensure_open(found, now)
+        if not 0 <= request.question < len(found.questions):
+            raise UserError(_("Poll {id} has no question {n}.", id=found.id, n=request.question + 1))
 
     async def suggest(self, request: SuggestTopic) -> Answered:
         """Add a topic to a topics question (refusing one that is there already, whatever its case) and upvote it
@@ -439,22 +486,32 @@ class PollService:
 
     async def _lock(self, uow: UnitOfWork, poll: Poll, scope: Scope) -> tuple[str, Ballot | None]:
         voter = self._voter(poll, scope)
-        stored = await uow.polls.lock_ballot(poll.workspace_id, poll.id, voter)
+        stored = (await uow.polls.lock_ballots(poll.workspace_id, poll.id, [voter])).get(voter)
         return voter, None if stored is None else self._read(poll, stored)
 
     async def _store(self, uow: UnitOfWork, poll: Poll, scope: Scope, voter: str, before: Ballot | None,
                      after: Ballot, now: datetime) -> None:
-        if all(answer.empty for answer in after):
-            await uow.polls.remove_ballot(poll.workspace_id, poll.id, voter)
-        elif poll.anonymous:
-            sealed = self._sealer.seal(poll.id, voter, after)
-            await uow.polls.put_ballot(poll.workspace_id, poll.id, StoredBallot(voter, sealed=sealed), now)
-        else:
-            await uow.polls.put_ballot(poll.workspace_id, poll.id,
-                                       StoredBallot(voter, member_id=scope.member.ref.id, ballot=after), now)
-        changes = _count_changes(before or (), after)
-        if changes:
-            await uow.polls.add_counts(poll.workspace_id, poll.id, changes)
+        await self._store_many(uow, poll, [(voter, scope, before, after)], now)
+
+    async def _store_many(self, uow: UnitOfWork, poll: Poll,
+                          ballots: Sequence[tuple[str, Scope, Ballot | None, Ballot]], now: datetime) -> None:
+        """Store each voter's new ballot (`after`, in place of `before`) and the counts' changes, all at once."""
+        removed: list[str] = []
+        kept: list[StoredBallot] = []
+        changes: Counter[CountKey] = Counter()
+        for voter, scope, before, after in ballots:
+            if all(answer.empty for answer in after):
+                removed.append(voter)
+            elif poll.anonymous:
+                kept.append(StoredBallot(voter, sealed=self._sealer.seal(poll.id, voter, after)))
+            else:
+                kept.append(StoredBallot(voter, member_id=scope.member.ref.id, ballot=after))
+            changes.update(_count_changes(before or (), after))
+        await uow.polls.remove_ballots(poll.workspace_id, poll.id, removed)
+        await uow.polls.put_ballots(poll.workspace_id, poll.id, kept, now)
+        summed = {key: change for key, change in sorted(changes.items()) if change}
+        if summed:
+            await uow.polls.add_counts(poll.workspace_id, poll.id, summed)
 
     # --- reading --------------------------------------------------------------------------------------------
 
@@ -524,19 +581,21 @@ class PollService:
 
     async def _view(self, uow: UnitOfWork, poll: Poll, scope: Scope | None, now: datetime, *,
                     mine: Ballot | None = None, texts: bool = True) -> PollView:
-        counts: dict[CountKey, int] = {}
-        if poll.status is PollStatus.CLOSED and poll.anonymous:
-            kept = await uow.polls.kept_results(poll.workspace_id, poll.id)
-            respondents = kept.respondents if kept is not None else 0
-        else:
-            kept = None
+        if not (poll.status is PollStatus.CLOSED and poll.anonymous):
             counts = await uow.polls.counts(poll.workspace_id, poll.id)
-            respondents = max(0, counts.get(RESPONDENTS, 0))
+            return self._counted_view(poll, scope, now, counts, mine=mine,
+                                      texts=await self._texts(uow, poll) if texts else None)
+        kept = await uow.polls.kept_results(poll.workspace_id, poll.id)
+        respondents = kept.respondents if kept is not None else 0
         hidden = self._hidden(poll, scope, respondents, now)
-        results = None
-        if hidden is None:
-            results = kept or from_counts(poll.questions, counts, respondents,
-                                          await self._texts(uow, poll) if texts else None)
+        return PollView(poll, respondents, kept if hidden is None else None, hidden, mine, poll.is_open(now))
+
+    def _counted_view(self, poll: Poll, scope: Scope | None, now: datetime, counts: dict[CountKey, int], *,
+                      mine: Ballot | None, texts: Sequence[Sequence[str]] | None = None) -> PollView:
+        """The view of an open poll or a named one, from its counts (and its open answers' texts, when shown)."""
+        respondents = max(0, counts.get(RESPONDENTS, 0))
+        hidden = self._hidden(poll, scope, respondents, now)
+        results = None if hidden is not None else from_counts(poll.questions, counts, respondents, texts)
         return PollView(poll, respondents, results, hidden, mine, poll.is_open(now))
 
     async def _results(self, uow: UnitOfWork, poll: Poll) -> Results:
@@ -580,8 +639,13 @@ class PollService:
     # --- helpers ----------------------------------------------------------------------------------------------
 
     async def _find(self, uow: UnitOfWork, scope: Scope, poll_id: int) -> Poll:
+        return self._in_community(await self._get(uow, scope.workspace.id, poll_id), scope, poll_id)
+
+    async def _get(self, uow: UnitOfWork, workspace_id: int, poll_id: int) -> Poll | None:
+        return await uow.polls.get_poll(workspace_id, poll_id) if 0 < poll_id < 2**62 else None
+
+    def _in_community(self, poll: Poll | None, scope: Scope, poll_id: int) -> Poll:
         community = in_community(scope)
-        poll = await uow.polls.get_poll(scope.workspace.id, poll_id) if 0 < poll_id < 2**62 else None
         if poll is None or poll.community_id != community.id:
             raise NotFound(_("There is no poll {id} in this community.", id=poll_id),
                            hint=_("See the polls with /poll list."))

@@ -9,9 +9,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.acknowledgements import Delivery, delivering, handling
 from bot.clock import SimulatedClock
 from bot.errors import NotFound, PermissionDenied, UserError
 from bot.polls.anonymity import BallotSealer
@@ -21,6 +22,9 @@ from bot.polls.service import PollService
 from bot.ports import UnitOfWorkFactory
 from bot.refs import ChannelRef, MemberRef, Platform, WorkspaceRef
 from bot.tenancy import Role, Scope
+from storage.acknowledged import SqlAcknowledgementLog
+from storage.tables import AcknowledgedRow
+from storage.unit_of_work import SqlUnitOfWorkFactory
 from tests.counting_units import CountingUnits
 
 NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
@@ -249,3 +253,60 @@ async def test_topics_suggested_at_once_are_all_kept_each_with_its_upvote(world:
     assert shown.results is not None and shown.results.questions[0].counts == (1,) * 6 and shown.respondents == 6
     with pytest.raises(UserError):
         await world.service.suggest(SuggestTopic(world.ana, poll, "topic 3"))
+
+
+async def test_answers_arriving_together_share_units_each_with_its_own_result(world: World) -> None:
+    poll = (await world.service.create(CreatePoll(world.ana, (TOPICS,)))).poll.id
+    before = world.units.opened
+    # Each member clicks dbt, dbt again (taking it back) and Dashboards, all at the same moment.
+    clicks = [world.service.answer(AnswerQuestion(scope, poll, choice=choice))
+              for scope in world.members for choice in (0, 0, 1)]
+    answered = await asyncio.gather(*clicks)
+    assert world.units.opened - before < len(clicks)  # written together, not one unit each
+    for n in range(len(world.members)):
+        assert [result.answer.chosen for result in answered[3 * n:3 * n + 3]] == [(0,), (), (1,)]  # in order
+    shown = await world.service.show(ShowPoll(world.ana, poll))
+    assert shown.respondents == 10
+    assert shown.results is not None and shown.results.questions[0].counts == (0, 10, 0, 0)
+    assert answered[-1].view.respondents == 10  # the view after the batch that held the last click
+
+
+async def test_a_refused_answer_among_others_fails_alone_and_changes_nothing(world: World) -> None:
+    poll = (await world.service.create(CreatePoll(world.ana, (DAYS,)))).poll.id
+    requests = [AnswerQuestion(world.members[0], poll, choice=0),
+                AnswerQuestion(world.elsewhere, poll, choice=1),  # another community: no such poll there
+                AnswerQuestion(world.members[1], poll, question=3, choice=0),  # no fourth question
+                AnswerQuestion(world.members[2], poll, choice=7),  # no eighth option
+                AnswerQuestion(world.members[3], poll, choice=2)]
+    outcomes = await asyncio.gather(*(world.service.answer(request) for request in requests),
+                                    return_exceptions=True)
+    assert isinstance(outcomes[1], NotFound)
+    assert isinstance(outcomes[2], UserError) and isinstance(outcomes[3], UserError)
+    shown = await world.service.show(ShowPoll(world.ana, poll))
+    assert shown.respondents == 2
+    assert shown.results is not None and shown.results.questions[0].counts == (1, 0, 1)
+    for scope in (world.members[1], world.members[2]):
+        assert (await world.service.show(ShowPoll(scope, poll))).mine is None
+
+
+async def test_answers_written_together_mark_each_their_own_delivery_handled(
+        world: World, uow_factory: SqlUnitOfWorkFactory, database_engine: AsyncEngine) -> None:
+    log = SqlAcknowledgementLog(database_engine, units=uow_factory, owner="here")
+    poll = (await world.service.create(CreatePoll(world.ana, (DAYS,)))).poll.id
+    clicks = [(Delivery("slack", f"click-{n}"), AnswerQuestion(scope, poll, choice=n % 3))
+              for n, scope in enumerate(world.members[:4])]
+    refused = (Delivery("slack", "click-refused"), AnswerQuestion(world.members[4], poll, choice=9))
+    for delivery, _request in (*clicks, refused):
+        await log.record(delivery, {"kind": "action"}, at=NOW, answer_until=NOW + timedelta(minutes=30))
+
+    async def delivered(delivery: Delivery, request: AnswerQuestion) -> object:
+        with delivering(delivery), handling():
+            return await world.service.answer(request)
+
+    before = world.units.opened
+    await asyncio.gather(*(delivered(*click) for click in (*clicks, refused)), return_exceptions=True)
+    assert world.units.opened - before < len(clicks) + 1  # some went together in one unit
+    table = AcknowledgedRow.__table__  # type: ignore[attr-defined]
+    async with database_engine.connect() as connection:
+        flags = dict((await connection.execute(select(table.c.delivery_key, table.c.handled))).all())
+    assert flags == {**{f"click-{n}": True for n in range(4)}, "click-refused": False}

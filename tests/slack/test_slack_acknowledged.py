@@ -72,7 +72,7 @@ async def left_by_an_earlier_run(world: SlackWorld, kind: str, body: dict[str, A
                                 answer_until=at + timedelta(minutes=30))
     if handled:  # the work's own transaction committed, and marked it so
         async with world.hearth.database.begin() as connection:
-            await connection.execute(mark_handled(delivery))
+            await connection.execute(mark_handled([delivery]))
     return delivery
 
 
