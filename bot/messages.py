@@ -167,6 +167,16 @@ class Option:
     value: str
 
 
+def option_value(options: Iterable[Option], typed: str) -> str | None:
+    """The value of the option a member typed, by label or value, ignoring case and spacing; None when the text
+    names no option (a form's choice typed into a text input, as on Discord). Raises nothing."""
+    wanted = " ".join(typed.split()).casefold()
+    for option in options:
+        if wanted in (" ".join(option.label.split()).casefold(), option.value.casefold()):
+            return option.value
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class Select:
     """A drop-down choice that invokes `action_id` with the chosen option's value."""

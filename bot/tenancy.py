@@ -42,6 +42,30 @@ class Community:
     timezone: str
     language: str
     created_at: datetime
+    # What the community decided for itself beyond the above, by `CommunitySetting.key` (absent: its default).
+    settings: Mapping[str, PreferenceValue] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class CommunitySetting:
+    """One thing a community decides for itself (`/hearth settings --<key> <choice>`); its first choice is the
+    default, which a community that never chose has."""
+
+    key: str
+    choices: tuple[str, ...]
+
+    @property
+    def default(self) -> str:
+        return self.choices[0]
+
+    def of(self, community: Community) -> str:
+        value = community.settings.get(self.key)
+        return value if isinstance(value, str) and value in self.choices else self.default
+
+
+# Who may ask a poll (a survey, a poll that opens later): every member, or facilitators only.
+POLL_ASKERS = CommunitySetting("polls", ("everyone", "facilitators"))
+COMMUNITY_SETTINGS = (POLL_ASKERS,)
 
 
 @dataclass(frozen=True, slots=True)

@@ -223,6 +223,7 @@ class SqlCommunityRepository:
             timezone=timezone,
             language=language,
             created_at=at,
+            settings={},
         )
         # Before the insert: a negative entry ("not a community") must go even if this unit fails later.
         self._changed[community_key(workspace_id, channel.id)] = None
@@ -244,10 +245,13 @@ class SqlCommunityRepository:
                 goal=community.goal,
                 timezone=community.timezone,
                 language=community.language,
+                settings=dict(community.settings),
             )
         )
         result = await _core(self._session, statement)
-        self._changed[community_key(community.workspace_id, community.channel.id)] = community
+        # As a read would give it back: the settings come out of the JSON column.
+        stored = replace(community, settings=json.loads(json.dumps(dict(community.settings))))
+        self._changed[community_key(community.workspace_id, community.channel.id)] = stored
         _require_updated(cast(CursorResult[Any], result).rowcount, f"community {community.id}")
 
 
@@ -263,6 +267,7 @@ def _community(row: Any, workspace: WorkspaceRef) -> Community:
         timezone=row.timezone,
         language=row.language,
         created_at=row.created_at,
+        settings=dict(row.settings or {}),
     )
 
 

@@ -120,6 +120,8 @@ class CommunityRow(HearthTable, table=True):
     timezone: str = Field(max_length=64)
     language: str = Field(max_length=16)
     created_at: datetime = _moment()
+    # What the community decided for itself (`bot.tenancy.COMMUNITY_SETTINGS`), by key.
+    settings: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
 class MemberRow(HearthTable, table=True):

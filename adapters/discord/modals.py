@@ -10,14 +10,15 @@ Each field is one text input in its own action row, its custom id the field's na
 name. SHORT fields are single-line inputs and LONG fields paragraphs. A classic modal has no
 choice component, so a CHOICE field is a short text input whose label lists the option labels (as much as fits
 Discord's 45 characters) and whose placeholder lists them in full; the submitted text is matched against the
-options with `choice_value`, and a member who typed something else is asked again by the caller. The modal's
+options by the form's handler (`bot.messages.option_value`: an option's label or value), and a member who typed
+something else is told the choices. The modal's
 hints have no place in a modal: the caller sends them with the message that opens it.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import discord
@@ -25,7 +26,7 @@ import discord
 from adapters.discord.custom_ids import MAX_CUSTOM_ID, STATE_SEPARATOR, form_custom_id, read_form_id
 from adapters.text_pieces import ELLIPSIS, cut
 from adapters.unique_ids import Unreadable
-from bot.messages import FieldKind, Form, FormField, Option
+from bot.messages import FieldKind, Form, FormField
 
 MAX_TITLE = 45
 MAX_LABEL = 45
@@ -86,16 +87,6 @@ def _text_input(field: FormField) -> discord.ui.TextInput[discord.ui.Modal]:
         required=field.required, max_length=max_length, placeholder=placeholder,
         default=field.initial[:max_length] or None,
     )
-
-
-def choice_value(options: Iterable[Option], typed: str) -> str | None:
-    """The value of the option a member typed, by label or value, ignoring case and spacing; None when the text
-    names no option. Raises nothing."""
-    wanted = " ".join(typed.split()).casefold()
-    for option in options:
-        if wanted in (" ".join(option.label.split()).casefold(), option.value.casefold()):
-            return option.value
-    return None
 
 
 def read_modal(custom_id: object, components: object) -> tuple[str, dict[str, str], str]:

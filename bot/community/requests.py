@@ -7,6 +7,7 @@ the member may ask. `MakeFacilitator` is the one request without a scope: the co
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.refs import ChannelRef, MemberRef, WorkspaceRef
@@ -43,6 +44,7 @@ class ChangeSettings:
     goal: str | None = None
     timezone: str | None = None
     language: str | None = None
+    settings: Mapping[str, str] | None = None  # `bot.tenancy.COMMUNITY_SETTINGS` by key: the new choice
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime
 
@@ -27,7 +27,7 @@ from bot.messages import MemberMention, UserText
 from bot.permissions import facilitators_only
 from bot.ports import Clock, Scheduler, UnitOfWork, UnitOfWorkFactory
 from bot.refs import Platform, WorkspaceRef
-from bot.tenancy import NOT_A_COMMUNITY, Community, Member, Role, Scope, Workspace
+from bot.tenancy import COMMUNITY_SETTINGS, NOT_A_COMMUNITY, Community, Member, Role, Scope, Workspace
 from bot.text_limits import COMMUNITY_NAME, GOAL, ZONE_NAME, has_unkeepable, one_line, several_lines, shown
 from bot.time_zones import checked_zone
 
@@ -107,6 +107,7 @@ class CommunityService:
                 goal=community.goal if request.goal is None else checked_goal(request.goal),
                 timezone=community.timezone if request.timezone is None else checked_timezone(request.timezone),
                 language=community.language if request.language is None else request.language,
+                settings={**community.settings, **checked_settings(request.settings or {})},
             )
             await uow.communities.update(community)
             await uow.commit()
@@ -297,3 +298,16 @@ async def _community(uow: UnitOfWork, scope: Scope) -> Community:
     if community is None:
         raise NotFound(NOT_A_COMMUNITY)
     return community
+
+
+def checked_settings(settings: Mapping[str, str]) -> dict[str, str]:
+    """`settings` if each names a known setting and one of its choices; a `UserError` says which is not."""
+    known = {setting.key: setting for setting in COMMUNITY_SETTINGS}
+    for key, value in settings.items():
+        setting = known.get(key)
+        if setting is None:
+            raise UserError(_("A community has no setting {key}.", key=UserText(key)))
+        if value not in setting.choices:
+            raise UserError(_("{value} is not one of the choices: {choices}.", value=UserText(value),
+                              choices=", ".join(setting.choices)))
+    return dict(settings)

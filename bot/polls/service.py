@@ -57,7 +57,7 @@ from bot.preferences import community_language
 from bot.recurrence import Recurrence
 from bot.refs import MemberRef
 from bot.scheduling.model import Schedule
-from bot.tenancy import Community, Member, Role, Scope, in_community
+from bot.tenancy import POLL_ASKERS, Community, Member, Role, Scope, in_community
 from bot.text_limits import POLL_TITLE, TextLimit, one_line, several_lines
 
 MIN_ANSWERS = 3  # an anonymous poll's results are shown once this many members answered
@@ -109,8 +109,13 @@ class PollService:
     def new_poll(self, scope: Scope, questions: Sequence[Question], *, title: str = "", anonymous: bool = False,
                  results: ResultsShown = ResultsShown.LIVE, closes_at: datetime | None = None, template: str = "",
                  now: datetime, remind_before: timedelta | None = None) -> Poll:
-        """A poll to store, checked: its questions, title and closing time (a `UserError` says what is wrong)."""
+        """A poll to store, checked: who asks it, its questions, title and closing time (a `UserError` says what
+        is wrong). A community that keeps polls to facilitators (`POLL_ASKERS`) refuses everyone else's."""
         community = in_community(scope)
+        if POLL_ASKERS.of(community) == "facilitators" and not scope.may_facilitate:
+            raise PermissionDenied(_("In {name}, facilitators ask the polls.", name=UserText(community.name)),
+                                   hint=_("Suggest your question to a facilitator; /hearth settings shows who they "
+                                          "are."))
         checked = tuple(checked_question(question) for question in questions)
         if not 1 <= len(checked) <= MAX_QUESTIONS:
             raise UserError(_("A poll asks 1 to {max} questions.", max=MAX_QUESTIONS))

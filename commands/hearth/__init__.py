@@ -12,6 +12,7 @@ from typing import Any
 from bot.context import EventContext
 from bot.i18n import Msg, _
 from bot.permissions import Permission
+from bot.tenancy import POLL_ASKERS
 from commands.hearth.common import COMMUNITY_REF, EDIT_SETTINGS, SETTINGS_FORM
 from commands.hearth.facilitators import add_facilitator, list_facilitators, remove_facilitator
 from commands.hearth.preferences import me
@@ -68,9 +69,12 @@ def register(registry: Registry, interactions: InteractionRouter) -> None:
             ("hearth", "settings"),
             _("Show this community's settings; facilitators change them with the options."),
             settings,
-            params=community_options,
+            params=(*community_options,
+                    Param("polls", ParamKind.CHOICE, _("who asks polls: every member, or facilitators only"),
+                          flag=True, choices=POLL_ASKERS.choices)),
             needs_community=True,
-            examples=("/hearth settings", _('/hearth settings --goal "Share one lesson a week" --lang nl')),
+            examples=("/hearth settings", _('/hearth settings --goal "Share one lesson a week" --lang nl'),
+                      "/hearth settings --polls facilitators"),
         ),
         CommandSpec(
             ("hearth", "me"),

@@ -11,12 +11,26 @@ from bot.community.service import MAX_GOAL, MAX_NAME
 from bot.context import EventContext
 from bot.errors import UserError
 from bot.i18n import Msg, _
-from bot.messages import Actions, Block, Button, FieldKind, Form, FormField, Heading, Message, Note, Option, UserText
+from bot.messages import (
+    Actions,
+    Block,
+    Button,
+    FieldKind,
+    Form,
+    FormField,
+    Heading,
+    Message,
+    Note,
+    Option,
+    UserText,
+    option_value,
+)
+from bot.tenancy import POLL_ASKERS
 from bot.vocabulary import language_name
-from commands.hearth.common import COMMUNITY_REF, EDIT_SETTINGS, SETTINGS_FORM, settings_fields
-from commands.values import parse_language, parse_timezone
+from commands.hearth.common import COMMUNITY_REF, EDIT_SETTINGS, SETTINGS_FORM, choice_words, settings_fields
+from commands.values import parse_choice, parse_language, parse_timezone
 
-FORM_FIELDS = ("name", "goal", "tz", "lang")
+FORM_FIELDS = ("name", "goal", "tz", "lang", "polls")
 
 
 async def settings(ctx: EventContext, args: dict[str, Any]) -> None:
@@ -26,6 +40,7 @@ async def settings(ctx: EventContext, args: dict[str, Any]) -> None:
         return
     changed = await ctx.services.community.change_settings(ChangeSettings(
         ctx.scope, name=args.get("name"), goal=args.get("goal"), timezone=args.get("tz"), language=args.get("lang"),
+        settings={POLL_ASKERS.key: args["polls"]} if args.get("polls") is not None else None,
     ))
     await _reply_saved(ctx, changed)
 
@@ -47,6 +62,8 @@ async def open_settings_form(ctx: EventContext) -> None:
                 "lang", ctx.plain(_("Language")), FieldKind.CHOICE, initial=community.language,
                 options=tuple(Option(language_name(code), code) for code in ctx.translator.languages()),
             ),
+            FormField("polls", ctx.plain(_("Who asks polls")), FieldKind.CHOICE, initial=POLL_ASKERS.of(community),
+                      options=_poll_asker_options(ctx)),
         ),
     ))
 
@@ -60,7 +77,7 @@ async def save_settings_form(ctx: EventContext, values: dict[str, str], ref: Act
     if unknown:
         raise UserError(
             _("The settings form has no field {field}.", field=UserText(sorted(unknown)[0])),
-            hint=_("Its fields are name, goal, tz and lang."),
+            hint=_("Its fields are name, goal, tz, lang and polls."),
         )
     changed = await ctx.services.community.change_settings(ChangeSettings(
         ctx.scope,
@@ -68,8 +85,18 @@ async def save_settings_form(ctx: EventContext, values: dict[str, str], ref: Act
         goal=values.get("goal"),
         timezone=parse_timezone(values["tz"]) if "tz" in values else None,
         language=parse_language(values["lang"], ctx.translator.languages()) if "lang" in values else None,
+        settings={POLL_ASKERS.key: _poll_askers(ctx, values["polls"])} if "polls" in values else None,
     ))
     await _reply_saved(ctx, changed)
+
+
+def _poll_asker_options(ctx: EventContext) -> tuple[Option, ...]:
+    return tuple(Option(ctx.plain(choice_words(POLL_ASKERS, choice)), choice) for choice in POLL_ASKERS.choices)
+
+
+def _poll_askers(ctx: EventContext, typed: str) -> str:
+    """The choice of the form's "Who asks polls": its value, or its label as typed in a text input (Discord)."""
+    return option_value(_poll_asker_options(ctx), typed) or parse_choice(typed, POLL_ASKERS.choices)
 
 
 async def _reply_saved(ctx: EventContext, changed: CommunitySettings) -> None:

@@ -27,7 +27,7 @@ from bot.i18n import Msg, render
 from bot.messages import MemberMention, UserText
 from bot.ports import UnitOfWorkFactory
 from bot.refs import ChannelRef, MemberRef, Platform, WorkspaceRef
-from bot.tenancy import Community, Member, Role, Scope, Workspace
+from bot.tenancy import POLL_ASKERS, Community, Member, Role, Scope, Workspace
 from tests.counting_units import CountingUnits
 
 T0 = datetime(2026, 3, 27, 8, 0, tzinfo=UTC)
@@ -527,3 +527,19 @@ async def test_a_refused_request_opens_at_most_one_unit_of_work(world: World) ->
         before = world.units.opened
         await refused(world, PermissionDenied, request)
         assert world.units.opened - before == 1
+
+
+async def test_a_facilitator_chooses_who_asks_polls_and_nothing_else_unknown(world: World) -> None:
+    ana = await world.member(ANA)
+    community = await world.set_up(ana)
+    ana = await world.stored(ANA)
+    assert POLL_ASKERS.of(community) == "everyone"  # the default, never chosen
+
+    result = await world.service.change_settings(ChangeSettings(world.scope(ana, community),
+                                                                settings={"polls": "facilitators"}))
+    stored = await world.community(GENERAL)
+    assert stored == result.community and POLL_ASKERS.of(stored) == "facilitators"
+    for wrong in ({"polls": "nobody"}, {"colour": "blue"}):
+        with pytest.raises(UserError):
+            await world.service.change_settings(ChangeSettings(world.scope(ana, stored), settings=wrong))
+    assert await world.community(GENERAL) == stored  # a refusal changes nothing

@@ -16,7 +16,7 @@ from bot.events import MemberJoined, MemberLeft, MessagePosted, ReactionAdded, S
 from bot.i18n import Msg
 from bot.messages import Attachment, Message, Paragraph, Text, UserText
 from bot.refs import Platform, WorkspaceRef
-from bot.tenancy import Role
+from bot.tenancy import POLL_ASKERS, Role
 from commands.router import Shortcut
 from commands.spec import CommandSpec
 from tests.discord.discord_harness import DiscordWorld, discord_world, group, option, subcommand
@@ -76,7 +76,8 @@ async def test_a_button_sent_before_a_restart_opens_the_form_and_the_form_saves(
             modal = await world.answer(click)
             assert modal["type"] == 9
             form = modal["data"]
-            assert [row["components"][0]["custom_id"] for row in form["components"]] == ["name", "goal", "tz", "lang"]
+            assert [row["components"][0]["custom_id"] for row in form["components"]] == ["name", "goal", "tz", "lang",
+                                                                                        "polls"]
 
             submitted = fake.interaction_payload(interaction_type=5, data={
                 "custom_id": form["custom_id"],
@@ -85,6 +86,7 @@ async def test_a_button_sent_before_a_restart_opens_the_form_and_the_form_saves(
                     {"type": 1, "components": [{"type": 4, "custom_id": "goal", "value": "Learn together"}]},
                     {"type": 1, "components": [{"type": 4, "custom_id": "tz", "value": "Europe/Brussels"}]},
                     {"type": 1, "components": [{"type": 4, "custom_id": "lang", "value": "English"}]},
+                    {"type": 1, "components": [{"type": 4, "custom_id": "polls", "value": "facilitators ONLY"}]},
                 ],
             })
             await fake.dispatch("INTERACTION_CREATE", submitted)
@@ -97,6 +99,7 @@ async def test_a_button_sent_before_a_restart_opens_the_form_and_the_form_saves(
                 [community] = await uow.communities.list(workspace)
             assert (community.name, community.goal, community.timezone) == ("Data CoP", "Learn together",
                                                                              "Europe/Brussels")
+            assert POLL_ASKERS.of(community) == "facilitators"  # the option's label, typed, names its choice
 
 
 async def test_everyone_in_member_text_mentions_nobody(sqlite_url: str) -> None:

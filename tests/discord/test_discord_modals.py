@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from adapters.discord.modals import choice_value, read_modal, render_modal
-from bot.messages import FieldKind, Form, FormField, Option
+from adapters.discord.modals import read_modal, render_modal
+from bot.messages import FieldKind, Form, FormField, Option, option_value
 
 TOPIC = FormField("topic", "Topic", initial="Gardens")
 NOTES = FormField("notes", "Notes", FieldKind.LONG, required=False, max_length=9000)
@@ -43,10 +43,10 @@ def test_a_choice_is_a_short_input_listing_its_options() -> None:
     assert component["placeholder"] == "Small, Large group"
 
 
-def test_choice_value_matches_labels_and_values() -> None:
-    assert choice_value(SIZE.options, "  large   GROUP ") == "l"
-    assert choice_value(SIZE.options, "S") == "s"
-    assert choice_value(SIZE.options, "medium") is None
+def test_a_typed_choice_matches_labels_and_values() -> None:
+    assert option_value(SIZE.options, "  large   GROUP ") == "l"
+    assert option_value(SIZE.options, "S") == "s"
+    assert option_value(SIZE.options, "medium") is None
 
 
 def test_long_titles_and_labels_are_cut_to_45() -> None:

@@ -186,3 +186,34 @@ async def test_an_anonymous_export_names_nobody(t: Transcript) -> None:
     sent, _said = await t.run("as ana\n/poll export 1")
     data = t.session.workspace.messages[sent.id].message.files[0].data.decode("utf-8-sig")
     assert "Yes" in data and not any(name in data for name in ("ben", "cy", "dee"))
+
+
+async def test_a_community_can_keep_asking_polls_to_its_facilitators(t: Transcript) -> None:
+    shown = await t.one("/hearth settings")
+    assert "Who asks polls: Every member" in shown.text
+    saved = await t.one("/hearth settings --polls facilitators")
+    assert "Who asks polls: Facilitators only" in saved.text
+    for command in ('/poll new "Which day?" "Monday" "Friday"', "/poll survey satisfaction",
+                    '/poll new "Which day?" "Monday" "Friday" --opens 2026-12-20'):
+        refused = await t.one(f"as ben\n{command}")
+        assert refused.kind == "ephemeral" and refused.to == "ben"
+        assert refused.text.startswith("In Data CoP, facilitators ask the polls.")
+        assert "Suggest your question to a facilitator" in refused.text
+    assert "No polls yet" in (await t.one("/poll list")).text  # nothing was asked
+    denied = await t.one("/hearth settings --polls everyone")
+    assert denied.kind == "ephemeral" and "Who asks polls: Facilitators only" not in denied.text
+    posted = await t.one('as ana\n/poll new "Which day?" "Monday" "Friday"')
+    assert posted.kind == "post"
+    wrong = await t.one("/hearth settings --polls nobody")
+    assert wrong.text.startswith("nobody is not one of the choices: everyone, facilitators.")
+    await t.run("/hearth settings --polls everyone")
+    assert (await t.one('as ben\n/poll new "Which time?" "10:00" "14:00"')).kind == "post"
+
+
+async def test_the_setting_and_its_refusal_in_dutch(sqlite_url: str) -> None:
+    async with transcript(sqlite_url) as t:
+        await t.run(start("nl"))
+        saved = await t.one("/hearth settings --polls facilitators")
+        assert "Wie peilingen opstelt: Alleen facilitators" in saved.text
+        refused = await t.one('as ben\n/poll new "Welke dag?" "Maandag" "Vrijdag"')
+        assert refused.text.startswith("In Data CoP stellen de facilitators de peilingen op.")
