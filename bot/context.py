@@ -14,6 +14,7 @@ from bot.permissions import Permission
 from bot.ports import Clock, Messenger, Responder, Scheduler, UnitOfWork, UnitOfWorkFactory
 from bot.preferences import read_language, unreadable
 from bot.refs import ChannelRef, MessageRef
+from bot.rewrites import PostRewrites
 from bot.tenancy import Community, Member, Scope, Workspace
 from bot.time_zones import usable_zone
 
@@ -63,6 +64,7 @@ class EventContext:
     services: Services
     refs: ActionRefs
     scheduler: Scheduler | None = None
+    rewrites: PostRewrites = field(default_factory=PostRewrites)
     routes: list[Route] = field(default_factory=list)
     workspace: Workspace | None = None
     member: Member | None = None
@@ -134,6 +136,11 @@ class EventContext:
         if not isinstance(event, ActionInvoked) or event.message is None:
             return None
         return event.message if self.refs.made_for(event.message_values, ref) else None
+
+    async def rewrite(self, message: MessageRef, content: Message) -> None:
+        """Rewrite a post Hearth made (`clicked_message`) as `content`; under a storm of clicks only the newest
+        rewrite waiting is sent (`bot.rewrites`). Raises nothing."""
+        await self.rewrites.rewrite(self.messenger, message, content)
 
     def unit_of_work(self) -> UnitOfWork:
         return self.uow()

@@ -22,6 +22,7 @@ from bot.messages import Message, Note, Paragraph
 from bot.middleware import Middleware, Next
 from bot.ports import Clock, Messenger, Responder, Scheduler, UnitOfWorkFactory
 from bot.responders import MessengerResponder, Unanswerable
+from bot.rewrites import PostRewrites
 from bot.services import Services
 
 log = logging.getLogger("hearth.core")
@@ -63,6 +64,7 @@ class Core:
         self.services = services
         self.refs = refs
         self.scheduler = scheduler
+        self.rewrites = PostRewrites()  # shared by every event: storms of edits of one post coalesce
 
     async def handle(self, event: InboundEvent, responder: Responder | None = None) -> None:
         """Run `event` through the middleware and every handler that matches it. Never raises."""
@@ -97,6 +99,7 @@ class Core:
             services=self.services,
             refs=self.refs,
             scheduler=self.scheduler,
+            rewrites=self.rewrites,
         )
 
     async def _chain(self, ctx: EventContext, index: int, last: Next) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from datetime import timedelta
 from typing import Any
 
@@ -156,10 +155,7 @@ async def rsvp(ctx: EventContext, ref: ActionRef) -> None:
     await ctx.whisper(Msg(said.msgid, {"title": UserText(meeting.series.title), "start": Timestamp(meeting.start)}))
     message = ctx.clicked_message(ref)
     if message is not None and meeting.series.id == ref.subject_id:
-        # An ephemeral answer cannot be edited on every platform; the whisper said it all.
-        with contextlib.suppress(Exception):
-            await ctx.messenger.update(message, Message(_announcement(ctx, recorded.view, public=True,
-                                                                             post=read.post)))
+        await ctx.rewrite(message, Message(_announcement(ctx, recorded.view, public=True, post=read.post)))
 
 
 async def agenda_add(ctx: EventContext, args: dict[str, Any]) -> None:

@@ -241,9 +241,8 @@ def _field_label(question: str) -> str:
 async def _refresh(ctx: EventContext, ref: ActionRef, public: PollView) -> None:
     message = ctx.clicked_message(ref)
     if message is not None:
-        with contextlib.suppress(Exception):  # an ephemeral copy cannot be edited everywhere; the whisper said it
-            await ctx.messenger.update(message, Message(poll_post(ctx.public_text, public, ctx.refs,
-                                                                  ctx.services.polls.min_answers)))
+        bars = poll_post(ctx.public_text, public, ctx.refs, ctx.services.polls.min_answers)
+        await ctx.rewrite(message, Message(bars))
 
 
 # --- seeing, listing, closing ---------------------------------------------------------------------------------

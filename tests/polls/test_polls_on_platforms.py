@@ -4,12 +4,13 @@ voter next to a choice in anything sent to the platform."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, datetime
 
 from bot.clock import SimulatedClock
 from tests.discord.discord_harness import discord_world, option, subcommand
-from tests.slack.slack_harness import fresh_trigger, slack_world
+from tests.slack.slack_harness import buttons, fresh_trigger, slack_world
 
 NOW = datetime(2026, 12, 2, 8, 0, tzinfo=UTC)
 
@@ -20,18 +21,11 @@ async def test_a_slack_poll_is_answered_with_its_buttons(sqlite_url: str) -> Non
         await world.drain()
         await world.command('new "Which day?" "Monday" "Friday" --anonymous', command="/poll")
         await world.drain()
-        message = next(m for (where, _ts), m in world.fake.messages.items()
-                       if where == "C0DATA" and "poll.choose" in json.dumps(m))
-        buttons = [e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]]
-        assert [b["text"]["text"] for b in buttons] == ["Monday", "Friday"]
+        message = world.posted("poll.choose")
+        choices = buttons(message)
+        assert [b["text"]["text"] for b in choices] == ["Monday", "Friday"]
         for user in ("U0BEN", "U0CY", "U0DEE"):
-            await world.interaction({
-                "type": "block_actions", "trigger_id": fresh_trigger(), "team": {"id": world.fake.team_id},
-                "user": {"id": user, "team_id": world.fake.team_id}, "channel": {"id": "C0DATA"},
-                "container": {"type": "message", "channel_id": "C0DATA", "message_ts": message["ts"]},
-                "message": message,
-                "actions": [{"action_id": buttons[1]["action_id"], "value": buttons[1]["value"], "type": "button"}],
-            })
+            await world.click(message, choices[1], user=user)
             await world.drain()
         confirmed = world.fake.calls_to("chat.postEphemeral")[-1]
         assert confirmed.params["user"] == "U0DEE" and "You chose Friday." in json.dumps(confirmed.params)
@@ -42,6 +36,26 @@ async def test_a_slack_poll_is_answered_with_its_buttons(sqlite_url: str) -> Non
         for call in world.fake.calls_to("chat.update"):
             assert not any(user in json.dumps(call.params) for user in ("U0BEN", "U0CY", "U0DEE"))
 
+
+
+async def test_a_storm_of_clicks_on_slack_rewrites_the_post_a_few_times_ending_with_every_vote(sqlite_url: str,
+                                                                                            ) -> None:
+    async with slack_world(sqlite_url, clock=SimulatedClock(NOW)) as world:
+        await world.command('setup --name "Data CoP" --tz Europe/Brussels')
+        await world.drain()
+        await world.command('new "Which day?" "Monday" "Friday"', command="/poll")
+        await world.drain()
+        message = world.posted("poll.choose")
+        friday = buttons(message)[1]
+        members = [f"U0M{n:02d}" for n in range(30)]
+        await asyncio.gather(*(world.click(message, friday, user=user) for user in members))
+        await world.drain()
+        confirmed = {call.params["user"] for call in world.fake.calls_to("chat.postEphemeral")
+                     if "You chose Friday." in json.dumps(call.params)}
+        assert confirmed == set(members)  # each member's own confirmation
+        updates = world.fake.calls_to("chat.update")
+        assert 1 <= len(updates) < 30  # edits that came while one was sent waited; only the newest went
+        assert "30 members answered" in json.dumps(updates[-1].params, ensure_ascii=False)
 
 async def test_a_discord_poll_is_answered_with_its_buttons(sqlite_url: str) -> None:
     async with discord_world(sqlite_url, clock=SimulatedClock(NOW)) as world:
@@ -64,17 +78,10 @@ async def test_a_slack_survey_is_answered_in_a_modal_with_menus(sqlite_url: str)
         await world.drain()
         await world.command("survey session", command="/poll")
         await world.drain()
-        message = next(m for (where, _ts), m in world.fake.messages.items()
-                       if where == "C0DATA" and "poll.survey" in json.dumps(m))
-        [button] = [e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]]
+        message = world.posted("poll.survey")
+        [button] = buttons(message)
         assert button["text"]["text"] == "Answer the survey"
-        await world.interaction({
-            "type": "block_actions", "trigger_id": fresh_trigger(), "team": {"id": world.fake.team_id},
-            "user": {"id": "U0BEN", "team_id": world.fake.team_id}, "channel": {"id": "C0DATA"},
-            "container": {"type": "message", "channel_id": "C0DATA", "message_ts": message["ts"]},
-            "message": message, "actions": [{"action_id": button["action_id"], "value": button["value"],
-                                             "type": "button"}],
-        })
+        await world.click(message, button, user="U0BEN")
         await world.drain()
         [opened] = world.fake.calls_to("views.open")
         view = opened.params["view"] if isinstance(opened.params["view"], dict) else json.loads(opened.params["view"])
@@ -140,14 +147,7 @@ async def test_the_slack_home_lists_the_open_polls_awaiting_the_members_answer(s
         await world.drain()
         home = json.dumps(world.fake.calls_to("views.publish")[-1].params["view"], ensure_ascii=False)
         assert "Polls awaiting your answer" in home and "Which day?" in home and "How useful was it?" in home
-        buttons = [e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]]
-        await world.interaction({
-            "type": "block_actions", "trigger_id": fresh_trigger(), "team": {"id": world.fake.team_id},
-            "user": {"id": "U0BEN", "team_id": world.fake.team_id}, "channel": {"id": "C0DATA"},
-            "container": {"type": "message", "channel_id": "C0DATA", "message_ts": message["ts"]},
-            "message": message,
-            "actions": [{"action_id": buttons[0]["action_id"], "value": buttons[0]["value"], "type": "button"}],
-        })
+        await world.click(message, buttons(message)[0], user="U0BEN")
         await world.drain()
         await world.event({"type": "app_home_opened", "user": "U0BEN", "channel": "D0BEN", "tab": "home"}, "EvH2")
         await world.drain()

@@ -14,7 +14,7 @@ from bot.clock import SimulatedClock
 from tests.console_harness import Transcript, transcript
 from tests.discord.discord_harness import discord_world, option, subcommand
 from tests.discord.fake_discord import FakeDiscord
-from tests.slack.slack_harness import fresh_trigger, slack_world
+from tests.slack.slack_harness import buttons, slack_world
 
 START = """
 clock 2026-12-02T09:00 Europe/Brussels
@@ -87,16 +87,9 @@ async def test_slack_reminds_the_channels_members_who_have_not_answered(sqlite_u
         await world.drain()
         await world.command('new "Which day?" "Monday" "Friday" --closes 2d --remind 1d', command="/poll")
         await world.drain()
-        message = next(m for (where, _ts), m in world.fake.messages.items()
-                       if where == "C0DATA" and "poll.choose" in json.dumps(m))
-        button = next(e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"])
-        await world.interaction({
-            "type": "block_actions", "trigger_id": fresh_trigger(), "team": {"id": world.fake.team_id},
-            "user": {"id": "U0BEN", "team_id": world.fake.team_id}, "channel": {"id": "C0DATA"},
-            "container": {"type": "message", "channel_id": "C0DATA", "message_ts": message["ts"]},
-            "message": message, "actions": [{"action_id": button["action_id"], "value": button["value"],
-                                             "type": "button"}],
-        })
+        message = world.posted("poll.choose")
+        button = buttons(message)[0]
+        await world.click(message, button, user="U0BEN")
         await world.drain()
         await world.hearth.scheduler.start()
         await world.hearth.scheduler.advance_to(datetime(2026, 12, 3, 8, 5, tzinfo=UTC), clock.set)

@@ -107,6 +107,21 @@ class SlackWorld:
         body = urlencode({"payload": json.dumps(payload)})
         return await self.post(body, self.sign(body), "application/x-www-form-urlencoded")
 
+    def posted(self, marker: str, channel: str = "C0DATA") -> dict[str, Any]:
+        """The message Hearth posted in `channel` whose blocks hold `marker` (an action id, say)."""
+        return next(m for (where, _ts), m in self.fake.messages.items() if where == channel and marker in json.dumps(m))
+
+    async def click(self, message: dict[str, Any], button: dict[str, Any], *, user: str = "U0BEN",
+                    channel: str = "C0DATA") -> aiohttp.ClientResponse:
+        """`user` clicks `button` of `message`, as Slack sends a block action."""
+        return await self.interaction({
+            "type": "block_actions", "trigger_id": fresh_trigger(), "team": {"id": self.fake.team_id},
+            "user": {"id": user, "team_id": self.fake.team_id}, "channel": {"id": channel},
+            "container": {"type": "message", "channel_id": channel, "message_ts": message["ts"]},
+            "message": message,
+            "actions": [{"action_id": button["action_id"], "value": button["value"], "type": "button"}],
+        })
+
     async def event(self, event: dict[str, Any], event_id: str, *, team: str = TEAM) -> aiohttp.ClientResponse:
         body = json.dumps({
             "token": "legacy", "team_id": team, "api_app_id": "A0HEARTH", "type": "event_callback",
@@ -163,3 +178,8 @@ async def slack_world(
             await clients.close()
             await hearth.close()
             await fake.stop()
+
+
+def buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
+    """The buttons of a Slack message's action blocks, in order."""
+    return [element for block in message["blocks"] if block["type"] == "actions" for element in block["elements"]]
