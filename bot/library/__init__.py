@@ -1,0 +1,1 @@
+"""The community library: sources and ideas saved from chat, de-duplicated, tagged, findable."""
