@@ -12,6 +12,7 @@ from types import TracebackType
 from typing import Protocol, Self, runtime_checkable
 
 from bot.i18n import Translator
+from bot.library.ports import LibraryRepository
 from bot.meetings.ports import MeetingRepository
 from bot.messages import Form, Message
 from bot.polls.ports import PollRepository, PollTemplateRepository, RoundRepository
@@ -222,6 +223,7 @@ class UnitOfWork(Protocol):
     polls: PollRepository
     poll_templates: PollTemplateRepository
     poll_rounds: RoundRepository
+    library: LibraryRepository
 
     async def __aenter__(self) -> Self: ...
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from bot.community.service import CommunityService
 from bot.i18n import Translator
+from bot.library.service import LibraryService
 from bot.meetings.reminders import MeetingHooks
 from bot.meetings.service import MeetingService
 from bot.polls.anonymity import BallotSealer
@@ -23,6 +24,7 @@ class Services:
     meetings: MeetingService
     polls: PollService
     rounds: RoundService
+    library: LibraryService
 
 
 def build_services(uow: UnitOfWorkFactory, clock: Clock, scheduler: Scheduler | None,
@@ -35,4 +37,5 @@ def build_services(uow: UnitOfWorkFactory, clock: Clock, scheduler: Scheduler | 
         meetings=MeetingService(uow, clock, scheduler, meeting_hooks),
         polls=polls,
         rounds=RoundService(uow, clock, polls, scheduler=scheduler),
+        library=LibraryService(uow, clock),
     )

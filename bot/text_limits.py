@@ -42,6 +42,10 @@ __all__ = [
     "DISPLAY_NAME",
     "GOAL",
     "LANGUAGE_CODE",
+    "LIBRARY_IDEA",
+    "LIBRARY_NOTE",
+    "LIBRARY_TITLE",
+    "LIBRARY_URL",
     "LINK",
     "PLACE",
     "PLATFORM_ID",
@@ -86,10 +90,15 @@ LANGUAGE_CODE = TextLimit("language code", 16)
 DISPLAY_NAME = TextLimit("member display name", 255)
 WORKSPACE_NAME = TextLimit("workspace name", 255)
 POLL_TITLE = TextLimit("poll title", 300)
+LIBRARY_URL = TextLimit("library address", 2000)
+LIBRARY_TITLE = TextLimit("library title", 300)
+LIBRARY_NOTE = TextLimit("library note", 1000, multiline=True)
+LIBRARY_IDEA = TextLimit("library idea", 2000, multiline=True)
 
 TEXT_LIMITS: tuple[TextLimit, ...] = (
     COMMUNITY_NAME, GOAL, SERIES_TITLE, DESCRIPTION, PLACE, LINK, CANCEL_REASON, AGENDA_TOPIC, PLATFORM_ID,
-    ZONE_NAME, LANGUAGE_CODE, DISPLAY_NAME, WORKSPACE_NAME, POLL_TITLE,
+    ZONE_NAME, LANGUAGE_CODE, DISPLAY_NAME, WORKSPACE_NAME, POLL_TITLE, LIBRARY_URL, LIBRARY_TITLE, LIBRARY_NOTE,
+    LIBRARY_IDEA,
 )
 
 # Python's str.splitlines() breaks lines at these; in multi-line text each becomes "\n" ("\r\n" counts once).

@@ -490,3 +490,48 @@ class PollRoundRow(HearthTable, table=True):
     closes_minutes: int | None = Field(default=None)
     active: bool = Field(default=True)
     created_at: datetime = _moment()
+
+
+class LibraryItemRow(HearthTable, table=True):
+    """A link or an idea in a community's library; `key_hash` (SHA-256 of its normalised address or words) is
+    unique in the community, so the same page is kept once."""
+
+    __tablename__ = "library_item"
+    __table_args__ = (UniqueConstraint("community_id", "key_hash"), Index(None, "workspace_id", "community_id",
+                                                                         "saved_at"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _workspace_id()
+    community_id: int = Field(foreign_key="community.id", ondelete="CASCADE", nullable=False)
+    kind: str = Field(max_length=8)
+    url: str = Field(default="", max_length=2000)
+    key_hash: str = Field(max_length=64)
+    title: str = Field(default="", max_length=300)
+    text: str = Field(default="", max_length=2000)
+    note: str = Field(default="", max_length=1000)
+    saved_by: str = Field(max_length=64)
+    saved_at: datetime = _moment()
+    source: str = Field(default="", max_length=2000)
+    saves: int = Field(default=1)
+
+
+class LibraryTagRow(HearthTable, table=True):
+    """One tag of one library item (the community's id beside it, for the counts of `/library tags`)."""
+
+    __tablename__ = "library_tag"
+    __table_args__ = (Index(None, "community_id", "tag"),)
+
+    item_id: int = Field(foreign_key="library_item.id", ondelete="CASCADE", primary_key=True)
+    tag: str = Field(max_length=50, primary_key=True)
+    community_id: int = Field(foreign_key="community.id", ondelete="CASCADE", nullable=False)
+    position: int = Field(default=0)  # the order the tags were given in
+
+
+class LibrarySaveRow(HearthTable, table=True):
+    """A member's save of a library item: one per member and item (the first save, and each +1)."""
+
+    __tablename__ = "library_save"
+
+    item_id: int = Field(foreign_key="library_item.id", ondelete="CASCADE", primary_key=True)
+    member_id: str = Field(max_length=64, primary_key=True)
+    saved_at: datetime = _moment()

@@ -13,12 +13,14 @@ from sqlmodel import Session
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.acknowledgements import handled_deliveries
+from bot.library.ports import LibraryRepository
 from bot.meetings.ports import MeetingRepository
 from bot.polls.ports import PollRepository, PollTemplateRepository, RoundRepository
 from bot.ports import CommunityRepository, MemberRepository, ReadOnlyUnit, WorkspaceRepository
 from storage.acknowledged import mark_handled
 from storage.database import READ_ONLY, URGENT, create_loop_engine
 from storage.directory import CHANNEL, DIRECTORY, READ_ONLY_UNIT, Changes, SqlDirectory
+from storage.library import SqlLibraryRepository
 from storage.meetings import SqlMeetingRepository
 from storage.poll_rounds import SqlPollTemplateRepository, SqlRoundRepository
 from storage.polls import SqlPollRepository
@@ -64,6 +66,7 @@ class SqlUnitOfWork:
     polls: PollRepository
     poll_templates: PollTemplateRepository
     poll_rounds: RoundRepository
+    library: LibraryRepository
 
     def __init__(self, session: AsyncSession, writer_turn: WriterTurn | None = None,
                  turn_timeout: float = WRITER_TURN_TIMEOUT, directory: SqlDirectory | None = None, *,
@@ -85,6 +88,7 @@ class SqlUnitOfWork:
         self.polls = SqlPollRepository(session)
         self.poll_templates = SqlPollTemplateRepository(session)
         self.poll_rounds = SqlRoundRepository(session, self.polls)
+        self.library = SqlLibraryRepository(session)
 
     async def __aenter__(self) -> Self:
         if self._writer_turn is not None:

@@ -32,13 +32,18 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "platform id": (
         "workspace.external_id", "community.channel_id", "member.external_id", "meeting_rsvp.member_id",
         "meeting_agenda_item.author_id", "meeting_agenda_vote.member_id", "calendar_feed.member_id",
-        "poll.author_id", "poll_ballot.member_id", "poll_template.author_id",
+        "poll.author_id", "poll_ballot.member_id", "poll_template.author_id", "library_item.saved_by",
+        "library_save.member_id",
     ),
     "time zone name": ("community.timezone", "member.timezone"),
     "language code": ("community.language", "member.language"),
     "member display name": ("member.display_name",),
     "workspace name": ("workspace.name",),
     "poll title": ("poll.title", "poll_template.title"),
+    "library address": ("library_item.url",),
+    "library title": ("library_item.title",),
+    "library note": ("library_item.note",),
+    "library idea": ("library_item.text",),
 }
 
 

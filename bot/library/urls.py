@@ -25,11 +25,10 @@ from w3lib.url import canonicalize_url
 from bot.errors import UserError
 from bot.i18n import _
 from bot.messages import UserText
-from bot.text_limits import TextLimit
+from bot.text_limits import LIBRARY_URL as URL
 
 __all__ = ["TRACKING", "URL", "checked_url", "url_key"]
 
-URL = TextLimit("library address", 2000)
 SCHEMES = ("http", "https")
 DEFAULT_PORTS = {"http": 80, "https": 443}
 # Parameters that say where a click came from, not which page it is.

@@ -1,0 +1,61 @@
+"""What the library feature needs from storage. Every method takes the workspace id, like every repository."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.library.model import Item, Save
+from bot.refs import MemberRef
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """Which items of a community to list, newest first: all, or those with `tag`, or saved by `saver`."""
+
+    tag: str | None = None
+    saver: MemberRef | None = None
+    offset: int = 0
+    limit: int = 10
+
+
+class LibraryRepository(Protocol):
+    """Items of a community's library with their tags and saves. An item is unique in its community by its key
+    (the normalised address, or an idea's words): the database's own constraint."""
+
+    async def add_item(self, item: Item, key: str) -> Item | None:
+        """Store a new item under `key` (its `id` and `saves` are ignored) with its first save; None when the
+        community holds an item with that key already (nothing is stored then)."""
+        ...
+
+    async def item_by_key(self, workspace_id: int, community_id: int, key: str) -> Item | None:
+        """The item with `key`, held until the unit ends (so that saves of it at once merge one at a time)."""
+        ...
+
+    async def get_item(self, workspace_id: int, item_id: int) -> Item | None: ...
+
+    async def add_save(self, item: Item, save: Save) -> bool:
+        """Count a member's save of `item`; False when they had saved it already."""
+        ...
+
+    async def saves(self, item: Item) -> Sequence[Save]:
+        """Who saved `item`, first first."""
+        ...
+
+    async def update_item(self, item: Item) -> None:
+        """Store `item`'s title, note and tags."""
+        ...
+
+    async def remove_item(self, item: Item) -> None: ...
+
+    async def list_items(self, workspace_id: int, community_id: int, listing: Listing) -> tuple[list[Item], int]:
+        """One page of the listing, and how many items it holds in all."""
+        ...
+
+    async def tags(self, workspace_id: int, community_id: int) -> list[tuple[str, int]]:
+        """Every tag of the community's items with how many items carry it, most used first."""
+        ...
+
+
+__all__ = ["LibraryRepository", "Listing"]

@@ -1,0 +1,96 @@
+"""What members ask of the library service, and what it answers. Values come already read from what the member
+typed (tags as lower-case words, a member as a reference); the service checks them and who may."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.library.model import Item, Save
+from bot.refs import MemberRef
+from bot.tenancy import Scope
+
+
+@dataclass(frozen=True, slots=True)
+class SaveLink:
+    """Save a web address in the scope's community library (or add a +1 and the tags to it when it is there)."""
+
+    scope: Scope
+    url: str
+    title: str = ""
+    tags: tuple[str, ...] = ()
+    note: str = ""
+    source: str = ""  # a permalink to the message it came from
+
+
+@dataclass(frozen=True, slots=True)
+class SaveIdea:
+    """Save a thought without a link; the same words saved again count as the same idea."""
+
+    scope: Scope
+    text: str
+    tags: tuple[str, ...] = ()
+    note: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Saved:
+    """The item as it is now; `known` when it was in the library already, with `first` its first save, and
+    `counted` whether this save was a new member's +1."""
+
+    item: Item
+    known: bool
+    first: Save
+    counted: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ListItems:
+    """The community's items, newest first, one page at a time: all, with `tag`, or saved by `saver`."""
+
+    scope: Scope
+    tag: str | None = None
+    saver: MemberRef | None = None
+    page: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class ItemPage:
+    items: tuple[Item, ...]
+    page: int
+    pages: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class ShowItem:
+    scope: Scope
+    item_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ItemView:
+    item: Item
+    saves: tuple[Save, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EditItem:
+    """Change an item's title, note or tags (None leaves it): the member who saved it first, or a facilitator."""
+
+    scope: Scope
+    item_id: int
+    title: str | None = None
+    note: str | None = None
+    tags: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RemoveItem:
+    scope: Scope
+    item_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ListTags:
+    scope: Scope

@@ -1,0 +1,190 @@
+"""`LibraryService`: a community's library of links and ideas, saved once, tagged, listed and kept up."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import replace
+
+from bot.errors import NotFound, PermissionDenied, UserError
+from bot.i18n import Msg, _
+from bot.library.model import IDEA, MAX_TAGS, NOTE, TITLE, Item, ItemKind, Save
+from bot.library.ports import Listing
+from bot.library.requests import (
+    EditItem,
+    ItemPage,
+    ItemView,
+    ListItems,
+    ListTags,
+    RemoveItem,
+    Saved,
+    SaveIdea,
+    SaveLink,
+    ShowItem,
+)
+from bot.library.urls import checked_url, url_key
+from bot.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from bot.tenancy import Scope, in_community
+from bot.text_limits import TextLimit, one_line, several_lines
+
+__all__ = ["PAGE", "LibraryService"]
+
+PAGE = 10
+MAX_TAG = 50
+_TAG = re.compile(r"[^\W_][\w-]*")
+
+
+class LibraryService:
+    """Everything that changes or reads a community's library.
+
+    Each request runs in exactly one unit of work and returns a domain result; a request the member can fix raises
+    a `UserError` (`NotFound`, `PermissionDenied`) and changes nothing. An item is only found in the community the
+    request is asked in. The same page (its normalised address, `bot.library.urls`) or the same idea (its words,
+    whatever their case and spacing) is kept once per community: saving it again adds the new tags and counts the
+    member's +1.
+    """
+
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    async def save_link(self, request: SaveLink) -> Saved:
+        url = checked_url(request.url)
+        return await self._save(request.scope, ItemKind.LINK, "link " + url_key(url), url=url,
+                                title=_checked(request.title, TITLE, empty=True), text="",
+                                note=_checked(request.note, NOTE, empty=True), tags=request.tags,
+                                source=request.source)
+
+    async def save_idea(self, request: SaveIdea) -> Saved:
+        text = _checked(request.text, IDEA)
+        words = " ".join(text.casefold().split())
+        return await self._save(request.scope, ItemKind.IDEA, "idea " + words, url="", title="", text=text,
+                                note=_checked(request.note, NOTE, empty=True), tags=request.tags,
+                                source=request.source)
+
+    async def _save(self, scope: Scope, kind: ItemKind, key: str, *, url: str, title: str, text: str, note: str,
+                    tags: tuple[str, ...], source: str) -> Saved:
+        community = in_community(scope)
+        now = self._clock.now()
+        wanted = checked_tags(tags)
+        digest = hashlib.sha256(key.encode()).hexdigest()
+        item = Item(id=0, workspace_id=scope.workspace.id, community_id=community.id, kind=kind, url=url,
+                    title=title, text=text, note=note, tags=wanted, saved_by=scope.member.ref, saved_at=now,
+                    source=source[:2000])
+        async with self._uow() as uow:
+            known = None
+            while known is None:  # again only if the item the insert met was removed before it could be read
+                added = await uow.library.add_item(item, digest)
+                if added is not None:
+                    await uow.commit()
+                    return Saved(added, known=False, first=Save(added.saved_by, added.saved_at), counted=True)
+                known = await uow.library.item_by_key(scope.workspace.id, community.id, digest)
+            merged = known.tags + tuple(tag for tag in wanted if tag not in known.tags)
+            if len(merged) > MAX_TAGS:
+                raise UserError(_("Item {id} has {n} tags already; with yours it would have more than {max}.",
+                                  id=known.id, n=len(known.tags), max=MAX_TAGS),
+                                hint=_("Save it with fewer tags, or change its tags with /library edit {id} "
+                                       "--tags.", id=known.id))
+            changed = replace(known, tags=merged, title=known.title or title)
+            if changed != known:
+                await uow.library.update_item(changed)
+            counted = await uow.library.add_save(known, Save(scope.member.ref, now))
+            await uow.commit()
+        return Saved(replace(changed, saves=known.saves + int(counted)), known=True,
+                     first=Save(known.saved_by, known.saved_at), counted=counted)
+
+    async def items(self, request: ListItems) -> ItemPage:
+        scope = request.scope
+        community = in_community(scope)
+        page = max(1, request.page)
+        async with self._uow(read_only=True) as uow:
+            found, total = await uow.library.list_items(scope.workspace.id, community.id, Listing(
+                tag=request.tag, saver=request.saver, offset=(page - 1) * PAGE, limit=PAGE))
+        pages = max(1, -(-total // PAGE))
+        if page > pages and total:
+            raise UserError(_("The list has {n} pages.", n=pages), hint=_("Ask for --page {n} or fewer.", n=pages))
+        return ItemPage(tuple(found), page, pages, total)
+
+    async def show(self, request: ShowItem) -> ItemView:
+        async with self._uow(read_only=True) as uow:
+            item = await self._find(uow, request.scope, request.item_id)
+            saves = await uow.library.saves(item)
+        return ItemView(item, tuple(saves))
+
+    async def edit(self, request: EditItem) -> Item:
+        scope = request.scope
+        if request.title is None and request.note is None and request.tags is None:
+            raise UserError(_("Say what to change: --title, --note or --tags."),
+                            hint=_("For example: /library edit {id} --tags #testing #dbt", id=request.item_id))
+        async with self._uow() as uow:
+            item = await self._find(uow, scope, request.item_id)
+            _may_change(scope, item, _("Only the member who saved item {id} or a facilitator can change it.",
+                                       id=item.id))
+            changed = replace(
+                item,
+                title=item.title if request.title is None else _checked(request.title, TITLE, empty=True),
+                note=item.note if request.note is None else _checked(request.note, NOTE, empty=True),
+                tags=item.tags if request.tags is None else checked_tags(request.tags),
+            )
+            await uow.library.update_item(changed)
+            await uow.commit()
+        return changed
+
+    async def remove(self, request: RemoveItem) -> Item:
+        scope = request.scope
+        async with self._uow() as uow:
+            item = await self._find(uow, scope, request.item_id)
+            _may_change(scope, item, _("Only the member who saved item {id} or a facilitator can remove it.",
+                                       id=item.id))
+            await uow.library.remove_item(item)
+            await uow.commit()
+        return item
+
+    async def tags(self, request: ListTags) -> list[tuple[str, int]]:
+        scope = request.scope
+        community = in_community(scope)
+        async with self._uow(read_only=True) as uow:
+            return await uow.library.tags(scope.workspace.id, community.id)
+
+    async def _find(self, uow: UnitOfWork, scope: Scope, item_id: int) -> Item:
+        community = in_community(scope)
+        item = await uow.library.get_item(scope.workspace.id, item_id)
+        if item is None or item.community_id != community.id:
+            raise NotFound(_("There is no item {id} in this community's library.", id=item_id),
+                           hint=_("Find one with /library list or /library search."))
+        return item
+
+
+def checked_tags(tags: tuple[str, ...]) -> tuple[str, ...]:
+    """Tags as kept: lower case, each once, in the order given, at most `MAX_TAGS`. Raises `UserError`."""
+    kept: list[str] = []
+    for tag in tags:
+        word = tag.strip().lstrip("#").lower()
+        if not _TAG.fullmatch(word) or len(word) > MAX_TAG:
+            raise UserError(_("{tag} is not a tag: a tag is one word of letters, digits, - and _, such as #python.",
+                              tag=tag[:60]))
+        if word not in kept:
+            kept.append(word)
+    if len(kept) > MAX_TAGS:
+        raise UserError(_("An item takes at most {max} tags; these are {n}.", max=MAX_TAGS, n=len(kept)))
+    return tuple(kept)
+
+
+def _may_change(scope: Scope, item: Item, refusal: Msg) -> None:
+    if item.saved_by != scope.member.ref and not scope.may_facilitate:
+        raise PermissionDenied(refusal)
+
+
+def _checked(text: str, limit: TextLimit, *, empty: bool = False) -> str:
+    cleaned = several_lines(text) if limit.multiline else one_line(text)
+    if not cleaned and not empty:
+        raise UserError({IDEA: _("An idea cannot be empty."), TITLE: _("A title cannot be empty.")}.get(
+            limit, _("A note cannot be empty.")))
+    if len(cleaned) > limit.most:
+        raise UserError({TITLE: _("A title has at most {max} characters; this one has {n}.", max=limit.most,
+                                  n=len(cleaned)),
+                         NOTE: _("A note has at most {max} characters; this one has {n}.", max=limit.most,
+                                 n=len(cleaned)),
+                         IDEA: _("An idea has at most {max} characters; this one has {n}.", max=limit.most,
+                                 n=len(cleaned))}[limit])
+    return cleaned

@@ -1,0 +1,159 @@
+"""The library repository over an `AsyncSession`: items, their tags and their saves.
+
+An item is unique in its community by `key_hash` (the database's constraint): `add_item` inserts with
+`ON CONFLICT DO NOTHING`, so two members saving the same page at the same moment store it once and the second
+finds the first. Tags and saves hang off the item and go with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from sqlalchemy import Executable, delete, func, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import UpdateBase
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.library.model import Item, ItemKind, Save
+from bot.library.ports import Listing
+from bot.ports import ReadOnlyUnit
+from bot.refs import MemberRef, WorkspaceRef
+from storage.directory import READ_ONLY_UNIT
+from storage.repositories import _workspace_ref
+from storage.tables import LibraryItemRow, LibrarySaveRow, LibraryTagRow
+
+__all__ = ["SqlLibraryRepository"]
+
+_ITEMS = LibraryItemRow.__table__  # type: ignore[attr-defined]
+
+
+class SqlLibraryRepository:
+    """Implements `bot.library.ports.LibraryRepository`."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    def _insert(self) -> Any:
+        dialect = self._session.sync_session.get_bind().dialect.name
+        return postgresql.insert if dialect == "postgresql" else sqlite.insert
+
+    async def add_item(self, item: Item, key: str) -> Item | None:
+        statement = self._insert()(_ITEMS).values(
+            workspace_id=item.workspace_id, community_id=item.community_id, kind=item.kind.value, url=item.url,
+            key_hash=key, title=item.title, text=item.text, note=item.note, saved_by=item.saved_by.id,
+            saved_at=item.saved_at, source=item.source, saves=1,
+        ).on_conflict_do_nothing(index_elements=["community_id", "key_hash"]).returning(_ITEMS.c.id)
+        rows = await self._run(statement)
+        item_id = rows[0][0] if rows else None
+        if item_id is None:
+            return None
+        added = replace(item, id=item_id, saves=1)
+        await self._put_tags(added)
+        self._session.add(LibrarySaveRow(item_id=item_id, member_id=item.saved_by.id, saved_at=item.saved_at))
+        await self._session.flush()
+        return added
+
+    async def item_by_key(self, workspace_id: int, community_id: int, key: str) -> Item | None:
+        statement = select(LibraryItemRow).where(
+            LibraryItemRow.workspace_id == workspace_id, LibraryItemRow.community_id == community_id,
+            LibraryItemRow.key_hash == key).with_for_update()
+        row = (await self._session.exec(statement.execution_options(populate_existing=True))).first()
+        return None if row is None else await self._item(row)
+
+    async def get_item(self, workspace_id: int, item_id: int) -> Item | None:
+        if not 0 < item_id < 2**62:
+            return None
+        row = await self._session.get(LibraryItemRow, item_id)
+        if row is None or row.workspace_id != workspace_id:
+            return None
+        return await self._item(row)
+
+    async def add_save(self, item: Item, save: Save) -> bool:
+        statement = self._insert()(LibrarySaveRow.__table__).values(  # type: ignore[attr-defined]
+            item_id=item.id, member_id=save.member.id, saved_at=save.at,
+        ).on_conflict_do_nothing(index_elements=["item_id", "member_id"]).returning(
+            LibrarySaveRow.__table__.c.item_id)  # type: ignore[attr-defined]
+        if not await self._run(statement):  # nothing returned: the member had saved it already
+            return False
+        await self._run(update(LibraryItemRow).where(col(LibraryItemRow.id) == item.id).values(
+            saves=col(LibraryItemRow.saves) + 1))
+        return True
+
+    async def saves(self, item: Item) -> Sequence[Save]:
+        ref = await self._ref(item.workspace_id)
+        statement = select(LibrarySaveRow).where(LibrarySaveRow.item_id == item.id).order_by(
+            col(LibrarySaveRow.saved_at), col(LibrarySaveRow.member_id))
+        return [Save(MemberRef(ref, row.member_id), row.saved_at) for row in (await self._session.exec(statement))]
+
+    async def update_item(self, item: Item) -> None:
+        await self._run(update(LibraryItemRow).where(
+            col(LibraryItemRow.id) == item.id, col(LibraryItemRow.workspace_id) == item.workspace_id,
+        ).values(title=item.title, note=item.note))
+        await self._run(delete(LibraryTagRow).where(col(LibraryTagRow.item_id) == item.id))
+        await self._put_tags(item)
+
+    async def remove_item(self, item: Item) -> None:
+        await self._run(delete(LibraryItemRow).where(
+            col(LibraryItemRow.id) == item.id, col(LibraryItemRow.workspace_id) == item.workspace_id))
+
+    async def list_items(self, workspace_id: int, community_id: int, listing: Listing) -> tuple[list[Item], int]:
+        where = [col(LibraryItemRow.workspace_id) == workspace_id, col(LibraryItemRow.community_id) == community_id]
+        if listing.saver is not None:
+            where.append(col(LibraryItemRow.saved_by) == listing.saver.id)
+        if listing.tag is not None:
+            where.append(col(LibraryItemRow.id).in_(select(LibraryTagRow.item_id).where(
+                LibraryTagRow.community_id == community_id, LibraryTagRow.tag == listing.tag)))
+        total = (await self._session.exec(select(func.count()).select_from(LibraryItemRow).where(*where))).one()
+        statement = select(LibraryItemRow).where(*where).order_by(
+            col(LibraryItemRow.saved_at).desc(), col(LibraryItemRow.id).desc()).offset(listing.offset).limit(
+            listing.limit)
+        rows = (await self._session.exec(statement)).all()
+        return [await self._item(row) for row in rows], int(total)
+
+    async def tags(self, workspace_id: int, community_id: int) -> list[tuple[str, int]]:
+        uses = func.count().label("uses")
+        statement = select(LibraryTagRow.tag, uses).join(
+            LibraryItemRow, col(LibraryItemRow.id) == col(LibraryTagRow.item_id)).where(
+            LibraryItemRow.workspace_id == workspace_id, LibraryTagRow.community_id == community_id).group_by(
+            col(LibraryTagRow.tag)).order_by(uses.desc(), col(LibraryTagRow.tag))
+        return [(tag, int(count)) for tag, count in (await self._session.exec(statement)).all()]
+
+    # --- helpers ----------------------------------------------------------------------------------------------
+
+    async def _run(self, statement: Executable) -> Sequence[Any]:
+        """A Core statement on the unit's connection, past the ORM (which holds no library rows it would miss);
+        the rows it returns."""
+        if isinstance(statement, UpdateBase) and self._session.info.get(READ_ONLY_UNIT):
+            raise ReadOnlyUnit("a read-only unit of work was asked to store rows")
+
+        def run(sync: Session) -> Sequence[Any]:
+            result = sync.connection().execute(statement)
+            return result.all() if result.returns_rows else ()
+
+        return await self._session.run_sync(run)
+
+    async def _put_tags(self, item: Item) -> None:
+        for position, tag in enumerate(item.tags):
+            self._session.add(LibraryTagRow(item_id=item.id, tag=tag, community_id=item.community_id,
+                                            position=position))
+        await self._session.flush()
+
+    async def _ref(self, workspace_id: int) -> WorkspaceRef:
+        ref = await _workspace_ref(self._session, workspace_id)
+        if ref is None:
+            raise LookupError(f"no workspace {workspace_id}")
+        return ref
+
+    async def _item(self, row: LibraryItemRow) -> Item:
+        assert row.id is not None
+        ref = await self._ref(row.workspace_id)
+        tags = (await self._session.exec(select(LibraryTagRow.tag).where(LibraryTagRow.item_id == row.id).order_by(
+            col(LibraryTagRow.position)))).all()
+        return Item(id=row.id, workspace_id=row.workspace_id, community_id=row.community_id, kind=ItemKind(row.kind),
+                    url=row.url, title=row.title, text=row.text, note=row.note, tags=tuple(tags),
+                    saved_by=MemberRef(ref, row.saved_by), saved_at=row.saved_at, source=row.source, saves=row.saves)
+
