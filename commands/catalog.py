@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from bot.home import HomeSections
 from bot.i18n import Msg
-from commands import hearth, meeting, poll
+from commands import hearth, library, meeting, poll
 from commands.help import add_family_help
 from commands.registry import Registry
 from commands.router import InteractionRouter
@@ -35,5 +35,7 @@ def build_catalog() -> Catalog:
     poll.register(catalog.registry, catalog.interactions)
     catalog.families.update(poll.FAMILY_SUMMARIES)
     catalog.home.add(poll.home_section)
+    library.register(catalog.registry, catalog.interactions)
+    catalog.families.update(library.FAMILY_SUMMARIES)
     add_family_help(catalog.registry)
     return catalog

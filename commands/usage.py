@@ -33,6 +33,8 @@ KIND_WORDS: dict[ParamKind, Msg] = {
 # The word for each positional parameter, by its name.
 PARAMETER_WORDS: dict[str, Msg] = {
     "id": _("number"),
+    "idea": _("idea"),
+    "url": _("address"),
     "member": _("member"),
     "name": _("name"),
     "source": _("template or poll"),

@@ -89,6 +89,8 @@ GOOD: dict[str, str] = {
     "name": "session",
     "source": "satisfaction",
     "setting": "off",
+    "url": "https://example.com/article",
+    "idea": "Pair review",
 }
 
 # How each routed form is opened (the button that opens it, and the command that posts that button first when it

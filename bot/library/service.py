@@ -151,7 +151,7 @@ class LibraryService:
         item = await uow.library.get_item(scope.workspace.id, item_id)
         if item is None or item.community_id != community.id:
             raise NotFound(_("There is no item {id} in this community's library.", id=item_id),
-                           hint=_("Find one with /library list or /library search."))
+                           hint=_("Find one with /library list."))
         return item
 
 

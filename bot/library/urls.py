@@ -2,14 +2,14 @@
 the same page share.
 
 `checked_url` takes what a member typed (or a link found in a message) and returns it as it will be shown and
-fetched: http or https only, with a host, at most `URL.most` characters; anything else (`javascript:`, `data:`,
-`file:`, a bare word) is refused with a `UserError` that says what to give.
+fetched: http or https only, with a host and no user part (`bot.links`), at most `URL.most` characters;
+anything else (`javascript:`, `data:`, `file:`, a bare word) is refused with a `UserError` that says what to give.
 
 `url_key` is for comparison only; the address shown stays as the member gave it. It is built on w3lib's
 `canonicalize_url` (scheme and host in lower case, the host in IDNA, the path and query percent-encoded one way,
 query parameters sorted, the fragment dropped) with Hearth's own rules on top:
 
-- a default port goes (`:80` for http, `:443` for https), and so does a user name or password;
+- a default port goes (`:80` for http, `:443` for https);
 - tracking parameters go: every `utm_*`, and `fbclid`, `gclid` and the others in `TRACKING`;
 - a trailing slash goes, except for the root (`https://example.com/`);
 - a fragment that is a route of a single-page application (`#/…` or `#!…`) is kept: it names another page;
@@ -24,6 +24,7 @@ from w3lib.url import canonicalize_url
 
 from bot.errors import UserError
 from bot.i18n import _
+from bot.links import checked_http_url
 from bot.messages import UserText
 from bot.text_limits import LIBRARY_URL as URL
 
@@ -64,7 +65,11 @@ def checked_url(text: str) -> str:
     if not parts.hostname:
         raise UserError(_("{url} names no site.", url=UserText(url[:80])),
                         hint=_("Give the whole address, such as https://example.com/article."))
-    return url
+    checked = checked_http_url(url)
+    if checked is None:  # a user part: it shows one host and opens another
+        raise UserError(_("{url} hides the site it opens behind a name and @: give the address without it.",
+                          url=UserText(url[:80])))
+    return checked
 
 
 def url_key(url: str) -> str:

@@ -1,0 +1,167 @@
+"""The `/library` handlers: save a link or an idea, list, show, edit and remove items, and the tags."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.context import EventContext
+from bot.i18n import Msg, _, _n
+from bot.library.model import Item, ItemKind
+from bot.library.requests import (
+    EditItem,
+    ListItems,
+    ListTags,
+    RemoveItem,
+    Saved,
+    SaveIdea,
+    SaveLink,
+    ShowItem,
+)
+from bot.messages import (
+    Field,
+    Fields,
+    Heading,
+    Inline,
+    Link,
+    MemberMention,
+    Message,
+    Note,
+    Paragraph,
+    Text,
+    Timestamp,
+    TimestampStyle,
+    UserText,
+    join,
+)
+
+
+async def add(ctx: EventContext, args: dict[str, Any]) -> None:
+    """`/library add <url> [title…] [#tag …] [--note]`: a new item is posted for everyone; a known one is said
+    privately, with who saved it first."""
+    saved = await ctx.services.library.save_link(SaveLink(
+        ctx.scope, str(args["url"]), title=str(args.get("title") or ""), tags=tuple(args.get("tags") or ()),
+        note=str(args.get("note") or ""), source=_source(ctx)))
+    await _said(ctx, saved)
+
+
+async def idea(ctx: EventContext, args: dict[str, Any]) -> None:
+    """`/library idea "<text>" [#tag …] [--note]`."""
+    saved = await ctx.services.library.save_idea(SaveIdea(
+        ctx.scope, str(args["idea"]), tags=tuple(args.get("tags") or ()), note=str(args.get("note") or ""),
+        source=_source(ctx)))
+    await _said(ctx, saved)
+
+
+async def _said(ctx: EventContext, saved: Saved) -> None:
+    item = saved.item
+    if not saved.known:
+        said = _("{member} saved to the library: {item}", member=MemberMention(item.saved_by),
+                 item=_headline(item))
+        await ctx.reply(Message((Paragraph(ctx.public_text(said)), Note(ctx.public_text(_item_note(item))))))
+        return
+    first = _("Already in the library as item {id}, saved by {member} on {day}.", id=item.id,
+              member=MemberMention(saved.first.member), day=Timestamp(saved.first.at, TimestampStyle.DATE))
+    more = (_n("Your save counts: {n} member saved it.", "Your save counts: {n} members saved it.", item.saves)
+            if saved.counted
+            else _("You saved it before."))
+    blocks: list[Any] = [Paragraph(ctx.text(first)), Paragraph(ctx.text(more))]
+    if item.tags:
+        blocks.append(Note(ctx.text(_("Its tags now: {tags}", tags=_tags(item)))))
+    await ctx.reply(Message(tuple(blocks), ephemeral=True))
+
+
+async def list_items(ctx: EventContext, args: dict[str, Any]) -> None:
+    """`/library list [#tag] [--by @member] [--page N]`, privately."""
+    assert ctx.community is not None
+    tags = tuple(args.get("tag") or ())
+    page = await ctx.services.library.items(ListItems(ctx.scope, tag=tags[0] if tags else None,
+                                                      saver=args.get("by"), page=int(args.get("page") or 1)))
+    heading = _("Library of {name}", name=UserText(ctx.community.name))
+    blocks: list[Any] = [Heading(ctx.text(heading))]
+    if not page.items:
+        blocks.append(Paragraph(ctx.text(
+            _("Nothing saved yet. Save a link with /library add https://example.com/article #tag.")
+            if not tags and args.get("by") is None else _("Nothing saved that fits."))))
+    for item in page.items:
+        blocks.append(Paragraph(ctx.text(_("{id}. {item}", id=item.id, item=_headline(item)))))
+        blocks.append(Note(ctx.text(_item_note(item))))
+    if page.pages > 1:
+        line = _n("Page {page} of {pages}, {n} item.", "Page {page} of {pages}, {n} items.", page.total,
+                  page=page.page, pages=page.pages)
+        blocks.append(Note(ctx.text(line)))
+        if page.page < page.pages:
+            blocks.append(Note(ctx.text(_("The next page: /library list --page {n}", n=page.page + 1))))
+    await ctx.reply(Message(tuple(blocks), ephemeral=True))
+
+
+async def tags(ctx: EventContext, args: dict[str, Any]) -> None:
+    """`/library tags`: every tag with how many items carry it."""
+    assert ctx.community is not None
+    counted = await ctx.services.library.tags(ListTags(ctx.scope))
+    blocks: list[Any] = [Heading(ctx.text(_("Tags of {name}", name=UserText(ctx.community.name))))]
+    if not counted:
+        blocks.append(Paragraph(ctx.text(_("No tags yet. Add some when you save: /library add <address> #tag."))))
+    else:
+        blocks.append(Paragraph(ctx.text(join(
+            Text.of(f"#{tag} ({n})") for tag, n in counted))))
+        blocks.append(Note(ctx.text(_("See the items of one: /library list #tag"))))
+    await ctx.reply(Message(tuple(blocks), ephemeral=True))
+
+
+async def show(ctx: EventContext, args: dict[str, Any]) -> None:
+    """`/library show <id>`: the item with its note, tags and who saved it."""
+    view = await ctx.services.library.show(ShowItem(ctx.scope, int(args["id"])))
+    item = view.item
+    blocks: list[Any] = [Heading(ctx.text(_("Item {id}", id=item.id)))]
+    if item.kind is ItemKind.LINK:
+        blocks.append(Paragraph(Text.of(Link(item.url, UserText(item.title or item.url)))))
+    else:
+        blocks.append(Paragraph(Text.of(UserText(item.text))))
+    fields = [Field(ctx.text(_("Saved by")), join(MemberMention(save.member) for save in view.saves)),
+              Field(ctx.text(_("Saved on")), Text.of(Timestamp(item.saved_at, TimestampStyle.DATE)))]
+    if item.note:
+        fields.append(Field(ctx.text(_("Note")), Text.of(UserText(item.note))))
+    if item.tags:
+        fields.append(Field(ctx.text(_("Tags")), ctx.text(_tags(item))))
+    if item.source:
+        fields.append(Field(ctx.text(_("From")), Text.of(Link(item.source, ctx.plain(_("the conversation"))))))
+    blocks.append(Fields(tuple(fields)))
+    await ctx.reply(Message(tuple(blocks), ephemeral=True))
+
+
+async def edit(ctx: EventContext, args: dict[str, Any]) -> None:
+    """`/library edit <id> [--title …] [--note …] [--tags #a #b]` (`--tags` alone takes every tag off)."""
+    item = await ctx.services.library.edit(EditItem(
+        ctx.scope, int(args["id"]), title=args.get("title"), note=args.get("note"),
+        tags=tuple(args.get("tag") or ()) if args.get("tags") else None))
+    await ctx.whisper(_("Item {id} changed: {item}", id=item.id, item=_headline(item)))
+
+
+async def remove(ctx: EventContext, args: dict[str, Any]) -> None:
+    item = await ctx.services.library.remove(RemoveItem(ctx.scope, int(args["id"])))
+    await ctx.whisper(_("Item {id} is out of the library: {item}", id=item.id, item=_headline(item)))
+
+
+# --- wording -----------------------------------------------------------------------------------------------
+
+
+def _headline(item: Item) -> Inline:
+    if item.kind is ItemKind.LINK:
+        return Link(item.url, UserText(item.title or item.url))
+    return UserText(item.heading)
+
+
+def _item_note(item: Item) -> Msg:
+    if item.tags:
+        return _n("item {id} · {tags} · {n} save", "item {id} · {tags} · {n} saves", item.saves, id=item.id,
+                  tags=_tags(item))
+    return _n("item {id} · {n} save", "item {id} · {n} saves", item.saves, id=item.id)
+
+
+def _tags(item: Item) -> Text:
+    return join((Text.of(UserText("#" + tag)) for tag in item.tags), " ")
+
+
+def _source(ctx: EventContext) -> str:
+    """A permalink to where the item came from: none for a slash command (it leaves no message)."""
+    return ""
