@@ -91,6 +91,7 @@ GOOD: dict[str, str] = {
     "setting": "off",
     "url": "https://example.com/article",
     "idea": "Pair review",
+    "format": "csv",
 }
 
 # How each routed form is opened (the button that opens it, and the command that posts that button first when it

@@ -94,3 +94,10 @@ class RemoveItem:
 @dataclass(frozen=True, slots=True)
 class ListTags:
     scope: Scope
+
+
+@dataclass(frozen=True, slots=True)
+class ExportLibrary:
+    """Every item of the scope's community library, newest first, for a file."""
+
+    scope: Scope

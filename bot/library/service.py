@@ -12,6 +12,7 @@ from bot.library.model import IDEA, MAX_TAGS, NOTE, TITLE, Item, ItemKind, Save
 from bot.library.ports import Listing
 from bot.library.requests import (
     EditItem,
+    ExportLibrary,
     ItemPage,
     ItemView,
     ListItems,
@@ -30,6 +31,7 @@ from bot.text_limits import TextLimit, one_line, several_lines
 __all__ = ["PAGE", "LibraryService"]
 
 PAGE = 10
+MAX_EXPORT = 100_000
 MAX_TAG = 50
 _TAG = re.compile(r"[^\W_][\w-]*")
 
@@ -104,6 +106,15 @@ class LibraryService:
         if page > pages and total:
             raise UserError(_("The list has {n} pages.", n=pages), hint=_("Ask for --page {n} or fewer.", n=pages))
         return ItemPage(tuple(found), page, pages, total)
+
+    async def export(self, request: ExportLibrary) -> tuple[Item, ...]:
+        """Every item of the community's library, newest first (at most `MAX_EXPORT`)."""
+        scope = request.scope
+        community = in_community(scope)
+        async with self._uow(read_only=True) as uow:
+            found, _total = await uow.library.list_items(scope.workspace.id, community.id,
+                                                          Listing(offset=0, limit=MAX_EXPORT))
+        return tuple(found)
 
     async def show(self, request: ShowItem) -> ItemView:
         async with self._uow(read_only=True) as uow:

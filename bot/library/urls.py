@@ -81,12 +81,12 @@ def url_key(url: str) -> str:
     netloc = host if port is None or port == DEFAULT_PORTS.get(scheme) else f"{host}:{port}"
     query = urlencode([(name, value) for name, value in parse_qsl(parts.query, keep_blank_values=True)
                        if not _tracking(name)])
-    path = parts.path
-    if len(path) > 1 and path.endswith("/"):
-        path = path.rstrip("/") or "/"
     route = parts.fragment if parts.fragment.startswith(("/", "!")) else ""
-    canonical = canonicalize_url(urlunsplit((scheme, netloc, path or "/", query, "")))
-    return f"{canonical}#{route}" if route else canonical
+    canonical = urlsplit(canonicalize_url(urlunsplit((scheme, netloc, parts.path or "/", query, ""))))
+    # After w3lib has resolved `.` and `..`: a trailing slash goes, but the root stays.
+    path = canonical.path.rstrip("/") or "/"
+    key = urlunsplit((canonical.scheme, canonical.netloc, path, canonical.query, ""))
+    return f"{key}#{route}" if route else key
 
 
 def _tracking(name: str) -> bool:

@@ -1,28 +1,22 @@
 """A poll's results as a CSV file that spreadsheet programs open as they are.
 
-RFC 4180: CRLF line ends, every field quoted when it holds a quote, comma or line break, quotes doubled; UTF-8
-with a byte order mark, so that spreadsheet programs do not guess another encoding. One section per question:
+The file is written by `bot.spreadsheets` (RFC 4180, UTF-8 with a byte order mark, every cell that a spreadsheet
+would run as a formula neutralised). One section per question:
 its counts (question, choice, count, percentage) and its open answers; then, for a named poll and only when
 ballots are given, one row per member with their answers.
-
-Formula injection: a spreadsheet runs a cell that starts with `=`, `+`, `-` or `@` (and some with a tab or
-carriage return before one of them) as a formula, so any cell that starts with one of these characters gets a
-single quote `'` in front. The rest of the cell is kept exactly as typed.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 
 from bot.i18n import _
 from bot.polls.model import Poll, QuestionKind, QuestionResults, Results
 from bot.polls.ports import StoredBallot
 from bot.polls.words import plain
+from bot.spreadsheets import csv_file, neutralised
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-BOM = "\ufeff"
+__all__ = ["neutralised", "percentage", "results_csv"]
 
 QUESTION = _("Question")
 CHOICE = _("Choice")
@@ -31,11 +25,6 @@ PERCENTAGE = _("Percentage")
 ANSWER = _("Answer")
 MEMBER = _("Member")
 RESPONDENTS = _("Respondents")
-
-
-def neutralised(cell: str) -> str:
-    """`cell` with a single quote in front when a spreadsheet would read it as a formula."""
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
 def percentage(count: int, answered: int) -> str:
@@ -64,11 +53,7 @@ def results_csv(poll: Poll, results: Results, ballots: Sequence[StoredBallot] | 
                 else:
                     row.append("; ".join(question.choices[i] for i in answer.chosen if 0 <= i < len(question.choices)))
             rows.append(row)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    for row in rows:
-        writer.writerow([neutralised(cell) for cell in row])
-    return (BOM + out.getvalue()).encode("utf-8")
+    return csv_file(rows)
 
 
 def _question_rows(results: QuestionResults) -> list[list[str]]:

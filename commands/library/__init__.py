@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bot.i18n import Msg, _
-from commands.library.items import add, edit, idea, list_items, remove, show, tags
+from bot.library.export import ExportFormat
+from commands.library.items import add, edit, export, idea, list_items, remove, show, tags
 from commands.registry import Registry
 from commands.router import InteractionRouter
 from commands.spec import CommandSpec, GroupSpec, Param, ParamKind
@@ -56,5 +57,10 @@ def register(registry: Registry, interactions: InteractionRouter) -> None:
                     remove, params=(item_id,), needs_community=True, examples=("/library remove 3",)),
     ):
         registry.add(spec)
+    registry.add(CommandSpec(
+        ("library", "export"), _("Get the whole library as a file: md, csv, json or html (bookmarks)."), export,
+        params=(Param("format", ParamKind.CHOICE, _("md, csv, json or html"), required=True,
+                      choices=tuple(format.value for format in ExportFormat)),),
+        needs_community=True, examples=("/library export csv", "/library export html")))
     for group in GROUPS:
         registry.add_group(group)

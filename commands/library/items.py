@@ -6,9 +6,11 @@ from typing import Any
 
 from bot.context import EventContext
 from bot.i18n import Msg, _, _n
+from bot.library.export import ExportFormat, library_file
 from bot.library.model import Item, ItemKind
 from bot.library.requests import (
     EditItem,
+    ExportLibrary,
     ListItems,
     ListTags,
     RemoveItem,
@@ -18,6 +20,7 @@ from bot.library.requests import (
     ShowItem,
 )
 from bot.messages import (
+    Attachment,
     Field,
     Fields,
     Heading,
@@ -140,6 +143,19 @@ async def edit(ctx: EventContext, args: dict[str, Any]) -> None:
 async def remove(ctx: EventContext, args: dict[str, Any]) -> None:
     item = await ctx.services.library.remove(RemoveItem(ctx.scope, int(args["id"])))
     await ctx.whisper(_("Item {id} is out of the library: {item}", id=item.id, item=_headline(item)))
+
+
+async def export(ctx: EventContext, args: dict[str, Any]) -> None:
+    """`/library export md|csv|json|html`: the whole library as a file, sent by direct message."""
+    assert ctx.member is not None and ctx.community is not None
+    format = ExportFormat(str(args["format"]))
+    items = await ctx.services.library.export(ExportLibrary(ctx.scope))
+    data = library_file(ctx.community.name, items, format, ctx.language)
+    note = _n("The library of {name} as a file: {n} item.", "The library of {name} as a file: {n} items.",
+              len(items), name=UserText(ctx.community.name))
+    file = Attachment(f"library.{format.value}", format.media_type, data)
+    await ctx.messenger.send_direct(ctx.member.ref, Message((Paragraph(ctx.text(note)),), files=(file,)))
+    await ctx.whisper(_("I sent you the library as a file by direct message."))
 
 
 # --- wording -----------------------------------------------------------------------------------------------

@@ -96,7 +96,7 @@ def brussels(year: int, month: int, day: int, hour: int = 0, minute: int = 0) ->
 def test_usage_lines() -> None:
     assert usage_line(ADD_FACILITATOR) == "/hearth facilitators add <member>"
     assert usage_line(SETUP) == "/hearth setup [--name <text>] [--goal <text>] [--tz <timezone>] [--lang <language>]"
-    assert usage_line(SAVE) == "/library add <url> [title] [#tag …]"
+    assert usage_line(SAVE) == "/library add <address> [title] [#tag …]"
     assert usage_line(SCHEDULE) == (
         "/meeting add <when> [title…] [#tag …] [--every <duration>] [--channel <channel>] "
         "[--remind-before <duration>] [--online] [--style <talk|workshop>]"

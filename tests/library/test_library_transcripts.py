@@ -3,6 +3,9 @@ page saved again, lists, tags, items shown, changed and removed, and mistakes.""
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 
 from tests.console_harness import Transcript, transcript
@@ -94,3 +97,20 @@ async def test_the_library_in_dutch(sqlite_url: str) -> None:
         assert "Staat al in de bibliotheek als item 1, bewaard door @ben op" in again.text
         listed = await t.one("/library list")
         assert listed.text.startswith("Bibliotheek van Data CoP")
+
+
+async def test_the_library_comes_as_a_file_by_direct_message(t: Transcript) -> None:
+    await t.run("as ben\n/library add https://example.com/a Alpha #one")
+    await t.run('/library idea "=SUM(A1) as an idea"')
+    sent, said = await t.run("/library export csv")
+    assert sent.kind == "dm" and sent.to == "ben" and said.text == "I sent you the library as a file by direct message."
+    assert "The library of Data CoP as a file: 2 items." in sent.text
+    (file,) = t.session.workspace.messages[sent.id].message.files
+    assert file.name == "library.csv" and file.mime_type == "text/csv"
+    rows = list(csv.reader(io.StringIO(file.data.decode("utf-8-sig"), newline="")))
+    assert [row[4] for row in rows[1:]] == ["'=SUM(A1) as an idea", ""]
+    bookmarks, _said = await t.run("/library export html")
+    (page,) = t.session.workspace.messages[bookmarks.id].message.files
+    assert page.name == "library.html" and b'HREF="https://example.com/a"' in page.data
+    wrong = await t.one("/library export pdf")
+    assert wrong.kind == "ephemeral" and "is not one of the choices" in wrong.text
