@@ -65,6 +65,17 @@ def test_the_demo_ends_with_a_monthly_survey_answered_in_a_form_and_its_trend(
     assert "gemiddeld 4,3 van 5" in str(trend["text"]) and trend["files"]
 
 
+
+def test_the_demo_saves_to_the_library_keeps_one_page_once_and_finds_it_by_tag(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["demo", "--json"], {}) == 0
+    texts = [str(r["text"]) for r in json_lines(capsys.readouterr().out)]
+    assert any(text.startswith("@ben bewaarde in de bibliotheek: Datacontracten in de praktijk") for text in texts)
+    again = next(text for text in texts if text.startswith("Staat al in de bibliotheek als item 1, bewaard door @ben"))
+    assert "2 leden bewaarden het" in again
+    found = next(text for text in texts if text.startswith("Bibliotheek van Data CoP"))
+    assert "1. Datacontracten in de praktijk" in found and "Elke sessie" not in found
+
 def test_script_json_follows_the_documented_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     script = tmp_path / "t.txt"
     script.write_text(
