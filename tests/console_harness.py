@@ -38,6 +38,16 @@ class Transcript:
         return outputs[0]
 
 
+def community_script(language: str = "en", *, at: str = "2026-12-02T09:00") -> str:
+    """Ana sets up #data-cop as Data CoP in `language`, at `at` in Brussels: where most feature transcripts begin."""
+    return f"""
+clock {at} Europe/Brussels
+as ana
+in #data-cop
+/hearth setup --name "Data CoP" --lang {language}
+"""
+
+
 @asynccontextmanager
 async def transcript(
     database_url: str, kinds: Sequence[ScheduledKind] = (), **settings: object

@@ -20,15 +20,14 @@ from bot.polls.model import Answer, PollStatus, Question, QuestionKind, ResultsS
 from bot.polls.requests import AnswerQuestion, ClosePoll, CreatePoll, Hidden, ListPolls, ShowPoll, SubmitBallot
 from bot.polls.service import PollService
 from bot.ports import UnitOfWorkFactory
-from bot.refs import ChannelRef, MemberRef, Platform, WorkspaceRef
-from bot.tenancy import Role, Scope
+from bot.tenancy import Scope
 from storage.acknowledged import SqlAcknowledgementLog
 from storage.tables import AcknowledgedRow
 from storage.unit_of_work import SqlUnitOfWorkFactory
 from tests.counting_units import CountingUnits
+from tests.worlds import two_communities
 
 NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
-ACME = WorkspaceRef(Platform.SLACK, "T0001")
 KEY = bytes(range(32))
 DAYS = Question(QuestionKind.SINGLE, "Which day?", ("Monday", "Tuesday", "Wednesday"))
 TOPICS = Question(QuestionKind.MULTIPLE, "Which topics?", ("dbt", "Dashboards", "Testing", "Lineage"), most=2)
@@ -53,21 +52,10 @@ class World:
 
 @pytest.fixture
 async def world(uow_factory: UnitOfWorkFactory) -> World:
-    async with uow_factory() as uow:
-        workspace = await uow.workspaces.add(ACME, "Acme", NOW)
-        data = await uow.communities.add(workspace.id, ChannelRef(ACME, "C1"), name="Data", goal="",
-                                         timezone="Europe/Brussels", language="en", at=NOW)
-        design = await uow.communities.add(workspace.id, ChannelRef(ACME, "C2"), name="Design", goal="",
-                                           timezone="Europe/Brussels", language="en", at=NOW)
-        ana = await uow.members.add(workspace.id, MemberRef(ACME, "U0"), display_name="Ana", role=Role.FACILITATOR,
-                                    at=NOW)
-        members = [await uow.members.add(workspace.id, MemberRef(ACME, f"U{n}"), display_name=f"M{n}",
-                                         role=Role.MEMBER, at=NOW) for n in range(1, 11)]
-        await uow.commit()
+    acme = await two_communities(uow_factory, members=10, at=NOW)
     units = CountingUnits(uow_factory)
     clock = SimulatedClock(NOW)
-    return World(PollService(units, clock, BallotSealer(KEY)), units, clock, Scope(workspace, ana, data),
-                 [Scope(workspace, member, data) for member in members], Scope(workspace, members[0], design))
+    return World(PollService(units, clock, BallotSealer(KEY)), units, clock, acme.ana, acme.members, acme.elsewhere)
 
 
 async def test_every_request_runs_in_exactly_one_unit_of_work(world: World) -> None:

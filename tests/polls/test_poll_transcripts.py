@@ -5,16 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.console_harness import Transcript, transcript
+from tests.console_harness import Transcript, community_script, transcript
 
 
 def start(language: str = "en") -> str:
-    return f"""
-clock 2026-12-02T09:00 Europe/Brussels
-as ana
-in #data-cop
-/hearth setup --name "Data CoP" --lang {language}
-"""
+    return community_script(language, at="2026-12-02T09:00")
 
 
 @pytest.fixture

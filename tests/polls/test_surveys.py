@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from adapters.console.workspace import OpenForm
-from tests.console_harness import Transcript, transcript
+from tests.console_harness import Transcript, community_script, transcript
 
 
 def last_form(t: Transcript) -> OpenForm:
@@ -14,12 +14,7 @@ def last_form(t: Transcript) -> OpenForm:
 
 
 def start(language: str = "en") -> str:
-    return f"""
-clock 2026-12-02T09:00 Europe/Brussels
-as ana
-in #data-cop
-/hearth setup --name "Data CoP" --lang {language}
-"""
+    return community_script(language, at="2026-12-02T09:00")
 
 
 @pytest.fixture
