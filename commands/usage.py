@@ -34,6 +34,7 @@ KIND_WORDS: dict[ParamKind, Msg] = {
 PARAMETER_WORDS: dict[str, Msg] = {
     "id": _("number"),
     "idea": _("idea"),
+    "query": _("words"),
     "format": _("format"),
     "url": _("address"),
     "member": _("member"),

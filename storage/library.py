@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import Executable, delete, func, update
+from sqlalchemy import Executable, column, delete, func, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import UpdateBase
@@ -19,7 +19,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.library.model import Item, ItemKind, Save
-from bot.library.ports import Listing
+from bot.library.ports import Listing, Stems
 from bot.ports import ReadOnlyUnit
 from bot.refs import MemberRef, WorkspaceRef
 from storage.directory import READ_ONLY_UNIT
@@ -36,16 +36,17 @@ class SqlLibraryRepository:
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        self._has_index: bool | None = None
 
     def _insert(self) -> Any:
         dialect = self._session.sync_session.get_bind().dialect.name
         return postgresql.insert if dialect == "postgresql" else sqlite.insert
 
-    async def add_item(self, item: Item, key: str) -> Item | None:
+    async def add_item(self, item: Item, key: str, words: str) -> Item | None:
         statement = self._insert()(_ITEMS).values(
             workspace_id=item.workspace_id, community_id=item.community_id, kind=item.kind.value, url=item.url,
             key_hash=key, title=item.title, text=item.text, note=item.note, saved_by=item.saved_by.id,
-            saved_at=item.saved_at, source=item.source, saves=1,
+            saved_at=item.saved_at, source=item.source, saves=1, search_text=_padded(words),
         ).on_conflict_do_nothing(index_elements=["community_id", "key_hash"]).returning(_ITEMS.c.id)
         rows = await self._run(statement)
         item_id = rows[0][0] if rows else None
@@ -53,6 +54,7 @@ class SqlLibraryRepository:
             return None
         added = replace(item, id=item_id, saves=1)
         await self._put_tags(added)
+        await self._index(item_id, words, new=True)
         self._session.add(LibrarySaveRow(item_id=item_id, member_id=item.saved_by.id, saved_at=item.saved_at))
         await self._session.flush()
         return added
@@ -89,14 +91,17 @@ class SqlLibraryRepository:
             col(LibrarySaveRow.saved_at), col(LibrarySaveRow.member_id))
         return [Save(MemberRef(ref, row.member_id), row.saved_at) for row in (await self._session.exec(statement))]
 
-    async def update_item(self, item: Item) -> None:
+    async def update_item(self, item: Item, words: str) -> None:
         await self._run(update(LibraryItemRow).where(
             col(LibraryItemRow.id) == item.id, col(LibraryItemRow.workspace_id) == item.workspace_id,
-        ).values(title=item.title, note=item.note))
+        ).values(title=item.title, note=item.note, search_text=_padded(words)))
+        await self._index(item.id, words)
         await self._run(delete(LibraryTagRow).where(col(LibraryTagRow.item_id) == item.id))
         await self._put_tags(item)
 
     async def remove_item(self, item: Item) -> None:
+        if await self._indexed():
+            await self._run(text("DELETE FROM library_search WHERE rowid = :id").bindparams(id=item.id))
         await self._run(delete(LibraryItemRow).where(
             col(LibraryItemRow.id) == item.id, col(LibraryItemRow.workspace_id) == item.workspace_id))
 
@@ -113,6 +118,46 @@ class SqlLibraryRepository:
             listing.limit)
         rows = (await self._session.exec(statement)).all()
         return [await self._item(row) for row in rows], int(total)
+
+    async def search(self, workspace_id: int, community_id: int, stems: Stems) -> tuple[list[Item], int]:
+        where: list[Any] = [col(LibraryItemRow.workspace_id) == workspace_id,
+                            col(LibraryItemRow.community_id) == community_id]
+        if stems.saver is not None:
+            where.append(col(LibraryItemRow.saved_by) == stems.saver.id)
+        for tag in stems.tags:
+            where.append(col(LibraryItemRow.id).in_(select(LibraryTagRow.item_id).where(
+                LibraryTagRow.community_id == community_id, LibraryTagRow.tag == tag)))
+        for phrase in stems.excluded:
+            where.append(col(LibraryItemRow.search_text).not_like(_pattern(phrase)))
+        order: list[Any] = [col(LibraryItemRow.saved_at).desc(), col(LibraryItemRow.id).desc()]
+        source: Any = LibraryItemRow
+        rank: Any = None
+        if stems.phrases and self._dialect() == "postgresql":
+            query = func.websearch_to_tsquery("simple", " ".join(f'"{" ".join(phrase)}"' for phrase in stems.phrases))
+            vector = func.to_tsvector("simple", col(LibraryItemRow.search_text))
+            where.append(vector.op("@@")(query))
+            order = [func.ts_rank_cd(vector, query).desc(), *order]
+        elif stems.phrases and await self._indexed():
+            # Each phrase in double quotes: stems are letters and digits, so no FTS5 operator can slip in.
+            match = " AND ".join(f'"{" ".join(phrase)}"' for phrase in stems.phrases)
+            found = text("SELECT rowid AS item_id, bm25(library_search) AS rank FROM library_search "
+                         "WHERE library_search MATCH :match").bindparams(match=match).columns(
+                column("item_id"), column("rank")).subquery("found")
+            rank = found.c.rank
+            source = select(LibraryItemRow, rank).join(found, found.c.item_id == col(LibraryItemRow.id))
+        elif stems.phrases:  # SQLite without FTS5: each phrase as words in a row
+            where.extend(col(LibraryItemRow.search_text).like(_pattern(phrase))
+                         for phrase in stems.phrases)
+        if source is LibraryItemRow:
+            total = (await self._session.exec(select(func.count()).select_from(LibraryItemRow).where(*where))).one()
+            statement = select(LibraryItemRow).where(*where).order_by(*order).offset(stems.offset).limit(stems.limit)
+            rows = (await self._session.exec(statement)).all()
+            return [await self._item(row) for row in rows], int(total)
+        ranked = source.where(*where)
+        total = (await self._session.exec(select(func.count()).select_from(ranked.subquery()))).one()
+        rows = (await self._session.exec(ranked.order_by(rank, *order).offset(stems.offset).limit(
+            stems.limit))).all()
+        return [await self._item(row[0]) for row in rows], int(total)
 
     async def tags(self, workspace_id: int, community_id: int) -> list[tuple[str, int]]:
         uses = func.count().label("uses")
@@ -136,6 +181,26 @@ class SqlLibraryRepository:
 
         return await self._session.run_sync(run)
 
+    def _dialect(self) -> str:
+        return self._session.sync_session.get_bind().dialect.name
+
+    async def _indexed(self) -> bool:
+        """Whether this SQLite database has the FTS5 search table (PostgreSQL indexes the column itself)."""
+        if self._dialect() != "sqlite":
+            return False
+        if self._has_index is None:
+            rows = await self._run(text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'library_search'"))
+            self._has_index = bool(rows)
+        return self._has_index
+
+    async def _index(self, item_id: int, words: str, *, new: bool = False) -> None:
+        if not await self._indexed():
+            return
+        if not new:
+            await self._run(text("DELETE FROM library_search WHERE rowid = :id").bindparams(id=item_id))
+        await self._run(text("INSERT INTO library_search (rowid, words) VALUES (:id, :words)").bindparams(
+            id=item_id, words=words))
+
     async def _put_tags(self, item: Item) -> None:
         for position, tag in enumerate(item.tags):
             self._session.add(LibraryTagRow(item_id=item.id, tag=tag, community_id=item.community_id,
@@ -157,3 +222,13 @@ class SqlLibraryRepository:
                     url=row.url, title=row.title, text=row.text, note=row.note, tags=tuple(tags),
                     saved_by=MemberRef(ref, row.saved_by), saved_at=row.saved_at, source=row.source, saves=row.saves)
 
+
+
+def _padded(words: str) -> str:
+    """The stored words, a space before and after each, so that a phrase matches whole words only."""
+    return f" {words} " if words else ""
+
+
+def _pattern(phrase: tuple[str, ...]) -> str:
+    """A LIKE pattern for `phrase` as whole words in a row (stems are letters and digits: nothing to escape)."""
+    return "% " + " ".join(phrase) + " %"

@@ -513,6 +513,8 @@ class LibraryItemRow(HearthTable, table=True):
     saved_at: datetime = _moment()
     source: str = Field(default="", max_length=2000)
     saves: int = Field(default=1)
+    # The item's words, stemmed (`bot.library.words`), space before and after each: what search reads.
+    search_text: str = Field(default="", sa_column=Column(Text, nullable=False))
 
 
 class LibraryTagRow(HearthTable, table=True):
@@ -535,3 +537,13 @@ class LibrarySaveRow(HearthTable, table=True):
     item_id: int = Field(foreign_key="library_item.id", ondelete="CASCADE", primary_key=True)
     member_id: str = Field(max_length=64, primary_key=True)
     saved_at: datetime = _moment()
+
+
+# The library's search index is no model (storage/migrations/versions/0015_library_search.py): FTS5's table and
+# its shadow tables on SQLite, an expression index on PostgreSQL.
+SEARCH_INDEXES = ("library_search", "ix_library_item_search")
+
+
+def is_model_object(item: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    """Alembic's `include_object`: everything but the search index, which no model describes."""
+    return not (name or "").startswith(SEARCH_INDEXES)

@@ -92,6 +92,7 @@ GOOD: dict[str, str] = {
     "url": "https://example.com/article",
     "idea": "Pair review",
     "format": "csv",
+    "query": "contracts",
 }
 
 # How each routed form is opened (the button that opens it, and the command that posts that button first when it

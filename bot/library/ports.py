@@ -20,13 +20,27 @@ class Listing:
     limit: int = 10
 
 
+@dataclass(frozen=True, slots=True)
+class Stems:
+    """A search as storage runs it: items holding every phrase of `phrases` (stems, in that order) and none of
+    `excluded`, with every one of `tags`, saved by `saver` when given; best match first (newest first when there
+    are no phrases)."""
+
+    phrases: tuple[tuple[str, ...], ...] = ()
+    excluded: tuple[tuple[str, ...], ...] = ()
+    tags: tuple[str, ...] = ()
+    saver: MemberRef | None = None
+    offset: int = 0
+    limit: int = 10
+
+
 class LibraryRepository(Protocol):
     """Items of a community's library with their tags and saves. An item is unique in its community by its key
     (the normalised address, or an idea's words): the database's own constraint."""
 
-    async def add_item(self, item: Item, key: str) -> Item | None:
-        """Store a new item under `key` (its `id` and `saves` are ignored) with its first save; None when the
-        community holds an item with that key already (nothing is stored then)."""
+    async def add_item(self, item: Item, key: str, words: str) -> Item | None:
+        """Store a new item under `key` (its `id` and `saves` are ignored) with its first save and the `words`
+        it is found by; None when the community holds an item with that key already (nothing is stored then)."""
         ...
 
     async def item_by_key(self, workspace_id: int, community_id: int, key: str) -> Item | None:
@@ -43,8 +57,8 @@ class LibraryRepository(Protocol):
         """Who saved `item`, first first."""
         ...
 
-    async def update_item(self, item: Item) -> None:
-        """Store `item`'s title, note and tags."""
+    async def update_item(self, item: Item, words: str) -> None:
+        """Store `item`'s title, note and tags, and the `words` it is found by now."""
         ...
 
     async def remove_item(self, item: Item) -> None: ...
@@ -53,9 +67,13 @@ class LibraryRepository(Protocol):
         """One page of the listing, and how many items it holds in all."""
         ...
 
+    async def search(self, workspace_id: int, community_id: int, stems: Stems) -> tuple[list[Item], int]:
+        """One page of the items `stems` finds, best first, and how many it finds in all."""
+        ...
+
     async def tags(self, workspace_id: int, community_id: int) -> list[tuple[str, int]]:
         """Every tag of the community's items with how many items carry it, most used first."""
         ...
 
 
-__all__ = ["LibraryRepository", "Listing"]
+__all__ = ["LibraryRepository", "Listing", "Stems"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.library.model import Item, Save
+from bot.library.search import SearchQuery
 from bot.refs import MemberRef
 from bot.tenancy import Scope
 
@@ -101,3 +102,12 @@ class ExportLibrary:
     """Every item of the scope's community library, newest first, for a file."""
 
     scope: Scope
+
+
+@dataclass(frozen=True, slots=True)
+class SearchItems:
+    """Search the scope's community library (`query` as `commands/library/query.py` reads it), one page."""
+
+    scope: Scope
+    query: SearchQuery
+    page: int = 1

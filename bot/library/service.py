@@ -9,7 +9,7 @@ from dataclasses import replace
 from bot.errors import NotFound, PermissionDenied, UserError
 from bot.i18n import Msg, _
 from bot.library.model import IDEA, MAX_TAGS, NOTE, TITLE, Item, ItemKind, Save
-from bot.library.ports import Listing
+from bot.library.ports import Listing, Stems
 from bot.library.requests import (
     EditItem,
     ExportLibrary,
@@ -21,10 +21,13 @@ from bot.library.requests import (
     Saved,
     SaveIdea,
     SaveLink,
+    SearchItems,
     ShowItem,
 )
 from bot.library.urls import checked_url, url_key
+from bot.library.words import search_words
 from bot.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from bot.preferences import community_language
 from bot.tenancy import Scope, in_community
 from bot.text_limits import TextLimit, one_line, several_lines
 
@@ -76,7 +79,7 @@ class LibraryService:
         async with self._uow() as uow:
             known = None
             while known is None:  # again only if the item the insert met was removed before it could be read
-                added = await uow.library.add_item(item, digest)
+                added = await uow.library.add_item(item, digest, _words(item, community_language(community)))
                 if added is not None:
                     await uow.commit()
                     return Saved(added, known=False, first=Save(added.saved_by, added.saved_at), counted=True)
@@ -89,7 +92,7 @@ class LibraryService:
                                        "--tags.", id=known.id))
             changed = replace(known, tags=merged, title=known.title or title)
             if changed != known:
-                await uow.library.update_item(changed)
+                await uow.library.update_item(changed, _words(changed, community_language(community)))
             counted = await uow.library.add_save(known, Save(scope.member.ref, now))
             await uow.commit()
         return Saved(replace(changed, saves=known.saves + int(counted)), known=True,
@@ -106,6 +109,24 @@ class LibraryService:
         if page > pages and total:
             raise UserError(_("The list has {n} pages.", n=pages), hint=_("Ask for --page {n} or fewer.", n=pages))
         return ItemPage(tuple(found), page, pages, total)
+
+    async def search(self, request: SearchItems) -> ItemPage:
+        """The items the query finds, best match first (newest first for tags or a member alone); a query of
+        nothing finds nothing. Never refuses a query: any text is one (`commands/library/query.py`)."""
+        scope = request.scope
+        community = in_community(scope)
+        language = community_language(community)
+        query = request.query
+        phrases = tuple(stems for term in query.terms if (stems := tuple(search_words(term, language))))
+        excluded = tuple(stems for term in query.excluded if (stems := tuple(search_words(term, language))))
+        if not (phrases or query.tags or query.saver):
+            return ItemPage((), 1, 1, 0)
+        page = max(1, request.page)
+        async with self._uow(read_only=True) as uow:
+            found, total = await uow.library.search(scope.workspace.id, community.id, Stems(
+                phrases=phrases, excluded=excluded, tags=query.tags, saver=query.saver, offset=(page - 1) * PAGE,
+                limit=PAGE))
+        return ItemPage(tuple(found), page, max(1, -(-total // PAGE)), total)
 
     async def export(self, request: ExportLibrary) -> tuple[Item, ...]:
         """Every item of the community's library, newest first (at most `MAX_EXPORT`)."""
@@ -137,7 +158,7 @@ class LibraryService:
                 note=item.note if request.note is None else _checked(request.note, NOTE, empty=True),
                 tags=item.tags if request.tags is None else checked_tags(request.tags),
             )
-            await uow.library.update_item(changed)
+            await uow.library.update_item(changed, _words(changed, community_language(in_community(scope))))
             await uow.commit()
         return changed
 
@@ -199,3 +220,9 @@ def _checked(text: str, limit: TextLimit, *, empty: bool = False) -> str:
                          IDEA: _("An idea has at most {max} characters; this one has {n}.", max=limit.most,
                                  n=len(cleaned))}[limit])
     return cleaned
+
+
+def _words(item: Item, language: str) -> str:
+    """What `item` is found by: the stems of its title, idea, note, tags and address, in `language`."""
+    said = " ".join((item.title, item.text, item.note, " ".join(item.tags), item.url))
+    return " ".join(search_words(said, language))

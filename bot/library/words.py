@@ -1,10 +1,10 @@
 """The words the library searches by: what a page, an idea or a query says, reduced to the stems of its language.
 
 `search_words` lower-cases the text (Unicode case folding), takes off accents (`café` is `cafe`), splits it into
-words of letters and digits, and stems each with the Snowball stemmer of the community's language (English or
-Dutch: `contracts` and `contract` are one word, and so are `vergaderingen` and `vergadering`). The same function
-reads what is saved and what is searched for, so both meet on the same stems whichever database holds them.
-"""
+words of letters and digits, and stems each with the Snowball stemmer that the language's vocabulary names
+(`bot/vocabulary/<code>.py`). In English `contracts` and `contract` are one word, in Dutch `vergaderingen` and
+`vergadering`. The same function reads what is saved and what is searched for, so both meet on the same stems
+whichever database holds them."""
 
 from __future__ import annotations
 
@@ -14,9 +14,10 @@ from functools import cache
 
 import snowballstemmer
 
+from bot.vocabulary import vocabulary
+
 __all__ = ["search_words"]
 
-STEMMERS = {"en": "english", "nl": "dutch"}
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -31,5 +32,5 @@ def search_words(text: str, language: str) -> list[str]:
 
 @cache
 def _stemmer(language: str) -> snowballstemmer.Stemmer | None:
-    name = STEMMERS.get(language)
-    return snowballstemmer.stemmer(name) if name is not None else None
+    name = vocabulary(language).stemmer  # bot/vocabulary/<code>.py names its language's stemmer
+    return snowballstemmer.stemmer(name) if name else None

@@ -10,6 +10,7 @@ VOCABULARY = Vocabulary(
     code="en",
     name="English",
     names=("english", "engels"),
+    stemmer="english",
     relative_days={"today": 0, "tomorrow": 1},
     duration_units={
         **dict.fromkeys(("s", "sec", "secs", "second", "seconds"), _SECOND),

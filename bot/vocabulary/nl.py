@@ -10,6 +10,7 @@ VOCABULARY = Vocabulary(
     code="nl",
     name="Nederlands",
     names=("dutch", "nederlands", "flemish", "vlaams"),
+    stemmer="dutch",
     relative_days={"vandaag": 0, "morgen": 1, "overmorgen": 2},
     duration_units={
         **dict.fromkeys(("seconde", "seconden"), _SECOND),

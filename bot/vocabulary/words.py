@@ -63,11 +63,14 @@ class Vocabulary:
       ("mondays"), `month_spellings`, and `number_words`: numbers written out ("two weeks"), read wherever a
       phrase takes a number of days, weeks, months or years; `articles`, the words that mean one before a unit
       ("for an hour"); `half_hours`, words for a part of an hour, in minutes ("anderhalf uur": 90).
+    - `stemmer`: the Snowball stemmer that reduces the language's words to their stems for the library's search
+      ("" for none: words are matched whole).
     """
 
     code: str
     name: str
     names: tuple[str, ...] = ()
+    stemmer: str = ""
     relative_days: Mapping[str, int] = field(default_factory=dict)
     duration_units: Mapping[str, int] = field(default_factory=dict)
     weekday_spellings: Mapping[str, int] = field(default_factory=dict)

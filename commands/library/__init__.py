@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.i18n import Msg, _
 from bot.library.export import ExportFormat
-from commands.library.items import add, edit, export, idea, list_items, remove, show, tags
+from commands.library.items import add, edit, export, idea, list_items, remove, search, show, tags
 from commands.registry import Registry
 from commands.router import InteractionRouter
 from commands.spec import CommandSpec, GroupSpec, Param, ParamKind
@@ -41,6 +41,12 @@ def register(registry: Registry, interactions: InteractionRouter) -> None:
                             Param("by", ParamKind.MEMBER, _("saved by this member, mentioned with @"), flag=True),
                             Param("page", ParamKind.INT, _("the page"), flag=True, min_value=1)),
                     needs_community=True, examples=("/library list", "/library list #dbt --page 2")),
+        CommandSpec(("library", "search"), _("Search the library: words, \"phrases\", -left out, #tag, by:@member."),
+                    search,
+                    params=(Param("query", ParamKind.TEXT, _("what to look for"), required=True, greedy=True,
+                                  verbatim=True),),
+                    needs_community=True,
+                    examples=(_('/library search data contracts -draft #dbt'), _('/library search "pair review"'))),
         CommandSpec(("library", "tags"), _("List the library's tags with how many items carry each."), tags,
                     needs_community=True, examples=("/library tags",)),
         CommandSpec(("library", "show"), _("Show one item: its note, tags and who saved it."), show,

@@ -17,6 +17,7 @@ from bot.library.requests import (
     Saved,
     SaveIdea,
     SaveLink,
+    SearchItems,
     ShowItem,
 )
 from bot.messages import (
@@ -36,6 +37,7 @@ from bot.messages import (
     UserText,
     join,
 )
+from commands.library.query import read_query
 
 
 async def add(ctx: EventContext, args: dict[str, Any]) -> None:
@@ -94,6 +96,24 @@ async def list_items(ctx: EventContext, args: dict[str, Any]) -> None:
         blocks.append(Note(ctx.text(line)))
         if page.page < page.pages:
             blocks.append(Note(ctx.text(_("The next page: /library list --page {n}", n=page.page + 1))))
+    await ctx.reply(Message(tuple(blocks), ephemeral=True))
+
+
+async def search(ctx: EventContext, args: dict[str, Any]) -> None:
+    """`/library search <query…>`: words, "phrases", -exclusions, #tags and by:@member, best match first."""
+    assert ctx.workspace is not None
+    typed = str(args.get("query") or "")
+    page = await ctx.services.library.search(SearchItems(ctx.scope, read_query(typed, ctx.workspace.ref)))
+    blocks: list[Any] = [Heading(ctx.text(_("Found in the library: {query}", query=UserText(" ".join(typed.split())))))]
+    if not page.items:
+        blocks.append(Paragraph(ctx.text(_("Nothing found. Try fewer or other words, a #tag, or by:@member."))))
+    for item in page.items:
+        blocks.append(Paragraph(ctx.text(_("{id}. {item}", id=item.id, item=_headline(item)))))
+        blocks.append(Note(ctx.text(_item_note(item))))
+    if page.total > len(page.items):
+        blocks.append(Note(ctx.text(_n("The best {shown} of {n} item; add words or a #tag to narrow it.",
+                                       "The best {shown} of {n} items; add words or a #tag to narrow it.",
+                                       page.total, shown=len(page.items)))))
     await ctx.reply(Message(tuple(blocks), ephemeral=True))
 
 

@@ -13,7 +13,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from storage.database import create_migration_engine, sync_url
-from storage.tables import metadata
+from storage.tables import is_model_object, metadata
 
 if context.config.config_file_name is not None:
     # Run from the command line: log what Alembic does, as configured in storage/alembic.ini.
@@ -27,6 +27,7 @@ def run_over(connection: Connection) -> None:
         # SQLite alters most things only by copying the table; batch mode does that for us.
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=is_model_object,  # the library's search index is no model
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -109,3 +109,25 @@ async def test_the_library_comes_as_a_file_by_direct_message(t: Transcript) -> N
     assert page.name == "library.html" and b'HREF="https://example.com/a"' in page.data
     wrong = await t.one("/library export pdf")
     assert wrong.kind == "ephemeral" and "is not one of the choices" in wrong.text
+
+
+async def test_a_search_finds_by_word_forms_phrases_and_tags_and_never_fails(t: Transcript) -> None:
+    await t.run("as ben\n/library add https://example.com/contracts Data contracts in practice #dbt")
+    await t.run('/library idea "Running retrospectives that people enjoy" #rituals')
+    found = await t.one("/library search contract")
+    assert found.kind == "ephemeral" and found.text.startswith("Found in the library: contract")
+    assert "1. Data contracts in practice" in found.text and "retrospectives" not in found.text
+    assert "Running retrospectives" in (await t.one('/library search "run retrospectives" #rituals')).text
+    for query in ('"', "NEAR(a", "*", "-", "'); DROP TABLE library_item; --"):
+        answer = await t.one(f"/library search {query}")
+        assert answer.kind == "ephemeral" and "Nothing found." in answer.text
+    assert "Data contracts" in (await t.one("/library search contracts -rituals")).text
+
+
+async def test_a_dutch_search(sqlite_url: str) -> None:
+    async with transcript(sqlite_url) as t:
+        await t.run(start("nl"))
+        await t.run('as ben\n/library idea "Vergaderingen die echt werken" #ritme')
+        found = await t.one("/library search vergadering")
+        assert found.text.startswith("Gevonden in de bibliotheek: vergadering") and "Vergaderingen" in found.text
+        assert "Niets gevonden." in (await t.one("/library search fietsen")).text

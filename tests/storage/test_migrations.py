@@ -14,7 +14,7 @@ from sqlalchemy import inspect
 
 from storage.database import create_migration_engine
 from storage.migrate import MIGRATIONS, alembic_config, current_revision, head_revision, is_at_head, upgrade
-from storage.tables import metadata
+from storage.tables import is_model_object, metadata
 
 REPOSITORY = Path(__file__).parents[2]
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
@@ -41,7 +41,8 @@ def test_the_migrated_schema_matches_the_models(database_url: str) -> None:
     engine = create_migration_engine(database_url)
     try:
         with engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            context = MigrationContext.configure(connection, opts={"compare_type": True,
+                                                                  "include_object": is_model_object})
             differences = compare_metadata(context, metadata)
     finally:
         engine.dispose()
