@@ -75,6 +75,8 @@ def test_the_demo_saves_to_the_library_keeps_one_page_once_and_finds_it_by_tag(
     assert "2 leden bewaarden het" in again
     found = next(text for text in texts if text.startswith("Bibliotheek van Data CoP"))
     assert "1. Datacontracten in de praktijk" in found and "Elke sessie" not in found
+    searched = next(text for text in texts if text.startswith("Gevonden in de bibliotheek: praktijken -oud"))
+    assert "1. Datacontracten in de praktijk" in searched  # "praktijken" finds "praktijk"
 
 def test_script_json_follows_the_documented_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     script = tmp_path / "t.txt"
