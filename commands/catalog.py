@@ -37,5 +37,6 @@ def build_catalog() -> Catalog:
     catalog.home.add(poll.home_section)
     library.register(catalog.registry, catalog.interactions)
     catalog.families.update(library.FAMILY_SUMMARIES)
+    catalog.home.add(library.home_section)
     add_family_help(catalog.registry)
     return catalog

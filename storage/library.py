@@ -119,6 +119,15 @@ class SqlLibraryRepository:
         rows = (await self._session.exec(statement)).all()
         return [await self._item(row) for row in rows], int(total)
 
+    async def recent_in_workspace(self, workspace_id: int, *, saver: MemberRef | None = None,
+                                  limit: int) -> list[Item]:
+        statement = select(LibraryItemRow).where(LibraryItemRow.workspace_id == workspace_id)
+        if saver is not None:
+            statement = statement.where(LibraryItemRow.saved_by == saver.id)
+        rows = (await self._session.exec(statement.order_by(
+            col(LibraryItemRow.saved_at).desc(), col(LibraryItemRow.id).desc()).limit(limit))).all()
+        return [await self._item(row) for row in rows]
+
     async def search(self, workspace_id: int, community_id: int, stems: Stems) -> tuple[list[Item], int]:
         where: list[Any] = [col(LibraryItemRow.workspace_id) == workspace_id,
                             col(LibraryItemRow.community_id) == community_id]

@@ -67,6 +67,11 @@ class LibraryRepository(Protocol):
         """One page of the listing, and how many items it holds in all."""
         ...
 
+    async def recent_in_workspace(self, workspace_id: int, *, saver: MemberRef | None = None,
+                                  limit: int) -> list[Item]:
+        """The newest items of every community of the workspace (those `saver` saved first, when given)."""
+        ...
+
     async def search(self, workspace_id: int, community_id: int, stems: Stems) -> tuple[list[Item], int]:
         """One page of the items `stems` finds, best first, and how many it finds in all."""
         ...

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from bot.library.model import Item, Save
 from bot.library.search import SearchQuery
-from bot.refs import MemberRef
+from bot.refs import ChannelRef, MemberRef
 from bot.tenancy import Scope
 
 
@@ -111,3 +111,19 @@ class SearchItems:
     scope: Scope
     query: SearchQuery
     page: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryHome:
+    """What the member's home shows of the libraries of the workspace's communities."""
+
+    scope: Scope
+
+
+@dataclass(frozen=True, slots=True)
+class HomeItems:
+    """The newest items of the workspace's communities and the member's own newest saves, each with its
+    community's channel."""
+
+    recent: tuple[tuple[Item, ChannelRef], ...]
+    mine: tuple[tuple[Item, ChannelRef], ...]

@@ -13,8 +13,10 @@ from bot.library.ports import Listing, Stems
 from bot.library.requests import (
     EditItem,
     ExportLibrary,
+    HomeItems,
     ItemPage,
     ItemView,
+    LibraryHome,
     ListItems,
     ListTags,
     RemoveItem,
@@ -35,6 +37,7 @@ __all__ = ["PAGE", "LibraryService"]
 
 PAGE = 10
 MAX_EXPORT = 100_000
+HOME = 5  # items of each list in the member's home
 MAX_TAG = 50
 _TAG = re.compile(r"[^\W_][\w-]*")
 
@@ -127,6 +130,16 @@ class LibraryService:
                 phrases=phrases, excluded=excluded, tags=query.tags, saver=query.saver, offset=(page - 1) * PAGE,
                 limit=PAGE))
         return ItemPage(tuple(found), page, max(1, -(-total // PAGE)), total)
+
+    async def home(self, request: LibraryHome) -> HomeItems:
+        """The newest items of the workspace's communities, and the member's own newest saves (`HOME` of each)."""
+        scope = request.scope
+        async with self._uow(read_only=True) as uow:
+            channels = {community.id: community.channel for community in await uow.communities.list(scope.workspace.id)}
+            recent = await uow.library.recent_in_workspace(scope.workspace.id, limit=HOME)
+            mine = await uow.library.recent_in_workspace(scope.workspace.id, saver=scope.member.ref, limit=HOME)
+        return HomeItems(tuple((item, channels[item.community_id]) for item in recent if item.community_id in channels),
+                         tuple((item, channels[item.community_id]) for item in mine if item.community_id in channels))
 
     async def export(self, request: ExportLibrary) -> tuple[Item, ...]:
         """Every item of the community's library, newest first (at most `MAX_EXPORT`)."""

@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from bot.i18n import Msg, _
 from bot.library.export import ExportFormat
-from commands.library.items import add, edit, export, idea, list_items, remove, search, show, tags
+from commands.library.items import (
+    add,
+    edit,
+    export,
+    home_section,
+    idea,
+    list_items,
+    remove,
+    search,
+    show,
+    tags,
+)
 from commands.registry import Registry
 from commands.router import InteractionRouter
 from commands.spec import CommandSpec, GroupSpec, Param, ParamKind
 
-__all__ = ["FAMILY_SUMMARIES", "register"]
+__all__ = ["FAMILY_SUMMARIES", "home_section", "register"]
 
 FAMILY_SUMMARIES: dict[str, Msg] = {
     "library": _("The library: sources and ideas the community saves, tagged and kept once."),

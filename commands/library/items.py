@@ -11,6 +11,7 @@ from bot.library.model import Item, ItemKind
 from bot.library.requests import (
     EditItem,
     ExportLibrary,
+    LibraryHome,
     ListItems,
     ListTags,
     RemoveItem,
@@ -22,6 +23,7 @@ from bot.library.requests import (
 )
 from bot.messages import (
     Attachment,
+    ChannelMention,
     Field,
     Fields,
     Heading,
@@ -176,6 +178,23 @@ async def export(ctx: EventContext, args: dict[str, Any]) -> None:
     file = Attachment(f"library.{format.value}", format.media_type, data)
     await ctx.messenger.send_direct(ctx.member.ref, Message((Paragraph(ctx.text(note)),), files=(file,)))
     await ctx.whisper(_("I sent you the library as a file by direct message."))
+
+
+async def home_section(ctx: EventContext) -> list[Any]:
+    """The libraries in the member's home (Slack's App Home): the newest items, and the member's own saves."""
+    home = await ctx.services.library.home(LibraryHome(ctx.scope))
+    if not home.recent:
+        return []
+    blocks: list[Any] = [Heading(ctx.text(_("New in the library")))]
+    blocks.extend(Paragraph(ctx.text(_("{item} in {channel}", item=_headline(item), channel=ChannelMention(channel))))
+                  for item, channel in home.recent)
+    if home.mine:
+        blocks.append(Heading(ctx.text(_("Your saves"))))
+        blocks.extend(Paragraph(ctx.text(_("{item} in {channel}", item=_headline(item),
+                                           channel=ChannelMention(channel))))
+                      for item, channel in home.mine)
+    blocks.append(Note(ctx.text(_("Search a library with /library search in its channel."))))
+    return blocks
 
 
 # --- wording -----------------------------------------------------------------------------------------------
