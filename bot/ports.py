@@ -68,13 +68,17 @@ class Messenger(Protocol):
         ...
 
 
+ROSTER_MOST = 5000  # members a channel's roster is read to (poll reminders), on every platform
+
+
 @runtime_checkable
 class Roster(Protocol):
     """Who is in a channel, as the platform says: a messenger that can tell implements this (reminders to the
     members who have not answered a poll go to the channel's members)."""
 
     async def channel_members(self, channel: ChannelRef) -> list[MemberRef]:
-        """The people (no bots) who can read `channel`; raises `DeliveryError` when the platform will not say."""
+        """The people (no bots) who can read `channel`, at most `ROSTER_MOST`; raises `DeliveryError` when the
+        platform will not say."""
         ...
 
 

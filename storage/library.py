@@ -13,17 +13,13 @@ from typing import Any
 
 from sqlalchemy import Executable, column, delete, func, text, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
-from sqlalchemy.sql.dml import UpdateBase
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.library.model import Item, ItemKind, Save
 from bot.library.ports import Listing, Stems
-from bot.ports import ReadOnlyUnit
 from bot.refs import MemberRef, WorkspaceRef
-from storage.directory import READ_ONLY_UNIT
-from storage.repositories import _workspace_ref
+from storage.repositories import _rows, _workspace_ref
 from storage.tables import LibraryItemRow, LibrarySaveRow, LibraryTagRow
 
 __all__ = ["SqlLibraryRepository"]
@@ -106,18 +102,9 @@ class SqlLibraryRepository:
             col(LibraryItemRow.id) == item.id, col(LibraryItemRow.workspace_id) == item.workspace_id))
 
     async def list_items(self, workspace_id: int, community_id: int, listing: Listing) -> tuple[list[Item], int]:
-        where = [col(LibraryItemRow.workspace_id) == workspace_id, col(LibraryItemRow.community_id) == community_id]
-        if listing.saver is not None:
-            where.append(col(LibraryItemRow.saved_by) == listing.saver.id)
-        if listing.tag is not None:
-            where.append(col(LibraryItemRow.id).in_(select(LibraryTagRow.item_id).where(
-                LibraryTagRow.community_id == community_id, LibraryTagRow.tag == listing.tag)))
-        total = (await self._session.exec(select(func.count()).select_from(LibraryItemRow).where(*where))).one()
-        statement = select(LibraryItemRow).where(*where).order_by(
-            col(LibraryItemRow.saved_at).desc(), col(LibraryItemRow.id).desc()).offset(listing.offset).limit(
-            listing.limit)
-        rows = (await self._session.exec(statement)).all()
-        return [await self._item(row) for row in rows], int(total)
+        return await self.search(workspace_id, community_id, Stems(  # a search without words: newest first
+            tags=(listing.tag,) if listing.tag is not None else (), saver=listing.saver, offset=listing.offset,
+            limit=listing.limit))
 
     async def recent_in_workspace(self, workspace_id: int, *, saver: MemberRef | None = None,
                                   limit: int) -> list[Item]:
@@ -139,8 +126,7 @@ class SqlLibraryRepository:
         for phrase in stems.excluded:
             where.append(col(LibraryItemRow.search_text).not_like(_pattern(phrase)))
         order: list[Any] = [col(LibraryItemRow.saved_at).desc(), col(LibraryItemRow.id).desc()]
-        source: Any = LibraryItemRow
-        rank: Any = None
+        statement = select(LibraryItemRow)
         if stems.phrases and self._dialect() == "postgresql":
             query = func.websearch_to_tsquery("simple", " ".join(f'"{" ".join(phrase)}"' for phrase in stems.phrases))
             vector = func.to_tsvector("simple", col(LibraryItemRow.search_text))
@@ -152,21 +138,14 @@ class SqlLibraryRepository:
             found = text("SELECT rowid AS item_id, bm25(library_search) AS rank FROM library_search "
                          "WHERE library_search MATCH :match").bindparams(match=match).columns(
                 column("item_id"), column("rank")).subquery("found")
-            rank = found.c.rank
-            source = select(LibraryItemRow, rank).join(found, found.c.item_id == col(LibraryItemRow.id))
+            statement = statement.join(found, found.c.item_id == col(LibraryItemRow.id))
+            order = [found.c.rank, *order]
         elif stems.phrases:  # SQLite without FTS5: each phrase as words in a row
-            where.extend(col(LibraryItemRow.search_text).like(_pattern(phrase))
-                         for phrase in stems.phrases)
-        if source is LibraryItemRow:
-            total = (await self._session.exec(select(func.count()).select_from(LibraryItemRow).where(*where))).one()
-            statement = select(LibraryItemRow).where(*where).order_by(*order).offset(stems.offset).limit(stems.limit)
-            rows = (await self._session.exec(statement)).all()
-            return [await self._item(row) for row in rows], int(total)
-        ranked = source.where(*where)
-        total = (await self._session.exec(select(func.count()).select_from(ranked.subquery()))).one()
-        rows = (await self._session.exec(ranked.order_by(rank, *order).offset(stems.offset).limit(
-            stems.limit))).all()
-        return [await self._item(row[0]) for row in rows], int(total)
+            where.extend(col(LibraryItemRow.search_text).like(_pattern(phrase)) for phrase in stems.phrases)
+        statement = statement.where(*where)
+        total = (await self._session.exec(select(func.count()).select_from(statement.subquery()))).one()
+        rows = (await self._session.exec(statement.order_by(*order).offset(stems.offset).limit(stems.limit))).all()
+        return [await self._item(row) for row in rows], int(total)
 
     async def tags(self, workspace_id: int, community_id: int) -> list[tuple[str, int]]:
         uses = func.count().label("uses")
@@ -178,17 +157,9 @@ class SqlLibraryRepository:
 
     # --- helpers ----------------------------------------------------------------------------------------------
 
-    async def _run(self, statement: Executable) -> Sequence[Any]:
-        """A Core statement on the unit's connection, past the ORM (which holds no library rows it would miss);
-        the rows it returns."""
-        if isinstance(statement, UpdateBase) and self._session.info.get(READ_ONLY_UNIT):
-            raise ReadOnlyUnit("a read-only unit of work was asked to store rows")
-
-        def run(sync: Session) -> Sequence[Any]:
-            result = sync.connection().execute(statement)
-            return result.all() if result.returns_rows else ()
-
-        return await self._session.run_sync(run)
+    async def _run(self, statement: Executable,
+                   parameters: dict[str, Any] | list[dict[str, Any]] | None = None) -> Sequence[Any]:
+        return await _rows(self._session, statement, parameters)
 
     def _dialect(self) -> str:
         return self._session.sync_session.get_bind().dialect.name

@@ -17,18 +17,15 @@ from typing import Any
 
 from sqlalchemy import Executable, Row, Select, bindparam, delete, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
-from sqlalchemy.sql.dml import Delete, Insert, UpdateBase
+from sqlalchemy.sql.dml import Delete, Insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.polls.anonymity import read_ballot, write_ballot
 from bot.polls.model import Poll, PollStatus, Question, QuestionKind, QuestionResults, Results, ResultsShown
 from bot.polls.ports import CountKey, StoredBallot
-from bot.ports import ReadOnlyUnit
 from bot.refs import MemberRef
-from storage.directory import READ_ONLY_UNIT
-from storage.repositories import _workspace_ref
+from storage.repositories import _rows, _workspace_ref
 from storage.tables import PollBallotRow, PollCountRow, PollRow
 
 __all__ = ["SqlPollRepository"]
@@ -213,17 +210,8 @@ class SqlPollRepository:
     # --- helpers ----------------------------------------------------------------------------------------------
 
     async def _run(self, statement: Executable,
-                   parameters: dict[str, Any] | list[dict[str, Any]]) -> Sequence[Any]:
-        """One of the prepared statements on the unit's connection, for one row of parameters or many; the rows it
-        returns (none for a write). A write in a read-only unit raises `ReadOnlyUnit`, as the ORM's flush does."""
-        if isinstance(statement, UpdateBase) and self._session.info.get(READ_ONLY_UNIT):
-            raise ReadOnlyUnit("a read-only unit of work was asked to store rows")
-
-        def run(sync: Session) -> Sequence[Any]:
-            result = sync.connection().execute(statement, parameters)
-            return result.all() if result.returns_rows else ()
-
-        return await self._session.run_sync(run)
+                   parameters: dict[str, Any] | list[dict[str, Any]] | None = None) -> Sequence[Any]:
+        return await _rows(self._session, statement, parameters)
 
     async def _owns(self, workspace_id: int, poll_id: int) -> bool:
         if (workspace_id, poll_id) in self._owned:

@@ -87,6 +87,19 @@ async def _core(session: AsyncSession, statement: Executable) -> Result[Any]:
     return await session.run_sync(lambda sync: sync.connection().execute(statement))
 
 
+async def _rows(session: AsyncSession, statement: Executable,
+                parameters: dict[str, Any] | list[dict[str, Any]] | None = None) -> Sequence[Any]:
+    """Like `_core`, for one row of parameters or many (executemany), and the rows it returns (none for a write)."""
+    if isinstance(statement, UpdateBase) and session.info.get(READ_ONLY_UNIT):
+        raise ReadOnlyUnit("a read-only unit of work was asked to store rows")
+
+    def run(sync: Any) -> Sequence[Any]:
+        result = sync.connection().execute(statement, parameters)
+        return result.all() if result.returns_rows else ()
+
+    return await session.run_sync(run)
+
+
 def _require_updated(rowcount: int, what: str) -> None:
     if rowcount == 0:
         raise LookupError(f"{what} does not exist in its workspace")

@@ -20,7 +20,7 @@ import discord
 
 from adapters.discord.render import DiscordPayload, render_message
 from bot.messages import Message
-from bot.ports import Clock, DeliveryError
+from bot.ports import ROSTER_MOST, Clock, DeliveryError
 from bot.refs import ChannelRef, MemberRef, MessageRef
 from bot.scheduling.model import TransientDeliveryError
 
@@ -59,7 +59,6 @@ def edit_arguments(payload: DiscordPayload) -> dict[str, Any]:
     return arguments
 
 
-MAX_ROSTER = 5000  # members a channel's roster is read to (poll reminders)
 
 
 def nonce(delivery_key: str, index: int) -> str:
@@ -98,12 +97,12 @@ class DiscordMessenger:
 
     async def channel_members(self, channel: ChannelRef) -> list[MemberRef]:
         """The people who can read `channel`: the server's members listed page by page over REST (Hearth keeps no
-        member cache; listing needs the Server Members intent, `DISCORD_MEMBER_EVENTS`), at most `MAX_ROSTER`,
+        member cache; listing needs the Server Members intent, `DISCORD_MEMBER_EVENTS`), at most `ROSTER_MOST`,
         bots left out, each checked against the channel's permissions. `DeliveryError` when Discord refuses."""
         found = self._client.get_channel(int(channel.id)) if channel.id.isdigit() else None
         if not isinstance(found, discord.abc.GuildChannel):
             raise DeliveryError("the channel is not one of a server this process serves")
-        members = [member async for member in found.guild.fetch_members(limit=MAX_ROSTER)]
+        members = [member async for member in found.guild.fetch_members(limit=ROSTER_MOST)]
         return [MemberRef(channel.workspace, str(member.id)) for member in members
                 if not member.bot and found.permissions_for(member).read_messages]
 

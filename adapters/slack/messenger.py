@@ -15,7 +15,7 @@ from adapters.slack.blocks import files_to_upload, render_message
 from adapters.slack.inbound import form_metadata
 from adapters.slack.modals import render_form
 from bot.messages import Form, Message
-from bot.ports import DeliveryError
+from bot.ports import ROSTER_MOST, DeliveryError
 from bot.refs import ChannelRef, MemberRef, MessageRef
 from bot.responders import MessengerResponder
 from bot.scheduling.model import TransientDeliveryError
@@ -87,18 +87,18 @@ class SlackMessenger:
         return await self.send(ChannelRef(member.workspace, str(opened["channel"]["id"])), message)
 
     async def channel_members(self, channel: ChannelRef) -> list[MemberRef]:
-        """`conversations.members`, page by page (at most `MAX_ROSTER` members), without Hearth's own bot user."""
+        """`conversations.members`, page by page (at most `ROSTER_MOST` members), without Hearth's own bot user."""
         client = await self._client_for(channel.workspace.id)
         me = str((await _call(client.auth_test())).get("user_id", ""))
         found: list[MemberRef] = []
         cursor: str | None = None
-        while len(found) < MAX_ROSTER:
+        while len(found) < ROSTER_MOST:
             page = await _call(client.conversations_members(channel=channel.id, limit=200, cursor=cursor))
             found += [MemberRef(channel.workspace, str(user)) for user in page.get("members", ()) if user != me]
             cursor = str((page.get("response_metadata") or {}).get("next_cursor") or "") or None
             if cursor is None:
                 break
-        return found[:MAX_ROSTER]
+        return found[:ROSTER_MOST]
 
     async def send_ephemeral(self, channel: ChannelRef, member: MemberRef, message: Message) -> None:
         client = await self._client_for(channel.workspace.id)
@@ -165,7 +165,6 @@ async def _call(request: Awaitable[Any]) -> Any:
 
 
 MAX_HOME_BLOCKS = 100
-MAX_ROSTER = 5000  # members a channel's roster is read to (poll reminders)
 
 
 class HomeResponder:

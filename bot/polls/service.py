@@ -313,13 +313,13 @@ class PollService:
             if poll is None or community is None or not poll.is_open(now):
                 return None
             known = await uow.members.get_many(workspace_id, list(members))
+            answered = {stored.voter for stored in await uow.polls.ballots(workspace_id, poll.id)}
             chosen: list[Member | MemberRef] = []
             for ref in members:
                 member = known.get(ref)
                 if member is not None and not reminders_on(member):
                     continue
-                voter = self._sealer.voter(poll.id, ref) if poll.anonymous else ref.id
-                if await uow.polls.ballot(workspace_id, poll.id, voter) is None:
+                if (self._sealer.voter(poll.id, ref) if poll.anonymous else ref.id) not in answered:
                     chosen.append(member if member is not None else ref)
         return poll, community, chosen
 
@@ -367,24 +367,23 @@ class PollService:
         now = self._clock.now()
         async with self._uow() as uow:
             poll = await self._get(uow, first.scope.workspace.id, first.poll_id)
-            checked: list[Pending[AnswerQuestion, Answered]] = []
+            checked: list[tuple[Pending[AnswerQuestion, Answered], str]] = []
             for pending in batch:
                 try:
-                    self._answerable(poll, pending.request, now)
+                    found = self._answerable(poll, pending.request, now)
                 except UserError as error:
                     pending.refuse(error)
                 else:
-                    checked.append(pending)
+                    checked.append((pending, self._voter(found, pending.request.scope)))
             if poll is None or not checked:
                 return
-            scopes = {self._voter(poll, pending.request.scope): pending.request.scope for pending in checked}
+            scopes = {voter: pending.request.scope for pending, voter in checked}
             stored = await uow.polls.lock_ballots(poll.workspace_id, poll.id, list(scopes))
             before = {voter: self._read(poll, ballot) for voter, ballot in stored.items()}
             current: dict[str, Ballot] = dict(before)
             answered: list[tuple[Pending[AnswerQuestion, Answered], str, Ballot]] = []
-            for pending in checked:  # in the order they arrived: a double click toggles twice
+            for pending, voter in checked:  # in the order they arrived: a double click toggles twice
                 request = pending.request
-                voter = self._voter(poll, request.scope)
                 ballot = list(current.get(voter) or _blank(poll))
                 try:
                     ballot[request.question] = _changed(poll.questions[request.question], ballot[request.question],
@@ -410,11 +409,12 @@ class PollService:
             view = self._counted_view(poll, request.scope, now, counts, mine=after)
             pending.done(Answered(view, request.question, after[request.question], self.public(view)))
 
-    def _answerable(self, poll: Poll | None, request: AnswerQuestion, now: datetime) -> None:
+    def _answerable(self, poll: Poll | None, request: AnswerQuestion, now: datetime) -> Poll:
         found = self._in_community(poll, request.scope, request.poll_id)
         self._ensure_open(found, now)
         if not 0 <= request.question < len(found.questions):
             raise UserError(_("Poll {id} has no question {n}.", id=found.id, n=request.question + 1))
+        return found
 
     async def suggest(self, request: SuggestTopic) -> Answered:
         """Add a topic to a topics question (refusing one that is there already, whatever its case) and upvote it
@@ -588,8 +588,9 @@ class PollService:
                     mine: Ballot | None = None, texts: bool = True) -> PollView:
         if not (poll.status is PollStatus.CLOSED and poll.anonymous):
             counts = await uow.polls.counts(poll.workspace_id, poll.id)
+            shown = texts and self._hidden(poll, scope, max(0, counts.get(RESPONDENTS, 0)), now) is None
             return self._counted_view(poll, scope, now, counts, mine=mine,
-                                      texts=await self._texts(uow, poll) if texts else None)
+                                      texts=await self._texts(uow, poll) if shown else None)
         kept = await uow.polls.kept_results(poll.workspace_id, poll.id)
         respondents = kept.respondents if kept is not None else 0
         hidden = self._hidden(poll, scope, respondents, now)
