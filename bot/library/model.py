@@ -11,9 +11,12 @@ from bot.text_limits import LIBRARY_IDEA as IDEA
 from bot.text_limits import LIBRARY_NOTE as NOTE
 from bot.text_limits import LIBRARY_TITLE as TITLE
 
-__all__ = ["IDEA", "MAX_TAGS", "NOTE", "TITLE", "Item", "ItemKind", "Save"]
+__all__ = ["IDEA", "MAX_DESCRIPTION", "MAX_PAGE_TEXT", "MAX_TAGS", "NOTE", "TITLE", "Item", "ItemKind", "PageMeta",
+           "Save"]
 
 MAX_TAGS = 10
+MAX_DESCRIPTION = 1000  # characters of a page's description kept
+MAX_PAGE_TEXT = 20_000  # characters of a page's text searched
 
 
 class ItemKind(enum.StrEnum):
@@ -40,6 +43,7 @@ class Item:
     saved_at: datetime
     source: str = ""
     saves: int = 1
+    description: str = ""  # what the page says of itself, fetched in the background ("" until then, or never)
 
     @property
     def heading(self) -> str:
@@ -53,3 +57,13 @@ class Save:
 
     member: MemberRef
     at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PageMeta:
+    """What a fetched page says of itself: its title, its description and its main text (each one line or plain
+    text, `text` at most `MAX_PAGE_TEXT` characters). Fetched text is user text: escaped wherever it is shown."""
+
+    title: str
+    description: str
+    text: str

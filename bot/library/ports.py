@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.library.model import Item, Save
+from bot.library.model import Item, PageMeta, Save
 from bot.refs import MemberRef
 
 
@@ -81,4 +81,21 @@ class LibraryRepository(Protocol):
         ...
 
 
-__all__ = ["LibraryRepository", "Listing", "Stems"]
+class PageUnavailable(Exception):
+    """A page that could not or may not be fetched; `reason` says why in a few English words, for the log."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class PageFetcher(Protocol):
+    """Reads what a web page says of itself, guarded against server-side request forgery (only public addresses,
+    unless an allow-list says otherwise; time, size and redirect caps; HTML and plain text only)."""
+
+    async def fetch(self, url: str) -> PageMeta:
+        """The page at `url` (http or https); raises `PageUnavailable` when it cannot or may not be read."""
+        ...
+
+
+__all__ = ["LibraryRepository", "Listing", "PageFetcher", "PageUnavailable", "Stems"]
