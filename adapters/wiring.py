@@ -35,6 +35,8 @@ from bot.context import Defaults
 from bot.core import Core
 from bot.erasure import RemovalRecorder, WorkspaceErasure
 from bot.i18n import Translator
+from bot.library.page_fetching import PageFetching
+from bot.library.ports import PageFetcher
 from bot.meetings.reminders import MeetingHooks, meeting_kinds
 from bot.middleware import check_permission, ignore_bots, rate_limit, resolve_community
 from bot.polls.anonymity import BallotSealer
@@ -115,6 +117,7 @@ class Hearth:
     clock: Clock
     translator: Translator
     scheduler: Engine
+    pages: PageFetching | None = None  # reads saved pages in the background; started with the deployment
 
     @property
     def database(self) -> AsyncEngine:
@@ -134,6 +137,8 @@ class Hearth:
         return self.storage.acknowledgements
 
     async def close(self) -> None:
+        if self.pages is not None:
+            await self.pages.stop()
         await self.storage.close()
 
 
@@ -147,13 +152,15 @@ async def build_hearth(
     kinds: Sequence[ScheduledKind] = (),
     hooks: MeetingHooks | None = None,
     migrate: bool = True,
+    fetcher: PageFetcher | None = None,
 ) -> Hearth:
     """Build Hearth on `storage` (opened on `settings`' database, migrated unless `migrate` is False, when not
     given), posting through `messenger`.
 
     `kinds` are extra schedule kinds for the scheduling engine; the engine is built but not started (the
     scheduler driver or the console starts it). `hooks` hear of meeting changes (`build_hooks`); none when left
-    out.
+    out. `fetcher` reads saved pages in the background once `pages` is started; none reads nothing (the pages
+    wait until a Hearth with a fetcher starts).
     """
     clock = clock or SystemClock()
     translator = translator or Catalogs.load()
@@ -169,7 +176,9 @@ async def build_hearth(
         clock, capacity=settings.rate_limit_count, period=timedelta(seconds=settings.rate_limit_seconds)
     )
     services = build_services(uow, clock, scheduler, hooks, poll_sealer(settings),
-                              poll_min_answers=settings.poll_min_answers, translator=translator)
+                              poll_min_answers=settings.poll_min_answers, translator=translator,
+                              pages_waiting=lambda: pages.wake() if pages is not None else None)
+    pages = PageFetching(services.library, fetcher) if fetcher is not None else None
     scheduler.add_kind(PollClosing(services.polls, messenger, translator, refs))
     scheduler.add_kind(PollRounds(services.rounds, services.polls, messenger, translator, refs))
     scheduler.add_kind(PollReminders(services.polls, messenger, translator, recipients=storage.ledger, clock=clock))
@@ -186,7 +195,7 @@ async def build_hearth(
         refs=refs,
         scheduler=scheduler,
     )
-    return Hearth(settings, core, catalog, storage, services, hooks, clock, translator, scheduler)
+    return Hearth(settings, core, catalog, storage, services, hooks, clock, translator, scheduler, pages)
 
 
 REFERENCE_KEY = "hearth.reference_key"

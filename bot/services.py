@@ -3,6 +3,7 @@ platform autocomplete call. Only the services (and storage) open units of work."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.community.service import CommunityService
@@ -29,7 +30,8 @@ class Services:
 
 def build_services(uow: UnitOfWorkFactory, clock: Clock, scheduler: Scheduler | None,
                    meeting_hooks: MeetingHooks, sealer: BallotSealer, *, poll_min_answers: int = 3,
-                   translator: Translator | None = None) -> Services:
+                   translator: Translator | None = None, pages_waiting: Callable[[], None] = lambda: None
+                   ) -> Services:
     polls = PollService(uow, clock, sealer, scheduler=scheduler, min_answers=poll_min_answers,
                         translator=translator)
     return Services(
@@ -37,5 +39,5 @@ def build_services(uow: UnitOfWorkFactory, clock: Clock, scheduler: Scheduler | 
         meetings=MeetingService(uow, clock, scheduler, meeting_hooks),
         polls=polls,
         rounds=RoundService(uow, clock, polls, scheduler=scheduler),
-        library=LibraryService(uow, clock),
+        library=LibraryService(uow, clock, pages_waiting=pages_waiting),
     )

@@ -65,7 +65,12 @@ class CommunitySetting:
 
 # Who may ask a poll (a survey, a poll that opens later): every member, or facilitators only.
 POLL_ASKERS = CommunitySetting("polls", ("everyone", "facilitators"))
-COMMUNITY_SETTINGS = (POLL_ASKERS,)
+# Whether the library reads the title, description and text of a saved page in the background (`bot.library`).
+LIBRARY_FETCH = CommunitySetting("library-fetch", ("on", "off"))
+# The reaction that saves a message to the library (by its Slack name; Discord's emoji beside it in
+# `bot.library.capture`), or none.
+LIBRARY_REACTION = CommunitySetting("library-reaction", ("books", "bookmark", "pushpin", "star", "memo", "off"))
+COMMUNITY_SETTINGS = (POLL_ASKERS, LIBRARY_FETCH, LIBRARY_REACTION)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Executable, column, delete, func, text, update
@@ -38,11 +39,13 @@ class SqlLibraryRepository:
         dialect = self._session.sync_session.get_bind().dialect.name
         return postgresql.insert if dialect == "postgresql" else sqlite.insert
 
-    async def add_item(self, item: Item, key: str, words: str) -> Item | None:
+    async def add_item(self, item: Item, key: str, words: str, *, fetch: bool = False) -> Item | None:
         statement = self._insert()(_ITEMS).values(
             workspace_id=item.workspace_id, community_id=item.community_id, kind=item.kind.value, url=item.url,
             key_hash=key, title=item.title, text=item.text, note=item.note, saved_by=item.saved_by.id,
             saved_at=item.saved_at, source=item.source, saves=1, search_text=_padded(words),
+            description=item.description, page_words="", fetched_at=None,
+            fetch_state=("wait" if fetch else "off") if item.kind is ItemKind.LINK else "",
         ).on_conflict_do_nothing(index_elements=["community_id", "key_hash"]).returning(_ITEMS.c.id)
         rows = await self._run(statement)
         item_id = rows[0][0] if rows else None
@@ -88,12 +91,30 @@ class SqlLibraryRepository:
         return [Save(MemberRef(ref, row.member_id), row.saved_at) for row in (await self._session.exec(statement))]
 
     async def update_item(self, item: Item, words: str) -> None:
-        await self._run(update(LibraryItemRow).where(
+        rows = await self._run(update(LibraryItemRow).where(
             col(LibraryItemRow.id) == item.id, col(LibraryItemRow.workspace_id) == item.workspace_id,
-        ).values(title=item.title, note=item.note, search_text=_padded(words)))
-        await self._index(item.id, words)
+        ).values(title=item.title, note=item.note, search_text=_padded(words) + col(LibraryItemRow.page_words),
+                 ).returning(col(LibraryItemRow.page_words)))
+        await self._index(item.id, _joined(words, rows[0][0] if rows else ""))
         await self._run(delete(LibraryTagRow).where(col(LibraryTagRow.item_id) == item.id))
         await self._put_tags(item)
+
+    async def pending_pages(self, limit: int) -> list[tuple[int, int, str]]:
+        rows = await self._run(select(col(LibraryItemRow.workspace_id), col(LibraryItemRow.id),
+                                      col(LibraryItemRow.url)).where(
+            col(LibraryItemRow.fetch_state) == "wait").order_by(col(LibraryItemRow.id)).limit(limit))
+        return [(int(workspace_id), int(item_id), str(url)) for workspace_id, item_id, url in rows]
+
+    async def record_page(self, item: Item, words: str, page_words: str, *, fetched: bool, at: datetime) -> None:
+        values: dict[str, Any] = {"fetch_state": "done" if fetched else "failed", "fetched_at": at}
+        if fetched:
+            values |= {"title": item.title, "description": item.description, "page_words": _padded(page_words),
+                       "search_text": _padded(words) + _padded(page_words)}
+        await self._run(update(LibraryItemRow).where(
+            col(LibraryItemRow.id) == item.id, col(LibraryItemRow.workspace_id) == item.workspace_id,
+        ).values(**values))
+        if fetched:
+            await self._index(item.id, _joined(words, page_words))
 
     async def remove_item(self, item: Item) -> None:
         if await self._indexed():
@@ -200,13 +221,19 @@ class SqlLibraryRepository:
             col(LibraryTagRow.position)))).all()
         return Item(id=row.id, workspace_id=row.workspace_id, community_id=row.community_id, kind=ItemKind(row.kind),
                     url=row.url, title=row.title, text=row.text, note=row.note, tags=tuple(tags),
-                    saved_by=MemberRef(ref, row.saved_by), saved_at=row.saved_at, source=row.source, saves=row.saves)
+                    saved_by=MemberRef(ref, row.saved_by), saved_at=row.saved_at, source=row.source, saves=row.saves,
+                    description=row.description)
 
 
 
 def _padded(words: str) -> str:
     """The stored words, a space before and after each, so that a phrase matches whole words only."""
     return f" {words} " if words else ""
+
+
+def _joined(words: str, page_words: str) -> str:
+    """What the FTS5 table holds of an item: its own words, then its page's."""
+    return " ".join(part.strip() for part in (words, page_words) if part.strip())
 
 
 def _pattern(phrase: tuple[str, ...]) -> str:

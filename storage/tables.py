@@ -513,8 +513,14 @@ class LibraryItemRow(HearthTable, table=True):
     saved_at: datetime = _moment()
     source: str = Field(default="", max_length=2000)
     saves: int = Field(default=1)
-    # The item's words, stemmed (`bot.library.words`), space before and after each: what search reads.
+    # The item's words, stemmed (`bot.library.words`), space before and after each, and then its page's: what
+    # search reads.
     search_text: str = Field(default="", sa_column=Column(Text, nullable=False))
+    description: str = Field(default="", max_length=1000)  # what the page says of itself
+    page_words: str = Field(default="", sa_column=Column(Text, nullable=False))  # the page's text, stemmed
+    # "wait" (to be fetched), "done", "failed", "off" (fetching was off in the community), "" (an idea)
+    fetch_state: str = Field(default="", max_length=8, index=True)
+    fetched_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
 
 
 class LibraryTagRow(HearthTable, table=True):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from bot.library.model import Item, PageMeta, Save
@@ -38,9 +39,10 @@ class LibraryRepository(Protocol):
     """Items of a community's library with their tags and saves. An item is unique in its community by its key
     (the normalised address, or an idea's words): the database's own constraint."""
 
-    async def add_item(self, item: Item, key: str, words: str) -> Item | None:
+    async def add_item(self, item: Item, key: str, words: str, *, fetch: bool = False) -> Item | None:
         """Store a new item under `key` (its `id` and `saves` are ignored) with its first save and the `words`
-        it is found by; None when the community holds an item with that key already (nothing is stored then)."""
+        it is found by, its page to be fetched when `fetch` (a link only); None when the community holds an item
+        with that key already (nothing is stored then)."""
         ...
 
     async def item_by_key(self, workspace_id: int, community_id: int, key: str) -> Item | None:
@@ -62,6 +64,16 @@ class LibraryRepository(Protocol):
         ...
 
     async def remove_item(self, item: Item) -> None: ...
+
+    async def pending_pages(self, limit: int) -> list[tuple[int, int, str]]:
+        """(workspace id, item id, address) of the oldest `limit` links of any workspace whose page waits to be
+        fetched."""
+        ...
+
+    async def record_page(self, item: Item, words: str, page_words: str, *, fetched: bool, at: datetime) -> None:
+        """Store how the fetch of `item`'s page went: when `fetched`, its title and description as `item` has them
+        now, the `words` it is found by and its page's stemmed `page_words`; otherwise only that it failed."""
+        ...
 
     async def list_items(self, workspace_id: int, community_id: int, listing: Listing) -> tuple[list[Item], int]:
         """One page of the listing, and how many items it holds in all."""

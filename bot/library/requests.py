@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.library.model import Item, Save
+from bot.library.model import Item, PageMeta, Save
 from bot.library.search import SearchQuery
 from bot.refs import ChannelRef, MemberRef
 from bot.tenancy import Scope
@@ -111,6 +111,28 @@ class SearchItems:
     scope: Scope
     query: SearchQuery
     page: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class PendingPages:
+    """The oldest links of any workspace whose page waits to be fetched (the background fetcher's work)."""
+
+    limit: int = 20
+
+
+@dataclass(frozen=True, slots=True)
+class PageToFetch:
+    workspace_id: int
+    item_id: int
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class RecordPage:
+    """What the page of `page` said (`meta`), or None when it could not or may not be read."""
+
+    page: PageToFetch
+    meta: PageMeta | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 from bot.errors import NotFound, PermissionDenied, UserError
 from bot.i18n import Msg, _
-from bot.library.model import IDEA, MAX_TAGS, NOTE, TITLE, Item, ItemKind, Save
+from bot.library.model import IDEA, MAX_DESCRIPTION, MAX_PAGE_TEXT, MAX_TAGS, NOTE, TITLE, Item, ItemKind, Save
 from bot.library.ports import Listing, Stems
 from bot.library.requests import (
     EditItem,
@@ -19,6 +20,9 @@ from bot.library.requests import (
     LibraryHome,
     ListItems,
     ListTags,
+    PageToFetch,
+    PendingPages,
+    RecordPage,
     RemoveItem,
     Saved,
     SaveIdea,
@@ -30,7 +34,7 @@ from bot.library.urls import checked_url, url_key
 from bot.library.words import search_words
 from bot.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from bot.preferences import community_language
-from bot.tenancy import Scope, in_community
+from bot.tenancy import LIBRARY_FETCH, Scope, in_community
 from bot.text_limits import TextLimit, one_line, several_lines
 
 __all__ = ["PAGE", "LibraryService"]
@@ -52,9 +56,12 @@ class LibraryService:
     member's +1.
     """
 
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, *, pages_waiting: Callable[[], None] = lambda: None
+                 ) -> None:
+        """`pages_waiting` is called after a link whose page is to be fetched was saved (it wakes the fetcher)."""
         self._uow = uow
         self._clock = clock
+        self._pages_waiting = pages_waiting
 
     async def save_link(self, request: SaveLink) -> Saved:
         url = checked_url(request.url)
@@ -79,12 +86,16 @@ class LibraryService:
         item = Item(id=0, workspace_id=scope.workspace.id, community_id=community.id, kind=kind, url=url,
                     title=title, text=text, note=note, tags=wanted, saved_by=scope.member.ref, saved_at=now,
                     source=source[:2000])
+        fetch = LIBRARY_FETCH.of(community) == "on"
         async with self._uow() as uow:
             known = None
             while known is None:  # again only if the item the insert met was removed before it could be read
-                added = await uow.library.add_item(item, digest, _words(item, community_language(community)))
+                added = await uow.library.add_item(item, digest, _words(item, community_language(community)),
+                                                   fetch=fetch)
                 if added is not None:
                     await uow.commit()
+                    if fetch and kind is ItemKind.LINK:
+                        self._pages_waiting()
                     return Saved(added, known=False, first=Save(added.saved_by, added.saved_at), counted=True)
                 known = await uow.library.item_by_key(scope.workspace.id, community.id, digest)
             merged = known.tags + tuple(tag for tag in wanted if tag not in known.tags)
@@ -100,6 +111,35 @@ class LibraryService:
             await uow.commit()
         return Saved(replace(changed, saves=known.saves + int(counted)), known=True,
                      first=Save(known.saved_by, known.saved_at), counted=counted)
+
+    async def pending_pages(self, request: PendingPages) -> tuple[PageToFetch, ...]:
+        """The links of any workspace whose page waits to be fetched, oldest first."""
+        async with self._uow(read_only=True) as uow:
+            return tuple(PageToFetch(*found) for found in await uow.library.pending_pages(request.limit))
+
+    async def record_page(self, request: RecordPage) -> bool:
+        """Keep what the page of an item says (its title unless a member gave one, its description, its text's
+        words for search), or that it could not be read (`meta` None). False when the item is gone."""
+        page = request.page
+        async with self._uow() as uow:
+            item = await uow.library.get_item(page.workspace_id, page.item_id)
+            if item is None or item.url != page.url:
+                return False
+            community = await uow.communities.get(page.workspace_id, item.community_id)
+            if community is None:
+                return False
+            language = community_language(community)
+            meta = request.meta
+            if meta is None:
+                await uow.library.record_page(item, "", "", fetched=False, at=self._clock.now())
+            else:
+                item = replace(item, title=item.title or one_line(meta.title)[:TITLE.most],
+                               description=one_line(meta.description)[:MAX_DESCRIPTION])
+                page_words = " ".join(search_words(meta.text[:MAX_PAGE_TEXT], language))
+                await uow.library.record_page(item, _words(item, language), page_words, fetched=True,
+                                              at=self._clock.now())
+            await uow.commit()
+        return True
 
     async def items(self, request: ListItems) -> ItemPage:
         scope = request.scope
@@ -236,6 +276,7 @@ def _checked(text: str, limit: TextLimit, *, empty: bool = False) -> str:
 
 
 def _words(item: Item, language: str) -> str:
-    """What `item` is found by: the stems of its title, idea, note, tags and address, in `language`."""
-    said = " ".join((item.title, item.text, item.note, " ".join(item.tags), item.url))
+    """What `item` is found by: the stems of its title, idea, note, tags, address and its page's description, in
+    `language` (its page's text is searched beside these: `record_page`)."""
+    said = " ".join((item.title, item.text, item.note, " ".join(item.tags), item.url, item.description))
     return " ".join(search_words(said, language))
