@@ -7,15 +7,24 @@ import asyncio
 import os
 import sys
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 from adapters.logs import configure_logging
 from adapters.settings import Settings, SettingsError
 from bot.messages import Message
 from bot.ports import DeliveryError
 from bot.refs import ChannelRef, MemberRef, MessageRef
+
+if TYPE_CHECKING:
+    from adapters.wiring import Storage
+    from bot.library.requests import Imported, ImportedItem
+    from bot.ports import Clock
+    from bot.tenancy import Scope
+
+T = TypeVar("T")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -38,6 +47,8 @@ def run(argv: Sequence[str] | None, env: Mapping[str, str]) -> int:
     command = args.command or "run"
     if command == "db":
         return _db(settings, args.db_command)
+    if command == "library":
+        return _library_import(settings, args)
     if command == "schedules":
         return asyncio.run(_schedules(settings, args.limit))
     if command == "slack":
@@ -105,6 +116,16 @@ def _parser() -> argparse.ArgumentParser:
                         help="also ask for Manage Events, to mirror meetings as Discord events")
     db = sub.add_parser("db", help="database maintenance")
     db.add_argument("db_command", choices=("upgrade", "current"), help="upgrade the schema, or show its revision")
+    library = sub.add_parser("library", help="a community's library")
+    library_sub = library.add_subparsers(dest="library_command", required=True)
+    imports = library_sub.add_parser(
+        "import", help="add the bookmarks of a file (browsers' and linkding's HTML, CSV, linkding's JSON, Hearth's "
+                       "own exports) to a community's library")
+    imports.add_argument("file", metavar="FILE", help="the bookmark file")
+    imports.add_argument("--workspace", required=True, help="the workspace: its platform id or its name")
+    imports.add_argument("--community", required=True, help="the community: its name or its channel's id")
+    imports.add_argument("--member", help=f"the platform id of the member the items are saved by (otherwise "
+                                          f"{IMPORTER!r}, which is no member)")
     return parser
 
 
@@ -204,6 +225,114 @@ class ReadOnlyMessenger:
 
     async def update(self, ref: MessageRef, message: Message) -> None:
         raise DeliveryError("this command only reads; it posts nothing")
+
+
+# Who saves imported items when no --member is given: no member of the workspace (so it is in no roster and
+# nobody's own saves), and named so that "saved by @hearth-import" says where the items came from.
+IMPORTER = "hearth-import"
+
+
+def _library_import(settings: Settings, args: argparse.Namespace) -> int:
+    """`hearth library import`: the file's bookmarks into the community's library, all or nothing; one line says
+    what was done, or what is wrong (exit status 1). The file is read before the database is opened."""
+    from zoneinfo import ZoneInfo
+
+    from adapters.console.render import render_text
+    from bot.catalogs import Catalogs
+    from bot.clock import SystemClock
+    from bot.errors import UserError
+    from bot.i18n import Msg, _, _n, render
+    from bot.library.imports import read_bookmarks
+    from bot.messages import UserText
+
+    clock = SystemClock()
+    translator = Catalogs.load()
+
+    def said(message: Msg) -> str:
+        return render_text(render(translator, settings.language, message), ZoneInfo(settings.timezone), clock.now())
+
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        print(f"hearth: cannot read {args.file}: {error.strerror}", file=sys.stderr)
+        return 1
+    try:
+        items = read_bookmarks(data, name=path.name)
+        name, done = asyncio.run(_import(settings, clock, items, args))
+    except UserError as error:
+        print("hearth: " + said(error.message), file=sys.stderr)
+        if error.hint is not None:
+            print(said(error.hint), file=sys.stderr)
+        return 1
+    print(said(_n("Imported {n} item into {community}: {new}, {known}, {duplicates}.",
+                  "Imported {n} items into {community}: {new}, {known}, {duplicates}.", done.items,
+                  community=UserText(name), new=_("{n} new", n=done.added),
+                  known=_n("{n} already there", "{n} already there", done.known),
+                  duplicates=_n("{n} duplicate in the file", "{n} duplicates in the file", done.duplicates))))
+    return 0
+
+
+async def _import(settings: Settings, clock: Clock, items: Sequence[ImportedItem],
+                  args: argparse.Namespace) -> tuple[str, Imported]:
+    """The import into the database: the community's name and what was done."""
+    from adapters.wiring import open_storage
+    from bot.library.requests import ImportItems
+    from bot.library.service import LibraryService
+
+    storage = await open_storage(settings)
+    try:
+        scope = await _import_scope(storage, args.workspace, args.community, args.member)
+        done = await LibraryService(storage.uow, clock).import_items(ImportItems(scope, tuple(items)))
+    finally:
+        await storage.close()
+    assert scope.community is not None
+    return scope.community.name, done
+
+
+async def _import_scope(storage: Storage, workspace_named: str, community_named: str, member_id: str | None) -> Scope:
+    """Who imports, and where: the workspace by its platform id or name, the community by its name or channel,
+    the member by their platform id (else `IMPORTER`); as the operator, with a workspace admin's say."""
+    from bot.errors import UserError
+    from bot.i18n import _
+    from bot.messages import UserText
+    from bot.refs import Platform
+    from bot.tenancy import Member, Role, Scope
+
+    async with storage.uow(read_only=True) as uow:
+        workspaces = [found for platform in Platform for found in await uow.workspaces.on_platform(platform)]
+        matches = _named(workspaces, workspace_named, lambda found: (found.ref.id, found.name))
+        if len(matches) != 1:
+            raise UserError(_("There is no workspace {workspace}: give its platform id or its name.",
+                              workspace=UserText(workspace_named)) if not matches else
+                            _("Several workspaces are called {workspace}: give its platform id.",
+                              workspace=UserText(workspace_named)))
+        workspace = matches[0]
+        communities = _named(await uow.communities.list(workspace.id), community_named.removeprefix("#"),
+                             lambda found: (found.channel.id.removeprefix("#"), found.name))
+        if len(communities) != 1:
+            raise UserError(_("There is no community {community} in {workspace}: give its name or its channel.",
+                              community=UserText(community_named), workspace=UserText(workspace.name))
+                            if not communities else
+                            _("Several communities of {workspace} are called {community}: give its channel.",
+                              community=UserText(community_named), workspace=UserText(workspace.name)))
+        if member_id is None:
+            member = Member(id=0, workspace_id=workspace.id, ref=MemberRef(workspace.ref, IMPORTER),
+                            display_name="Hearth import", role=Role.FACILITATOR)
+        else:
+            found = await uow.members.get(workspace.id, MemberRef(workspace.ref, member_id))
+            if found is None:
+                raise UserError(_("There is no member {member} in {workspace}: give their platform id.",
+                                  member=UserText(member_id), workspace=UserText(workspace.name)))
+            member = found
+    return Scope(workspace, member, communities[0], is_admin=True)
+
+
+def _named(candidates: Sequence[T], wanted: str, names: Callable[[T], tuple[str, str]]) -> list[T]:
+    """The candidates whose id is `wanted`, else those of that name, else of that name in another case."""
+    return ([found for found in candidates if names(found)[0] == wanted]
+            or [found for found in candidates if names(found)[1] == wanted]
+            or [found for found in candidates if names(found)[1].casefold() == wanted.casefold()])
 
 
 def _db(settings: Settings, action: str) -> int:

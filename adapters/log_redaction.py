@@ -7,10 +7,11 @@ What it replaces, with `[redacted]` (Slack tokens keep their kind: `xoxb-[redact
   as they look URL-encoded;
 - anything shaped like a Slack token (`xoxb-`, `xoxp-`, `xoxa-`, `xoxr-`, `xoxe-`, `xoxs-`, `xapp-` and token
   characters) or a Discord bot token (three base64 parts, the first starting M, N or O), whoever's it is;
-- the secret part of calendar feed addresses (`/calendar/<token>.ics`), the values of query parameters named like a
-  credential (`?token=`, `&client_secret=`, `&code=`, `&state=`…), the password in `scheme://user:password@host`,
-  the value of an `Authorization` header (`Bot …`, `Bearer …`, `Basic …`) and of a `Bearer …` anywhere, and the
-  values of JSON or Python mapping keys named `…token`, `…secret` or `…password`.
+- the secret part of calendar feed and library page addresses (`/calendar/<token>.ics`, `/library/<token>/`), the
+  values of query parameters named like a credential (`?token=`, `&client_secret=`, `&code=`, `&state=`…), the
+  password in `scheme://user:password@host`, the value of an `Authorization` header (`Bot …`, `Bearer …`,
+  `Basic …`) and of a `Bearer …` anywhere, and the values of JSON or Python mapping keys named `…token`,
+  `…secret` or `…password`.
 
 `install_redaction` applies it to every record: a log record factory redacts each record as it is made (so records
 that reach a handler added later, by Hearth or by a library, are already clean), and a `RedactingFilter` on every
@@ -62,6 +63,9 @@ _SHAPES = re.compile(
         rf"[MNO]{_TOKEN_CHARS}{{22,}}\.{_TOKEN_CHARS}{{6,7}}\.{_TOKEN_CHARS}{{27,}}",
         # A calendar feed's token, also URL-encoded inside a form body.
         r"(?P<feed>(?:/|%2[Ff])calendar(?:/|%2[Ff]))[^\s/?#&\"'<>|\\]+",
+        # A library page's token (`/library/<token>/`): at least 16 token characters, so that a path such as
+        # bot/library/service.py in a traceback stays readable.
+        rf"(?P<page>(?:/|%2[Ff])library(?:/|%2[Ff])){_TOKEN_CHARS}{{16,64}}(?=[/?#\s\"'<>|\\]|%2[Ff]|$)",
         # A query parameter named like a credential.
         r"(?P<param>[?&;](?i:[A-Za-z0-9_.-]*(?:token|secret|password|passwd|signature|code|state|key|ticket|auth))=)"
         r"[^&\s#\"'<>]*",

@@ -69,6 +69,10 @@ def configure_logging(settings: Settings) -> None:
     if settings.log_level != "DEBUG":
         # Alembic narrates every migration step at INFO; one line from Hearth says the schema is current.
         logging.getLogger("alembic").setLevel(logging.WARNING)
+        # The page extractor reports pages without a main text as errors; for the library that is an item without
+        # a description, which `bot.library.page_fetching` logs itself.
+        for name in ("trafilatura", "htmldate", "courlan", "justext"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
     for name, level in held_levels(settings).items():
         logging.getLogger(name).setLevel(level)
     held = HeldLoggers(lowest_levels(sql_echo=settings.sql_echo))

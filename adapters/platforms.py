@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.messages import Message
-from bot.ports import DeliveryError, Messenger, Roster
+from bot.ports import ChatMessage, DeliveryError, MessageReader, Messenger, Roster
 from bot.refs import ChannelRef, MemberRef, MessageRef, Platform
 
 
@@ -35,6 +35,14 @@ class PlatformMessenger:
         if not isinstance(messenger, Roster):
             raise DeliveryError(f"{channel.workspace.platform.value} does not say who is in a channel")
         return await messenger.channel_members(channel)
+
+    async def read_message(self, message: MessageRef) -> ChatMessage | None:
+        messenger = self._for(message.channel.workspace.platform)
+        return await messenger.read_message(message) if isinstance(messenger, MessageReader) else None
+
+    async def permalink(self, message: MessageRef) -> str:
+        messenger = self._for(message.channel.workspace.platform)
+        return await messenger.permalink(message) if isinstance(messenger, MessageReader) else ""
 
     async def update(self, ref: MessageRef, message: Message) -> None:
         await self._for(ref.channel.workspace.platform).update(ref, message)

@@ -158,6 +158,8 @@ async def start(settings: Settings, *, clock: Clock | None = None, discord_optio
                                                every=settings.takeover_seconds / 3, replays=replays)
         await running.keeper.start()
         await deployment.driver.start()
+        if deployment.hearth.pages is not None:
+            await deployment.hearth.pages.start()  # the pages of links saved before this start are read now
     except BaseException:
         await running.stop()
         raise

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -59,7 +60,8 @@ class DiscordSettings:
     this process owns `shard_ids` (all of them when None); `auto_shards` asks Discord how many to run.
     `guild_id` makes `hearth discord sync` (and the sync at start) register the commands in that one server,
     where they appear at once, instead of globally. `member_events` asks for the privileged Server Members intent
-    (member join and leave).
+    (member join and leave); `message_content` the privileged Message Content intent, without which a reaction
+    cannot save a message to the library (the "Save to library" message command works without it).
     """
 
     token: str
@@ -71,6 +73,7 @@ class DiscordSettings:
     auto_shards: bool = False
     member_events: bool = True
     scheduled_events: bool = False
+    message_content: bool = False  # the privileged Message Content intent: saving a message by reaction reads it
 
     @property
     def sharded(self) -> bool:
@@ -100,6 +103,10 @@ class Settings:
     poll_key: bytes | None = None  # HEARTH_POLL_KEY; else the key file
     poll_key_file: Path | None = None  # where the poll key is kept when HEARTH_POLL_KEY is not set
     poll_min_answers: int = 3
+    fetch_pages: bool = True  # HEARTH_FETCH: the library reads the pages of saved links
+    # HEARTH_FETCH_ALLOW: networks fetched from although not public, and host names that may resolve to any address
+    fetch_allow_networks: tuple[IPv4Network | IPv6Network, ...] = ()
+    fetch_allow_hosts: tuple[str, ...] = ()
 
     @property
     def uses_sqlite(self) -> bool:
@@ -112,6 +119,7 @@ class Settings:
         database_url = _database_url(env, data_dir)
         pool_size = _pool_size(env, database_url)
         count, seconds = _rate_limit(env)
+        allow_networks, allow_hosts = _fetch_allow(env)
         return cls(
             slack=_slack(env),
             discord=_discord(env),
@@ -134,6 +142,9 @@ class Settings:
             poll_key=_poll_key(env),
             poll_key_file=_poll_key_file(env, data_dir, database_url),
             poll_min_answers=_poll_min_answers(env),
+            fetch_pages=_fetch_pages(env),
+            fetch_allow_networks=allow_networks,
+            fetch_allow_hosts=allow_hosts,
         )
 
     def secrets(self) -> tuple[str, ...]:
@@ -290,6 +301,69 @@ def _poll_min_answers(env: Mapping[str, str]) -> int:
     return int(raw)
 
 
+def _fetch_pages(env: Mapping[str, str]) -> bool:
+    raw = (_get(env, "HEARTH_FETCH") or "on").lower()
+    if raw not in ("on", "off"):
+        raise SettingsError(
+            f"HEARTH_FETCH must be on (the library reads the title and text of saved links) or off, not {raw!r}."
+        )
+    return raw == "on"
+
+
+# One label of a host name: letters, digits, hyphens (not first or last) and, as intranets have them, underscores.
+_HOST_LABEL = re.compile(r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?")
+
+
+def _fetch_allow(env: Mapping[str, str]) -> tuple[tuple[IPv4Network | IPv6Network, ...], tuple[str, ...]]:
+    networks: list[IPv4Network | IPv6Network] = []
+    hosts: list[str] = []
+    for entry in (part.strip() for part in _get(env, "HEARTH_FETCH_ALLOW").split(",")):
+        if not entry:
+            continue
+        network = _allowed_network(entry)
+        if network is not None:
+            networks.append(network)
+        else:
+            hosts.append(_allowed_host(entry))
+    return tuple(dict.fromkeys(networks)), tuple(dict.fromkeys(hosts))
+
+
+def _allowed_network(entry: str) -> IPv4Network | IPv6Network | None:
+    """`entry` as a network (an address alone is a network of one), None when it is not written as one."""
+    try:
+        return ip_network(entry)
+    except ValueError:
+        pass
+    try:
+        loose = ip_network(entry, strict=False)
+    except ValueError:
+        if "/" in entry or ":" in entry:
+            raise _not_allowable(entry) from None
+        return None
+    raise SettingsError(f"HEARTH_FETCH_ALLOW lists {entry!r}, which has host bits set: write {loose} for the network.")
+
+
+def _allowed_host(entry: str) -> str:
+    """`entry` as a host name, lower case, in IDNA, without a trailing dot."""
+    try:
+        name = entry.lower().rstrip(".").encode("idna").decode("ascii")
+    except UnicodeError:
+        raise _not_allowable(entry) from None
+    labels = name.split(".")
+    # A last label that is a number makes the name an address to the system's resolver (10.1, 0x7f.1).
+    if (len(name) > 253 or not all(_HOST_LABEL.fullmatch(label) for label in labels)
+            or re.fullmatch(r"0x[0-9a-f]*|[0-9]+", labels[-1])):
+        raise _not_allowable(entry)
+    return name
+
+
+def _not_allowable(entry: str) -> SettingsError:
+    return SettingsError(
+        f"HEARTH_FETCH_ALLOW must list networks (10.0.0.0/8, 127.0.0.2, fd00::/8) and host names "
+        f"(wiki.example.org), separated by commas, not {entry!r}."
+    )
+
+
 SLACK_API_URL = "https://slack.com/api/"
 
 
@@ -366,10 +440,13 @@ def _discord(env: Mapping[str, str]) -> DiscordSettings | None:
     mirror = (_get(env, "DISCORD_SCHEDULED_EVENTS") or "off").lower()
     if mirror not in ("on", "off"):
         raise SettingsError(f"DISCORD_SCHEDULED_EVENTS must be on or off, not {mirror!r}.")
+    content = (_get(env, "DISCORD_MESSAGE_CONTENT") or "off").lower()
+    if content not in ("on", "off"):
+        raise SettingsError(f"DISCORD_MESSAGE_CONTENT must be on or off, not {content!r}.")
     return DiscordSettings(
         token=token, guild_id=int(guild) if guild else None, api_url=api_url, gateway_url=gateway_url,
         shard_count=shard_count, shard_ids=shard_ids, auto_shards=auto, member_events=events == "on",
-        scheduled_events=mirror == "on",
+        scheduled_events=mirror == "on", message_content=content == "on",
     )
 
 

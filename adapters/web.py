@@ -1,4 +1,4 @@
-"""Hearth's web server (aiohttp): Slack's requests, a health check, and the calendar feeds.
+"""Hearth's web server (aiohttp): Slack's requests, a health check, the calendar feeds and the library pages.
 
 A request that is not valid HTTP (a request line or header over 8 KB, more than 128 headers, garbage) is answered
 400 by aiohttp itself; `server_options` makes that one INFO line in the log instead of a traceback.
@@ -15,6 +15,7 @@ from aiohttp.http_exceptions import HttpProcessingError
 
 if TYPE_CHECKING:
     from adapters.calendar_feed import CalendarFeedHandler
+    from adapters.library_page import LibraryPageHandler
     from adapters.slack.edge import SlackEdge
 
 log = logging.getLogger("hearth.web")
@@ -50,9 +51,11 @@ def server_options() -> dict[str, Any]:
 
 
 def build_web_app(*, health: HealthCheck, slack: SlackEdge | None = None,
-                  calendar: CalendarFeedHandler | None = None) -> web.Application:
+                  calendar: CalendarFeedHandler | None = None,
+                  library: LibraryPageHandler | None = None) -> web.Application:
     """The routes: `GET /healthz`, `POST /slack/events` (commands, events and interactivity, through the
-    `SlackEdge`) and the OAuth install pages with Slack, and `GET /calendar/{token}.ics` with the calendar feeds."""
+    `SlackEdge`) and the OAuth install pages with Slack, `GET /calendar/{token}.ics` with the calendar feeds, and
+    `GET /library/{token}/…` with the library pages (and their stylesheet, `/library/static/style.css`)."""
     app = web.Application(client_max_size=MAX_BODY)
 
     async def healthz(request: web.Request) -> web.Response:
@@ -79,6 +82,10 @@ def build_web_app(*, health: HealthCheck, slack: SlackEdge | None = None,
         # Everything under /calendar/ reaches the handler, so that any path that is not a live feed gets the same
         # empty 404.
         app.router.add_get("/calendar/{file:.*}", calendar.handle)
+    if library is not None:
+        # The stylesheet first; then everything else under /library/ reaches the handler, for the same empty 404.
+        app.router.add_get("/library/static/style.css", library.stylesheet)
+        app.router.add_get("/library/{path:.*}", library.handle)
     return app
 
 

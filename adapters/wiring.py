@@ -184,7 +184,8 @@ async def build_hearth(
     scheduler.add_kind(PollReminders(services.polls, messenger, translator, recipients=storage.ledger, clock=clock))
     hooks.after_meeting.append(FeedbackAfterMeetings(services.rounds, services.polls, uow))
     core = Core(
-        handlers=[CommandRouter(catalog.registry), catalog.interactions, catalog.home, RemovalRecorder()],
+        handlers=[CommandRouter(catalog.registry), catalog.interactions, catalog.home, *catalog.events,
+                  RemovalRecorder()],
         middleware=[ignore_bots, resolve_community, rate_limit(limiter), check_permission],
         messenger=messenger,
         translator=translator,
@@ -350,11 +351,13 @@ class Deployment:
 async def build_deployment(settings: Settings, *, clock: Clock | None = None,
                            discord_options: Mapping[str, Any] | None = None, migrate: bool = True) -> Deployment:
     """Hearth with every platform `settings` configures (Slack, Discord or both), its scheduler driver and its
-    web app (health, Slack over HTTP, calendar feeds). Raises `ValueError` for a command catalogue a platform
-    cannot offer."""
+    web app (health, Slack over HTTP, calendar feeds, library pages). Raises `ValueError` for a command catalogue a
+    platform cannot offer."""
     from sqlalchemy import text
 
     from adapters.calendar_feed import CalendarFeedHandler
+    from adapters.library_page import LibraryPageHandler
+    from adapters.page_fetch import page_fetcher  # aiohttp's client and the guard: only for a deployment
     from adapters.scheduler_driver import SchedulerDriver
     from adapters.web import build_web_app
 
@@ -364,7 +367,7 @@ async def build_deployment(settings: Settings, *, clock: Clock | None = None,
     try:
         hooks = build_hooks(settings, storage, clock, platforms)
         hearth = await build_hearth(settings, messenger=platforms.messenger(), storage=storage, clock=clock,
-                                    hooks=hooks)
+                                    hooks=hooks, fetcher=page_fetcher(settings))
         slack = build_slack_adapter(settings, hearth, platforms.slack) if platforms.slack is not None else None
         discord = (build_discord_adapter(settings, hearth, platforms.discord) if platforms.discord is not None
                    else None)
@@ -375,7 +378,9 @@ async def build_deployment(settings: Settings, *, clock: Clock | None = None,
                 return bool((await connection.scalar(text("SELECT 1"))) == 1)
 
         app = build_web_app(health=healthy, slack=slack.edge if slack is not None and not socket_mode else None,
-                            calendar=CalendarFeedHandler(hearth.services.meetings))
+                            calendar=CalendarFeedHandler(hearth.services.meetings),
+                            library=LibraryPageHandler(hearth.services.library, hearth.translator,
+                                                       settings.public_url))
         driver = SchedulerDriver(hearth.scheduler, clock)
         handler = None
         if slack is not None and settings.slack is not None and socket_mode:

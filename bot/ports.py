@@ -82,6 +82,29 @@ class Roster(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class ChatMessage:
+    """A member's message as the platform shows it, read because a member asked to act on it: its text in
+    Hearth's neutral form and a permalink to it ("" when the platform gives none)."""
+
+    text: str
+    permalink: str = ""
+
+
+@runtime_checkable
+class MessageReader(Protocol):
+    """Reads one message a member chose (saving it to the library by a reaction): a messenger that can implements
+    this."""
+
+    async def read_message(self, message: MessageRef) -> ChatMessage | None:
+        """The message, or None when it is gone or the platform will not let Hearth read it."""
+        ...
+
+    async def permalink(self, message: MessageRef) -> str:
+        """A link to the message in the platform's app ("" when there is none)."""
+        ...
+
+
 class InboundLog(Protocol):
     """Platform deliveries already received, so that one redelivered (a retry) is handled once."""
 

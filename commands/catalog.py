@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.core import EventHandler
 from bot.home import HomeSections
 from bot.i18n import Msg
 from commands import hearth, library, meeting, poll
@@ -21,6 +22,8 @@ class Catalog:
     interactions: InteractionRouter = field(default_factory=InteractionRouter)
     families: dict[str, Msg] = field(default_factory=dict)
     home: HomeSections = field(default_factory=HomeSections)
+    # Handlers of what members do beside commands, buttons and forms (a reaction that saves to the library).
+    events: list[EventHandler] = field(default_factory=list)
 
 
 def build_catalog() -> Catalog:
@@ -38,5 +41,6 @@ def build_catalog() -> Catalog:
     library.register(catalog.registry, catalog.interactions)
     catalog.families.update(library.FAMILY_SUMMARIES)
     catalog.home.add(library.home_section)
+    catalog.events.append(library.ReactionSaves())
     add_family_help(catalog.registry)
     return catalog

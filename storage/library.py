@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Executable, column, delete, func, text, update
@@ -18,14 +18,17 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.library.model import Item, ItemKind, Save
-from bot.library.ports import Listing, Stems
+from bot.library.ports import LibraryPageToken, Listing, Stems
 from bot.refs import MemberRef, WorkspaceRef
 from storage.repositories import _rows, _workspace_ref
-from storage.tables import LibraryItemRow, LibrarySaveRow, LibraryTagRow
+from storage.tables import LibraryItemRow, LibraryKeptSearchRow, LibraryPageRow, LibrarySaveRow, LibraryTagRow
 
-__all__ = ["SqlLibraryRepository"]
+__all__ = ["KEEP_SEARCHES", "SqlLibraryRepository"]
+
+KEEP_SEARCHES = timedelta(days=7)  # how long a search's Next and Previous buttons keep working
 
 _ITEMS = LibraryItemRow.__table__  # type: ignore[attr-defined]
+_TAG_BATCH = 500  # item ids in one query for their tags (an export loads every item)
 
 
 class SqlLibraryRepository:
@@ -63,7 +66,7 @@ class SqlLibraryRepository:
             LibraryItemRow.workspace_id == workspace_id, LibraryItemRow.community_id == community_id,
             LibraryItemRow.key_hash == key).with_for_update()
         row = (await self._session.exec(statement.execution_options(populate_existing=True))).first()
-        return None if row is None else await self._item(row)
+        return None if row is None else (await self._items([row]))[0]
 
     async def get_item(self, workspace_id: int, item_id: int) -> Item | None:
         if not 0 < item_id < 2**62:
@@ -71,7 +74,7 @@ class SqlLibraryRepository:
         row = await self._session.get(LibraryItemRow, item_id)
         if row is None or row.workspace_id != workspace_id:
             return None
-        return await self._item(row)
+        return (await self._items([row]))[0]
 
     async def add_save(self, item: Item, save: Save) -> bool:
         statement = self._insert()(LibrarySaveRow.__table__).values(  # type: ignore[attr-defined]
@@ -116,6 +119,21 @@ class SqlLibraryRepository:
         if fetched:
             await self._index(item.id, _joined(words, page_words))
 
+    async def keep_search(self, workspace_id: int, community_id: int, typed: str, at: datetime) -> int:
+        await self._run(delete(LibraryKeptSearchRow).where(col(LibraryKeptSearchRow.kept_at) < at - KEEP_SEARCHES))
+        rows = await self._run(self._insert()(LibraryKeptSearchRow.__table__).values(  # type: ignore[attr-defined]
+            workspace_id=workspace_id, community_id=community_id, typed=typed[:1000], kept_at=at,
+        ).returning(LibraryKeptSearchRow.__table__.c.id))  # type: ignore[attr-defined]
+        return int(rows[0][0])
+
+    async def kept_search(self, workspace_id: int, community_id: int, search_id: int) -> str | None:
+        if not 0 < search_id < 2**62:
+            return None
+        row = await self._session.get(LibraryKeptSearchRow, search_id)
+        if row is None or (row.workspace_id, row.community_id) != (workspace_id, community_id):
+            return None
+        return row.typed
+
     async def remove_item(self, item: Item) -> None:
         if await self._indexed():
             await self._run(text("DELETE FROM library_search WHERE rowid = :id").bindparams(id=item.id))
@@ -125,7 +143,7 @@ class SqlLibraryRepository:
     async def list_items(self, workspace_id: int, community_id: int, listing: Listing) -> tuple[list[Item], int]:
         return await self.search(workspace_id, community_id, Stems(  # a search without words: newest first
             tags=(listing.tag,) if listing.tag is not None else (), saver=listing.saver, offset=listing.offset,
-            limit=listing.limit))
+            limit=listing.limit, most_saved=listing.most_saved))
 
     async def recent_in_workspace(self, workspace_id: int, *, saver: MemberRef | None = None,
                                   limit: int) -> list[Item]:
@@ -134,7 +152,7 @@ class SqlLibraryRepository:
             statement = statement.where(LibraryItemRow.saved_by == saver.id)
         rows = (await self._session.exec(statement.order_by(
             col(LibraryItemRow.saved_at).desc(), col(LibraryItemRow.id).desc()).limit(limit))).all()
-        return [await self._item(row) for row in rows]
+        return await self._items(rows)
 
     async def search(self, workspace_id: int, community_id: int, stems: Stems) -> tuple[list[Item], int]:
         where: list[Any] = [col(LibraryItemRow.workspace_id) == workspace_id,
@@ -163,10 +181,12 @@ class SqlLibraryRepository:
             order = [found.c.rank, *order]
         elif stems.phrases:  # SQLite without FTS5: each phrase as words in a row
             where.extend(col(LibraryItemRow.search_text).like(_pattern(phrase)) for phrase in stems.phrases)
+        if stems.most_saved:
+            order = [col(LibraryItemRow.saves).desc(), *order]
         statement = statement.where(*where)
         total = (await self._session.exec(select(func.count()).select_from(statement.subquery()))).one()
         rows = (await self._session.exec(statement.order_by(*order).offset(stems.offset).limit(stems.limit))).all()
-        return [await self._item(row) for row in rows], int(total)
+        return await self._items(rows), int(total)
 
     async def tags(self, workspace_id: int, community_id: int) -> list[tuple[str, int]]:
         uses = func.count().label("uses")
@@ -175,6 +195,27 @@ class SqlLibraryRepository:
             LibraryItemRow.workspace_id == workspace_id, LibraryTagRow.community_id == community_id).group_by(
             col(LibraryTagRow.tag)).order_by(uses.desc(), col(LibraryTagRow.tag))
         return [(tag, int(count)) for tag, count in (await self._session.exec(statement)).all()]
+
+    # --- the library page's addresses ----------------------------------------------------------------------
+
+    async def add_page_token(self, token: LibraryPageToken, at: datetime) -> None:
+        self._session.add(LibraryPageRow(token=token.token, workspace_id=token.workspace_id,
+                                         community_id=token.community_id, created_at=at))
+        await self._session.flush()
+
+    async def page_token(self, token: str) -> LibraryPageToken | None:
+        row = await self._session.get(LibraryPageRow, token)
+        return None if row is None else _page_token(row)
+
+    async def live_page_tokens(self, workspace_id: int, community_id: int) -> list[LibraryPageToken]:
+        statement = select(LibraryPageRow).where(*_live_pages(workspace_id, community_id)).order_by(
+            col(LibraryPageRow.created_at), col(LibraryPageRow.token))
+        return [_page_token(row) for row in (await self._session.exec(statement)).all()]
+
+    async def revoke_page_tokens(self, workspace_id: int, community_id: int, at: datetime) -> int:
+        result = await self._session.exec(update(LibraryPageRow).where(
+            *_live_pages(workspace_id, community_id)).values(revoked_at=at))
+        return int(result.rowcount)
 
     # --- helpers ----------------------------------------------------------------------------------------------
 
@@ -214,16 +255,29 @@ class SqlLibraryRepository:
             raise LookupError(f"no workspace {workspace_id}")
         return ref
 
-    async def _item(self, row: LibraryItemRow) -> Item:
-        assert row.id is not None
-        ref = await self._ref(row.workspace_id)
-        tags = (await self._session.exec(select(LibraryTagRow.tag).where(LibraryTagRow.item_id == row.id).order_by(
-            col(LibraryTagRow.position)))).all()
-        return Item(id=row.id, workspace_id=row.workspace_id, community_id=row.community_id, kind=ItemKind(row.kind),
-                    url=row.url, title=row.title, text=row.text, note=row.note, tags=tuple(tags),
-                    saved_by=MemberRef(ref, row.saved_by), saved_at=row.saved_at, source=row.source, saves=row.saves,
-                    description=row.description)
+    async def _items(self, rows: Sequence[LibraryItemRow]) -> list[Item]:
+        """The items of `rows`, in their order: their tags in one query per `_TAG_BATCH` rows, each workspace's
+        reference looked up once."""
+        refs: dict[int, WorkspaceRef] = {}
+        for workspace_id in dict.fromkeys(row.workspace_id for row in rows):
+            refs[workspace_id] = await self._ref(workspace_id)
+        ids = [row.id for row in rows if row.id is not None]
+        tags: dict[int, list[str]] = {item_id: [] for item_id in ids}
+        for start in range(0, len(ids), _TAG_BATCH):
+            statement = select(LibraryTagRow.item_id, LibraryTagRow.tag).where(
+                col(LibraryTagRow.item_id).in_(ids[start:start + _TAG_BATCH])).order_by(
+                col(LibraryTagRow.item_id), col(LibraryTagRow.position))
+            for item_id, tag in await self._session.exec(statement):
+                tags[item_id].append(tag)
+        return [_item(row, refs[row.workspace_id], tuple(tags[row.id])) for row in rows if row.id is not None]
 
+
+def _item(row: LibraryItemRow, ref: WorkspaceRef, tags: tuple[str, ...]) -> Item:
+    assert row.id is not None
+    return Item(id=row.id, workspace_id=row.workspace_id, community_id=row.community_id, kind=ItemKind(row.kind),
+                url=row.url, title=row.title, text=row.text, note=row.note, tags=tags,
+                saved_by=MemberRef(ref, row.saved_by), saved_at=row.saved_at, source=row.source, saves=row.saves,
+                description=row.description)
 
 
 def _padded(words: str) -> str:
@@ -234,6 +288,15 @@ def _padded(words: str) -> str:
 def _joined(words: str, page_words: str) -> str:
     """What the FTS5 table holds of an item: its own words, then its page's."""
     return " ".join(part.strip() for part in (words, page_words) if part.strip())
+
+
+def _page_token(row: LibraryPageRow) -> LibraryPageToken:
+    return LibraryPageToken(row.token, row.workspace_id, row.community_id, revoked=row.revoked_at is not None)
+
+
+def _live_pages(workspace_id: int, community_id: int) -> list[Any]:
+    return [col(LibraryPageRow.workspace_id) == workspace_id, col(LibraryPageRow.community_id) == community_id,
+            col(LibraryPageRow.revoked_at).is_(None)]
 
 
 def _pattern(phrase: tuple[str, ...]) -> str:

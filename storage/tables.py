@@ -545,6 +545,33 @@ class LibrarySaveRow(HearthTable, table=True):
     saved_at: datetime = _moment()
 
 
+class LibraryPageRow(HearthTable, table=True):
+    """A secret address of a community's library page on the web (`/library page`): the token is the credential.
+    A revoked address stays, answering nothing, so that it is never made again."""
+
+    __tablename__ = "library_page"
+    __table_args__ = (Index(None, "workspace_id", "community_id"),)
+
+    token: str = Field(primary_key=True, max_length=64)
+    workspace_id: int = _workspace_id()
+    community_id: int = Field(foreign_key="community.id", ondelete="CASCADE", nullable=False)
+    created_at: datetime = _moment()
+    revoked_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
+
+
+class LibraryKeptSearchRow(HearthTable, table=True):
+    """A member's search (as typed) kept for a week, so that the buttons of its pages can run it again."""
+
+    __tablename__ = "library_kept_search"
+    __table_args__ = {"sqlite_autoincrement": True}  # an id is never given again: an old button never runs a newer one
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _workspace_id()
+    community_id: int = Field(foreign_key="community.id", ondelete="CASCADE", nullable=False)
+    typed: str = Field(max_length=1000)
+    kept_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False, index=True))
+
+
 # The library's search index is no model (storage/migrations/versions/0015_library_search.py): FTS5's table and
 # its shadow tables on SQLite, an expression index on PostgreSQL.
 SEARCH_INDEXES = ("library_search", "ix_library_item_search")

@@ -23,11 +23,12 @@ from adapters.console.session import ConsoleSession
 from adapters.console.workspace import ConsoleResponder, Output
 from bot.core import APOLOGY, Core
 from bot.errors import UserError
-from bot.events import ActionInvoked, CommandInvoked, FormSubmitted, InboundEvent, OptionValue
+from bot.events import ActionInvoked, CommandInvoked, FormSubmitted, InboundEvent, OptionValue, ShortcutInvoked
 from bot.polls.messages import ANSWER_FORM, SUGGEST, SUGGEST_FORM, SURVEY, SURVEY_FORM, WRITE
-from bot.refs import MemberRef
+from bot.refs import MemberRef, MessageRef
 from commands.catalog import build_catalog
 from commands.hearth.common import EDIT_SETTINGS, SETTINGS_FORM
+from commands.library.capture import SAVE_FORM, SAVE_SHORTCUT
 from commands.poll.surveys import ADD_TEMPLATE, TEMPLATE_FORM
 from commands.spec import CommandSpec, Param, ParamKind
 from commands.tokens import quote
@@ -99,6 +100,8 @@ GOOD: dict[str, str] = {
 # carries a reference), so its state and initial values are real.
 FORM_OPENERS: dict[str, str] = {SETTINGS_FORM: EDIT_SETTINGS, ANSWER_FORM: WRITE, SUGGEST_FORM: SUGGEST,
                                 SURVEY_FORM: SURVEY, TEMPLATE_FORM: ADD_TEMPLATE}
+# The forms a message shortcut opens, by the shortcut, and the member's message it is run on.
+SHORTCUT_OPENERS: dict[str, tuple[str, str]] = {SAVE_FORM: (SAVE_SHORTCUT, "Worth a read: https://example.com/a")}
 POSTED_BY: dict[str, tuple[tuple[str, ...], str]] = {WRITE: (("poll", "open"), '"What next?"'),
                                                      SUGGEST: (("poll", "topics"), '"What should we talk about?"'),
                                                      SURVEY: (("poll", "survey"), "satisfaction")}
@@ -287,7 +290,7 @@ def test_the_catalogue_has_slots_and_every_form_is_declared() -> None:
     catalog = build_catalog()
     assert sum(len(spec.params) for spec in catalog.registry.specs()) > 40
     forms = catalog.interactions.forms()
-    assert set(forms) == set(FORM_OPENERS), "add how the new form is opened to FORM_OPENERS"
+    assert set(forms) == set(FORM_OPENERS) | set(SHORTCUT_OPENERS), "add how the new form is opened to FORM_OPENERS"
     assert all(fields for fields in forms.values()), "declare the form's fields: on_form(..., fields=...)"
     assert set(FORM_OPENERS.values()) <= set(catalog.interactions.action_ids())
     for spec in catalog.registry.specs():
@@ -362,6 +365,18 @@ def _click(driver: Driver, action_id: str, value: str) -> ActionInvoked:
 async def _open(driver: Driver, form_id: str) -> Any:
     forms = driver.session.workspace.forms
     before = set(forms)
+    if form_id in SHORTCUT_OPENERS:
+        shortcut_id, said = SHORTCUT_OPENERS[form_id]
+        await driver.session.execute(f"say {said}")
+        ident = next(ident for ident, posted in reversed(driver.session.workspace.messages.items()) if posted.author)
+        channel = driver.session.workspace.channel(driver.session.channel)
+        outcome = await driver.send(ShortcutInvoked(
+            actor=driver.session.workspace.member(driver.session.member), channel=channel,
+            at=driver.session.clock.now(), shortcut_id=shortcut_id, message=MessageRef(channel, ident), text=said))
+        assert not outcome.refused
+        opened = [forms[ident] for ident in set(forms) - before]
+        assert len(opened) == 1 and opened[0].form.form_id == form_id
+        return opened[0].form
     action_id, value = FORM_OPENERS[form_id], ""
     if action_id in POSTED_BY:
         path, args = POSTED_BY[action_id]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ipaddress import ip_network
 from pathlib import Path
 
 import pytest
@@ -65,6 +66,17 @@ def test_values_are_normalised() -> None:
             {"DATABASE_URL": "postgresql+psycopg://u@h/db", "HEARTH_DB_POOL_SIZE": "many"},
             "HEARTH_DB_POOL_SIZE", "1 to 200",
         ),
+        ({"HEARTH_FETCH": "sometimes"}, "HEARTH_FETCH", "or off"),
+        ({"HEARTH_FETCH": "0"}, "HEARTH_FETCH", "or off"),
+        ({"HEARTH_FETCH_ALLOW": "10.0.0.1/8"}, "HEARTH_FETCH_ALLOW", "write 10.0.0.0/8"),
+        ({"HEARTH_FETCH_ALLOW": "fd00::1/8"}, "HEARTH_FETCH_ALLOW", "write fd00::/8"),
+        ({"HEARTH_FETCH_ALLOW": "10.0.0.0/33"}, "HEARTH_FETCH_ALLOW", "10.0.0.0/8, 127.0.0.2"),
+        ({"HEARTH_FETCH_ALLOW": "10.0.0.300"}, "HEARTH_FETCH_ALLOW", "10.0.0.0/8, 127.0.0.2"),
+        ({"HEARTH_FETCH_ALLOW": "127.1"}, "HEARTH_FETCH_ALLOW", "10.0.0.0/8, 127.0.0.2"),
+        ({"HEARTH_FETCH_ALLOW": "https://wiki.example.org"}, "HEARTH_FETCH_ALLOW", "wiki.example.org"),
+        ({"HEARTH_FETCH_ALLOW": "*.example.org"}, "HEARTH_FETCH_ALLOW", "wiki.example.org"),
+        ({"HEARTH_FETCH_ALLOW": "wiki.example.org 10.0.0.0/8"}, "HEARTH_FETCH_ALLOW", "separated by commas"),
+        ({"HEARTH_FETCH_ALLOW": "wiki..example.org"}, "HEARTH_FETCH_ALLOW", "wiki.example.org"),
     ],
 )
 def test_wrong_values_name_the_variable_and_the_fix(env: dict[str, str], variable: str, fix: str) -> None:
@@ -144,3 +156,21 @@ def test_the_public_url_defaults_to_the_web_server_and_refuses_other_schemes() -
         "https://hearth.example.org")
     with pytest.raises(SettingsError, match="HEARTH_PUBLIC_URL"):
         Settings.from_env({"HEARTH_PUBLIC_URL": "ftp://hearth.example.org"})
+
+
+def test_page_fetching_is_on_and_reaches_only_public_addresses_by_default() -> None:
+    settings = Settings.from_env({})
+    assert settings.fetch_pages is True
+    assert (settings.fetch_allow_networks, settings.fetch_allow_hosts) == ((), ())
+    assert Settings.from_env({"HEARTH_FETCH": " OFF "}).fetch_pages is False
+    assert Settings.from_env({"HEARTH_FETCH": "on"}).fetch_pages is True
+
+
+def test_the_fetch_allow_list_reads_networks_and_host_names() -> None:
+    settings = Settings.from_env(
+        {"HEARTH_FETCH_ALLOW": " 10.20.0.0/16, 127.0.0.2,,fd00::/8, Wiki.Intranet.Example., bücher.intranet, localhost,"
+                               " 10.20.0.0/16"}
+    )
+    assert settings.fetch_allow_networks == (ip_network("10.20.0.0/16"), ip_network("127.0.0.2/32"),
+                                             ip_network("fd00::/8"))
+    assert settings.fetch_allow_hosts == ("wiki.intranet.example", "xn--bcher-kva.intranet", "localhost")

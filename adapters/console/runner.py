@@ -69,16 +69,27 @@ class Printer:
 
 @asynccontextmanager
 async def console_session(
-    settings: Settings, printer: Printer, *, start: datetime | None = None, kinds: Sequence[ScheduledKind] = ()
+    settings: Settings, printer: Printer, *, start: datetime | None = None, kinds: Sequence[ScheduledKind] = (),
+    read_pages: bool = False,
 ) -> AsyncIterator[tuple[Hearth, ConsoleSession]]:
-    """A simulated workspace wired to a Hearth built on `settings` (with extra schedule `kinds`, for tests)."""
+    """A simulated workspace wired to a Hearth built on `settings` (with extra schedule `kinds`, for tests).
+    `read_pages` reads saved links' pages from the web in the background, as a deployment does (the interactive
+    console; a transcript reads none, so that it runs the same anywhere)."""
     zone = ZoneInfo(settings.timezone)
     clock = SimulatedClock(start or datetime.now(UTC).replace(second=0, microsecond=0))
     workspace = ConsoleWorkspace(clock=clock, zone=zone)
     messenger = ConsoleMessenger(workspace)
-    hearth = await build_hearth(settings, messenger=messenger, clock=clock, kinds=kinds)
+    fetcher = None
+    if read_pages:
+        from adapters.page_fetch import page_fetcher
+
+        fetcher = page_fetcher(settings)
+    hearth = await build_hearth(settings, messenger=messenger, clock=clock, kinds=kinds, fetcher=fetcher)
     await hearth.scheduler.start()
-    session = ConsoleSession(hearth.core, hearth.uow, workspace, messenger, clock)
+    if hearth.pages is not None:
+        await hearth.pages.start()
+    session = ConsoleSession(hearth.core, hearth.uow, workspace, messenger, clock,
+                             shortcuts=hearth.catalog.interactions.shortcuts())
     # wait and until fire through the same engine a deployment runs, in time order.
     session.advance.append(lambda moment: _advance(hearth, clock, moment))
     session.clock_set.append(hearth.scheduler.restart)
@@ -120,7 +131,8 @@ Type what a member would do, one action per line:
   say Has anyone tried dbt? post a message        reply m3 Yes!   reply in a thread
   as ana [facilitator]      act as another member  in #design      act in another channel
   click m4 Edit settings    click a button         submit f1 goal="…"   submit a form
-  react m3 📚               react to a message     wait 3d4h / until 2026-04-01T10:00   move the clock
+  react m3 📚               react to a message     shortcut m3 Save to library   a message's shortcut
+  wait 3d4h / until 2026-04-01T10:00   move the clock
   clock 2026-03-27T09:00 Europe/Brussels           set the simulated time
   quit                      leave (everything Hearth stored stays in the database)
 """
@@ -131,7 +143,7 @@ async def run_interactive(settings: Settings, *, out: TextIO | None = None, inp:
     out = out or sys.stdout
     inp = inp or sys.stdin
     printer = Printer(out, as_json=False)
-    async with console_session(settings, printer) as (_, session):
+    async with console_session(settings, printer, read_pages=True) as (_, session):
         session.echo = None
         out.write(
             f"Hearth console on {settings.describe_database()} "

@@ -23,10 +23,12 @@ from bot.events import (
     InboundEvent,
     MessagePosted,
     ReactionAdded,
+    ShortcutInvoked,
 )
 from bot.ports import UnitOfWorkFactory
 from bot.refs import ChannelRef, MessageRef
 from bot.time_zones import canonical_zone
+from commands.router import Shortcut
 from commands.values import parse_duration
 
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
@@ -60,6 +62,7 @@ class ConsoleSession:
     # Run after `clock` set the time: the scheduler starts again from there.
     clock_set: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     echo: Callable[[str], None] | None = None
+    shortcuts: tuple[Shortcut, ...] = ()  # the message shortcuts features offer (`shortcut m3 Save to library`)
 
     async def execute(self, line: str) -> None:
         """Carry out one transcript line; raises `ScriptError` when the line cannot be understood."""
@@ -88,6 +91,7 @@ class ConsoleSession:
             "say": self._say,
             "reply": self._reply,
             "react": self._react,
+            "shortcut": self._shortcut,
             "click": self._click,
             "submit": self._submit,
             "wait": self._wait,
@@ -187,6 +191,23 @@ class ConsoleSession:
         await self._handle(ReactionAdded(
             actor=self._actor(), channel=channel, at=self.clock.now(), message=MessageRef(channel, posted.id),
             emoji=parts[1].strip(":"),
+        ))
+
+    async def _shortcut(self, rest: str) -> None:
+        target, _, name = rest.partition(" ")
+        if not target or not name.strip():
+            raise ScriptError("shortcut needs a message and a shortcut, e.g. shortcut m3 Save to library")
+        posted = self._message(target)
+        if posted.author is None:
+            raise ScriptError(f"{posted.id} is Hearth's message; shortcuts act on members' messages")
+        wanted = _unquote(name.strip()).casefold()
+        shortcuts = {shortcut.name.msgid.casefold(): shortcut.shortcut_id for shortcut in self.shortcuts}
+        if wanted not in shortcuts:
+            raise ScriptError(f"there is no shortcut {name.strip()!r} (there are: {', '.join(sorted(shortcuts))})")
+        channel = posted.channel or self._channel()
+        await self._handle(ShortcutInvoked(
+            actor=self._actor(), channel=channel, at=self.clock.now(), shortcut_id=shortcuts[wanted],
+            message=MessageRef(channel, posted.id), text=self._neutral(posted.text),
         ))
 
     async def _click(self, rest: str) -> None:

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from adapters.console.render import render_message
 from bot.events import Actor
 from bot.messages import Form, Message
-from bot.ports import Clock, DeliveryError
+from bot.ports import ChatMessage, Clock, DeliveryError
 from bot.refs import ChannelRef, MemberRef, MessageRef, Platform, WorkspaceRef
 
 CONSOLE_WORKSPACE = WorkspaceRef(Platform.CONSOLE, "console")
@@ -140,6 +140,17 @@ class ConsoleMessenger:
     async def channel_members(self, channel: ChannelRef) -> list[MemberRef]:
         """The console has no channel membership: every member who has appeared in the session."""
         return [actor.member for actor in self.workspace.members.values()]
+
+    async def read_message(self, message: MessageRef) -> ChatMessage | None:
+        """A member's message of the session (Hearth's own are not read: they are not the member's words)."""
+        posted = self.workspace.messages.get(message.id)
+        if posted is None or posted.author is None:
+            return None
+        return ChatMessage(posted.text, await self.permalink(message))
+
+    async def permalink(self, message: MessageRef) -> str:
+        """The console has no app to open a message in."""
+        return ""
 
     async def update(self, ref: MessageRef, message: Message) -> None:
         existing = self.workspace.messages.get(ref.id)

@@ -74,6 +74,7 @@ def intents(settings: DiscordSettings) -> discord.Intents:
     chosen.guild_messages = True
     chosen.guild_reactions = True
     chosen.members = settings.member_events
+    chosen.message_content = settings.message_content
     return chosen
 
 

@@ -20,7 +20,7 @@ import discord
 
 from adapters.discord.render import DiscordPayload, render_message
 from bot.messages import Message
-from bot.ports import ROSTER_MOST, Clock, DeliveryError
+from bot.ports import ROSTER_MOST, ChatMessage, Clock, DeliveryError
 from bot.refs import ChannelRef, MemberRef, MessageRef
 from bot.scheduling.model import TransientDeliveryError
 
@@ -128,6 +128,28 @@ class DiscordMessenger:
         # Discord shows a message to one member only in answer to their interaction; anywhere else the private
         # answer goes to their DMs.
         await self.send_direct(member, message)
+
+    async def read_message(self, message: MessageRef) -> ChatMessage | None:
+        """The message over REST (`GET /channels/{id}/messages/{id}`). Its text needs the privileged Message Content
+        intent (`DISCORD_MESSAGE_CONTENT`); without it Discord sends the message without text, and this is None
+        like a message that is gone or unreadable."""
+        if not (message.channel.id.isdigit() and message.id.isdigit()):
+            return None
+        channel = self._client.get_partial_messageable(int(message.channel.id), guild_id=_guild(message.channel))
+        try:
+            found = await call_discord(channel.fetch_message(int(message.id)))
+        except (DeliveryError, TransientDeliveryError) as error:
+            log.info("could not read message %s in %s: %s", message.id, message.channel.id, error)
+            return None
+        text = str(found.content or "").replace("<@!", "<@")
+        return ChatMessage(text, await self.permalink(message)) if text.strip() else None
+
+    async def permalink(self, message: MessageRef) -> str:
+        """Discord's link to a message of a server's channel (or a thread): made from the ids, no call."""
+        guild, channel = message.channel.workspace.id, message.channel.id
+        if not (guild.isdigit() and channel.isdigit() and message.id.isdigit()):
+            return ""
+        return f"https://discord.com/channels/{guild}/{channel}/{message.id}"
 
     async def update(self, ref: MessageRef, message: Message) -> None:
         payloads = render_message(message)

@@ -12,10 +12,10 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import files_to_upload, render_message
-from adapters.slack.inbound import form_metadata
+from adapters.slack.inbound import form_metadata, neutral_text
 from adapters.slack.modals import render_form
 from bot.messages import Form, Message
-from bot.ports import ROSTER_MOST, DeliveryError
+from bot.ports import ROSTER_MOST, ChatMessage, DeliveryError
 from bot.refs import ChannelRef, MemberRef, MessageRef
 from bot.responders import MessengerResponder
 from bot.scheduling.model import TransientDeliveryError
@@ -107,6 +107,37 @@ class SlackMessenger:
             await _call(client.chat_postEphemeral(
                 channel=channel.id, user=member.id, text=payload["text"], blocks=payload["blocks"], thread_ts=thread,
             ))
+
+    async def read_message(self, message: MessageRef) -> ChatMessage | None:
+        """`conversations.history` at the message's `ts` (a thread's reply through `conversations.replies`); None
+        without a history scope for the channel (Slack's `missing_scope`), or when it is gone."""
+        client = await self._client_for(message.channel.workspace.id)
+        try:
+            found = await _call(client.conversations_history(channel=message.channel.id, latest=message.id,
+                                                             oldest=message.id, inclusive=True, limit=1))
+            messages = [m for m in found.get("messages") or () if m.get("ts") == message.id]
+            if not messages:  # a reply in a thread is not in the channel's history
+                found = await _call(client.conversations_replies(channel=message.channel.id, ts=message.id,
+                                                                 latest=message.id, oldest=message.id,
+                                                                 inclusive=True, limit=1))
+                messages = [m for m in found.get("messages") or () if m.get("ts") == message.id]
+        except (DeliveryError, TransientDeliveryError, SlackApiError) as error:
+            log.info("could not read message %s in %s: %s", message.id, message.channel.id, error)
+            return None
+        if not messages:
+            return None
+        return ChatMessage(neutral_text(str(messages[0].get("text", ""))), await self.permalink(message))
+
+    async def permalink(self, message: MessageRef) -> str:
+        """`chat.getPermalink` ("" when Slack will not say)."""
+        client = await self._client_for(message.channel.workspace.id)
+        try:
+            found = await _call(client.chat_getPermalink(channel=message.channel.id, message_ts=message.id))
+        except (DeliveryError, TransientDeliveryError, SlackApiError) as error:
+            log.info("no permalink for message %s in %s: %s", message.id, message.channel.id, error)
+            return ""
+        link = str(found.get("permalink", ""))
+        return link if link.startswith("https://") else ""
 
     async def update(self, ref: MessageRef, message: Message) -> None:
         client = await self._client_for(ref.channel.workspace.id)

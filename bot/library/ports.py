@@ -13,19 +13,21 @@ from bot.refs import MemberRef
 
 @dataclass(frozen=True, slots=True)
 class Listing:
-    """Which items of a community to list, newest first: all, or those with `tag`, or saved by `saver`."""
+    """Which items of a community to list, newest first: all, or those with `tag`, or saved by `saver`; the
+    most saved first (then the newest) with `most_saved`."""
 
     tag: str | None = None
     saver: MemberRef | None = None
     offset: int = 0
     limit: int = 10
+    most_saved: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class Stems:
     """A search as storage runs it: items holding every phrase of `phrases` (stems, in that order) and none of
     `excluded`, with every one of `tags`, saved by `saver` when given; best match first (newest first when there
-    are no phrases)."""
+    are no phrases), or the most saved first with `most_saved`."""
 
     phrases: tuple[tuple[str, ...], ...] = ()
     excluded: tuple[tuple[str, ...], ...] = ()
@@ -33,6 +35,17 @@ class Stems:
     saver: MemberRef | None = None
     offset: int = 0
     limit: int = 10
+    most_saved: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryPageToken:
+    """A secret address of a community's library page on the web: `token` is the credential."""
+
+    token: str
+    workspace_id: int
+    community_id: int
+    revoked: bool = False
 
 
 class LibraryRepository(Protocol):
@@ -65,6 +78,15 @@ class LibraryRepository(Protocol):
 
     async def remove_item(self, item: Item) -> None: ...
 
+    async def keep_search(self, workspace_id: int, community_id: int, typed: str, at: datetime) -> int:
+        """Keep a search as typed, for the buttons of its next pages (forgetting those kept a week before `at`);
+        its id."""
+        ...
+
+    async def kept_search(self, workspace_id: int, community_id: int, search_id: int) -> str | None:
+        """The search kept under `search_id` in that community, as typed; None when forgotten or unknown."""
+        ...
+
     async def pending_pages(self, limit: int) -> list[tuple[int, int, str]]:
         """(workspace id, item id, address) of the oldest `limit` links of any workspace whose page waits to be
         fetched."""
@@ -92,6 +114,22 @@ class LibraryRepository(Protocol):
         """Every tag of the community's items with how many items carry it, most used first."""
         ...
 
+    async def add_page_token(self, token: LibraryPageToken, at: datetime) -> None:
+        """Store a new live address of a community's library page, made at `at`."""
+        ...
+
+    async def page_token(self, token: str) -> LibraryPageToken | None:
+        """The library page address with this token, live or revoked; None when there is none."""
+        ...
+
+    async def live_page_tokens(self, workspace_id: int, community_id: int) -> list[LibraryPageToken]:
+        """The community's library page addresses that are not revoked, oldest first."""
+        ...
+
+    async def revoke_page_tokens(self, workspace_id: int, community_id: int, at: datetime) -> int:
+        """Stop every live address of the community's library page working; how many there were."""
+        ...
+
 
 class PageUnavailable(Exception):
     """A page that could not or may not be fetched; `reason` says why in a few English words, for the log."""
@@ -110,4 +148,4 @@ class PageFetcher(Protocol):
         ...
 
 
-__all__ = ["LibraryRepository", "Listing", "PageFetcher", "PageUnavailable", "Stems"]
+__all__ = ["LibraryPageToken", "LibraryRepository", "Listing", "PageFetcher", "PageUnavailable", "Stems"]

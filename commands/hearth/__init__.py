@@ -12,7 +12,7 @@ from typing import Any
 from bot.context import EventContext
 from bot.i18n import Msg, _
 from bot.permissions import Permission
-from bot.tenancy import POLL_ASKERS
+from bot.tenancy import LIBRARY_FETCH, LIBRARY_REACTION, POLL_ASKERS
 from commands.hearth.common import COMMUNITY_REF, EDIT_SETTINGS, SETTINGS_FORM
 from commands.hearth.facilitators import add_facilitator, list_facilitators, remove_facilitator
 from commands.hearth.preferences import me
@@ -71,10 +71,15 @@ def register(registry: Registry, interactions: InteractionRouter) -> None:
             settings,
             params=(*community_options,
                     Param("polls", ParamKind.CHOICE, _("who asks polls: every member, or facilitators only"),
-                          flag=True, choices=POLL_ASKERS.choices)),
+                          flag=True, choices=POLL_ASKERS.choices),
+                    Param("reaction", ParamKind.CHOICE, _("the reaction that saves a message to the library, or off"),
+                          flag=True, choices=LIBRARY_REACTION.choices),
+                    Param("previews", ParamKind.CHOICE,
+                          _("whether the library reads the title, description and text of saved pages"), flag=True,
+                          choices=LIBRARY_FETCH.choices)),
             needs_community=True,
             examples=("/hearth settings", _('/hearth settings --goal "Share one lesson a week" --lang nl'),
-                      "/hearth settings --polls facilitators"),
+                      "/hearth settings --polls facilitators", "/hearth settings --reaction bookmark"),
         ),
         CommandSpec(
             ("hearth", "me"),

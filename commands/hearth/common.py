@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from bot.i18n import Msg, _
+from bot.library.capture import REACTIONS
 from bot.messages import Field, Fields, Inline, MemberMention, Text, UserText, join
-from bot.tenancy import POLL_ASKERS, Community, CommunitySetting, Member
+from bot.tenancy import LIBRARY_FETCH, LIBRARY_REACTION, POLL_ASKERS, Community, CommunitySetting, Member
 from bot.vocabulary import language_name
 
 EDIT_SETTINGS = "hearth.settings.edit"
@@ -24,6 +25,9 @@ def settings_fields(community: Community, text: Wording, facilitators: Sequence[
         Field(text(_("Time zone")), Text.of(community.timezone)),
         Field(text(_("Language")), Text.of(language_name(community.language))),
         Field(text(_("Who asks polls")), text(choice_words(POLL_ASKERS, POLL_ASKERS.of(community)))),
+        Field(text(_("Saving reaction")), text(choice_words(LIBRARY_REACTION, LIBRARY_REACTION.of(community)))),
+        Field(text(_("Page previews in the library")),
+              text(choice_words(LIBRARY_FETCH, LIBRARY_FETCH.of(community)))),
     ]
     if facilitators is not None:
         names = join(MemberMention(member.ref) for member in facilitators)
@@ -33,6 +37,11 @@ def settings_fields(community: Community, text: Wording, facilitators: Sequence[
 
 def choice_words(setting: CommunitySetting, choice: str) -> Msg:
     """How a community setting's choice reads, in the reader's language."""
+    if setting is LIBRARY_REACTION and choice in REACTIONS:
+        return _("{emoji} (:{name}:)", emoji=REACTIONS[choice], name=choice)
     words = {(POLL_ASKERS.key, "everyone"): _("Every member"),
-             (POLL_ASKERS.key, "facilitators"): _("Facilitators only")}
+             (POLL_ASKERS.key, "facilitators"): _("Facilitators only"),
+             (LIBRARY_REACTION.key, "off"): _("None: saving by reaction is off"),
+             (LIBRARY_FETCH.key, "on"): _("On: titles, descriptions and page text are read"),
+             (LIBRARY_FETCH.key, "off"): _("Off: pages are not read")}
     return words[(setting.key, choice)]

@@ -25,22 +25,26 @@ from bot.messages import (
     UserText,
     option_value,
 )
-from bot.tenancy import POLL_ASKERS
+from bot.tenancy import LIBRARY_FETCH, LIBRARY_REACTION, POLL_ASKERS
 from bot.vocabulary import language_name
 from commands.hearth.common import COMMUNITY_REF, EDIT_SETTINGS, SETTINGS_FORM, choice_words, settings_fields
 from commands.values import parse_choice, parse_language, parse_timezone
 
 FORM_FIELDS = ("name", "goal", "tz", "lang", "polls")
+# The community settings the command changes by option (the form holds the first: Discord's forms hold five fields).
+SETTING_OPTIONS = {"polls": POLL_ASKERS, "reaction": LIBRARY_REACTION, "previews": LIBRARY_FETCH}
 
 
 async def settings(ctx: EventContext, args: dict[str, Any]) -> None:
-    if all(args.get(key) is None for key in FORM_FIELDS):
+    if all(args.get(key) is None for key in (*FORM_FIELDS, *SETTING_OPTIONS)):
         shown = await ctx.services.community.show_settings(ShowSettings(ctx.scope))
         await ctx.reply(settings_message(ctx, shown))
         return
+    chosen = {setting.key: str(args[option]) for option, setting in SETTING_OPTIONS.items()
+              if args.get(option) is not None}
     changed = await ctx.services.community.change_settings(ChangeSettings(
         ctx.scope, name=args.get("name"), goal=args.get("goal"), timezone=args.get("tz"), language=args.get("lang"),
-        settings={POLL_ASKERS.key: args["polls"]} if args.get("polls") is not None else None,
+        settings=chosen or None,
     ))
     await _reply_saved(ctx, changed)
 

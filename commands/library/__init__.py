@@ -4,23 +4,28 @@ from __future__ import annotations
 
 from bot.i18n import Msg, _
 from bot.library.export import ExportFormat
+from commands.library.capture import ReactionSaves, register_capture
 from commands.library.items import (
+    MORE,
+    PAGE_REF,
     add,
     edit,
     export,
     home_section,
     idea,
     list_items,
+    more,
     remove,
     search,
     show,
     tags,
 )
+from commands.library.page import page
 from commands.registry import Registry
 from commands.router import InteractionRouter
 from commands.spec import CommandSpec, GroupSpec, Param, ParamKind
 
-__all__ = ["FAMILY_SUMMARIES", "home_section", "register"]
+__all__ = ["FAMILY_SUMMARIES", "ReactionSaves", "home_section", "register"]
 
 FAMILY_SUMMARIES: dict[str, Msg] = {
     "library": _("The library: sources and ideas the community saves, tagged and kept once."),
@@ -29,8 +34,9 @@ GROUPS = (GroupSpec(("library",), FAMILY_SUMMARIES["library"]),)
 
 
 def register(registry: Registry, interactions: InteractionRouter) -> None:
-    """Add the `/library` commands."""
-    del interactions  # no buttons or forms yet
+    """Add the `/library` commands, and the "Save to library" shortcut with its form."""
+    register_capture(interactions)
+    interactions.on_action(MORE, more, kind=PAGE_REF, command=("library", "search"))
     item_id = Param("id", ParamKind.INT, _("the item's number"), required=True, min_value=1)
     item_tags = Param("tags", ParamKind.TAG, _("tags, such as #python"))
     note = Param("note", ParamKind.TEXT, _("a note: why it is worth reading"), flag=True)
@@ -79,5 +85,10 @@ def register(registry: Registry, interactions: InteractionRouter) -> None:
         params=(Param("format", ParamKind.CHOICE, _("md, csv, json or html"), required=True,
                       choices=tuple(format.value for format in ExportFormat)),),
         needs_community=True, examples=("/library export csv", "/library export html")))
+    registry.add(CommandSpec(
+        ("library", "page"), _("Get the address of the library's web page and feed; --revoke makes a new one."),
+        page, params=(Param("revoke", ParamKind.FLAG, _("stop the old address working and make a new one"),
+                            flag=True),),
+        needs_community=True, examples=("/library page", "/library page --revoke")))
     for group in GROUPS:
         registry.add_group(group)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.action_refs import ActionRef
 from bot.context import EventContext
 from bot.i18n import Msg, _, _n
 from bot.library.export import ExportFormat, library_file
@@ -11,6 +12,7 @@ from bot.library.model import Item, ItemKind
 from bot.library.requests import (
     EditItem,
     ExportLibrary,
+    ItemPage,
     LibraryHome,
     ListItems,
     ListTags,
@@ -18,11 +20,15 @@ from bot.library.requests import (
     Saved,
     SaveIdea,
     SaveLink,
+    SearchAgain,
     SearchItems,
     ShowItem,
 )
+from bot.library.search import SearchQuery
 from bot.messages import (
+    Actions,
     Attachment,
+    Button,
     ChannelMention,
     Field,
     Fields,
@@ -41,6 +47,9 @@ from bot.messages import (
 )
 from commands.library.query import read_query
 
+MORE = "library.more"  # the Previous and Next buttons of a list's or a search's pages
+PAGE_REF = "lp"  # their reference: the kept search (0: the whole library) and the page
+
 
 async def add(ctx: EventContext, args: dict[str, Any]) -> None:
     """`/library add <url> [title…] [#tag …] [--note]`: a new item is posted for everyone; a known one is said
@@ -48,7 +57,7 @@ async def add(ctx: EventContext, args: dict[str, Any]) -> None:
     saved = await ctx.services.library.save_link(SaveLink(
         ctx.scope, str(args["url"]), title=str(args.get("title") or ""), tags=tuple(args.get("tags") or ()),
         note=str(args.get("note") or ""), source=_source(ctx)))
-    await _said(ctx, saved)
+    await say_saved(ctx, saved)
 
 
 async def idea(ctx: EventContext, args: dict[str, Any]) -> None:
@@ -56,14 +65,14 @@ async def idea(ctx: EventContext, args: dict[str, Any]) -> None:
     saved = await ctx.services.library.save_idea(SaveIdea(
         ctx.scope, str(args["idea"]), tags=tuple(args.get("tags") or ()), note=str(args.get("note") or ""),
         source=_source(ctx)))
-    await _said(ctx, saved)
+    await say_saved(ctx, saved)
 
 
-async def _said(ctx: EventContext, saved: Saved) -> None:
+async def say_saved(ctx: EventContext, saved: Saved) -> None:
     item = saved.item
     if not saved.known:
         said = _("{member} saved to the library: {item}", member=MemberMention(item.saved_by),
-                 item=_headline(item))
+                 item=headline(item))
         await ctx.reply(Message((Paragraph(ctx.public_text(said)), Note(ctx.public_text(_item_note(item))))))
         return
     first = _("Already in the library as item {id}, saved by {member} on {day}.", id=item.id,
@@ -78,45 +87,68 @@ async def _said(ctx: EventContext, saved: Saved) -> None:
 
 
 async def list_items(ctx: EventContext, args: dict[str, Any]) -> None:
-    """`/library list [#tag] [--by @member] [--page N]`, privately."""
-    assert ctx.community is not None
+    """`/library list [#tag] [--by @member] [--page N]`, privately; a list of one tag or member is the search for
+    it, so that its pages' buttons can run it again."""
+    assert ctx.community is not None and ctx.workspace is not None
     tags = tuple(args.get("tag") or ())
-    page = await ctx.services.library.items(ListItems(ctx.scope, tag=tags[0] if tags else None,
-                                                      saver=args.get("by"), page=int(args.get("page") or 1)))
+    saver = args.get("by")
+    page_number = int(args.get("page") or 1)
     heading = _("Library of {name}", name=UserText(ctx.community.name))
-    blocks: list[Any] = [Heading(ctx.text(heading))]
-    if not page.items:
-        blocks.append(Paragraph(ctx.text(
-            _("Nothing saved yet. Save a link with /library add https://example.com/article #tag.")
-            if not tags and args.get("by") is None else _("Nothing saved that fits."))))
-    for item in page.items:
-        blocks.append(Paragraph(ctx.text(_("{id}. {item}", id=item.id, item=_headline(item)))))
-        blocks.append(Note(ctx.text(_item_note(item))))
-    if page.pages > 1:
-        line = _n("Page {page} of {pages}, {n} item.", "Page {page} of {pages}, {n} items.", page.total,
-                  page=page.page, pages=page.pages)
-        blocks.append(Note(ctx.text(line)))
-        if page.page < page.pages:
-            blocks.append(Note(ctx.text(_("The next page: /library list --page {n}", n=page.page + 1))))
-    await ctx.reply(Message(tuple(blocks), ephemeral=True))
+    if not tags and saver is None:
+        page = await ctx.services.library.items(ListItems(ctx.scope, page=page_number))
+        empty = _("Nothing saved yet. Save a link with /library add https://example.com/article #tag.")
+        await ctx.reply(results_message(ctx, heading, page, empty))
+        return
+    typed = " ".join((*(f"#{tag}" for tag in tags[:1]), *((f"by:<@{saver.id}>",) if saver is not None else ())))
+    page = await ctx.services.library.search(SearchItems(
+        ctx.scope, SearchQuery(tags=tags[:1], saver=saver), page=page_number, typed=typed))
+    await ctx.reply(results_message(ctx, heading, page, _("Nothing saved that fits.")))
 
 
 async def search(ctx: EventContext, args: dict[str, Any]) -> None:
     """`/library search <query…>`: words, "phrases", -exclusions, #tags and by:@member, best match first."""
     assert ctx.workspace is not None
-    typed = str(args.get("query") or "")
-    page = await ctx.services.library.search(SearchItems(ctx.scope, read_query(typed, ctx.workspace.ref)))
-    blocks: list[Any] = [Heading(ctx.text(_("Found in the library: {query}", query=UserText(" ".join(typed.split())))))]
+    typed = " ".join(str(args.get("query") or "").split())
+    page = await ctx.services.library.search(SearchItems(ctx.scope, read_query(typed, ctx.workspace.ref),
+                                                         typed=typed))
+    await ctx.reply(results_message(ctx, _("Found in the library: {query}", query=UserText(typed)), page,
+                                    _("Nothing found. Try fewer or other words, a #tag, or by:@member.")))
+
+
+async def more(ctx: EventContext, ref: ActionRef) -> None:
+    """A Previous or Next button of a list or a search: that page, privately."""
+    assert ctx.community is not None
+    page_number = ref.payload[0] if ref.payload else 1
+    if ref.subject_id == 0:
+        page = await ctx.services.library.items(ListItems(ctx.scope, page=page_number))
+        heading = _("Library of {name}", name=UserText(ctx.community.name))
+    else:
+        page = await ctx.services.library.search_again(SearchAgain(ctx.scope, ref.subject_id, page_number,
+                                                                   read_query))
+        heading = _("Found in the library: {query}", query=UserText(page.typed))
+    await ctx.reply(results_message(ctx, heading, page, _("Nothing found. Try fewer or other words, a #tag, or "
+                                                          "by:@member.")))
+
+
+def results_message(ctx: EventContext, heading: Msg, page: ItemPage, empty: Msg) -> Message:
+    """One page of items, privately, with Previous and Next buttons when there are more pages."""
+    assert ctx.community is not None
+    blocks: list[Any] = [Heading(ctx.text(heading))]
     if not page.items:
-        blocks.append(Paragraph(ctx.text(_("Nothing found. Try fewer or other words, a #tag, or by:@member."))))
+        blocks.append(Paragraph(ctx.text(empty)))
     for item in page.items:
-        blocks.append(Paragraph(ctx.text(_("{id}. {item}", id=item.id, item=_headline(item)))))
+        blocks.append(Paragraph(ctx.text(_("{id}. {item}", id=item.id, item=headline(item)))))
         blocks.append(Note(ctx.text(_item_note(item))))
-    if page.total > len(page.items):
-        blocks.append(Note(ctx.text(_n("The best {shown} of {n} item; add words or a #tag to narrow it.",
-                                       "The best {shown} of {n} items; add words or a #tag to narrow it.",
-                                       page.total, shown=len(page.items)))))
-    await ctx.reply(Message(tuple(blocks), ephemeral=True))
+    if page.pages > 1:
+        blocks.append(Note(ctx.text(_n("Page {page} of {pages}, {n} item.", "Page {page} of {pages}, {n} items.",
+                                       page.total, page=page.page, pages=page.pages))))
+        if page.kept or not page.typed:  # the whole library, or a search kept for its buttons
+            buttons = [Button(ctx.plain(label), MORE, ctx.refs.mint(ActionRef(
+                ctx.community.workspace_id, ctx.community.id, PAGE_REF, page.kept, (number,))))
+                for label, number in ((_("Previous page"), page.page - 1), (_("Next page"), page.page + 1))
+                if 1 <= number <= page.pages]
+            blocks.append(Actions(tuple(buttons)))
+    return Message(tuple(blocks), ephemeral=True)
 
 
 async def tags(ctx: EventContext, args: dict[str, Any]) -> None:
@@ -140,6 +172,8 @@ async def show(ctx: EventContext, args: dict[str, Any]) -> None:
     blocks: list[Any] = [Heading(ctx.text(_("Item {id}", id=item.id)))]
     if item.kind is ItemKind.LINK:
         blocks.append(Paragraph(Text.of(Link(item.url, UserText(item.title or item.url)))))
+        if item.description:  # what the page says of itself: fetched text, escaped like a member's
+            blocks.append(Note(Text.of(UserText(item.description))))
     else:
         blocks.append(Paragraph(Text.of(UserText(item.text))))
     fields = [Field(ctx.text(_("Saved by")), join(MemberMention(save.member) for save in view.saves)),
@@ -159,12 +193,12 @@ async def edit(ctx: EventContext, args: dict[str, Any]) -> None:
     item = await ctx.services.library.edit(EditItem(
         ctx.scope, int(args["id"]), title=args.get("title"), note=args.get("note"),
         tags=tuple(args.get("tag") or ()) if args.get("tags") else None))
-    await ctx.whisper(_("Item {id} changed: {item}", id=item.id, item=_headline(item)))
+    await ctx.whisper(_("Item {id} changed: {item}", id=item.id, item=headline(item)))
 
 
 async def remove(ctx: EventContext, args: dict[str, Any]) -> None:
     item = await ctx.services.library.remove(RemoveItem(ctx.scope, int(args["id"])))
-    await ctx.whisper(_("Item {id} is out of the library: {item}", id=item.id, item=_headline(item)))
+    await ctx.whisper(_("Item {id} is out of the library: {item}", id=item.id, item=headline(item)))
 
 
 async def export(ctx: EventContext, args: dict[str, Any]) -> None:
@@ -186,11 +220,11 @@ async def home_section(ctx: EventContext) -> list[Any]:
     if not home.recent:
         return []
     blocks: list[Any] = [Heading(ctx.text(_("New in the library")))]
-    blocks.extend(Paragraph(ctx.text(_("{item} in {channel}", item=_headline(item), channel=ChannelMention(channel))))
+    blocks.extend(Paragraph(ctx.text(_("{item} in {channel}", item=headline(item), channel=ChannelMention(channel))))
                   for item, channel in home.recent)
     if home.mine:
         blocks.append(Heading(ctx.text(_("Your saves"))))
-        blocks.extend(Paragraph(ctx.text(_("{item} in {channel}", item=_headline(item),
+        blocks.extend(Paragraph(ctx.text(_("{item} in {channel}", item=headline(item),
                                            channel=ChannelMention(channel))))
                       for item, channel in home.mine)
     blocks.append(Note(ctx.text(_("Search a library with /library search in its channel."))))
@@ -200,7 +234,7 @@ async def home_section(ctx: EventContext) -> list[Any]:
 # --- wording -----------------------------------------------------------------------------------------------
 
 
-def _headline(item: Item) -> Inline:
+def headline(item: Item) -> Inline:
     if item.kind is ItemKind.LINK:
         return Link(item.url, UserText(item.title or item.url))
     return UserText(item.heading)

@@ -77,6 +77,10 @@ def test_the_demo_saves_to_the_library_keeps_one_page_once_and_finds_it_by_tag(
     assert "1. Datacontracten in de praktijk" in found and "Elke sessie" not in found
     searched = next(text for text in texts if text.startswith("Gevonden in de bibliotheek: praktijken -oud"))
     assert "1. Datacontracten in de praktijk" in searched  # "praktijken" finds "praktijk"
+    reacted = next(text for text in texts if text.startswith("Bewaard in de bibliotheek als item 3"))
+    assert "https://voorbeeld.nl/lineage" in reacted
+    assert any(text.startswith("Gevonden in de bibliotheek: lineage\n3. ") for text in texts)
+
 
 def test_script_json_follows_the_documented_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     script = tmp_path / "t.txt"

@@ -47,6 +47,7 @@ DISCORD_EPOCH_MS = 1_420_070_400_000
 HEARTBEAT_INTERVAL_MS = 41_250
 EPHEMERAL = 1 << 6
 PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | (1 << 15)  # server members, presences, message content
+MESSAGE_CONTENT = 1 << 15
 # The @everyone permissions of a new guild (view channels, send messages, read history, embed links…).
 EVERYONE_PERMISSIONS = "1071698660929"
 
@@ -512,6 +513,7 @@ class FakeDiscord:
             ("PATCH", f"/channels/{channel}/messages/{message}", self._edit_message),
             ("POST", "/users/@me/channels", self._create_dm),
             ("GET", f"/channels/{channel}", self._get_channel),
+            ("GET", f"/channels/{channel}/messages/{message}", self._get_message),
             ("GET", f"/guilds/{guild}/members", self._list_members),
             ("POST", f"/guilds/{guild}/scheduled-events", self._create_event),
             ("PATCH", rf"/guilds/{guild}/scheduled-events/(?P<event>\d+)", self._edit_event),
@@ -750,6 +752,15 @@ class FakeDiscord:
         if channel is None:
             raise DiscordError(404, 10003, "Unknown Channel")
         return Reply(body=channel)
+
+    def _get_message(self, call: Call, match: re.Match[str]) -> Reply:
+        """A stored message; without the Message Content intent in the bot's IDENTIFY its text is left out, as
+        Discord does for messages that do not mention the bot."""
+        message = self.messages.get(match["message"])
+        if message is None or message["channel_id"] != match["channel"]:
+            raise DiscordError(404, 10008, "Unknown Message")
+        content_intent = bool(self.identifies) and int(self.identifies[-1].get("intents", 0)) & MESSAGE_CONTENT
+        return Reply(body=message if content_intent else {**message, "content": "", "embeds": []})
 
     def _create_event(self, call: Call, match: re.Match[str]) -> Reply:
         body: JSON = call.json or {}

@@ -122,23 +122,22 @@ async def test_the_message_command_hands_the_chosen_message_to_the_shortcut(sqli
         await ctx.reply(Message((Paragraph(Text.of(UserText(event.text))),), ephemeral=True))
 
     def customize(hearth: Hearth) -> None:
-        hearth.catalog.interactions.on_shortcut(Shortcut("library.save", Msg("Save to library"), save))
+        hearth.catalog.interactions.on_shortcut(Shortcut("test.echo", Msg("Echo the message"), save))
 
     async with discord_world(sqlite_url, customize=customize) as world:
         await _setup(world)
-        command = next(c for c in world.fake.commands[None] if c["type"] == 3)
-        assert command["name"] == "Save to library"
+        command = next(c for c in world.fake.commands[None] if c["type"] == 3 and c["name"] == "Echo the message")
         target = world.fake.message_payload(
             "Read https://example.org/paper @everyone", author=world.fake.user_payload("99", "bo"))
         payload = world.fake.interaction_payload(data={
-            "id": command["id"], "name": "Save to library", "type": 3, "target_id": target["id"],
+            "id": command["id"], "name": "Echo the message", "type": 3, "target_id": target["id"],
             "resolved": {"messages": {target["id"]: target}},
         })
         await world.fake.dispatch("INTERACTION_CREATE", payload)
         body = await world.answer(payload)
 
         [event] = saved
-        assert event.shortcut_id == "library.save"
+        assert event.shortcut_id == "test.echo"
         assert event.text == "Read https://example.org/paper @everyone"
         assert event.message.id == target["id"]
         assert body["data"]["flags"] & EPHEMERAL

@@ -444,6 +444,8 @@ class FakeSlack:
             "conversations.open": self._conversations_open,
             "conversations.info": self._conversations_info,
             "conversations.members": self._conversations_members,
+            "conversations.history": self._conversations_history,
+            "conversations.replies": self._conversations_replies,
             "users.info": self._users_info,
             "files.getUploadURLExternal": self._files_get_upload_url,
             "files.completeUploadExternal": self._files_complete_upload,
@@ -559,6 +561,27 @@ class FakeSlack:
         if not channel_id:
             raise SlackError("channel_not_found")
         return {"channel": self.conversation(channel_id, locale=call.flag("include_locale"))}
+
+    def _conversations_history(self, call: Call, workspace: Workspace) -> dict[str, Any]:
+        """The channel's top-level messages between `oldest` and `latest` (inclusive), newest first; Slack answers
+        `missing_scope` to an app without `channels:history`."""
+        return {"messages": self._history(call, workspace, replies=False), "has_more": False}
+
+    def _conversations_replies(self, call: Call, workspace: Workspace) -> dict[str, Any]:
+        return {"messages": self._history(call, workspace, replies=True), "has_more": False}
+
+    def _history(self, call: Call, workspace: Workspace, *, replies: bool) -> list[dict[str, Any]]:
+        if "channels:history" not in workspace.scopes:
+            raise SlackError("missing_scope")
+        channel = call.text("channel")
+        if channel not in self.channels and not any(where == channel for where, _ts in self.messages):
+            raise SlackError("channel_not_found")
+        oldest, latest = call.text("oldest", "0"), call.text("latest", "9999999999.999999")
+        found = [message for (where, ts), message in self.messages.items()
+                 if where == channel and float(oldest) <= float(ts) <= float(latest)
+                 and (("thread_ts" in message and message["thread_ts"] != ts) if replies
+                      else message.get("thread_ts", ts) == ts)]
+        return sorted(found, key=lambda message: float(message["ts"]), reverse=True)[:int(call.text("limit", "100"))]
 
     def _conversations_members(self, call: Call, workspace: Workspace) -> dict[str, Any]:
         """Pages of `limit` members (default 100); the cursor is the position of the next page."""

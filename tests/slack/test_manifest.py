@@ -128,7 +128,8 @@ def test_fixed_settings_and_the_library_shortcut() -> None:
         "home_tab_enabled": True, "messages_tab_enabled": True, "messages_tab_read_only_enabled": False,
     }
     assert manifest["features"]["bot_user"] == {"display_name": "Hearth", "always_online": True}
-    assert manifest["features"]["shortcuts"] == []  # no feature routes a message shortcut yet
+    assert manifest["features"]["shortcuts"] == [{"name": "Save to library", "type": "message",
+                                                   "callback_id": "library.save", "description": "Save to library"}]
 
 
 def test_message_shortcuts_come_from_the_routed_ones() -> None:
@@ -137,10 +138,11 @@ def test_message_shortcuts_come_from_the_routed_ones() -> None:
     async def save(ctx: object, event: object) -> None:
         return None
 
-    commands.interactions.on_shortcut(Shortcut("hearth.library.save", _("Save to library"), save))  # type: ignore[arg-type]
-    [shortcut] = build_manifest(commands, TRANSLATOR, request_url=URL)["features"]["shortcuts"]
-    assert shortcut == {"name": "Save to library", "type": "message", "callback_id": "hearth.library.save",
-                        "description": "Save to library"}
+    commands.interactions.on_shortcut(Shortcut("test.echo", _("Echo the message"), save))  # type: ignore[arg-type]
+    shortcuts = build_manifest(commands, TRANSLATOR, request_url=URL)["features"]["shortcuts"]
+    assert [shortcut["callback_id"] for shortcut in shortcuts] == ["library.save", "test.echo"]
+    assert shortcuts[1] == {"name": "Echo the message", "type": "message", "callback_id": "test.echo",
+                            "description": "Echo the message"}
 
 
 def test_texts_are_within_slacks_limits() -> None:
