@@ -45,12 +45,12 @@ from bot.errors import UserError
 from bot.i18n import Msg, Value, _
 from bot.library.model import IDEA, NOTE, TITLE, ItemKind
 from bot.library.requests import ImportedItem
-from bot.library.service import checked_tags
+from bot.library.service import checked_tags, checked_text
 from bot.library.urls import checked_url
 from bot.messages import UserText
 from bot.polls.words import plain
 from bot.spreadsheets import FORMULA_STARTS
-from bot.text_limits import TextLimit, one_line, several_lines, shown
+from bot.text_limits import shown
 from bot.vocabulary import languages
 
 __all__ = ["MAX_BOOKMARKS", "ImportedItem", "read_bookmarks"]
@@ -126,29 +126,15 @@ def _checked(entry: _Entry, file: Value) -> ImportedItem:
         if entry.kind is ItemKind.LINK:
             url, text = checked_url(entry.url), ""
         else:
-            url, text = "", _limited(entry.text, IDEA)
-            if not text:
-                raise UserError(_("An idea cannot be empty."))
-        title = _limited(entry.title, TITLE)
+            url, text = "", checked_text(entry.text, IDEA)
+        title = checked_text(entry.title, TITLE, empty=True)
         return ImportedItem(kind=entry.kind, url=url, text=text, title="" if title == url else title,
-                            note=_limited(entry.note, NOTE), tags=checked_tags(tuple(filter(None, entry.tags))),
+                            note=checked_text(entry.note, NOTE, empty=True),
+                            tags=checked_tags(tuple(filter(None, entry.tags))),
                             saved_at=_moment(entry.saved_at), line=entry.line)
     except UserError as error:
         raise UserError(_("Line {line} of {file}: {problem}", line=entry.line, file=file, problem=error.message),
                         hint=error.hint) from None
-
-
-def _limited(text: str, limit: TextLimit) -> str:
-    """`text` as a save keeps it (one line, or several), refused when longer than `limit` (the save's words)."""
-    cleaned = several_lines(text) if limit.multiline else one_line(text)
-    if len(cleaned) > limit.most:
-        raise UserError({TITLE: _("A title has at most {max} characters; this one has {n}.", max=limit.most,
-                                  n=len(cleaned)),
-                         NOTE: _("A note has at most {max} characters; this one has {n}.", max=limit.most,
-                                 n=len(cleaned)),
-                         IDEA: _("An idea has at most {max} characters; this one has {n}.", max=limit.most,
-                                 n=len(cleaned))}[limit])
-    return cleaned
 
 
 _NUMBER = re.compile(r"-?\d+(\.\d*)?")

@@ -54,7 +54,7 @@ from bot.refs import MemberRef
 from bot.tenancy import LIBRARY_FETCH, Community, Scope, Workspace, in_community
 from bot.text_limits import TextLimit, one_line, several_lines
 
-__all__ = ["PAGE", "LibraryService"]
+__all__ = ["PAGE", "LibraryService", "checked_tags", "checked_text"]
 
 PAGE = 10
 MAX_EXPORT = 100_000
@@ -83,14 +83,14 @@ class LibraryService:
     async def save_link(self, request: SaveLink) -> Saved:
         url = checked_url(request.url)
         return await self._save(request.scope, ItemKind.LINK, _key(ItemKind.LINK, url, ""), url=url,
-                                title=_checked(request.title, TITLE, empty=True), text="",
-                                note=_checked(request.note, NOTE, empty=True), tags=request.tags,
+                                title=checked_text(request.title, TITLE, empty=True), text="",
+                                note=checked_text(request.note, NOTE, empty=True), tags=request.tags,
                                 source=request.source)
 
     async def save_idea(self, request: SaveIdea) -> Saved:
-        text = _checked(request.text, IDEA)
+        text = checked_text(request.text, IDEA)
         return await self._save(request.scope, ItemKind.IDEA, _key(ItemKind.IDEA, "", text), url="", title="",
-                                text=text, note=_checked(request.note, NOTE, empty=True), tags=request.tags,
+                                text=text, note=checked_text(request.note, NOTE, empty=True), tags=request.tags,
                                 source=request.source)
 
     async def _save(self, scope: Scope, kind: ItemKind, key: str, *, url: str, title: str, text: str, note: str,
@@ -240,8 +240,8 @@ class LibraryService:
                                        id=item.id))
             changed = replace(
                 item,
-                title=item.title if request.title is None else _checked(request.title, TITLE, empty=True),
-                note=item.note if request.note is None else _checked(request.note, NOTE, empty=True),
+                title=item.title if request.title is None else checked_text(request.title, TITLE, empty=True),
+                note=item.note if request.note is None else checked_text(request.note, NOTE, empty=True),
                 tags=item.tags if request.tags is None else checked_tags(request.tags),
             )
             await uow.library.update_item(changed, _words(changed, community_language(in_community(scope))))
@@ -456,7 +456,9 @@ def _may_change(scope: Scope, item: Item, refusal: Msg) -> None:
         raise PermissionDenied(refusal)
 
 
-def _checked(text: str, limit: TextLimit, *, empty: bool = False) -> str:
+def checked_text(text: str, limit: TextLimit, *, empty: bool = False) -> str:
+    """`text` as the library keeps it (one line, or several for a multi-line limit); a `UserError` when it is
+    longer than `limit`, or empty unless `empty` may be."""
     cleaned = several_lines(text) if limit.multiline else one_line(text)
     if not cleaned and not empty:
         raise UserError({IDEA: _("An idea cannot be empty."), TITLE: _("A title cannot be empty.")}.get(
@@ -494,9 +496,10 @@ def _imported(scope: Scope, community: Community, imported: ImportedItem, now: d
     try:
         link = imported.kind is ItemKind.LINK
         return Item(id=0, workspace_id=scope.workspace.id, community_id=community.id, kind=imported.kind,
-                    url=checked_url(imported.url) if link else "", title=_checked(imported.title, TITLE, empty=True),
-                    text="" if link else _checked(imported.text, IDEA),
-                    note=_checked(imported.note, NOTE, empty=True), tags=checked_tags(imported.tags),
+                    url=checked_url(imported.url) if link else "",
+                    title=checked_text(imported.title, TITLE, empty=True),
+                    text="" if link else checked_text(imported.text, IDEA),
+                    note=checked_text(imported.note, NOTE, empty=True), tags=checked_tags(imported.tags),
                     saved_by=scope.member.ref, saved_at=imported.saved_at or now)
     except UserError as error:
         raise UserError(_("Line {line}: {problem}", line=imported.line, problem=error.message),
