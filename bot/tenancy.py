@@ -70,7 +70,11 @@ LIBRARY_FETCH = CommunitySetting("library-fetch", ("on", "off"))
 # The reaction that saves a message to the library (by its Slack name; Discord's emoji beside it in
 # `bot.library.capture`), or none.
 LIBRARY_REACTION = CommunitySetting("library-reaction", ("books", "bookmark", "pushpin", "star", "memo", "off"))
-COMMUNITY_SETTINGS = (POLL_ASKERS, LIBRARY_FETCH, LIBRARY_REACTION)
+# The four kinds of communities of practice: helping (members help each other with daily problems), best practice
+# (they develop and spread good practice), knowledge-stewarding (they keep and grow a body of knowledge) and
+# innovation (they create new ideas across boundaries). The kind sets the nudges' defaults (docs/nudges.md).
+COMMUNITY_TYPE = CommunitySetting("type", ("best-practice", "helping", "knowledge", "innovation"))
+COMMUNITY_SETTINGS = (POLL_ASKERS, LIBRARY_FETCH, LIBRARY_REACTION, COMMUNITY_TYPE)
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,7 @@ class SetUpCommunity:
     timezone: str
     language: str
     goal: str = ""
+    settings: Mapping[str, str] | None = None  # `bot.tenancy.COMMUNITY_SETTINGS` chosen at once, by key
 
 
 @dataclass(frozen=True, slots=True)

@@ -65,11 +65,15 @@ class CommunityService:
             existing = await uow.communities.get_by_channel(scope.workspace.id, request.channel)
             if existing is not None:
                 raise _already_a_community(existing)
+            chosen = checked_settings(request.settings or {})
             community = await uow.communities.add(
                 scope.workspace.id, request.channel, name=checked_name(request.name),
                 goal=checked_goal(request.goal), timezone=checked_timezone(request.timezone),
                 language=request.language, at=self._clock.now(),
             )
+            if chosen:
+                community = replace(community, settings={**community.settings, **chosen})
+                await uow.communities.update(community)
             member = scope.member
             first = not facilitators
             if first:

@@ -12,7 +12,7 @@ from typing import Any
 from bot.context import EventContext
 from bot.i18n import Msg, _
 from bot.permissions import Permission
-from bot.tenancy import LIBRARY_FETCH, LIBRARY_REACTION, POLL_ASKERS
+from bot.tenancy import COMMUNITY_TYPE, LIBRARY_FETCH, LIBRARY_REACTION, POLL_ASKERS
 from commands.hearth.common import COMMUNITY_REF, EDIT_SETTINGS, SETTINGS_FORM
 from commands.hearth.facilitators import add_facilitator, list_facilitators, remove_facilitator
 from commands.hearth.preferences import me
@@ -45,6 +45,8 @@ def register(registry: Registry, interactions: InteractionRouter) -> None:
         Param("goal", ParamKind.TEXT, _("what the community is for, in one sentence"), flag=True),
         Param("tz", ParamKind.TIMEZONE, _("its time zone, such as Europe/Brussels"), flag=True),
         Param("lang", ParamKind.LANGUAGE, _("its language: en or nl"), flag=True),
+        Param("type", ParamKind.CHOICE, _("what kind of community: best-practice, helping, knowledge or innovation"),
+              flag=True, choices=COMMUNITY_TYPE.choices),
     )
     for spec in (
         CommandSpec(

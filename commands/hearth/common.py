@@ -7,7 +7,15 @@ from collections.abc import Callable, Sequence
 from bot.i18n import Msg, _
 from bot.library.capture import REACTIONS
 from bot.messages import Field, Fields, Inline, MemberMention, Text, UserText, join
-from bot.tenancy import LIBRARY_FETCH, LIBRARY_REACTION, POLL_ASKERS, Community, CommunitySetting, Member
+from bot.tenancy import (
+    COMMUNITY_TYPE,
+    LIBRARY_FETCH,
+    LIBRARY_REACTION,
+    POLL_ASKERS,
+    Community,
+    CommunitySetting,
+    Member,
+)
 from bot.vocabulary import language_name
 
 EDIT_SETTINGS = "hearth.settings.edit"
@@ -25,6 +33,7 @@ def settings_fields(community: Community, text: Wording, facilitators: Sequence[
         Field(text(_("Time zone")), Text.of(community.timezone)),
         Field(text(_("Language")), Text.of(language_name(community.language))),
         Field(text(_("Who asks polls")), text(choice_words(POLL_ASKERS, POLL_ASKERS.of(community)))),
+        Field(text(_("Kind of community")), text(choice_words(COMMUNITY_TYPE, COMMUNITY_TYPE.of(community)))),
         Field(text(_("Saving reaction")), text(choice_words(LIBRARY_REACTION, LIBRARY_REACTION.of(community)))),
         Field(text(_("Page previews in the library")),
               text(choice_words(LIBRARY_FETCH, LIBRARY_FETCH.of(community)))),
@@ -43,5 +52,9 @@ def choice_words(setting: CommunitySetting, choice: str) -> Msg:
              (POLL_ASKERS.key, "facilitators"): _("Facilitators only"),
              (LIBRARY_REACTION.key, "off"): _("None: saving by reaction is off"),
              (LIBRARY_FETCH.key, "on"): _("On: titles, descriptions and page text are read"),
-             (LIBRARY_FETCH.key, "off"): _("Off: pages are not read")}
+             (LIBRARY_FETCH.key, "off"): _("Off: pages are not read"),
+             (COMMUNITY_TYPE.key, "best-practice"): _("Best practice: developing and spreading good practice"),
+             (COMMUNITY_TYPE.key, "helping"): _("Helping: members help each other with everyday problems"),
+             (COMMUNITY_TYPE.key, "knowledge"): _("Knowledge-stewarding: keeping and growing what the field knows"),
+             (COMMUNITY_TYPE.key, "innovation"): _("Innovation: new ideas across boundaries")}
     return words[(setting.key, choice)]

@@ -25,14 +25,15 @@ from bot.messages import (
     UserText,
     option_value,
 )
-from bot.tenancy import LIBRARY_FETCH, LIBRARY_REACTION, POLL_ASKERS
+from bot.tenancy import COMMUNITY_TYPE, LIBRARY_FETCH, LIBRARY_REACTION, POLL_ASKERS
 from bot.vocabulary import language_name
 from commands.hearth.common import COMMUNITY_REF, EDIT_SETTINGS, SETTINGS_FORM, choice_words, settings_fields
 from commands.values import parse_choice, parse_language, parse_timezone
 
 FORM_FIELDS = ("name", "goal", "tz", "lang", "polls")
 # The community settings the command changes by option (the form holds the first: Discord's forms hold five fields).
-SETTING_OPTIONS = {"polls": POLL_ASKERS, "reaction": LIBRARY_REACTION, "previews": LIBRARY_FETCH}
+SETTING_OPTIONS = {"polls": POLL_ASKERS, "reaction": LIBRARY_REACTION, "previews": LIBRARY_FETCH,
+                   "type": COMMUNITY_TYPE}
 
 
 async def settings(ctx: EventContext, args: dict[str, Any]) -> None:

@@ -9,6 +9,7 @@ from bot.context import EventContext
 from bot.events import CommandInvoked
 from bot.i18n import _
 from bot.messages import Actions, Block, Button, Message, Note, Paragraph, UserText
+from bot.tenancy import COMMUNITY_TYPE
 from bot.text_limits import COMMUNITY_NAME, platform_name
 from bot.time_zones import canonical_zone
 from commands.hearth.common import EDIT_SETTINGS, settings_fields
@@ -24,6 +25,7 @@ async def setup(ctx: EventContext, args: dict[str, Any]) -> None:
         goal=args.get("goal") or "",
         timezone=args.get("tz") or ctx.timezone,
         language=args.get("lang") or ctx.defaults.language,
+        settings={COMMUNITY_TYPE.key: str(args["type"])} if args.get("type") else None,
     ))
     ctx.community, ctx.member = result.community, result.member  # the post below is in the community's language
     community = result.community
