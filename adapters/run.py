@@ -138,6 +138,7 @@ async def start(settings: Settings, *, clock: Clock | None = None, discord_optio
     """
     deployment = await build_deployment(settings, clock=clock, discord_options=discord_options)
     try:
+        deployment.hearth.activity.start()  # before any platform: the first message is recorded like the rest
         if deployment.slack is not None:
             await deployment.slack.start()  # with one bot token: which workspace it serves
         runner = await serve(deployment.web, settings.http_host, settings.http_port)

@@ -95,6 +95,7 @@ class Settings:
     http_host: str = "127.0.0.1"
     http_port: int = 3000
     data_grace_days: int = 30
+    activity_days: int = 400  # HEARTH_ACTIVITY_DAYS: how long the activity record is kept
     max_in_flight: int = 200
     stop_seconds: float = 10.0
     takeover_seconds: int = 30
@@ -127,6 +128,7 @@ class Settings:
             http_port=_port(env),
             public_url=_public_url(env),
             data_grace_days=_grace_days(env),
+            activity_days=_activity_days(env),
             max_in_flight=_max_in_flight(env),
             stop_seconds=_stop_seconds(env),
             takeover_seconds=_takeover_seconds(env),
@@ -491,6 +493,15 @@ def _grace_days(env: Mapping[str, str]) -> int:
     if not grace.isdigit() or not 0 <= int(grace) <= 365:
         raise SettingsError(f"HEARTH_DATA_GRACE_DAYS must be a whole number of days from 0 to 365, not {grace!r}.")
     return int(grace)
+
+
+def _activity_days(env: Mapping[str, str]) -> int:
+    raw = _get(env, "HEARTH_ACTIVITY_DAYS") or "400"
+    if not re.fullmatch(r"[0-9]{1,4}", raw) or not 1 <= int(raw) <= 3650:
+        raise SettingsError(
+            f"HEARTH_ACTIVITY_DAYS must be a whole number of days from 1 to 3650 (ten years), not {raw!r}."
+        )
+    return int(raw)
 
 
 def _max_in_flight(env: Mapping[str, str]) -> int:

@@ -29,6 +29,9 @@ from adapters.log_redaction import hide_secret
 from adapters.poll_key import key_from_file
 from adapters.settings import Settings
 from bot.action_refs import ActionRefs, new_key
+from bot.activity.recorder import ActivityRecorder
+from bot.activity.retention import ActivityRetention
+from bot.activity.writer import ActivityWriter
 from bot.catalogs import Catalogs
 from bot.clock import SystemClock
 from bot.context import Defaults
@@ -117,6 +120,8 @@ class Hearth:
     clock: Clock
     translator: Translator
     scheduler: Engine
+    # Writes the activity record in batches; started by the console and `hearth run`, written out by `close`.
+    activity: ActivityWriter
     pages: PageFetching | None = None  # reads saved pages in the background; started with the deployment
 
     @property
@@ -139,6 +144,7 @@ class Hearth:
     async def close(self) -> None:
         if self.pages is not None:
             await self.pages.stop()
+        await self.activity.stop()  # what waits is written while the database is still open
         await self.storage.close()
 
 
@@ -158,9 +164,10 @@ async def build_hearth(
     given), posting through `messenger`.
 
     `kinds` are extra schedule kinds for the scheduling engine; the engine is built but not started (the
-    scheduler driver or the console starts it). `hooks` hear of meeting changes (`build_hooks`); none when left
-    out. `fetcher` reads saved pages in the background once `pages` is started; none reads nothing (the pages
-    wait until a Hearth with a fetcher starts).
+    scheduler driver or the console starts it), nor is the activity writer (`Hearth.activity`: what it records
+    waits in memory until it is started, flushed or closed). `hooks` hear of meeting changes (`build_hooks`); none
+    when left out. `fetcher` reads saved pages in the background once `pages` is started; none reads nothing (the
+    pages wait until a Hearth with a fetcher starts).
     """
     clock = clock or SystemClock()
     translator = translator or Catalogs.load()
@@ -170,8 +177,11 @@ async def build_hearth(
     catalog = build_catalog()
     refs = await action_refs(storage, clock)
     erasure = WorkspaceErasure(uow, timedelta(days=settings.data_grace_days))
+    activity = ActivityWriter(uow, clock)
+    retention = ActivityRetention(uow, settings.activity_days, settings.timezone)
     meetings = meeting_kinds(uow, messenger, translator, refs, hooks, recipients=storage.ledger, clock=clock)
-    scheduler = Engine(kinds=[erasure, *meetings, *kinds], ledger=storage.ledger, clock=clock, owner=instance_name())
+    scheduler = Engine(kinds=[erasure, retention, *meetings, *kinds], ledger=storage.ledger, clock=clock,
+                       owner=instance_name())
     limiter = RateLimiter(
         clock, capacity=settings.rate_limit_count, period=timedelta(seconds=settings.rate_limit_seconds)
     )
@@ -185,7 +195,7 @@ async def build_hearth(
     hooks.after_meeting.append(FeedbackAfterMeetings(services.rounds, services.polls, uow))
     core = Core(
         handlers=[CommandRouter(catalog.registry), catalog.interactions, catalog.home, *catalog.events,
-                  RemovalRecorder()],
+                  RemovalRecorder(), ActivityRecorder(activity)],
         middleware=[ignore_bots, resolve_community, rate_limit(limiter), check_permission],
         messenger=messenger,
         translator=translator,
@@ -196,7 +206,7 @@ async def build_hearth(
         refs=refs,
         scheduler=scheduler,
     )
-    return Hearth(settings, core, catalog, storage, services, hooks, clock, translator, scheduler, pages)
+    return Hearth(settings, core, catalog, storage, services, hooks, clock, translator, scheduler, activity, pages)
 
 
 REFERENCE_KEY = "hearth.reference_key"

@@ -3,7 +3,8 @@
 An event is matched against the handlers first (so the middleware knows what it is about to allow), then
 passes the middleware list, then each matched route runs. A `UserError` is shown privately to the member in
 their language; any other exception is logged once with its traceback and answered with a short apology.
-A failing route never stops the others.
+A failing route never stops the others. An event whose routes are all passive (an ordinary message or reaction
+being recorded) gets no answer when it fails before they run: that is logged only.
 """
 
 from __future__ import annotations
@@ -26,6 +27,11 @@ from bot.rewrites import PostRewrites
 from bot.services import Services
 
 log = logging.getLogger("hearth.core")
+
+
+def _passive(ctx: EventContext) -> bool:
+    """Whether the event has routes and every one is passive: then nothing about it is answered in chat."""
+    return bool(ctx.routes) and not any(route.interactive for route in ctx.routes)
 
 
 class EventHandler(Protocol):
@@ -75,10 +81,14 @@ class Core:
                 return
             await self._chain(ctx, 0, self._run_routes(ctx))
         except UserError as error:
+            if _passive(ctx):  # an ordinary message or reaction: the member asked Hearth nothing
+                log.warning("ignored %s: %s", type(event).__name__, error.message.msgid)
+                return
             await self._show_user_error(ctx, error)
         except Exception:
             log.exception("event %s failed before its handlers ran", type(event).__name__)
-            await self._apologise(ctx)
+            if not _passive(ctx):
+                await self._apologise(ctx)
 
     def context_for(self, event: InboundEvent, responder: Responder | None = None) -> EventContext:
         if responder is None:

@@ -11,7 +11,7 @@ from bot.community.requests import ListFacilitators
 from bot.context import EventContext
 from bot.erasure import cancel_erasure, restore_returning
 from bot.errors import RateLimited, UserError
-from bot.events import Actor, AppInstalled, AppRemoved, MemberLeft, workspace_of
+from bot.events import Actor, AppInstalled, AppRemoved, MemberLeft, MessagePosted, ReactionAdded, workspace_of
 from bot.i18n import _, _n
 from bot.permissions import Permission, facilitators_only
 from bot.ports import AlreadyExists, Resolved, UnitOfWork
@@ -47,6 +47,9 @@ async def resolve_community(ctx: EventContext, call_next: Next) -> None:
             return
         raise UserError(UNREADABLE_EVENT)
     found = await ctx.uow.directory.resolve(workspace_of(event), member, ctx.channel)
+    if (isinstance(event, (MessagePosted, ReactionAdded)) and found.workspace is not None and found.community is None
+            and not any(route.interactive for route in ctx.routes)):
+        return  # a message or reaction outside every community: nothing to record, and nobody to remember
     if _nothing_to_record(ctx, found):
         ctx.workspace, ctx.member, ctx.community = found.workspace, found.member, found.community
         await call_next()
@@ -113,8 +116,12 @@ def _nothing_to_record(ctx: EventContext, found: Resolved) -> bool:
         return False
     if isinstance(event, AppInstalled):
         return True
+    if found.member is None:
+        return False
+    if event.actor.display_name == found.member.display_name:
+        return True  # the name as stored: cleaning it again changes nothing (every event of a known member)
     name = _display_name(event.actor)
-    return found.member is not None and (not name or name == found.member.display_name)
+    return not name or name == found.member.display_name
 
 
 async def _workspace(uow: UnitOfWork, ctx: EventContext) -> Workspace:

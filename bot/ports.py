@@ -11,10 +11,12 @@ from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self, runtime_checkable
 
+from bot.activity.ports import ActivityRepository
 from bot.i18n import Translator
 from bot.library.ports import LibraryRepository
 from bot.meetings.ports import MeetingRepository
 from bot.messages import Form, Message
+from bot.nudges.ports import NudgeRepository
 from bot.polls.ports import PollRepository, PollTemplateRepository, RoundRepository
 from bot.refs import ChannelRef, MemberRef, MessageRef, Platform, WorkspaceRef
 from bot.scheduling.model import Schedule
@@ -251,6 +253,8 @@ class UnitOfWork(Protocol):
     poll_templates: PollTemplateRepository
     poll_rounds: RoundRepository
     library: LibraryRepository
+    activity: ActivityRepository
+    nudges: NudgeRepository
 
     async def __aenter__(self) -> Self: ...
 

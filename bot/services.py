@@ -11,6 +11,7 @@ from bot.i18n import Translator
 from bot.library.service import LibraryService
 from bot.meetings.reminders import MeetingHooks
 from bot.meetings.service import MeetingService
+from bot.nudges.service import NudgeService
 from bot.polls.anonymity import BallotSealer
 from bot.polls.rounds import RoundService
 from bot.polls.service import PollService
@@ -26,6 +27,7 @@ class Services:
     polls: PollService
     rounds: RoundService
     library: LibraryService
+    nudges: NudgeService
 
 
 def build_services(uow: UnitOfWorkFactory, clock: Clock, scheduler: Scheduler | None,
@@ -40,4 +42,5 @@ def build_services(uow: UnitOfWorkFactory, clock: Clock, scheduler: Scheduler | 
         polls=polls,
         rounds=RoundService(uow, clock, polls, scheduler=scheduler),
         library=LibraryService(uow, clock, pages_waiting=pages_waiting),
+        nudges=NudgeService(uow, clock),
     )

@@ -47,6 +47,7 @@ __all__ = [
     "LIBRARY_TITLE",
     "LIBRARY_URL",
     "LINK",
+    "NUDGE_PROMPT",
     "PLACE",
     "PLATFORM_ID",
     "POLL_TITLE",
@@ -94,11 +95,12 @@ LIBRARY_URL = TextLimit("library address", 2000)
 LIBRARY_TITLE = TextLimit("library title", 300)
 LIBRARY_NOTE = TextLimit("library note", 1000, multiline=True)
 LIBRARY_IDEA = TextLimit("library idea", 2000, multiline=True)
+NUDGE_PROMPT = TextLimit("discussion prompt", 300)
 
 TEXT_LIMITS: tuple[TextLimit, ...] = (
     COMMUNITY_NAME, GOAL, SERIES_TITLE, DESCRIPTION, PLACE, LINK, CANCEL_REASON, AGENDA_TOPIC, PLATFORM_ID,
     ZONE_NAME, LANGUAGE_CODE, DISPLAY_NAME, WORKSPACE_NAME, POLL_TITLE, LIBRARY_URL, LIBRARY_TITLE, LIBRARY_NOTE,
-    LIBRARY_IDEA,
+    LIBRARY_IDEA, NUDGE_PROMPT,
 )
 
 # Python's str.splitlines() breaks lines at these; in multi-line text each becomes "\n" ("\r\n" counts once).
@@ -170,9 +172,13 @@ def platform_name(text: str, limit: TextLimit) -> str:
 def readable_id(ident: str) -> bool:
     """Whether `ident` can be a platform id Hearth stores: at most `PLATFORM_ID` characters, and no whitespace
     or character Hearth cannot keep."""
-    return len(ident) <= PLATFORM_ID.most and not any(
-        _unkeepable(char) or char.isspace() for char in ident
-    )
+    if len(ident) > PLATFORM_ID.most:
+        return False
+    if ident.isascii():
+        # The ids platforms make (every event checks three or more): in ASCII the rule leaves the printable
+        # characters but the space, the same answer without a look at each character's category.
+        return ident.isprintable() and " " not in ident
+    return not any(_unkeepable(char) or char.isspace() for char in ident)
 
 
 # Long input is shortened when it is shown back, so a message stays one readable line.

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from bot.core import EventHandler
 from bot.home import HomeSections
 from bot.i18n import Msg
-from commands import hearth, library, meeting, poll
+from commands import hearth, library, meeting, nudge, poll
 from commands.help import add_family_help
 from commands.registry import Registry
 from commands.router import InteractionRouter
@@ -42,5 +42,7 @@ def build_catalog() -> Catalog:
     catalog.families.update(library.FAMILY_SUMMARIES)
     catalog.home.add(library.home_section)
     catalog.events.append(library.ReactionSaves())
+    nudge.register(catalog.registry, catalog.interactions)
+    catalog.families.update(nudge.FAMILY_SUMMARIES)
     add_family_help(catalog.registry)
     return catalog

@@ -44,6 +44,8 @@ PARAMETER_WORDS: dict[str, Msg] = {
     "template": _("template"),
     "number": _("number"),
     "options": _("options"),
+    "per": _("posts per week or month"),
+    "prompt": _("prompt"),
     "question": _("question"),
     "reason": _("reason"),
     "setting": _("on or off"),
@@ -52,6 +54,7 @@ PARAMETER_WORDS: dict[str, Msg] = {
     "to": _("new time"),
     "topic": _("topic"),
     "when": _("when"),
+    "wish": _("every 2 weeks, off, on or snooze and a date"),
 }
 
 Say = Callable[[Msg], str]

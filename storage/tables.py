@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     DateTime,
@@ -30,6 +31,7 @@ from sqlmodel import Field, SQLModel
 
 __all__ = [
     "AcknowledgedRow",
+    "ActivityRow",
     "CommunityRow",
     "DeliveryRow",
     "HearthTable",
@@ -580,3 +582,73 @@ SEARCH_INDEXES = ("library_search", "ix_library_item_search")
 def is_model_object(item: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
     """Alembic's `include_object`: everything but the search index, which no model describes."""
     return not (name or "").startswith(SEARCH_INDEXES)
+
+
+class ActivityRow(HearthTable, table=True):
+    """A member's message or reaction in a community's channel (`bot.activity.model.Activity`): ids, a moment and
+    two yes/no answers, never any text. Erased with its workspace, community or member."""
+
+    __tablename__ = "activity"
+    __table_args__ = (
+        Index(None, "workspace_id", "community_id", "at"),
+        Index(None, "workspace_id", "community_id", "member_id", "at"),
+        Index(None, "workspace_id", "channel_id", "thread_id"),
+        Index(None, "workspace_id", "channel_id", "message_id"),
+    )
+
+    # 64 bits on PostgreSQL (a busy deployment passes 2**31 rows in a few years, purged or not); SQLite's rowid.
+    id: int | None = Field(default=None, sa_column=Column(BigInteger().with_variant(Integer(), "sqlite"),
+                                                          primary_key=True))
+    workspace_id: int = _workspace_id()
+    community_id: int = Field(foreign_key="community.id", ondelete="CASCADE", nullable=False)
+    member_id: int = Field(foreign_key="member.id", ondelete="CASCADE", nullable=False)
+    channel_id: str = Field(max_length=64)
+    at: datetime = _moment()
+    kind: str = Field(max_length=8)  # post, reply, reaction
+    message_id: str = Field(max_length=64)  # a reaction: the message reacted to
+    thread_id: str | None = Field(default=None, max_length=64)  # a reply: its thread's first message
+    is_question: bool = Field(default=False)
+    has_links: bool = Field(default=False)
+
+
+class NudgeGoalRow(HearthTable, table=True):
+    """A community's agreed rhythm: `posts` messages each `period` (week or month)."""
+
+    __tablename__ = "nudge_goal"
+
+    community_id: int = Field(foreign_key="community.id", ondelete="CASCADE", primary_key=True)
+    workspace_id: int = _workspace_id()
+    posts: int
+    period: str = Field(max_length=8)
+    changed_at: datetime = _moment()
+
+
+class NudgeWishesRow(HearthTable, table=True):
+    """A member's own say over personal nudges (`bot.nudges.model.MemberWishes`)."""
+
+    __tablename__ = "nudge_wishes"
+
+    member_id: int = Field(foreign_key="member.id", ondelete="CASCADE", primary_key=True)
+    workspace_id: int = _workspace_id()
+    every_days: int | None = Field(default=None)
+    off: bool = Field(default=False)
+    snoozed_until: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
+    ignored: int = Field(default=0)
+    changed_at: datetime = _moment()
+
+
+class NudgePromptRow(HearthTable, table=True):
+    """A discussion prompt of a community's bank: one of Hearth's by `key`, or the community's own `text`; one set
+    aside keeps its row (`set_aside_at`), so that one of Hearth's is never added again."""
+
+    __tablename__ = "nudge_prompt"
+    __table_args__ = (Index(None, "workspace_id", "community_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _workspace_id()
+    community_id: int = Field(foreign_key="community.id", ondelete="CASCADE", nullable=False)
+    key: str = Field(default="", max_length=40)
+    text: str = Field(default="", max_length=300)
+    added_by: str = Field(default="", max_length=64)
+    added_at: datetime = _moment()
+    set_aside_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))

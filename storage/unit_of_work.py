@@ -13,15 +13,19 @@ from sqlmodel import Session
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.acknowledgements import handled_deliveries
+from bot.activity.ports import ActivityRepository
 from bot.library.ports import LibraryRepository
 from bot.meetings.ports import MeetingRepository
+from bot.nudges.ports import NudgeRepository
 from bot.polls.ports import PollRepository, PollTemplateRepository, RoundRepository
 from bot.ports import CommunityRepository, MemberRepository, ReadOnlyUnit, WorkspaceRepository
 from storage.acknowledged import mark_handled
+from storage.activity import SqlActivityRepository
 from storage.database import READ_ONLY, URGENT, create_loop_engine
 from storage.directory import CHANNEL, DIRECTORY, READ_ONLY_UNIT, Changes, SqlDirectory
 from storage.library import SqlLibraryRepository
 from storage.meetings import SqlMeetingRepository
+from storage.nudges import SqlNudgeRepository
 from storage.poll_rounds import SqlPollTemplateRepository, SqlRoundRepository
 from storage.polls import SqlPollRepository
 from storage.repositories import SqlCommunityRepository, SqlMemberRepository, SqlWorkspaceRepository
@@ -67,6 +71,8 @@ class SqlUnitOfWork:
     poll_templates: PollTemplateRepository
     poll_rounds: RoundRepository
     library: LibraryRepository
+    activity: ActivityRepository
+    nudges: NudgeRepository
 
     def __init__(self, session: AsyncSession, writer_turn: WriterTurn | None = None,
                  turn_timeout: float = WRITER_TURN_TIMEOUT, directory: SqlDirectory | None = None, *,
@@ -89,6 +95,8 @@ class SqlUnitOfWork:
         self.poll_templates = SqlPollTemplateRepository(session)
         self.poll_rounds = SqlRoundRepository(session, self.polls)
         self.library = SqlLibraryRepository(session)
+        self.activity = SqlActivityRepository(session)
+        self.nudges = SqlNudgeRepository(session)
 
     async def __aenter__(self) -> Self:
         if self._writer_turn is not None:

@@ -94,6 +94,7 @@ GOOD: dict[str, str] = {
     "idea": "Pair review",
     "format": "csv",
     "query": "contracts",
+    "prompt": "What did you learn this week?",
 }
 
 # How each routed form is opened (the button that opens it, and the command that posts that button first when it
@@ -368,6 +369,7 @@ async def _open(driver: Driver, form_id: str) -> Any:
     if form_id in SHORTCUT_OPENERS:
         shortcut_id, said = SHORTCUT_OPENERS[form_id]
         await driver.session.execute(f"say {said}")
+        driver.last_snapshot = None  # the message is in the activity record: the next check starts from a new one
         ident = next(ident for ident, posted in reversed(driver.session.workspace.messages.items()) if posted.author)
         channel = driver.session.workspace.channel(driver.session.channel)
         outcome = await driver.send(ShortcutInvoked(

@@ -41,6 +41,8 @@ def test_values_are_normalised() -> None:
     assert Settings.from_env({"HEARTH_STOP_SECONDS": " 45 "}).stop_seconds == 45.0
     assert (Settings.from_env({}).takeover_seconds, Settings.from_env({"HEARTH_TAKEOVER_SECONDS": "5"})
             .takeover_seconds) == (30, 5)
+    assert (Settings.from_env({}).activity_days, Settings.from_env({"HEARTH_ACTIVITY_DAYS": " 90 "}).activity_days,
+            Settings.from_env({"HEARTH_ACTIVITY_DAYS": "3650"}).activity_days) == (400, 90, 3650)
 
 
 @pytest.mark.parametrize(
@@ -62,6 +64,11 @@ def test_values_are_normalised() -> None:
         ({"HEARTH_STOP_SECONDS": "²"}, "HEARTH_STOP_SECONDS", "1 to 300"),
         ({"HEARTH_TAKEOVER_SECONDS": "2"}, "HEARTH_TAKEOVER_SECONDS", "3 to 3600"),
         ({"HEARTH_TAKEOVER_SECONDS": "soon"}, "HEARTH_TAKEOVER_SECONDS", "3 to 3600"),
+        ({"HEARTH_ACTIVITY_DAYS": "0"}, "HEARTH_ACTIVITY_DAYS", "1 to 3650"),
+        ({"HEARTH_ACTIVITY_DAYS": "3651"}, "HEARTH_ACTIVITY_DAYS", "1 to 3650"),
+        ({"HEARTH_ACTIVITY_DAYS": "a year"}, "HEARTH_ACTIVITY_DAYS", "1 to 3650"),
+        ({"HEARTH_ACTIVITY_DAYS": "²"}, "HEARTH_ACTIVITY_DAYS", "1 to 3650"),
+        ({"HEARTH_ACTIVITY_DAYS": "-5"}, "HEARTH_ACTIVITY_DAYS", "1 to 3650"),
         (
             {"DATABASE_URL": "postgresql+psycopg://u@h/db", "HEARTH_DB_POOL_SIZE": "many"},
             "HEARTH_DB_POOL_SIZE", "1 to 200",

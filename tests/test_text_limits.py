@@ -44,6 +44,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "library title": ("library_item.title",),
     "library note": ("library_item.note",),
     "library idea": ("library_item.text",),
+    "discussion prompt": ("nudge_prompt.text",),
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from collections.abc import AsyncIterator, Iterable, Sequence
@@ -86,10 +87,13 @@ async def console_session(
         fetcher = page_fetcher(settings)
     hearth = await build_hearth(settings, messenger=messenger, clock=clock, kinds=kinds, fetcher=fetcher)
     await hearth.scheduler.start()
+    hearth.activity.start()
     if hearth.pages is not None:
         await hearth.pages.start()
     session = ConsoleSession(hearth.core, hearth.uow, workspace, messenger, clock,
                              shortcuts=hearth.catalog.interactions.shortcuts())
+    # What a line recorded is in the database before the next line runs (a transcript reads it at once).
+    session.handled.append(lambda: _write_activity(hearth))
     # wait and until fire through the same engine a deployment runs, in time order.
     session.advance.append(lambda moment: _advance(hearth, clock, moment))
     session.clock_set.append(hearth.scheduler.restart)
@@ -99,6 +103,11 @@ async def console_session(
         yield hearth, session
     finally:
         await hearth.close()
+
+
+async def _write_activity(hearth: Hearth) -> None:
+    with contextlib.suppress(Exception):  # the writer logged it; the rows wait for its next write
+        await hearth.activity.flush()
 
 
 async def _advance(hearth: Hearth, clock: SimulatedClock, moment: datetime) -> None:

@@ -61,6 +61,8 @@ class ConsoleSession:
     advance: list[Advance] = field(default_factory=list)
     # Run after `clock` set the time: the scheduler starts again from there.
     clock_set: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    # Run after each event the core handled (the console writes the activity record out there).
+    handled: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     echo: Callable[[str], None] | None = None
     shortcuts: tuple[Shortcut, ...] = ()  # the message shortcuts features offer (`shortcut m3 Save to library`)
 
@@ -257,6 +259,8 @@ class ConsoleSession:
         channel = getattr(event, "channel", self._channel())
         responder = ConsoleResponder(self.messenger, channel, self.member)
         await self.core.handle(event, responder)
+        for hook in self.handled:
+            await hook()
 
     def _actor(self) -> Actor:
         actor = self.workspace.member(self.member)

@@ -171,14 +171,33 @@ async def test_rate_limit_applies_to_commands_not_to_messages(make_core) -> None
     core = make_core(handler, capacity=2)
     for _attempt in range(3):
         await core.handle(command(), RecordingResponder())
+    assert len(handler.seen) == 2
     for index in range(5):
+        responder = RecordingResponder()
         await core.handle(
-            MessagePosted(actor=ANA, channel=CHANNEL, at=NOW, message=MessageRef(CHANNEL, f"m{index}")),
-            RecordingResponder(),
+            MessagePosted(actor=ANA, channel=CHANNEL, at=NOW, message=MessageRef(CHANNEL, f"m{index}")), responder,
         )
-    assert len(handler.seen) == 2 + 5
+        assert responder.answers == []  # never asked to slow down
+    # Outside every community a member's message reaches no passive handler: nothing to record.
+    assert len(handler.seen) == 2
 
 
 def test_message_posted_carries_no_text() -> None:
     fields = set(MessagePosted.__dataclass_fields__)
     assert not fields & {"text", "content", "body"}
+
+
+async def test_a_passive_event_that_fails_before_its_handlers_is_never_answered(
+    make_core, caplog: pytest.LogCaptureFixture  # type: ignore[no-untyped-def]
+) -> None:
+    handler = Handler("h")
+    core = make_core(handler)
+    too_long = ChannelRef(WS, "c" * 65)  # an id longer than Hearth keeps: refused before any handler runs
+    responder = RecordingResponder()
+    with caplog.at_level(logging.WARNING, logger="hearth.core"):
+        await core.handle(MessagePosted(actor=ANA, channel=too_long, at=NOW, message=MessageRef(too_long, "m1")),
+                          responder)
+    assert handler.seen == [] and responder.answers == []  # an ordinary message: nothing said in chat
+    assert any(record.getMessage().startswith("ignored MessagePosted") for record in caplog.records)
+    await core.handle(CommandInvoked(actor=ANA, channel=too_long, at=NOW, command="x"), responder)
+    assert "longer than Hearth keeps" in text_of(responder.answers[0])  # a command is still told

@@ -57,7 +57,7 @@ def test_every_family_is_a_slash_command_with_escaped_mentions() -> None:
     commands = commands_with_poll()
     manifest = build_manifest(commands, TRANSLATOR, request_url=URL)
     slash = manifest["features"]["slash_commands"]
-    assert [entry["command"] for entry in slash] == ["/hearth", "/meeting", "/poll", "/library", "/quiz"]
+    assert [entry["command"] for entry in slash] == ["/hearth", "/meeting", "/poll", "/library", "/nudge", "/quiz"]
     assert all(entry["should_escape"] is True for entry in slash)
     assert slash[0]["description"] == "Set Hearth up, see and change settings, and get help."
     assert slash[0]["usage_hint"] == "help | setup | settings | me | facilitators add/remove/list"

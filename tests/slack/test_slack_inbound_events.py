@@ -19,6 +19,8 @@ async def world(sqlite_url: str) -> AsyncIterator[SlackWorld]:
 
 
 async def test_reactions_joins_and_thread_replies(world: SlackWorld) -> None:
+    await world.command('setup --name "Data CoP"')  # members' messages reach handlers in a community's channel
+    await world.drain()
     recorder = Recorder((ReactionAdded, MemberJoined, MessagePosted))
     world.hearth.core.handlers.append(recorder)
     await world.event({"type": "reaction_added", "user": "U0BEN", "reaction": "books",

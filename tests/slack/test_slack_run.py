@@ -40,9 +40,11 @@ async def test_http_mode_runs_answers_and_stops(sqlite_url: str) -> None:
             (call,) = await fake.wait_for("chat.postEphemeral")
             assert "What Hearth can do" in json.dumps(call.params)
             assert running.driver.scheduler.running
+            assert running.hearth.activity.running  # the activity record is written from the start
         finally:
             await running.stop()
         assert not running.driver.scheduler.running
+        assert not running.hearth.activity.running
 
 
 async def test_socket_mode_runs_and_stops(sqlite_url: str) -> None:

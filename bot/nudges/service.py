@@ -1,0 +1,181 @@
+"""`NudgeService`: a community's agreed rhythm and how it is doing against it, each member's own say over personal
+nudges, and the prompt bank quiet channels are given prompts from."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import replace
+from datetime import timedelta
+
+from bot.activity.weeks import week_bounds
+from bot.errors import NotFound, UserError
+from bot.i18n import _
+from bot.nudges.model import MOST_POSTS, NUDGE_PROMPT, Goal, MemberWishes, Period, Prompt
+from bot.nudges.prompts import DEFAULT_PROMPTS
+from bot.nudges.requests import (
+    AddPrompt,
+    ChangeWishes,
+    CommunityStatus,
+    ListPrompts,
+    MyStatus,
+    PromptBank,
+    RemovePrompt,
+    SetGoal,
+    ShowMine,
+    ShowStatus,
+)
+from bot.permissions import refusal
+from bot.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from bot.preferences import community_zone
+from bot.tenancy import COMMUNITY_TYPE, Community, Scope, in_community
+from bot.text_limits import one_line
+
+__all__ = ["MOST_CADENCE_DAYS", "MOST_SNOOZE", "NudgeService"]
+
+MOST_SNOOZE = timedelta(days=366)  # a snooze ends within a year
+MOST_CADENCE_DAYS = 365
+MOST_WEEKS = 26
+MY_MESSAGES = 500  # the member's latest messages read for their own weekly numbers
+
+
+class NudgeService:
+    """Everything that changes or reads a community's rhythm, its prompts and members' wishes.
+
+    Each request runs in exactly one unit of work and returns a domain result; a request the member can fix raises
+    a `UserError` (`NotFound`, `PermissionDenied`) and changes nothing. What a member is shown of the community is
+    aggregates only: no member's numbers but their own.
+    """
+
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    async def set_goal(self, request: SetGoal) -> CommunityStatus:
+        scope = request.scope
+        community = in_community(scope)
+        most = MOST_POSTS[request.period]
+        if not 1 <= request.posts <= most:
+            said = (_("A weekly goal is 1 to {most} messages; {n} is not one.", most=most, n=request.posts)
+                    if request.period is Period.WEEK else
+                    _("A monthly goal is 1 to {most} messages; {n} is not one.", most=most, n=request.posts))
+            raise UserError(said, hint=_("For example: /nudge goal 5 posts per week"))
+        async with self._uow() as uow:
+            if not scope.may_facilitate:
+                raise await refusal(uow, scope.workspace.id, "/nudge goal")
+            goal = Goal(request.posts, request.period)
+            await uow.nudges.set_goal(scope.workspace.id, community.id, goal, self._clock.now())
+            status = await self._status(uow, community, 8)
+            await uow.commit()
+        return replace(status, goal=goal)
+
+    async def status(self, request: ShowStatus) -> CommunityStatus:
+        """This week so far and the weeks before it, against the goal."""
+        community = in_community(request.scope)
+        async with self._uow(read_only=True) as uow:
+            return await self._status(uow, community, max(1, min(request.weeks, MOST_WEEKS)))
+
+    async def _status(self, uow: UnitOfWork, community: Community, weeks: int) -> CommunityStatus:
+        now = self._clock.now()
+        found = await uow.activity.weeks(community.workspace_id, community.id, community_zone(community),
+                                         now - timedelta(weeks=weeks - 1), now)
+        goal = await uow.nudges.goal(community.workspace_id, community.id)
+        return CommunityStatus(goal, tuple(found[-weeks:]))
+
+    async def mine(self, request: ShowMine) -> MyStatus:
+        """The member's own wishes and their own messages in the community each week (nobody else's)."""
+        async with self._uow(read_only=True) as uow:
+            return await self._mine(uow, request.scope, request.weeks)
+
+    async def _mine(self, uow: UnitOfWork, scope: Scope, weeks: int) -> MyStatus:
+        community = in_community(scope)
+        now = self._clock.now()
+        weeks = max(1, min(weeks, MOST_WEEKS))
+        bounds = week_bounds(community_zone(community), now - timedelta(weeks=weeks - 1), now)[-weeks - 1:]
+        wishes = await uow.nudges.wishes(scope.workspace.id, scope.member.id)
+        times = await uow.activity.recent_messages(scope.workspace.id, community.id, scope.member.id,
+                                                   most=MY_MESSAGES)
+        counts = tuple((start, sum(1 for at in times if start <= at < end))
+                       for start, end in itertools.pairwise(bounds))
+        return MyStatus(wishes, counts)
+
+    async def change_wishes(self, request: ChangeWishes) -> MyStatus:
+        scope = request.scope
+        now = self._clock.now()
+        if request.every_days is not None and not 1 <= request.every_days <= MOST_CADENCE_DAYS:
+            raise UserError(_("A cadence is every 1 to {most} days.", most=MOST_CADENCE_DAYS),
+                            hint=_("For example: /nudge me every 2 weeks"))
+        if request.snooze_until is not None and not now < request.snooze_until <= now + MOST_SNOOZE:
+            example = (now + timedelta(days=14)).date().isoformat()
+            raise UserError(_("A snooze ends after today and within a year."),
+                            hint=_("For example: /nudge me snooze {day}", day=example))
+        async with self._uow() as uow:
+            wishes = await uow.nudges.wishes(scope.workspace.id, scope.member.id)
+            # A cadence or a snooze is a wish for nudges (later): it turns them on again.
+            wants = request.every_days is not None or request.snooze_until is not None
+            changed = MemberWishes(
+                every_days=wishes.every_days if request.every_days is None else request.every_days,
+                off=request.off if request.off is not None else (False if wants else wishes.off),
+                snoozed_until=(None if request.off is False else
+                               wishes.snoozed_until if request.snooze_until is None else request.snooze_until),
+                ignored=0 if request.off is False else wishes.ignored,
+            )
+            await uow.nudges.set_wishes(scope.workspace.id, scope.member.id, changed, now)
+            mine = await self._mine(uow, scope, ShowMine(scope).weeks)
+            await uow.commit()
+        return mine
+
+    async def prompts(self, request: ListPrompts) -> PromptBank:
+        """The community's bank: Hearth's prompts for its kind (added to the bank the first time it is read) and its
+        own."""
+        scope = request.scope
+        async with self._uow() as uow:
+            bank = await self._bank(uow, in_community(scope), scope.member.ref.id)
+            await uow.commit()
+        return PromptBank(tuple(bank))
+
+    async def add_prompt(self, request: AddPrompt) -> Prompt:
+        scope = request.scope
+        community = in_community(scope)
+        text = one_line(request.text)
+        if not text:
+            raise UserError(_("A prompt cannot be empty."), hint=_('For example: /nudge prompts add "What did you '
+                                                                   'learn this week?"'))
+        if len(text) > NUDGE_PROMPT.most:
+            raise UserError(_("A prompt has at most {max} characters; this one has {n}.", max=NUDGE_PROMPT.most,
+                              n=len(text)))
+        async with self._uow() as uow:
+            if not scope.may_facilitate:
+                raise await refusal(uow, scope.workspace.id, "/nudge prompts add")
+            await self._bank(uow, community, scope.member.ref.id)
+            [prompt_id] = await uow.nudges.add_prompts(scope.workspace.id, community.id, (), (text,),
+                                                       scope.member.ref.id, self._clock.now())
+            await uow.commit()
+        return Prompt(prompt_id, "", text, scope.member.ref.id)
+
+    async def remove_prompt(self, request: RemovePrompt) -> Prompt:
+        """Set a prompt aside (one of Hearth's never comes back); facilitators."""
+        scope = request.scope
+        community = in_community(scope)
+        async with self._uow() as uow:
+            if not scope.may_facilitate:
+                raise await refusal(uow, scope.workspace.id, "/nudge prompts remove")
+            await self._bank(uow, community, scope.member.ref.id)
+            removed = await uow.nudges.set_aside(scope.workspace.id, community.id, request.prompt_id,
+                                                 self._clock.now())
+            if removed is None:
+                raise NotFound(_("There is no prompt {id} in this community's bank.", id=request.prompt_id),
+                               hint=_("See them with /nudge prompts list."))
+            await uow.commit()
+        return removed
+
+    async def _bank(self, uow: UnitOfWork, community: Community, member_id: str) -> list[Prompt]:
+        """The bank, with Hearth's prompts for the community's kind added the first time (and when its kind
+        changed): never one it set aside."""
+        defaults = [key for key, _message in DEFAULT_PROMPTS[COMMUNITY_TYPE.of(community)]]
+        known = await uow.nudges.known_keys(community.workspace_id, community.id)
+        missing = [key for key in defaults if key not in known]
+        if missing:
+            await uow.nudges.add_prompts(community.workspace_id, community.id, missing, (), "", self._clock.now())
+        own_kind = set(defaults)
+        return [prompt for prompt in await uow.nudges.prompts(community.workspace_id, community.id)
+                if not prompt.key or prompt.key in own_kind]
