@@ -47,7 +47,7 @@ async def resolve_community(ctx: EventContext, call_next: Next) -> None:
             return
         raise UserError(UNREADABLE_EVENT)
     found = await ctx.uow.directory.resolve(workspace_of(event), member, ctx.channel)
-    if (isinstance(event, (MessagePosted, ReactionAdded)) and found.workspace is not None and found.community is None
+    if (isinstance(event, (MessagePosted, ReactionAdded)) and found.community is None
             and not any(route.interactive for route in ctx.routes)):
         return  # a message or reaction outside every community: nothing to record, and nobody to remember
     if _nothing_to_record(ctx, found):

@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Executable, column, delete, func, text, update
+from sqlalchemy import Executable, column, delete, func, literal, or_, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -28,7 +28,12 @@ __all__ = ["KEEP_SEARCHES", "SqlLibraryRepository"]
 KEEP_SEARCHES = timedelta(days=7)  # how long a search's Next and Previous buttons keep working
 
 _ITEMS = LibraryItemRow.__table__  # type: ignore[attr-defined]
-_TAG_BATCH = 500  # item ids in one query for their tags (an export loads every item)
+_BATCH = 500  # item ids in one query (an export reads every item)
+_TIES = 100  # matches read past a page when ranking on the search index alone, for ties at its end
+# What an `Item` is made of: every column but the words it is found by.
+_ITEM_FIELDS = tuple(col(getattr(LibraryItemRow, name)) for name in (
+    "id", "workspace_id", "community_id", "kind", "url", "title", "text", "note", "saved_by", "saved_at", "source",
+    "saves", "description"))
 
 
 class SqlLibraryRepository:
@@ -155,8 +160,15 @@ class SqlLibraryRepository:
         return await self._items(rows)
 
     async def search(self, workspace_id: int, community_id: int, stems: Stems) -> tuple[list[Item], int]:
-        where: list[Any] = [col(LibraryItemRow.workspace_id) == workspace_id,
-                            col(LibraryItemRow.community_id) == community_id]
+        # A community alone in its database (the usual SQLite one) is searched on the index without its items.
+        if (stems.phrases and not (stems.saver or stems.excluded or stems.most_saved)
+                and await self._indexed() and await self._alone(workspace_id, community_id)):
+            searched = await self._search_index(_match(stems.phrases), stems.tags, stems.offset, stems.limit)
+            if searched is not None:
+                return searched
+        in_community: list[Any] = [col(LibraryItemRow.workspace_id) == workspace_id,
+                                   col(LibraryItemRow.community_id) == community_id]
+        where: list[Any] = []
         if stems.saver is not None:
             where.append(col(LibraryItemRow.saved_by) == stems.saver.id)
         for tag in stems.tags:
@@ -165,28 +177,80 @@ class SqlLibraryRepository:
         for phrase in stems.excluded:
             where.append(col(LibraryItemRow.search_text).not_like(_pattern(phrase)))
         order: list[Any] = [col(LibraryItemRow.saved_at).desc(), col(LibraryItemRow.id).desc()]
-        statement = select(LibraryItemRow)
+        # Only the ids are ranked and counted: the page's items are read after, so that the words an item is found
+        # by (a page's text, often kilobytes) are never read or sorted for the items that do not make the page.
+        statement = select(col(LibraryItemRow.id))
         if stems.phrases and self._dialect() == "postgresql":
             query = func.websearch_to_tsquery("simple", " ".join(f'"{" ".join(phrase)}"' for phrase in stems.phrases))
             vector = func.to_tsvector("simple", col(LibraryItemRow.search_text))
             where.append(vector.op("@@")(query))
             order = [func.ts_rank_cd(vector, query).desc(), *order]
         elif stems.phrases and await self._indexed():
-            # Each phrase in double quotes: stems are letters and digits, so no FTS5 operator can slip in.
-            match = " AND ".join(f'"{" ".join(phrase)}"' for phrase in stems.phrases)
             found = text("SELECT rowid AS item_id, bm25(library_search) AS rank FROM library_search "
-                         "WHERE library_search MATCH :match").bindparams(match=match).columns(
+                         "WHERE library_search MATCH :match").bindparams(match=_match(stems.phrases)).columns(
                 column("item_id"), column("rank")).subquery("found")
             statement = statement.join(found, found.c.item_id == col(LibraryItemRow.id))
             order = [found.c.rank, *order]
+            # Most items are in the community searched: `likely` says so to SQLite's planner (which has no
+            # statistics), so that it walks the index's matches and looks each one up, instead of walking the
+            # community's items and running the match once for each of them.
+            in_community = [func.likely(term) for term in in_community]
         elif stems.phrases:  # SQLite without FTS5: each phrase as words in a row
             where.extend(col(LibraryItemRow.search_text).like(_pattern(phrase)) for phrase in stems.phrases)
         if stems.most_saved:
             order = [col(LibraryItemRow.saves).desc(), *order]
-        statement = statement.where(*where)
+        statement = statement.where(*in_community, *where)
         total = (await self._session.exec(select(func.count()).select_from(statement.subquery()))).one()
-        rows = (await self._session.exec(statement.order_by(*order).offset(stems.offset).limit(stems.limit))).all()
-        return await self._items(rows), int(total)
+        found_ids = await self._session.exec(statement.order_by(*order).offset(stems.offset).limit(stems.limit))
+        return await self._items_by_id([item_id for item_id in found_ids if item_id is not None]), int(total)
+
+    async def _alone(self, workspace_id: int, community_id: int) -> bool:
+        """Whether every item of the database is in this community (each test a seek in an index)."""
+        items = select(literal(1)).select_from(LibraryItemRow)
+        workspace, community = col(LibraryItemRow.workspace_id), col(LibraryItemRow.community_id)
+        others = await self._run(select(or_(
+            items.where(workspace < workspace_id).exists(), items.where(workspace > workspace_id).exists(),
+            items.where(workspace == workspace_id, community < community_id).exists(),
+            items.where(workspace == workspace_id, community > community_id).exists())))
+        return not others[0][0]
+
+    async def _search_index(self, match: str, tags: tuple[str, ...], offset: int,
+                            limit: int) -> tuple[list[Item], int] | None:
+        """A search of words (and tags) when the community holds every item: counted and ranked on the FTS5 table
+        (it holds a row for each item, written and removed with it) and the tags' key, never walking the items.
+        Only the best `offset + limit` matches and those ranking as the last of them are read from the items, for
+        the newest first among equal ranks. None when the index holds a match that is no item (then the whole
+        search decides)."""
+        matching = "FROM library_search WHERE library_search MATCH :match" + "".join(
+            f" AND EXISTS (SELECT 1 FROM library_tag WHERE library_tag.item_id = library_search.rowid AND "
+            f"library_tag.tag = :tag{number})" for number in range(len(tags)))
+        given: dict[str, Any] = {"match": match, **{f"tag{number}": tag for number, tag in enumerate(tags)}}
+        wanted = offset + limit
+        best = list(await self._run(text(
+            f"SELECT rowid, bm25(library_search), (SELECT count(*) {matching}) {matching} "
+            "ORDER BY bm25(library_search) LIMIT :n").bindparams(n=wanted + _TIES, **given)))
+        total = int(best[0][2]) if best else 0
+        if len(best) > wanted > 0:
+            last = best[wanted - 1][1]
+            if best[-1][1] == last:  # ties to the end of what was read: read every match ranking so
+                best = list(await self._run(text(
+                    f"SELECT rowid, bm25(library_search) {matching} AND bm25(library_search) <= :last").bindparams(
+                    last=last, **given)))
+            else:
+                best = best[:wanted] + [hit for hit in best[wanted:] if hit[1] == last]
+        rank = {int(hit[0]): hit[1] for hit in best}
+        ids = list(rank)
+        rows: list[Any] = []
+        for start in range(0, len(ids), _BATCH):
+            rows.extend(await self._session.exec(select(*_ITEM_FIELDS).where(
+                col(LibraryItemRow.id).in_(ids[start:start + _BATCH]))))
+        if len(rows) != len(ids):
+            return None
+        # The order of `search`: best rank first, then the newest, then the highest id (each sort keeps the last's).
+        rows.sort(key=lambda row: row.id, reverse=True)
+        rows.sort(key=lambda row: row.saved_at, reverse=True)
+        rows.sort(key=lambda row: rank[row.id])
+        return await self._items(rows[offset:wanted]), total
 
     async def tags(self, workspace_id: int, community_id: int) -> list[tuple[str, int]]:
         uses = func.count().label("uses")
@@ -255,24 +319,32 @@ class SqlLibraryRepository:
             raise LookupError(f"no workspace {workspace_id}")
         return ref
 
-    async def _items(self, rows: Sequence[LibraryItemRow]) -> list[Item]:
-        """The items of `rows`, in their order: their tags in one query per `_TAG_BATCH` rows, each workspace's
-        reference looked up once."""
+    async def _items_by_id(self, ids: list[int]) -> list[Item]:
+        """The items with `ids`, in that order (one removed meanwhile left out), `_BATCH` at a time."""
+        rows: dict[int, Any] = {}
+        for start in range(0, len(ids), _BATCH):
+            statement = select(*_ITEM_FIELDS).where(col(LibraryItemRow.id).in_(ids[start:start + _BATCH]))
+            rows.update((row.id, row) for row in await self._session.exec(statement))
+        return await self._items([rows[item_id] for item_id in ids if item_id in rows])
+
+    async def _items(self, rows: Sequence[Any]) -> list[Item]:
+        """The items of `rows` (library items, or rows of `_ITEM_FIELDS`), in their order: their tags in one query
+        per `_BATCH` rows, each workspace's reference looked up once."""
         refs: dict[int, WorkspaceRef] = {}
         for workspace_id in dict.fromkeys(row.workspace_id for row in rows):
             refs[workspace_id] = await self._ref(workspace_id)
         ids = [row.id for row in rows if row.id is not None]
         tags: dict[int, list[str]] = {item_id: [] for item_id in ids}
-        for start in range(0, len(ids), _TAG_BATCH):
+        for start in range(0, len(ids), _BATCH):
             statement = select(LibraryTagRow.item_id, LibraryTagRow.tag).where(
-                col(LibraryTagRow.item_id).in_(ids[start:start + _TAG_BATCH])).order_by(
+                col(LibraryTagRow.item_id).in_(ids[start:start + _BATCH])).order_by(
                 col(LibraryTagRow.item_id), col(LibraryTagRow.position))
             for item_id, tag in await self._session.exec(statement):
                 tags[item_id].append(tag)
         return [_item(row, refs[row.workspace_id], tuple(tags[row.id])) for row in rows if row.id is not None]
 
 
-def _item(row: LibraryItemRow, ref: WorkspaceRef, tags: tuple[str, ...]) -> Item:
+def _item(row: Any, ref: WorkspaceRef, tags: tuple[str, ...]) -> Item:
     assert row.id is not None
     return Item(id=row.id, workspace_id=row.workspace_id, community_id=row.community_id, kind=ItemKind(row.kind),
                 url=row.url, title=row.title, text=row.text, note=row.note, tags=tags,
@@ -297,6 +369,12 @@ def _page_token(row: LibraryPageRow) -> LibraryPageToken:
 def _live_pages(workspace_id: int, community_id: int) -> list[Any]:
     return [col(LibraryPageRow.workspace_id) == workspace_id, col(LibraryPageRow.community_id) == community_id,
             col(LibraryPageRow.revoked_at).is_(None)]
+
+
+def _match(phrases: tuple[tuple[str, ...], ...]) -> str:
+    """An FTS5 query for items holding every phrase. Each phrase in double quotes: stems are letters and digits,
+    so no FTS5 operator can slip in."""
+    return " AND ".join(f'"{" ".join(phrase)}"' for phrase in phrases)
 
 
 def _pattern(phrase: tuple[str, ...]) -> str:

@@ -14,7 +14,7 @@ from bot.clock import SimulatedClock
 from bot.context import Defaults, EventContext, Route
 from bot.core import Core
 from bot.errors import UserError
-from bot.events import Actor, CommandInvoked, InboundEvent, MessagePosted
+from bot.events import Actor, CommandInvoked, InboundEvent, MemberJoined, MessagePosted
 from bot.i18n import _
 from bot.meetings.reminders import MeetingHooks
 from bot.messages import Form, Message
@@ -143,7 +143,7 @@ async def test_internal_error_is_logged_once_and_answered_with_an_apology(
 async def test_a_failing_handler_never_stops_the_others(make_core) -> None:  # type: ignore[no-untyped-def]
     first, second = Handler("first", fail=RuntimeError("boom")), Handler("second")
     core = make_core(first, second)
-    event = MessagePosted(actor=ANA, channel=CHANNEL, at=NOW, message=MessageRef(CHANNEL, "m1"))
+    event = MemberJoined(actor=ANA, at=NOW)
     responder = RecordingResponder()
     await core.handle(event, responder)
     assert len(first.seen) == 1 and len(second.seen) == 1

@@ -190,6 +190,7 @@ async def test_activity_reactions_joins_and_leaves_reach_the_core_as_metadata(sq
         hearth.core.handlers.append(recorder)
 
     async with discord_world(sqlite_url, customize=customize) as world:
+        await _setup(world)  # members' messages and reactions reach handlers in a community's channel
         fake = world.fake
         ada = fake.user_payload("4242", "ada")
         await fake.dispatch("MESSAGE_CREATE", fake.message_payload("", author=ada))
