@@ -426,6 +426,7 @@ async def test_a_message_in_a_thread_counts_for_its_channel(sqlite_url: str) -> 
         hearth.core.handlers.append(recorder)
 
     async with discord_world(sqlite_url, customize=customize) as world:
+        await world.answer(await world.command("hearth", subcommand("setup")))  # messages count in a community
         fake = world.fake
         thread_id = fake.snowflake()
         await fake.dispatch("THREAD_CREATE", {
