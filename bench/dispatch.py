@@ -32,11 +32,12 @@ import psycopg
 from sqlalchemy import make_url, text
 
 from adapters.settings import Settings
-from adapters.wiring import build_hearth
+from adapters.wiring import Hearth, build_hearth
 from bot.clock import SimulatedClock
 from bot.events import Actor, CommandInvoked
 from bot.messages import Form, Message
 from bot.refs import ChannelRef, MemberRef, MessageRef, Platform, WorkspaceRef
+from bot.tenancy import Scope
 from storage.database import create_migration_engine
 
 WORKSPACE = WorkspaceRef(Platform.CONSOLE, "bench")
@@ -69,6 +70,18 @@ class Silent:
 
     async def update(self, ref: MessageRef, message: Message) -> None:
         self.sent += 1
+
+
+async def scope_of(hearth: Hearth, actor: Actor) -> Scope:
+    """The scope of `actor` in the bench's community (`CHANNEL`), once the community is set up: what a bench
+    hands a service directly."""
+    async with hearth.storage.uow(read_only=True) as unit:
+        workspace = await unit.workspaces.get(WORKSPACE)
+        assert workspace is not None
+        member = await unit.members.get(workspace.id, actor.member)
+        community = await unit.communities.get_by_channel(workspace.id, CHANNEL)
+    assert member is not None and community is not None
+    return Scope(workspace, member, community)
 
 
 def percentile(samples: list[float], fraction: float) -> float:

@@ -2,16 +2,19 @@
 
 Prints one JSON object: for a set of searches as members type them (a common word, a rare word, two words, a
 phrase, a word with an exclusion, a tag with a word), p50/p95 latency through the service (reading the query,
-one unit of work, the repository's search and its count, the items with their tags); and beside each, as the
-baseline, the same search run directly on the index in the same process (SQLite: the FTS5 table through
-`sqlite3`; PostgreSQL: the `to_tsvector` expression through psycopg), its first ten best matches and their
-count. `ratio` is Hearth's p95 divided by the baseline's. Also: saves per second through `LibraryService`
-(one unit of work each, into the full library), the export of every item as CSV and as a bookmark file, and
-the first page of `/library list` through the core.
+one unit of work, the repository's search and its count, the page's items with their tags); and beside each, as
+the baseline, the same search run directly on the index in the same process (SQLite: the FTS5 table through
+`sqlite3`; PostgreSQL: the `to_tsvector` expression through psycopg): its ten best matches and how many there
+are, the tag read as one more word. `ratio` is Hearth's p95 divided by the baseline's. Also: items saved per
+second through `LibraryService.save_link` and `save_idea` (one unit of work each, into the full library), the
+export of every item (`LibraryService.export`, then a CSV and a bookmark file), and `/library list` through the
+core.
 
-The library holds links with titles, notes, tags and their page's words (recorded as the page fetcher records
-them) and some ideas. It is filled through `LibraryService.import_items`, a few thousand items per unit of
-work, so the words and the index are what Hearth writes for any save.
+The library holds links with titles, notes, tags and, for one in twenty, their page's words (recorded through
+`LibraryService.record_page`, as the page fetcher records them) and some ideas. The bulk is filled through
+`LibraryService.import_items`, a few thousand items per unit of work (two units at a time on PostgreSQL), so the
+words and the index are what Hearth writes for any save; the last `--saves` items are saved one by one. On
+PostgreSQL the tables are vacuumed and analysed after the fill, as autovacuum would.
 
     python bench/library.py [--items 100000] [--saves 1000] [--database-url postgresql+psycopg://…]
 
@@ -61,7 +64,7 @@ from bot.tenancy import Scope
 from commands.library.query import read_query
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from dispatch import Silent, percentile, postgres_schema
+from dispatch import Silent, percentile, postgres_schema, scope_of
 
 WORKSPACE = WorkspaceRef(Platform.CONSOLE, "bench")
 CHANNEL = ChannelRef(WORKSPACE, "general")
@@ -183,8 +186,9 @@ def _made_up_words(count: int, pick: random.Random) -> list[str]:
 
 
 def _saved_at(n: int, items: int) -> datetime:
-    """Item `n`'s save time: spread over three years, older first, a few saves at the same second."""
-    return NOW - timedelta(days=3 * 365) + timedelta(seconds=(n * 3 * 365 * 86_400 // max(1, items)) // 7 * 7)
+    """When imported item `n` was saved: the `items` spread evenly over the three years before `NOW` (those saved
+    one by one afterwards are all saved at `NOW`: the clock stands still)."""
+    return NOW - timedelta(days=3 * 365) + timedelta(seconds=n * 3 * 365 * 86_400 // max(1, items))
 
 
 @dataclass
@@ -260,16 +264,6 @@ def index_query(typed: str, postgres: bool) -> str:
     if postgres:
         return " ".join([*terms, *(f"-{term}" for term in excluded)])
     return " AND ".join(terms) + "".join(f" NOT {term}" for term in excluded)
-
-
-async def _scope(hearth: Hearth, actor: Actor) -> Scope:
-    async with hearth.storage.uow(read_only=True) as unit:
-        workspace = await unit.workspaces.get(WORKSPACE)
-        assert workspace is not None
-        member = await unit.members.get(workspace.id, actor.member)
-        community = await unit.communities.get_by_channel(workspace.id, CHANNEL)
-    assert member is not None and community is not None
-    return Scope(workspace, member, community)
 
 
 def _chunks(start: int, stop: int, size: int) -> Iterator[range]:
@@ -400,7 +394,7 @@ async def hearth_run(database_url: str, items: int, count: int, direct: Callable
     actor = Actor(MemberRef(WORKSPACE, "member0"), "member0")
     await hearth.core.handle(CommandInvoked(actor=actor, channel=CHANNEL, at=NOW, command="hearth",
                                             text="setup --name Bench", channel_name="general"), silent)
-    scope = await _scope(hearth, actor)
+    scope = await scope_of(hearth, actor)
     corpus = Corpus()
     bulk = max(0, items - count)
     index = direct()

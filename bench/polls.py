@@ -31,17 +31,16 @@ import psycopg
 from sqlalchemy import make_url
 
 from adapters.settings import Settings
-from adapters.wiring import Hearth, build_hearth
+from adapters.wiring import build_hearth
 from bot.clock import SimulatedClock
 from bot.events import ActionInvoked, Actor, CommandInvoked
 from bot.messages import Message
 from bot.polls.messages import CHOOSE
 from bot.polls.requests import PollView, ShowPoll
 from bot.refs import ChannelRef, MemberRef, MessageRef, Platform, WorkspaceRef
-from bot.tenancy import Scope
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from dispatch import Silent, percentile, postgres_schema
+from dispatch import Silent, percentile, postgres_schema, scope_of
 
 WORKSPACE = WorkspaceRef(Platform.CONSOLE, "bench")
 CHANNEL = ChannelRef(WORKSPACE, "general")
@@ -93,7 +92,7 @@ async def hearth_run(database_url: str, members: int) -> dict[str, dict[str, flo
         started = time.perf_counter()
         await asyncio.gather(*(vote(index) for index in range(members)))
         elapsed = time.perf_counter() - started
-        scope = await _scope(hearth, actors[0])
+        scope = await scope_of(hearth, actors[0])
         shown = await hearth.services.polls.show(ShowPoll(scope, poll_id))
         counted = sum(shown.results.questions[0].counts) if shown.results is not None else -1
         results[name] = {
@@ -109,16 +108,6 @@ async def hearth_run(database_url: str, members: int) -> dict[str, dict[str, flo
             results[name]["chart_render_ms"] = round(chart * 1000, 1)
     await hearth.close()
     return results
-
-
-async def _scope(hearth: Hearth, actor: Actor) -> Scope:
-    async with hearth.storage.uow(read_only=True) as unit:
-        workspace = await unit.workspaces.get(WORKSPACE)
-        assert workspace is not None
-        member = await unit.members.get(workspace.id, actor.member)
-        community = await unit.communities.get_by_channel(workspace.id, CHANNEL)
-    assert member is not None and community is not None
-    return Scope(workspace, member, community)
 
 
 def _chart_seconds(view: PollView) -> float | None:
