@@ -13,10 +13,13 @@ from dataclasses import dataclass
 from bot.links import checked_http_url
 from bot.tenancy import LIBRARY_REACTION, Community
 
-__all__ = ["MAX_LINKS", "REACTIONS", "Capture", "capture_of", "saves_by_reaction"]
+__all__ = ["MAX_LINKS", "REACTIONS", "Capture", "capture_of", "reaction_choice", "saves_by_reaction"]
 
 # Each choice of `LIBRARY_REACTION` by its Slack name, with the emoji Discord and the console send.
 REACTIONS = {"books": "📚", "bookmark": "🔖", "pushpin": "📌", "star": "⭐", "memo": "📝"}
+# Each choice by what a reaction may carry: its name, or its emoji without the variation selector.
+_BY_EMOJI = {**{name: name for name in REACTIONS},
+             **{emoji.removesuffix("\ufe0f"): name for name, emoji in REACTIONS.items()}}
 MAX_LINKS = 5  # links saved from one message; more are left for the member to save by hand
 _LINK = re.compile(r"https?://[^\s<>\"'`|]+", re.IGNORECASE)
 _TRAILING = ".,;:!?)]}'\""
@@ -35,13 +38,16 @@ class Capture:
         return not self.links and not self.idea
 
 
+def reaction_choice(emoji: str) -> str | None:
+    """The `LIBRARY_REACTION` choice `emoji` is (a Slack name such as `:books:`, or the emoji itself, with or
+    without its variation selector), or None for any other reaction."""
+    return _BY_EMOJI.get(emoji.strip(":").removesuffix("\ufe0f"))
+
+
 def saves_by_reaction(community: Community, emoji: str) -> bool:
-    """Whether `emoji` (a Slack name such as `books`, or the emoji itself) is the community's saving reaction."""
+    """Whether `emoji` is the community's saving reaction."""
     chosen = LIBRARY_REACTION.of(community)
-    if chosen not in REACTIONS:
-        return False
-    name = emoji.strip(":").removesuffix("\ufe0f")
-    return name in (chosen, REACTIONS[chosen].removesuffix("\ufe0f"))
+    return chosen in REACTIONS and reaction_choice(emoji) == chosen
 
 
 def capture_of(text: str) -> Capture:

@@ -15,7 +15,7 @@ from bot.context import EventContext, Route
 from bot.errors import UserError
 from bot.events import InboundEvent, ReactionAdded, ShortcutInvoked
 from bot.i18n import Msg, _
-from bot.library.capture import REACTIONS, Capture, capture_of, saves_by_reaction
+from bot.library.capture import Capture, capture_of, reaction_choice, saves_by_reaction
 from bot.library.model import NOTE, TITLE
 from bot.library.requests import Saved, SaveIdea, SaveLink
 from bot.library.urls import checked_url
@@ -51,14 +51,9 @@ class ReactionSaves:
     """Saves the message a member reacted to with the community's saving reaction."""
 
     def match(self, event: InboundEvent) -> Route | None:
-        if isinstance(event, ReactionAdded) and _may_save(event.emoji):
+        if isinstance(event, ReactionAdded) and reaction_choice(event.emoji) is not None:
             return Route("library.reaction", lambda ctx: save_reacted(ctx, event))
         return None
-
-
-def _may_save(emoji: str) -> bool:
-    name = emoji.strip(":").removesuffix("\ufe0f")
-    return name in REACTIONS or name in {value.removesuffix("\ufe0f") for value in REACTIONS.values()}
 
 
 async def save_reacted(ctx: EventContext, event: ReactionAdded) -> None:
