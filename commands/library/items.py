@@ -49,6 +49,7 @@ from commands.library.query import read_query
 
 MORE = "library.more"  # the Previous and Next buttons of a list's or a search's pages
 PAGE_REF = "lp"  # their reference: the kept search (0: the whole library) and the page
+NOTHING_FOUND = _("Nothing found. Try fewer or other words, a #tag, or by:@member.")
 
 
 async def add(ctx: EventContext, args: dict[str, Any]) -> None:
@@ -112,7 +113,7 @@ async def search(ctx: EventContext, args: dict[str, Any]) -> None:
     page = await ctx.services.library.search(SearchItems(ctx.scope, read_query(typed, ctx.workspace.ref),
                                                          typed=typed))
     await ctx.reply(results_message(ctx, _("Found in the library: {query}", query=UserText(typed)), page,
-                                    _("Nothing found. Try fewer or other words, a #tag, or by:@member.")))
+                                    NOTHING_FOUND))
 
 
 async def more(ctx: EventContext, ref: ActionRef) -> None:
@@ -126,8 +127,7 @@ async def more(ctx: EventContext, ref: ActionRef) -> None:
         page = await ctx.services.library.search_again(SearchAgain(ctx.scope, ref.subject_id, page_number,
                                                                    read_query))
         heading = _("Found in the library: {query}", query=UserText(page.typed))
-    await ctx.reply(results_message(ctx, heading, page, _("Nothing found. Try fewer or other words, a #tag, or "
-                                                          "by:@member.")))
+    await ctx.reply(results_message(ctx, heading, page, NOTHING_FOUND))
 
 
 def results_message(ctx: EventContext, heading: Msg, page: ItemPage, empty: Msg) -> Message:
