@@ -42,6 +42,7 @@ from bot.library.page_fetching import PageFetching
 from bot.library.ports import PageFetcher
 from bot.meetings.reminders import MeetingHooks, meeting_kinds
 from bot.middleware import check_permission, ignore_bots, rate_limit, resolve_community
+from bot.nudges.rounds import NudgeRounds
 from bot.polls.anonymity import BallotSealer
 from bot.polls.asking import FeedbackAfterMeetings, PollRounds
 from bot.polls.closing import PollClosing
@@ -182,6 +183,7 @@ async def build_hearth(
     meetings = meeting_kinds(uow, messenger, translator, refs, hooks, recipients=storage.ledger, clock=clock)
     scheduler = Engine(kinds=[erasure, retention, *meetings, *kinds], ledger=storage.ledger, clock=clock,
                        owner=instance_name())
+    erasure.erased = scheduler.forget_workspace
     limiter = RateLimiter(
         clock, capacity=settings.rate_limit_count, period=timedelta(seconds=settings.rate_limit_seconds)
     )
@@ -192,6 +194,7 @@ async def build_hearth(
     scheduler.add_kind(PollClosing(services.polls, messenger, translator, refs))
     scheduler.add_kind(PollRounds(services.rounds, services.polls, messenger, translator, refs))
     scheduler.add_kind(PollReminders(services.polls, messenger, translator, recipients=storage.ledger, clock=clock))
+    scheduler.add_kind(NudgeRounds(services.nudges, messenger, translator, recipients=storage.ledger, clock=clock))
     hooks.after_meeting.append(FeedbackAfterMeetings(services.rounds, services.polls, uow))
     core = Core(
         handlers=[CommandRouter(catalog.registry), catalog.interactions, catalog.home, *catalog.events,

@@ -9,6 +9,7 @@ cancels the erasure (`restore_returning`, then `cancel_erasure`, called by the m
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, timedelta
 
@@ -72,6 +73,9 @@ class WorkspaceErasure:
     def __init__(self, uow: UnitOfWorkFactory, grace: timedelta) -> None:
         self._uow = uow
         self.grace = grace
+        # Told the id of each workspace erased, so that the engine drops its other schedules (its hourly nudge
+        # rounds, its nightly retention) at once instead of claiming occurrences of a workspace that is gone.
+        self.erased: Callable[[int], None] | None = None
 
     async def schedules(self) -> list[Schedule]:
         async with self._uow() as uow:
@@ -101,5 +105,7 @@ class WorkspaceErasure:
                 return Outcome.OBSOLETE  # removed again later: a newer erasure is scheduled
             await uow.workspaces.delete(workspace.id)
             await uow.commit()
+        if self.erased is not None:
+            self.erased(workspace.id)
         log.info("erased every row of %s, %s after Hearth was removed", workspace.ref, self.grace)
         return Outcome.SENT

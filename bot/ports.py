@@ -235,6 +235,10 @@ class MemberRepository(Protocol):
         """Those of `refs` Hearth has seen in `workspace_id`, in one query; the others are missing from the result."""
         ...
 
+    async def by_ids(self, workspace_id: int, ids: Sequence[int]) -> dict[int, Member]:
+        """Those of `ids` that are members of `workspace_id`, by id."""
+        ...
+
 
 class UnitOfWork(Protocol):
     """One transaction over the repositories: `commit` keeps the changes, leaving without it rolls back.

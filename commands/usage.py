@@ -49,6 +49,7 @@ PARAMETER_WORDS: dict[str, Msg] = {
     "question": _("question"),
     "reason": _("reason"),
     "setting": _("on or off"),
+    "state": _("on, off or default"),
     "title": _("title"),
     "topics": _("topics"),
     "to": _("new time"),

@@ -364,6 +364,19 @@ class SqlMemberRepository:
         found = (_member(row, ref) for row in await _core(self._session, statement))
         return {member.ref: member for member in found}
 
+    async def by_ids(self, workspace_id: int, ids: Sequence[int]) -> dict[int, Member]:
+        """Those of `ids` of members of `workspace_id`, by id, in one query per 500."""
+        ref = await _workspace_ref(self._session, workspace_id)
+        wanted = sorted(set(ids))
+        found: dict[int, Member] = {}
+        if ref is None:
+            return found
+        for start in range(0, len(wanted), 500):
+            statement = select(MEMBERS).where(col(MemberRow.workspace_id) == workspace_id,
+                                              col(MemberRow.id).in_(wanted[start:start + 500]))
+            found.update((row.id, _member(row, ref)) for row in await _core(self._session, statement))
+        return found
+
 
 def _member(row: Any, workspace: WorkspaceRef) -> Member:
     # An ORM row of an insert, or a Core row of a read: the same attributes.

@@ -634,6 +634,8 @@ class NudgeWishesRow(HearthTable, table=True):
     off: bool = Field(default=False)
     snoozed_until: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
     ignored: int = Field(default=0)
+    # When a DM to the member could not be delivered (DMs closed): no personal nudge is tried again for a while.
+    dm_closed_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
     changed_at: datetime = _moment()
 
 
@@ -652,3 +654,48 @@ class NudgePromptRow(HearthTable, table=True):
     added_by: str = Field(default="", max_length=64)
     added_at: datetime = _moment()
     set_aside_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
+
+
+class NudgeRuleRow(HearthTable, table=True):
+    """A rule's settings as a community's facilitators tuned them (`bot.nudges.rules.RuleSettings`); a rule without
+    a row has its kind's defaults."""
+
+    __tablename__ = "nudge_rule"
+
+    community_id: int = Field(foreign_key="community.id", ondelete="CASCADE", primary_key=True)
+    rule: str = Field(primary_key=True, max_length=20)
+    workspace_id: int = _workspace_id()
+    on: bool
+    days: int
+    hours: int
+    work_from: int
+    work_to: int
+    changed_at: datetime = _moment()
+
+
+class NudgeLogRow(HearthTable, table=True):
+    """A nudge Hearth planned and (`state`) sent, could not deliver, saw answered or ignored: its rule and the facts
+    it fired on, so that `/nudge why` explains it. `member_id` is the member a personal nudge went to (None for a
+    channel's); `subject` what it is about (the question surfaced, the prompt posted, the week below rhythm), and
+    `pointer` what a personal nudge pointed at. Ids and numbers only, never a member's words."""
+
+    __tablename__ = "nudge_log"
+    __table_args__ = (
+        Index(None, "workspace_id", "community_id", "round_at"),
+        Index(None, "workspace_id", "community_id", "rule", "subject"),
+        Index(None, "workspace_id", "member_id", "planned_at"),
+        {"sqlite_autoincrement": True},  # an id is never given again: `/nudge why` never explains another nudge
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _workspace_id()
+    community_id: int = Field(foreign_key="community.id", ondelete="CASCADE", nullable=False)
+    rule: str = Field(max_length=20)
+    member_id: int | None = Field(default=None, foreign_key="member.id", ondelete="CASCADE")
+    subject: str = Field(default="", max_length=140)
+    pointer: str = Field(default="", max_length=140)
+    facts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    state: str = Field(max_length=12)
+    round_at: datetime = _moment()
+    planned_at: datetime = _moment()
+    settled_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))

@@ -24,6 +24,7 @@ from bot.erasure import ERASURE, ERASURE_SUBJECT
 from bot.errors import NotFound, UserError
 from bot.i18n import _
 from bot.messages import MemberMention, UserText
+from bot.nudges.model import ROUND_KIND
 from bot.permissions import facilitators_only
 from bot.ports import Clock, Scheduler, UnitOfWork, UnitOfWorkFactory
 from bot.refs import Platform, WorkspaceRef
@@ -80,6 +81,8 @@ class CommunityService:
                 member = replace(member, role=Role.FACILITATOR)
                 await uow.members.update(member)
             await uow.commit()
+        if self._scheduler is not None:  # the community's nudge rounds begin now, not at the next reconcile
+            await self._scheduler.refresh(ROUND_KIND, community.workspace_id, str(community.id))
         return CommunitySetUp(community, member, first_facilitator=first)
 
     async def show_settings(self, request: ShowSettings) -> CommunitySettings:

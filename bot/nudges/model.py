@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.text_limits import NUDGE_PROMPT
 
-__all__ = ["MOST_POSTS", "NUDGE_PROMPT", "Goal", "MemberWishes", "Period", "Prompt"]
+__all__ = ["MOST_POSTS", "NUDGE_PROMPT", "ROUND_KIND", "Goal", "LogState", "MemberWishes", "NudgeRecord", "Period",
+           "Prompt"]
+
+
+# The schedule kind of each community's hourly round (`bot.nudges.rounds`), its subject the community's id.
+ROUND_KIND = "nudges.round"
 
 
 class Period(enum.StrEnum):
@@ -42,6 +48,7 @@ class MemberWishes:
     off: bool = False
     snoozed_until: datetime | None = None
     ignored: int = 0
+    dm_closed_at: datetime | None = None  # a DM to them could not be delivered then (their DMs are closed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,3 +60,36 @@ class Prompt:
     key: str  # "" for the community's own
     text: str  # "" for one of Hearth's
     added_by: str = ""
+
+
+class LogState(enum.StrEnum):
+    """Where a nudge is: planned in a round, sent, not deliverable (DMs closed), and for a personal one, answered
+    (the member posted within a week) or ignored (they did not)."""
+
+    PLANNED = "planned"
+    SENT = "sent"
+    UNDELIVERABLE = "closed"
+    ANSWERED = "answered"
+    IGNORED = "ignored"
+
+
+@dataclass(frozen=True, slots=True)
+class NudgeRecord:
+    """One nudge of a community's round, as the nudge log keeps it.
+
+    `member_id` is the member a personal nudge (quiet member, newcomer, below rhythm) went to, None for one in the
+    channel (a prompt, a surfaced question). `subject` names what it is about: the prompt's id, the question's
+    "channel/message", the week's Monday; `pointer` what a personal nudge pointed at ("meeting:<series>:<start>",
+    "question:<channel>/<message>", "poll:<id>", "library:<id>", or ""). `facts` are the numbers the rule fired on.
+    """
+
+    id: int
+    community_id: int
+    rule: str
+    member_id: int | None
+    subject: str
+    pointer: str
+    facts: Mapping[str, int] = field(default_factory=dict)
+    state: LogState = LogState.PLANNED
+    round_at: datetime | None = None
+    planned_at: datetime | None = None

@@ -18,18 +18,33 @@ from bot.nudges.model import Goal, MemberWishes, Prompt
 from bot.recurrence.zones import resolve, zone_of
 
 __all__ = [
-    "DEFAULT_QUIET_HOURS", "POINTERS", "RULES", "RULE_DEFAULTS", "RuleSettings", "Why", "below_rhythm",
-    "newcomer", "next_prompt", "personal_refusal", "quiet_channel", "quiet_member", "unanswered",
-    "working_time_between",
+    "DEFAULT_QUIET_HOURS", "MOST_AFTER", "MOST_DAYS", "PERSONAL_RULES", "POINTERS", "RULES", "RULE_DEFAULTS",
+    "TUNABLE", "RuleSettings", "Why", "at_work", "below_rhythm", "newcomer", "next_prompt", "personal_refusal",
+    "quiet_channel", "quiet_member", "unanswered", "working_time_between"
 ]
 
-QUIET_CHANNEL, QUIET_MEMBER, NEWCOMER, UNANSWERED, BELOW_RHYTHM = (
-    "quiet-channel", "quiet-member", "newcomer", "unanswered", "below-rhythm")
-RULES = (QUIET_CHANNEL, QUIET_MEMBER, NEWCOMER, UNANSWERED, BELOW_RHYTHM)
+QUIET_CHANNEL, QUIET_MEMBER, NEWCOMER, UNANSWERED, BELOW_RHYTHM, PERSONAL = (
+    "quiet-channel", "quiet-member", "newcomer", "unanswered", "below-rhythm", "personal")
+# The rules, and `PERSONAL`: the settings all personal nudges share (on: any at all; days: the least days between
+# two personal nudges to one member).
+RULES = (QUIET_CHANNEL, QUIET_MEMBER, NEWCOMER, UNANSWERED, BELOW_RHYTHM, PERSONAL)
+# What a facilitator may tune of each rule besides on and off: `days`, `after` (hours) and `hours` (working hours).
+TUNABLE: dict[str, tuple[str, ...]] = {
+    QUIET_CHANNEL: ("days", "hours"), QUIET_MEMBER: ("days",), NEWCOMER: ("days",), UNANSWERED: ("after", "hours"),
+    BELOW_RHYTHM: (), PERSONAL: ("days",),
+}
+# The rules whose nudges go to one member as such (a DM): `PERSONAL`'s settings and each member's wishes govern
+# them, and they count as ignored when the member does not post within a week. (The below-rhythm note goes to
+# facilitators as facilitators, and counts for none of that.)
+PERSONAL_RULES = (QUIET_MEMBER, NEWCOMER)
+MOST_DAYS = 90
+MOST_AFTER = 168
 # A member who chose no quiet hours of their own gets no personal nudge at night.
 DEFAULT_QUIET_HOURS: QuietHours = (time(20, 0), time(8, 0))
 IGNORED_MOST = 3  # ignored nudges in a row after which a member gets none until they post again
 ACTIVE_BEFORE = 3  # messages a member needs to have a rhythm of their own
+# How long a member whose DMs turned out closed gets no personal nudge tried (or until they say /nudge me on).
+CLOSED_PAUSE = timedelta(days=90)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +73,7 @@ _COMMON = {
     NEWCOMER: RuleSettings(True, days=3),
     UNANSWERED: RuleSettings(True, hours=24),
     BELOW_RHYTHM: RuleSettings(True),
+    PERSONAL: RuleSettings(True, days=7),
 }
 # What each kind of community starts with: a helping community watches its questions most closely; a
 # knowledge-stewarding one lets a channel be quiet longer (its life is in the library); an innovation one welcomes
@@ -82,13 +98,16 @@ def personal_refusal(now: datetime, wishes: MemberWishes, zone: str, quiet: Quie
                      last_nudge: datetime | None, *, every: timedelta = timedelta(days=7)) -> str | None:
     """Why the member may get no personal nudge now, or None when they may: they turned nudges off, snoozed them,
     it is their quiet hours or weekend where they live, they ignored `IGNORED_MOST` in a row, or they had one less
-    than `every` ago (a week by default, or their own cadence)."""
+    than `every` ago (a week by default, or their own cadence); or a DM to them could not be delivered less than
+    `CLOSED_PAUSE` ago."""
     if wishes.off:
         return "off"
     if wishes.snoozed_until is not None and now < wishes.snoozed_until:
         return "snoozed"
     if wishes.ignored >= IGNORED_MOST:
         return "ignored"
+    if wishes.dm_closed_at is not None and now - wishes.dm_closed_at < CLOSED_PAUSE:
+        return "closed"
     local = now.astimezone(zone_of(zone))
     if local.weekday() >= 5:
         return "weekend"
@@ -124,13 +143,16 @@ def quiet_member(now: datetime, recent: Sequence[datetime], wishes: MemberWishes
 def quiet_channel(now: datetime, last_message: datetime | None, last_prompt: datetime | None, zone: str,
                   settings: RuleSettings) -> Why | None:
     """No message (nor prompt of Hearth's) in the channel for `settings.days` days, and it is working time on the
-    community's clock: a discussion prompt."""
-    if not settings.on or not _working(now, zone, settings.working):
+    community's clock: a discussion prompt. A prompt nobody wrote after waits twice as long for the next one, so
+    a channel left quiet is not given one prompt after another."""
+    if not settings.on or not at_work(now, zone, settings.working):
         return None
     last = max((moment for moment in (last_message, last_prompt) if moment is not None), default=None)
-    if last is None or now - last < timedelta(days=settings.days):
+    unheard = last_prompt is not None and (last_message is None or last_message < last_prompt)
+    wait = timedelta(days=settings.days * (2 if unheard else 1))
+    if last is None or now - last < wait:
         return None
-    return Why(QUIET_CHANNEL, {"quiet_days": (now - last).days, "days": settings.days})
+    return Why(QUIET_CHANNEL, {"quiet_days": (now - last).days, "days": wait.days})
 
 
 def next_prompt(bank: Sequence[Prompt], last_used: int | None) -> Prompt | None:
@@ -196,6 +218,7 @@ def working_time_between(start: datetime, end: datetime, zone: str, working: tup
     return total
 
 
-def _working(now: datetime, zone: str, working: tuple[int, int]) -> bool:
+def at_work(now: datetime, zone: str, working: tuple[int, int]) -> bool:
+    """Whether `now` is on a weekday within `working` hours on the clock of `zone`."""
     local = now.astimezone(zone_of(zone))
     return local.weekday() < 5 and working[0] <= local.hour < working[1]

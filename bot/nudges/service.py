@@ -10,20 +10,30 @@ from datetime import timedelta
 from bot.activity.weeks import week_bounds
 from bot.errors import NotFound, UserError
 from bot.i18n import _
-from bot.nudges.model import MOST_POSTS, NUDGE_PROMPT, Goal, MemberWishes, Period, Prompt
+from bot.nudges.model import MOST_POSTS, NUDGE_PROMPT, Goal, LogState, MemberWishes, Period, Prompt
+from bot.nudges.planning import effective_rules, plan, resolve
 from bot.nudges.prompts import DEFAULT_PROMPTS
 from bot.nudges.requests import (
     AddPrompt,
+    ChangeRule,
     ChangeWishes,
     CommunityStatus,
+    Explained,
+    ExplainNudge,
     ListPrompts,
     MyStatus,
+    PlanRound,
     PromptBank,
     RemovePrompt,
+    RoundPlan,
+    RuleBook,
     SetGoal,
+    SettleRound,
     ShowMine,
+    ShowRules,
     ShowStatus,
 )
+from bot.nudges.rules import MOST_AFTER, MOST_DAYS, RULE_DEFAULTS, RULES, TUNABLE, RuleSettings
 from bot.permissions import refusal
 from bot.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from bot.preferences import community_zone
@@ -118,6 +128,7 @@ class NudgeService:
                 snoozed_until=(None if request.off is False else
                                wishes.snoozed_until if request.snooze_until is None else request.snooze_until),
                 ignored=0 if request.off is False else wishes.ignored,
+                dm_closed_at=None if request.off is False else wishes.dm_closed_at,
             )
             await uow.nudges.set_wishes(scope.workspace.id, scope.member.id, changed, now)
             mine = await self._mine(uow, scope, ShowMine(scope).weeks)
@@ -168,6 +179,107 @@ class NudgeService:
             await uow.commit()
         return removed
 
+    async def rules(self, request: ShowRules) -> RuleBook:
+        """Every rule's settings in the community, tuned or its kind's defaults."""
+        community = in_community(request.scope)
+        async with self._uow(read_only=True) as uow:
+            tuned = await uow.nudges.rule_settings(community.workspace_id, community.id)
+        return _book(community, tuned)
+
+    async def change_rule(self, request: ChangeRule) -> RuleBook:
+        """Tune one rule (facilitators); a setting the rule does not have, or a value out of range, changes
+        nothing."""
+        scope = request.scope
+        community = in_community(scope)
+        if request.rule not in RULES:
+            raise UserError(_("There is no rule {name}.", name=request.rule),
+                            hint=_("The rules: {names}. See them with /nudge rules.", names=", ".join(RULES)))
+        given = {name for name, value in (("days", request.days), ("after", request.after),
+                                          ("hours", request.working)) if value is not None}
+        if extra := sorted(given - set(TUNABLE[request.rule])):
+            raise UserError(_("The rule {name} has no --{setting}.", name=request.rule, setting=extra[0]),
+                            hint=_("See what each rule has with /nudge rules."))
+        if request.days is not None and not 1 <= request.days <= MOST_DAYS:
+            raise UserError(_("--days is 1 to {most}; {n} is not.", most=MOST_DAYS, n=request.days))
+        if request.after is not None and not 1 <= request.after <= MOST_AFTER:
+            raise UserError(_("--after is 1 to {most} working hours; {n} is not.", most=MOST_AFTER, n=request.after))
+        if request.working is not None and not 0 <= request.working[0] < request.working[1] <= 24:
+            raise UserError(_("Working hours run from an earlier hour to a later one, 0 to 24."),
+                            hint=_("For example: /nudge rule quiet-channel --hours 9-17"))
+        async with self._uow() as uow:
+            if not scope.may_facilitate:
+                raise await refusal(uow, scope.workspace.id, "/nudge rule")
+            tuned = await uow.nudges.rule_settings(community.workspace_id, community.id)
+            if request.reset:
+                settings = RULE_DEFAULTS[COMMUNITY_TYPE.of(community)][request.rule]
+            else:
+                settings = effective_rules(community, tuned)[request.rule]
+                settings = replace(settings, on=settings.on if request.on is None else request.on,
+                                   days=settings.days if request.days is None else request.days,
+                                   hours=settings.hours if request.after is None else request.after,
+                                   working=settings.working if request.working is None else request.working)
+            await uow.nudges.set_rule(community.workspace_id, community.id, request.rule, settings,
+                                      self._clock.now())
+            tuned = await uow.nudges.rule_settings(community.workspace_id, community.id)
+            await uow.commit()
+        return _book(community, tuned)
+
+    async def why(self, request: ExplainNudge) -> Explained:
+        """A nudge sent to the member asking (asked anywhere, a DM too), or one of the channel of the community it
+        is asked in, with the settings it fired on. Anyone else's personal nudge is not found: who was nudged is
+        theirs to know."""
+        scope = request.scope
+        async with self._uow(read_only=True) as uow:
+            record = await uow.nudges.log_entry(scope.workspace.id, request.nudge_id)
+            mine = record is not None and record.member_id == scope.member.id
+            here = (record is not None and record.member_id is None and scope.community is not None
+                    and record.community_id == scope.community.id)
+            community = await uow.communities.get(scope.workspace.id, record.community_id) if record else None
+            if record is None or community is None or not (mine or here):
+                raise NotFound(_("There is no nudge {id} of yours or of this channel.", id=request.nudge_id),
+                               hint=_("Its number is in the last line of the nudge."))
+            tuned = await uow.nudges.rule_settings(community.workspace_id, community.id)
+        return Explained(record, effective_rules(community, tuned)[record.rule])
+
+    async def communities(self) -> list[tuple[int, int]]:
+        """Every community (workspace id, community id): each has its hourly round. Cross-tenant."""
+        async with self._uow(read_only=True) as uow:
+            return await uow.nudges.communities()
+
+    async def plan_round(self, request: PlanRound) -> RoundPlan:
+        """The community's round: the rules' nudges now, logged (once per round) with what writing them takes."""
+        async with self._uow() as uow:
+            community = await uow.communities.get(request.workspace_id, request.community_id)
+            if community is None:
+                return RoundPlan(None)
+            bank = await self._bank(uow, community, "")
+            records = await uow.nudges.round_log(community.workspace_id, community.id, request.at)
+            if records:
+                records = [record for record in records if record.state is LogState.PLANNED]
+            else:
+                now = self._clock.now()
+                records = await uow.nudges.add_log(community.workspace_id, await plan(uow, community, bank, now),
+                                                   request.at, now)
+            planned = await resolve(uow, community, records, bank)
+            await uow.commit()
+        return RoundPlan(community, tuple(planned))
+
+    async def settle_round(self, request: SettleRound) -> None:
+        """Record what sending did; a member whose DM could not be delivered gets no personal nudge tried for a
+        while (`rules.CLOSED_PAUSE`, or until they say /nudge me on)."""
+        now = self._clock.now()
+        async with self._uow() as uow:
+            workspace_id = request.workspace_id
+            await uow.nudges.settle(workspace_id, request.sent, LogState.SENT, now)
+            await uow.nudges.settle(workspace_id, request.closed, LogState.UNDELIVERABLE, now)
+            for log_id in request.closed:
+                record = await uow.nudges.log_entry(workspace_id, log_id)
+                if record is not None and record.member_id is not None:
+                    wishes = await uow.nudges.wishes(workspace_id, record.member_id)
+                    await uow.nudges.set_wishes(workspace_id, record.member_id, replace(wishes, dm_closed_at=now),
+                                                now)
+            await uow.commit()
+
     async def _bank(self, uow: UnitOfWork, community: Community, member_id: str) -> list[Prompt]:
         """The bank, with Hearth's prompts for the community's kind added the first time (and when its kind
         changed): never one it set aside."""
@@ -179,3 +291,8 @@ class NudgeService:
         own_kind = set(defaults)
         return [prompt for prompt in await uow.nudges.prompts(community.workspace_id, community.id)
                 if not prompt.key or prompt.key in own_kind]
+
+
+def _book(community: Community, tuned: dict[str, RuleSettings]) -> RuleBook:
+    settings = effective_rules(community, tuned)
+    return RuleBook(tuple((rule, settings[rule], rule in tuned) for rule in RULES))

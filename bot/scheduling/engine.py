@@ -188,6 +188,11 @@ class Engine:
         self._next[schedule.key] = occurrence
         heapq.heappush(self._heap, (occurrence.due, next(self._sequence), schedule.key, occurrence.at))
 
+    def forget_workspace(self, workspace_id: int) -> None:
+        """Drop every schedule of an erased workspace at once (the next reconcile would find none of them)."""
+        for key in [key for key in self._schedules if key[1] == workspace_id]:
+            self._forget(key)
+
     def _forget(self, key: Key) -> None:
         self._schedules.pop(key, None)
         self._next.pop(key, None)

@@ -4,7 +4,9 @@ nudges, and the discussion prompts quiet channels are given."""
 from __future__ import annotations
 
 from bot.i18n import Msg, _
+from bot.nudges.rules import MOST_AFTER, MOST_DAYS, RULES
 from commands.nudge.handlers import goal, me, prompts_add, prompts_list, prompts_remove, status
+from commands.nudge.rules import rule, rules, why
 from commands.registry import Registry
 from commands.router import InteractionRouter
 from commands.spec import CommandSpec, GroupSpec, Param, ParamKind
@@ -47,6 +49,24 @@ def register(registry: Registry, interactions: InteractionRouter) -> None:
         CommandSpec(("nudge", "prompts", "remove"), _("Set a prompt aside (facilitators)."), prompts_remove,
                     params=(Param("id", ParamKind.INT, _("the prompt's number"), required=True, min_value=1),),
                     needs_community=True, examples=("/nudge prompts remove 3",)),
+        CommandSpec(("nudge", "rules"), _("Every nudge rule, on or off, and what it waits for."), rules,
+                    needs_community=True, examples=("/nudge rules",)),
+        CommandSpec(("nudge", "rule"), _("Tune one nudge rule: on, off, days, hours (facilitators)."), rule,
+                    params=(Param("name", ParamKind.CHOICE, _("the rule, such as quiet-channel"), required=True,
+                                  choices=RULES),
+                            Param("state", ParamKind.TEXT, _("on, off, or default")),
+                            Param("days", ParamKind.INT, _("the days it waits"), flag=True, min_value=1,
+                                  max_value=MOST_DAYS),
+                            Param("after", ParamKind.INT, _("the working hours a question waits"), flag=True,
+                                  min_value=1, max_value=MOST_AFTER),
+                            Param("hours", ParamKind.TEXT, _("the working hours, such as 9-17"), flag=True)),
+                    needs_community=True,
+                    examples=("/nudge rule quiet-channel off", "/nudge rule quiet-member --days 10",
+                              "/nudge rule unanswered --after 48 --hours 8-18", "/nudge rule newcomer default")),
+        CommandSpec(("nudge", "why"), _("Why a nudge came, in full."), why,
+                    params=(Param("id", ParamKind.INT, _("the nudge's number, in its last line"), required=True,
+                                  min_value=1),),
+                    examples=("/nudge why 12",)),
     ):
         registry.add(spec)
     for group in GROUPS:

@@ -1,0 +1,111 @@
+"""The nudges' rounds: every hour, each community's rules are asked what they say (`NudgeService.plan_round`),
+and what they say is posted or sent.
+
+A round is planned and logged in one unit of work, then sent: prompts and surfaced questions in the community's
+channel (a question in its own thread), personal nudges and the facilitators' note as DMs, each in its reader's
+language. A DM that cannot be delivered (closed DMs) is remembered (`NudgeService.settle_round`), never retried in
+a loop. A round that fails for now is tried again: it sends the nudges it planned, not new ones, and none twice.
+A round missed while Hearth was down is not made up: the next one looks at the community as it is then.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from bot.i18n import Msg, Translator, render
+from bot.messages import Message, Text
+from bot.nudges.messages import nudge_blocks
+from bot.nudges.model import ROUND_KIND
+from bot.nudges.planning import PlannedNudge
+from bot.nudges.requests import PlanRound, SettleRound
+from bot.nudges.service import NudgeService
+from bot.ports import Clock, DeliveryError, Messenger
+from bot.preferences import community_language, member_language
+from bot.recurrence import Recurrence
+from bot.refs import MessageRef
+from bot.scheduling.ledger import RecipientLedger
+from bot.scheduling.model import CatchUp, Occurrence, Outcome, Schedule
+from bot.scheduling.recipients import deliver_each
+from bot.tenancy import Community
+
+__all__ = ["ROUND", "NudgeRounds"]
+
+log = logging.getLogger("hearth.nudges")
+
+ROUND = ROUND_KIND
+_HOURLY = Recurrence(rule="FREQ=HOURLY", start=datetime(2026, 1, 1), timezone="UTC")
+
+
+class NudgeRounds:
+    """The schedule kind of the hourly rounds, one schedule per community (see the module)."""
+
+    kind = ROUND
+    catch_up = CatchUp(lateness=timedelta(minutes=30), coalesce=True)
+
+    def __init__(self, nudges: NudgeService, messenger: Messenger, translator: Translator, *,
+                 recipients: RecipientLedger, clock: Clock) -> None:
+        self._nudges = nudges
+        self._messenger = messenger
+        self._translator = translator
+        self._recipients = recipients
+        self._clock = clock
+
+    async def schedules(self) -> list[Schedule]:
+        return [_schedule(workspace_id, community_id)
+                for workspace_id, community_id in await self._nudges.communities()]
+
+    async def schedule(self, workspace_id: int, subject: str) -> Schedule | None:
+        return _schedule(workspace_id, int(subject)) if subject.isdigit() else None
+
+    async def deliver(self, occurrence: Occurrence) -> Outcome:
+        if not occurrence.subject.isdigit():
+            return Outcome.OBSOLETE
+        planned = await self._nudges.plan_round(PlanRound(occurrence.workspace_id, int(occurrence.subject),
+                                                          occurrence.at))
+        community = planned.community
+        if community is None:
+            return Outcome.OBSOLETE
+        sent: list[int] = []
+        closed: list[int] = []
+
+        async def send(nudge: PlannedNudge) -> bool:
+            try:
+                await self._send(occurrence, community, nudge)
+            except DeliveryError:
+                if nudge.member is not None:
+                    closed.append(nudge.record.id)
+                raise
+            sent.append(nudge.record.id)
+            return True
+
+        try:
+            served = await deliver_each(occurrence, planned.nudges, send, key=lambda nudge: str(nudge.record.id),
+                                        ledger=self._recipients, clock=self._clock)
+        finally:
+            if sent or closed:
+                await self._nudges.settle_round(SettleRound(occurrence.workspace_id, tuple(sent), tuple(closed)))
+        if served.sent:
+            log.info("community %s: %d nudges sent", occurrence.subject, served.sent)
+        return served.outcome()
+
+    async def _send(self, occurrence: Occurrence, community: Community, nudge: PlannedNudge) -> None:
+        language = (member_language(nudge.member, community) if nudge.member is not None
+                    else community_language(community))
+
+        def say(message: Msg | Text) -> Text:
+            return render(self._translator, language, message) if isinstance(message, Msg) else message
+
+        key = f"{occurrence.delivery_key}|{nudge.record.id}"
+        if nudge.member is not None:
+            await self._messenger.send_direct(nudge.member.ref, Message(nudge_blocks(say, nudge, community),
+                                                                        delivery_key=key))
+            return
+        thread = (MessageRef(community.channel, nudge.question[1]) if nudge.question is not None
+                  and nudge.question[0] == community.channel.id else None)
+        await self._messenger.send(community.channel, Message(nudge_blocks(say, nudge, community), thread=thread,
+                                                              delivery_key=key))
+
+
+def _schedule(workspace_id: int, community_id: int) -> Schedule:
+    return Schedule(ROUND, workspace_id, str(community_id), _HOURLY, community_id=community_id)
