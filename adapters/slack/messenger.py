@@ -29,6 +29,8 @@ PERMANENT = frozenset({
     "channel_not_found", "not_in_channel", "is_archived", "msg_too_long", "no_text", "invalid_blocks",
     "user_not_found", "user_not_in_channel", "cant_update_message", "message_not_found", "account_inactive",
     "invalid_auth", "not_authed", "token_revoked", "missing_scope", "restricted_action", "team_access_not_granted",
+    # A DM that cannot reach its member: deactivated (conversations.open), or the app's Messages tab is off.
+    "user_disabled", "messages_tab_disabled",
 })
 # Slack's own trouble: worth trying again later.
 TRANSIENT = frozenset({"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"})

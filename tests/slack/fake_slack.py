@@ -10,7 +10,8 @@ against a local mock Web API).
 Every request is recorded as a `Call` (its params merged from the query string and a form or JSON body), and
 answered the way Slack answers, errors included: `not_authed` without a token, `not_allowed_token_type` for an
 app-level token outside `apps.connections.open`, `not_in_channel` for a channel whose `is_member` is False,
-`message_not_found` when updating or deleting a message the fake never saw, `unknown_method` for anything else.
+`message_not_found` when updating or deleting a message the fake never saw, `user_disabled` when opening a DM with
+a user in `closed_dms` (a deactivated member), `unknown_method` for anything else.
 `fail_next` scripts a failure (an HTTP status with `Retry-After`, or an `ok: false` error) for the next calls;
 `hold` keeps a method's calls unanswered (a Slack that hangs) until `release`.
 
@@ -155,6 +156,7 @@ class FakeSlack:
     def __init__(self, *, bot_token: str = "xoxb-hearth-test") -> None:
         self.calls: list[Call] = []
         self.users: dict[str, dict[str, Any]] = {}
+        self.closed_dms: set[str] = set()  # users a DM cannot reach: conversations.open answers user_disabled
         self.channels: dict[str, dict[str, Any]] = {}
         # Who is in each channel (conversations.members); a channel not listed has the bot alone.
         self.channel_members: dict[str, list[str]] = {}
@@ -547,6 +549,8 @@ class FakeSlack:
         users = [user for user in call.text("users").split(",") if user]
         if not users:
             raise SlackError("users_list_not_supplied" if not call.text("channel") else "not_implemented")
+        if any(user in self.closed_dms for user in users):
+            raise SlackError("user_disabled")
         channel_id = _dm_id(users)
         already_open = channel_id in self.channels
         one = len(users) == 1
