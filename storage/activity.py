@@ -135,6 +135,22 @@ class SqlActivityRepository:
         ).order_by(ACTIVITY.c.at.desc()).limit(max(0, most))
         return [at for (at,) in await _rows(self._session, statement)]
 
+    async def recent_messages_of(self, workspace_id: int, community_id: int, member_ids: Sequence[int], *,
+                                 most: int = 30) -> dict[int, list[datetime]]:
+        found: dict[int, list[datetime]] = {}
+        wanted = sorted(set(member_ids))
+        for start in range(0, len(wanted), _IDS_AT_ONCE):
+            ranked = select(ACTIVITY.c.member_id, ACTIVITY.c.at, func.row_number().over(
+                partition_by=ACTIVITY.c.member_id, order_by=ACTIVITY.c.at.desc()).label("n")).where(
+                ACTIVITY.c.workspace_id == workspace_id, ACTIVITY.c.community_id == community_id,
+                ACTIVITY.c.member_id.in_(wanted[start:start + _IDS_AT_ONCE]), ACTIVITY.c.kind.in_(_MESSAGES),
+            ).subquery()
+            statement = select(ranked.c.member_id, ranked.c.at).where(ranked.c.n <= max(0, most)).order_by(
+                ranked.c.member_id, ranked.c.at.desc())
+            for member, at in await _rows(self._session, statement):
+                found.setdefault(int(member), []).append(at)
+        return found
+
     async def unanswered(self, workspace_id: int, community_id: int, since: datetime, before: datetime, *,
                          most: int = 50) -> list[Question]:
         asked = aliased(ACTIVITY, name="asked")

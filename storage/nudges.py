@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import func, insert, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -33,7 +34,7 @@ class SqlNudgeRepository:
         row = await self._session.get(NudgeGoalRow, community_id)
         if row is None or row.workspace_id != workspace_id:
             return None
-        return Goal(row.posts, Period(row.period))
+        return Goal(row.posts, Period(row.period), row.changed_at)
 
     async def set_goal(self, workspace_id: int, community_id: int, goal: Goal | None, at: datetime) -> None:
         row = await self._session.get(NudgeGoalRow, community_id)
@@ -141,13 +142,16 @@ class SqlNudgeRepository:
 
     async def add_log(self, workspace_id: int, records: Sequence[NudgeRecord], round_at: datetime,
                       at: datetime) -> list[NudgeRecord]:
-        rows = [NudgeLogRow(workspace_id=workspace_id, community_id=record.community_id, rule=record.rule,
-                            member_id=record.member_id, subject=record.subject, pointer=record.pointer,
-                            facts=dict(record.facts), state=LogState.PLANNED.value, round_at=round_at, planned_at=at)
-                for record in records]
-        self._session.add_all(rows)
-        await self._session.flush()
-        return [_record(row) for row in rows]
+        if not records:
+            return []
+        values = [{"workspace_id": workspace_id, "community_id": record.community_id, "rule": record.rule,
+                   "member_id": record.member_id, "subject": record.subject, "pointer": record.pointer,
+                   "facts": dict(record.facts), "state": LogState.PLANNED.value, "round_at": round_at,
+                   "planned_at": at} for record in records]
+        # One statement for the round, its ids back in the order of the records.
+        ids = await _rows(self._session, insert(LOG).returning(LOG.c.id, sort_by_parameter_order=True), values)
+        return [replace(record, id=int(ident), state=LogState.PLANNED, round_at=round_at, planned_at=at)
+                for record, (ident,) in zip(records, ids, strict=True)]
 
     async def round_log(self, workspace_id: int, community_id: int, round_at: datetime) -> list[NudgeRecord]:
         statement = select(LOG).where(LOG.c.workspace_id == workspace_id, LOG.c.community_id == community_id,

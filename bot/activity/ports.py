@@ -49,6 +49,11 @@ class ActivityRepository(Protocol):
         are the member's own rhythm."""
         ...
 
+    async def recent_messages_of(self, workspace_id: int, community_id: int, member_ids: Sequence[int], *,
+                                 most: int = 30) -> dict[int, list[datetime]]:
+        """`recent_messages` of each of `member_ids` at once (a member without any is left out)."""
+        ...
+
     async def unanswered(self, workspace_id: int, community_id: int, since: datetime, before: datetime, *,
                          most: int = 50) -> list[Question]:
         """The community's posts that read as a question, asked from `since` (inclusive) to `before` (exclusive),

@@ -28,10 +28,12 @@ MOST_POSTS = {Period.WEEK: 500, Period.MONTH: 2000}
 
 @dataclass(frozen=True, slots=True)
 class Goal:
-    """How often the community agreed to post: `posts` messages (posts and replies) each `period`."""
+    """How often the community agreed to post: `posts` messages (posts and replies) each `period`, agreed
+    `since`."""
 
     posts: int
     period: Period
+    since: datetime | None = field(default=None, compare=False)  # when it was agreed (None: not yet stored)
 
     def per_week(self) -> float:
         """The goal as posts a week (a month counts as 52/12 weeks)."""

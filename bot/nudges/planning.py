@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from bot.activity.model import MemberPosts, Question
 from bot.library.ports import Listing
@@ -53,7 +54,7 @@ NEWCOMERS = timedelta(days=30)  # a member who joined longer ago than this is no
 ANSWER_WITHIN = timedelta(days=7)  # a personal nudge the member did not post within this long after was ignored
 SURFACED_MOST = 3  # questions surfaced in one round
 RHYTHM = 30  # a member's last messages their rhythm is read from
-LIVED = timedelta(days=4)  # of a week the community must have lived for a note that it was under the goal
+LIVED = timedelta(days=4)  # of a week the community (and its goal) must have lived for a note that it was under
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,8 +170,9 @@ async def _surfaced(uow: UnitOfWork, community: Community, questions: Sequence[Q
 
 async def _below_rhythm(uow: UnitOfWork, community: Community, settings: RuleSettings, zone: str,
                         now: datetime) -> list[NudgeRecord]:
-    """On Monday in working hours (the community's clock), a note on the week before (when the community lived at
-    least `LIVED` of it) to each facilitator whose own time it is not quiet and who has not turned nudges off."""
+    """On Monday in working hours (the community's clock), a note on the week before (when the community and its
+    goal lived at least `LIVED` of it) to each facilitator whose own time it is not quiet and who has not turned
+    nudges off."""
     local = now.astimezone(zone_of(zone))
     if not settings.on or local.weekday() != 0 or not _at_work(now, zone, settings):
         return []
@@ -182,8 +184,9 @@ async def _below_rhythm(uow: UnitOfWork, community: Community, settings: RuleSet
     why = below_rhythm(week.messages, goal, settings)
     if why is None:
         return []
-    if week.start + timedelta(days=7) - community.created_at < LIVED:
-        return []  # the community did not live most of that week
+    lived_since = max(community.created_at, goal.since or community.created_at)
+    if week.start + timedelta(days=7) - lived_since < LIVED:
+        return []  # the community did not live most of that week, or had not agreed on the goal yet
     monday = week.start.astimezone(zone_of(zone)).date()
     facilitators = await uow.members.with_role(community.workspace_id, Role.FACILITATOR)
     subjects = {f"week:{monday.isoformat()}:{member.id}": member for member in facilitators}
@@ -221,61 +224,83 @@ async def _personal(uow: UnitOfWork, community: Community, rules: Mapping[str, R
     wishes = await uow.nudges.wishes_of(workspace_id, list(members))
     last = await uow.nudges.last_personal(workspace_id, list(members))
     every = timedelta(days=rules[PERSONAL].days)
+    allowed = [member_id for member_id in [*candidates, *fresh] if member_id in members
+               and personal_refusal(now, wishes.get(member_id, MemberWishes()),
+                                    member_zone(members[member_id], community), quiet_hours_of(members[member_id]),
+                                    last.get(member_id), every=every) is None]
+    recent = await uow.activity.recent_messages_of(workspace_id, community.id,
+                                                   [member_id for member_id in allowed if member_id in posters],
+                                                   most=RHYTHM)
+    pointers = _Pointers(uow, community, questions, now)
     planned: list[NudgeRecord] = []
-    for member_id in [*candidates, *fresh]:
-        member = members.get(member_id)
-        if member is None:
-            continue
-        wished = wishes.get(member_id, MemberWishes())
-        if personal_refusal(now, wished, member_zone(member, community), quiet_hours_of(member),
-                            last.get(member_id), every=every) is not None:
-            continue
+    for member_id in allowed:
+        member = members[member_id]
         why: Why | None
         if member_id in posters:
-            recent = await uow.activity.recent_messages(workspace_id, community.id, member_id, most=RHYTHM)
-            why = quiet_member(now, recent, wished, quiet_settings)
+            why = quiet_member(now, recent.get(member_id, []), wishes.get(member_id, MemberWishes()), quiet_settings)
         else:
             why = newcomer(now, member.joined_at, False, False, newcomer_settings)
         if why is None:
             continue
-        pointer = await _pointer(uow, community, member, questions, now) if why.rule == QUIET_MEMBER else ""
+        pointer = await pointers.first(member) if why.rule == QUIET_MEMBER else ""
         planned.append(_record(community, why, member_id, f"member:{member_id}", pointer))
     return planned
 
 
-async def _pointer(uow: UnitOfWork, community: Community, member: Member, questions: Sequence[Question],
-                   now: datetime) -> str:
-    """The first concrete thing there is, in the order the community's kind prefers (`rules.POINTERS`)."""
-    for kind in POINTERS[COMMUNITY_TYPE.of(community)]:
-        found = await _find_pointer(uow, kind, community, member, questions, now)
-        if found:
-            return found
-    return ""
+class _Pointers:
+    """What quiet members' nudges may point at, read once a round for the community (the next meeting, its open
+    polls, its newest library items) and chosen per member in the order its kind prefers (`rules.POINTERS`)."""
 
+    def __init__(self, uow: UnitOfWork, community: Community, questions: Sequence[Question], now: datetime) -> None:
+        self._uow = uow
+        self._community = community
+        self._questions = questions
+        self._now = now
+        self._read: dict[str, Any] = {}
 
-async def _find_pointer(uow: UnitOfWork, kind: str, community: Community, member: Member,
-                        questions: Sequence[Question], now: datetime) -> str:
-    workspace_id = community.workspace_id
-    if kind == "question":
-        others = [question for question in questions if question.member_id != member.id]
-        return f"question:{others[0].channel_id}/{others[0].message_id}" if others else ""
-    if kind == "meeting":
-        series = [s for s in await uow.meetings.series_of(workspace_id, community.id)
-                  if s.status is SeriesStatus.ACTIVE]
-        changes = await uow.meetings.changes_of(workspace_id, [s.id for s in series]) if series else {}
-        upcoming = [meeting for s in series for meeting in next_meetings(s, changes.get(s.id, []), now, 1)]
-        if upcoming:
+    async def first(self, member: Member) -> str:
+        for kind in POINTERS[COMMUNITY_TYPE.of(self._community)]:
+            found = await self._pointer(kind, member)
+            if found:
+                return found
+        return ""
+
+    async def _once(self, kind: str) -> Any:
+        if kind not in self._read:
+            self._read[kind] = await self._load(kind)
+        return self._read[kind]
+
+    async def _load(self, kind: str) -> Any:
+        uow, community = self._uow, self._community
+        workspace_id = community.workspace_id
+        if kind == "meeting":
+            series = [s for s in await uow.meetings.series_of(workspace_id, community.id)
+                      if s.status is SeriesStatus.ACTIVE]
+            changes = await uow.meetings.changes_of(workspace_id, [s.id for s in series]) if series else {}
+            upcoming = [meeting for s in series for meeting in next_meetings(s, changes.get(s.id, []), self._now, 1)]
+            if not upcoming:
+                return ""
             first = min(upcoming, key=lambda meeting: meeting.start)
             return f"meeting:{first.series.id}:{int(first.start.timestamp())}"
-        return ""
-    if kind == "poll":
-        for poll in await uow.polls.polls_of(workspace_id, community.id, limit=20):
-            if poll.is_open(now) and await uow.polls.ballot(workspace_id, poll.id, member.ref.id) is None:
-                return f"poll:{poll.id}"
-        return ""
-    items, _count = await uow.library.list_items(workspace_id, community.id, Listing(limit=10))
-    mine = [item for item in items if item.saved_by != member.ref]
-    return f"library:{mine[0].id}" if mine else ""
+        if kind == "poll":
+            return [poll for poll in await uow.polls.polls_of(workspace_id, community.id, limit=20)
+                    if poll.is_open(self._now)]
+        items, _count = await uow.library.list_items(workspace_id, community.id, Listing(limit=10))
+        return items
+
+    async def _pointer(self, kind: str, member: Member) -> str:
+        if kind == "question":
+            others = [question for question in self._questions if question.member_id != member.id]
+            return f"question:{others[0].channel_id}/{others[0].message_id}" if others else ""
+        if kind == "meeting":
+            return str(await self._once(kind))
+        if kind == "poll":
+            for poll in await self._once(kind):
+                if await self._uow.polls.ballot(self._community.workspace_id, poll.id, member.ref.id) is None:
+                    return f"poll:{poll.id}"
+            return ""
+        mine = [item for item in await self._once(kind) if item.saved_by != member.ref]
+        return f"library:{mine[0].id}" if mine else ""
 
 
 async def resolve(uow: UnitOfWork, community: Community, records: Sequence[NudgeRecord],

@@ -86,7 +86,7 @@ class NudgeRounds:
             if sent or closed:
                 await self._nudges.settle_round(SettleRound(occurrence.workspace_id, tuple(sent), tuple(closed)))
         if served.sent:
-            log.info("community %s: %d nudges sent", occurrence.subject, served.sent)
+            log.debug("community %s: %d nudges sent", occurrence.subject, served.sent)
         return served.outcome()
 
     async def _send(self, occurrence: Occurrence, community: Community, nudge: PlannedNudge) -> None:

@@ -127,6 +127,8 @@ def quiet_member(now: datetime, recent: Sequence[datetime], wishes: MemberWishes
     their own cadence when they chose one."""
     if not settings.on or len(recent) < ACTIVE_BEFORE:
         return None
+    if wishes.every_days is None and now - recent[0] <= timedelta(days=settings.days):
+        return None  # not silent for the least days: no need to read their rhythm
     gaps = [(newer - older).total_seconds() for newer, older in itertools.pairwise(recent)]
     usual = timedelta(seconds=statistics.median(gaps))
     if wishes.every_days is not None:

@@ -64,7 +64,7 @@ async def status(ctx: EventContext, args: dict[str, Any]) -> None:
                                       "week."))))
     else:
         blocks.append(Paragraph(ctx.text(_week_against_goal(count, shown.goal))))
-    blocks.extend(Paragraph(line) for line in _chart(shown))
+    blocks.extend(Paragraph(line) for line in _chart(shown, ctx.language))
     blocks.append(Note(ctx.text(_("Messages are posts and replies in the community's channel; reactions are not "
                                   "counted. No member's numbers are shown but your own: /nudge me."))))
     await ctx.reply(Message(tuple(blocks), ephemeral=True))
@@ -145,16 +145,17 @@ def _week_against_goal(count: int, goal: Goal) -> Msg:
               "This week so far: {n} messages of the {goal} a week agreed.", count, goal=max(1, weekly))
 
 
-def _chart(shown: CommunityStatus) -> list[Text]:
-    """One line a week, oldest first: its Monday, a bar and the count of messages."""
+def _chart(shown: CommunityStatus, language: str) -> list[Text]:
+    """One line a week, oldest first: its Monday (written in the reader's `language`), a bar and the count of
+    messages."""
     weekly = round(shown.goal.per_week()) if shown.goal is not None else 0
     most = max([week.messages for week in shown.weeks] + [weekly, 1])
-    return [_bar_line(week, most) for week in shown.weeks]
+    return [_bar_line(week, most, language) for week in shown.weeks]
 
 
-def _bar_line(week: WeekActivity, most: int) -> Text:
+def _bar_line(week: WeekActivity, most: int, language: str) -> Text:
     width = round(BAR * week.messages / most)
-    return Text.of(Timestamp(week.start, TimestampStyle.DATE), "  " + "█" * width + "·" * (BAR - width),
+    return Text.of(Timestamp(week.start, TimestampStyle.DATE, language), "  " + "█" * width + "·" * (BAR - width),
                    f"  {week.messages}")
 
 

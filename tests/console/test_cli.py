@@ -82,6 +82,21 @@ def test_the_demo_saves_to_the_library_keeps_one_page_once_and_finds_it_by_tag(
     assert any(text.startswith("Gevonden in de bibliotheek: lineage\n3. ") for text in texts)
 
 
+def test_the_demo_shows_a_quiet_week_with_a_prompt_and_a_member_nudge(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["demo", "--json"], {}) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    late = [r for r in records if r["at"] >= "2026-05-14"]
+    prompt = "Een gespreksvraag: dit kanaal was 5 dagen stil."
+    prompts = [r for r in late if r["kind"] == "post" and prompt in r["text"]]
+    assert len(prompts) == 1
+    [nudge] = [r for r in late if r["kind"] == "dm" and r["text"].startswith("Hallo! Je laatste bericht")]
+    assert nudge["to"] == "ben" and "De volgende bijeenkomst, CoP sync" in nudge["text"]
+    notes = [r for r in late if r["kind"] == "dm" and "onder de 8 per week" in r["text"]]
+    assert {r["to"] for r in notes} == {"ana", "ben"}  # the facilitators, privately
+    why = next(r for r in late if r["kind"] == "ephemeral" and "Duwtje 11" in r["text"])
+    assert why["to"] == "ben" and "de regel ‘stil lid’" in why["text"]
+
+
 def test_script_json_follows_the_documented_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     script = tmp_path / "t.txt"
     script.write_text(
