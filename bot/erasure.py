@@ -73,7 +73,7 @@ class WorkspaceErasure:
     def __init__(self, uow: UnitOfWorkFactory, grace: timedelta) -> None:
         self._uow = uow
         self.grace = grace
-        # Told the id of each workspace erased, so that the engine drops its other schedules (its hourly nudge
+        # Told the id of each workspace erased, so that the engine drops its other schedules (its nudge
         # rounds, its nightly retention) at once instead of claiming occurrences of a workspace that is gone.
         self.erased: Callable[[int], None] | None = None
 

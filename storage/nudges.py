@@ -131,9 +131,11 @@ class SqlNudgeRepository:
         self._session.add(row)
         await self._session.flush()
 
-    async def communities(self) -> list[tuple[int, int]]:
-        statement = select(COMMUNITIES.c.workspace_id, COMMUNITIES.c.id).order_by(COMMUNITIES.c.id)
-        return [(int(workspace), int(community)) for workspace, community in await _rows(self._session, statement)]
+    async def communities(self) -> list[tuple[int, int, str]]:
+        statement = select(COMMUNITIES.c.workspace_id, COMMUNITIES.c.id, COMMUNITIES.c.timezone).order_by(
+            COMMUNITIES.c.id)
+        return [(int(workspace), int(community), str(zone))
+                for workspace, community, zone in await _rows(self._session, statement)]
 
     async def joined(self, workspace_id: int, since: datetime, before: datetime) -> list[int]:
         statement = select(MEMBERS.c.id).where(MEMBERS.c.workspace_id == workspace_id, MEMBERS.c.joined_at >= since,

@@ -38,6 +38,12 @@ class Transcript:
         return outputs[0]
 
 
+def without_nudges(outputs: Sequence[Output]) -> list[Output]:
+    """`outputs` without the nudges' (a quiet channel's prompt, a surfaced question, a personal nudge): for the
+    transcripts of other features, whose channel goes quiet while the clock runs on (tests/nudges has the nudges')."""
+    return [output for output in outputs if "/nudge why" not in output.text]
+
+
 def community_script(language: str = "en", *, at: str = "2026-12-02T09:00") -> str:
     """Ana sets up #data-cop as Data CoP in `language`, at `at` in Brussels: where most feature transcripts begin."""
     return f"""

@@ -118,6 +118,8 @@ class CommunityService:
             )
             await uow.communities.update(community)
             await uow.commit()
+        if self._scheduler is not None and request.timezone is not None:  # its nudge rounds follow its clock
+            await self._scheduler.refresh(ROUND_KIND, community.workspace_id, str(community.id))
         return CommunitySettings(community, tuple(facilitators))
 
     async def set_preferences(self, request: SetPreferences) -> MemberPreferences:

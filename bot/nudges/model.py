@@ -13,7 +13,7 @@ __all__ = ["MOST_POSTS", "NUDGE_PROMPT", "ROUND_KIND", "Goal", "LogState", "Memb
            "Prompt"]
 
 
-# The schedule kind of each community's hourly round (`bot.nudges.rounds`), its subject the community's id.
+# The schedule kind of each community's rounds (`bot.nudges.rounds`), its subject the community's id.
 ROUND_KIND = "nudges.round"
 
 

@@ -8,7 +8,7 @@ Nothing here sends: the scheduled kind (`bot.nudges.rounds`) does, after the uni
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -88,7 +88,10 @@ def effective_rules(community: Community, tuned: Mapping[str, RuleSettings]) -> 
     return {rule: tuned.get(rule, defaults[rule]) for rule in RULES}
 
 
-async def plan(uow: UnitOfWork, community: Community, bank: Sequence[Prompt], now: datetime) -> list[NudgeRecord]:
+Bank = Callable[[], Awaitable[Sequence[Prompt]]]  # the community's prompt bank, read when a round needs it
+
+
+async def plan(uow: UnitOfWork, community: Community, bank: Bank, now: datetime) -> list[NudgeRecord]:
     """Every nudge the rules give the community now (not yet logged), after settling earlier personal nudges."""
     workspace_id = community.workspace_id
     rules = effective_rules(community, await uow.nudges.rule_settings(workspace_id, community.id))
@@ -139,7 +142,7 @@ async def _settle(uow: UnitOfWork, community: Community, posters: Mapping[int, M
             await uow.nudges.set_wishes(workspace_id, member_id, replace(wished, ignored=ignored_now), now)
 
 
-async def _prompt(uow: UnitOfWork, community: Community, bank: Sequence[Prompt], settings: RuleSettings,
+async def _prompt(uow: UnitOfWork, community: Community, bank: Bank, settings: RuleSettings,
                   last_message: datetime | None, zone: str, now: datetime) -> list[NudgeRecord]:
     last = await uow.nudges.last_of_rule(community.workspace_id, community.id, QUIET_CHANNEL)
     # A community Hearth never saw a message in is quiet since it was set up.
@@ -148,7 +151,7 @@ async def _prompt(uow: UnitOfWork, community: Community, bank: Sequence[Prompt],
     if why is None:
         return []
     used = int(last.subject.split(":")[1]) if last is not None and last.subject.startswith("prompt:") else None
-    prompt = next_prompt(bank, used)
+    prompt = next_prompt(await bank(), used)
     if prompt is None:
         return []
     return [_record(community, why, None, f"prompt:{prompt.id}")]
@@ -304,12 +307,13 @@ class _Pointers:
 
 
 async def resolve(uow: UnitOfWork, community: Community, records: Sequence[NudgeRecord],
-                  bank: Sequence[Prompt]) -> list[PlannedNudge]:
+                  bank: Bank) -> list[PlannedNudge]:
     """What each logged nudge needs to be written: its member, prompt, question and pointer, read again (so a
     round tried again after a failure writes the same nudges)."""
     workspace_id = community.workspace_id
     members = await uow.members.by_ids(workspace_id, [r.member_id for r in records if r.member_id is not None])
-    prompts = {prompt.id: prompt for prompt in bank}
+    prompts = ({prompt.id: prompt for prompt in await bank()}
+               if any(record.subject.startswith("prompt:") for record in records) else {})
     found: list[PlannedNudge] = []
     for record in records:
         member = members.get(record.member_id) if record.member_id is not None else None

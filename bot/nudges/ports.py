@@ -59,8 +59,9 @@ class NudgeRepository(Protocol):
     async def set_rule(self, workspace_id: int, community_id: int, rule: str, settings: RuleSettings,
                        at: datetime) -> None: ...
 
-    async def communities(self) -> list[tuple[int, int]]:
-        """Every community as (workspace id, community id). Cross-tenant: for the rounds' schedules only."""
+    async def communities(self) -> list[tuple[int, int, str]]:
+        """Every community as (workspace id, community id, time zone as stored). Cross-tenant: for the rounds'
+        schedules only."""
         ...
 
     async def joined(self, workspace_id: int, since: datetime, before: datetime) -> list[int]:

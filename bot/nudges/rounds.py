@@ -1,5 +1,10 @@
-"""The nudges' rounds: every hour, each community's rules are asked what they say (`NudgeService.plan_round`),
-and what they say is posted or sent.
+"""The nudges' rounds: every two hours of a weekday, at 07:00, 09:00 … 19:00 on the community's clock, its rules are
+asked what they say (`NudgeService.plan_round`), and what they say is posted or sent.
+
+Those hours meet every rule's working hours (at least two hours between 07:00 and 21:00, `rules.WORKING_*`) and
+some daytime of every member's own day, wherever they live (a member in Tokyo of a community in Brussels is nudged
+in their afternoon, one in California in their morning). A nudge is no matter of minutes: a round every two hours,
+only when something can be sent, is what a deployment of a thousand communities can afford.
 
 A round is planned and logged in one unit of work, then sent: prompts and surfaced questions in the community's
 channel (a question in its own thread), personal nudges and the facilitators' note as DMs, each in its reader's
@@ -19,6 +24,7 @@ from bot.nudges.messages import nudge_blocks
 from bot.nudges.model import ROUND_KIND
 from bot.nudges.planning import PlannedNudge
 from bot.nudges.requests import PlanRound, SettleRound
+from bot.nudges.rules import WORKING_EARLIEST, WORKING_LATEST
 from bot.nudges.service import NudgeService
 from bot.ports import Clock, DeliveryError, Messenger
 from bot.preferences import community_language, member_language
@@ -34,11 +40,12 @@ __all__ = ["ROUND", "NudgeRounds"]
 log = logging.getLogger("hearth.nudges")
 
 ROUND = ROUND_KIND
-_HOURLY = Recurrence(rule="FREQ=HOURLY", start=datetime(2026, 1, 1), timezone="UTC")
+ROUND_HOURS = range(WORKING_EARLIEST, WORKING_LATEST, 2)  # when rounds start, on the community's clock, Mon–Fri
+_RULE = f"FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR;BYHOUR={','.join(str(hour) for hour in ROUND_HOURS)};BYMINUTE=0"
 
 
 class NudgeRounds:
-    """The schedule kind of the hourly rounds, one schedule per community (see the module)."""
+    """The schedule kind of the rounds, one schedule per community (see the module)."""
 
     kind = ROUND
     catch_up = CatchUp(lateness=timedelta(minutes=30), coalesce=True)
@@ -52,11 +59,14 @@ class NudgeRounds:
         self._clock = clock
 
     async def schedules(self) -> list[Schedule]:
-        return [_schedule(workspace_id, community_id)
-                for workspace_id, community_id in await self._nudges.communities()]
+        return [_schedule(workspace_id, community_id, zone)
+                for workspace_id, community_id, zone in await self._nudges.communities()]
 
     async def schedule(self, workspace_id: int, subject: str) -> Schedule | None:
-        return _schedule(workspace_id, int(subject)) if subject.isdigit() else None
+        if not subject.isdigit():
+            return None
+        zone = await self._nudges.community_zone(workspace_id, int(subject))
+        return _schedule(workspace_id, int(subject), zone) if zone is not None else None
 
     async def deliver(self, occurrence: Occurrence) -> Outcome:
         if not occurrence.subject.isdigit():
@@ -66,6 +76,8 @@ class NudgeRounds:
         community = planned.community
         if community is None:
             return Outcome.OBSOLETE
+        if not planned.nudges:
+            return Outcome.SENT  # the rules said nothing this time
         sent: list[int] = []
         closed: list[int] = []
 
@@ -107,5 +119,6 @@ class NudgeRounds:
                                                               delivery_key=key))
 
 
-def _schedule(workspace_id: int, community_id: int) -> Schedule:
-    return Schedule(ROUND, workspace_id, str(community_id), _HOURLY, community_id=community_id)
+def _schedule(workspace_id: int, community_id: int, zone: str) -> Schedule:
+    hours = Recurrence(rule=_RULE, start=datetime(2026, 1, 5, ROUND_HOURS[0]), timezone=zone)
+    return Schedule(ROUND, workspace_id, str(community_id), hours, community_id=community_id)

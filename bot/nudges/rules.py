@@ -19,7 +19,8 @@ from bot.recurrence.zones import resolve, zone_of
 
 __all__ = [
     "DEFAULT_QUIET_HOURS", "MOST_AFTER", "MOST_DAYS", "PERSONAL_RULES", "POINTERS", "RULES", "RULE_DEFAULTS",
-    "TUNABLE", "RuleSettings", "Why", "at_work", "below_rhythm", "newcomer", "next_prompt", "personal_refusal",
+    "TUNABLE", "WORKING_EARLIEST", "WORKING_LATEST", "WORKING_LEAST", "RuleSettings",
+    "Why", "at_work", "below_rhythm", "newcomer", "next_prompt", "personal_refusal",
     "quiet_channel", "quiet_member", "unanswered", "working_time_between"
 ]
 
@@ -37,6 +38,9 @@ TUNABLE: dict[str, tuple[str, ...]] = {
 # them, and they count as ignored when the member does not post within a week. (The below-rhythm note goes to
 # facilitators as facilitators, and counts for none of that.)
 PERSONAL_RULES = (QUIET_MEMBER, NEWCOMER)
+# Working hours lie between these (the rounds run every two hours from the earliest, `bot.nudges.rounds`) and span
+# two hours at least, so that a round always falls in them.
+WORKING_EARLIEST, WORKING_LATEST, WORKING_LEAST = 7, 21, 2
 MOST_DAYS = 90
 MOST_AFTER = 168
 # A member who chose no quiet hours of their own gets no personal nudge at night.

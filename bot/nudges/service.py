@@ -33,10 +33,20 @@ from bot.nudges.requests import (
     ShowRules,
     ShowStatus,
 )
-from bot.nudges.rules import MOST_AFTER, MOST_DAYS, RULE_DEFAULTS, RULES, TUNABLE, RuleSettings
+from bot.nudges.rules import (
+    MOST_AFTER,
+    MOST_DAYS,
+    RULE_DEFAULTS,
+    RULES,
+    TUNABLE,
+    WORKING_EARLIEST,
+    WORKING_LATEST,
+    WORKING_LEAST,
+    RuleSettings,
+)
 from bot.permissions import refusal
 from bot.ports import Clock, UnitOfWork, UnitOfWorkFactory
-from bot.preferences import community_zone
+from bot.preferences import FALLBACK_ZONE, community_zone, read_zone
 from bot.tenancy import COMMUNITY_TYPE, Community, Scope, in_community
 from bot.text_limits import one_line
 
@@ -203,8 +213,11 @@ class NudgeService:
             raise UserError(_("--days is 1 to {most}; {n} is not.", most=MOST_DAYS, n=request.days))
         if request.after is not None and not 1 <= request.after <= MOST_AFTER:
             raise UserError(_("--after is 1 to {most} working hours; {n} is not.", most=MOST_AFTER, n=request.after))
-        if request.working is not None and not 0 <= request.working[0] < request.working[1] <= 24:
-            raise UserError(_("Working hours run from an earlier hour to a later one, 0 to 24."),
+        if request.working is not None and not (
+                WORKING_EARLIEST <= request.working[0] <= request.working[1] - WORKING_LEAST
+                and request.working[1] <= WORKING_LATEST):
+            raise UserError(_("Working hours lie between {earliest}:00 and {latest}:00 and span {least} hours at "
+                              "least.", earliest=WORKING_EARLIEST, latest=WORKING_LATEST, least=WORKING_LEAST),
                             hint=_("For example: /nudge rule quiet-channel --hours 9-17"))
         async with self._uow() as uow:
             if not scope.may_facilitate:
@@ -241,10 +254,17 @@ class NudgeService:
             tuned = await uow.nudges.rule_settings(community.workspace_id, community.id)
         return Explained(record, effective_rules(community, tuned)[record.rule])
 
-    async def communities(self) -> list[tuple[int, int]]:
-        """Every community (workspace id, community id): each has its hourly round. Cross-tenant."""
+    async def communities(self) -> list[tuple[int, int, str]]:
+        """Every community (workspace id, community id, its time zone): each has its rounds. Cross-tenant."""
         async with self._uow(read_only=True) as uow:
-            return await uow.nudges.communities()
+            found = await uow.nudges.communities()
+        return [(workspace, community, read_zone(zone) or FALLBACK_ZONE) for workspace, community, zone in found]
+
+    async def community_zone(self, workspace_id: int, community_id: int) -> str | None:
+        """The community's time zone, which its rounds follow; None when there is no such community."""
+        async with self._uow(read_only=True) as uow:
+            community = await uow.communities.get(workspace_id, community_id)
+        return community_zone(community) if community is not None else None
 
     async def plan_round(self, request: PlanRound) -> RoundPlan:
         """The community's round: the rules' nudges now, logged (once per round) with what writing them takes."""
@@ -252,7 +272,13 @@ class NudgeService:
             community = await uow.communities.get(request.workspace_id, request.community_id)
             if community is None:
                 return RoundPlan(None)
-            bank = await self._bank(uow, community, "")
+            read: list[Prompt] = []
+
+            async def bank() -> list[Prompt]:
+                if not read:
+                    read.extend(await self._bank(uow, community, ""))
+                return read
+
             records = await uow.nudges.round_log(community.workspace_id, community.id, request.at)
             if records:
                 records = [record for record in records if record.state is LogState.PLANNED]

@@ -144,6 +144,25 @@ async def test_a_members_last_messages_newest_first(uow_factory: UnitOfWorkFacto
     assert elsewhere == []
 
 
+async def test_several_members_last_messages_at_once(uow_factory: UnitOfWorkFactory) -> None:
+    place = await _place(uow_factory)
+    times = {member.id: [T0 + timedelta(hours=5 * n + offset) for n in range(35)]
+             for offset, member in enumerate((place.ana, place.ben))}
+    await _add(uow_factory, [place.row(member, at, message=f"{member.id}.{n}")
+                             for member in (place.ana, place.ben) for n, at in enumerate(times[member.id])]
+               + [place.row(place.cem, T0, community=place.second),
+                  place.row(place.ben, T0 + timedelta(days=40), ActivityKind.REACTION, "m1")])
+
+    async with uow_factory(read_only=True) as uow:
+        found = await uow.activity.recent_messages_of(place.workspace.id, place.community.id,
+                                                      [place.ana.id, place.ben.id, place.cem.id])
+        two = await uow.activity.recent_messages_of(place.workspace.id, place.community.id, [place.ben.id], most=2)
+        one_by_one = {member.id: await uow.activity.recent_messages(place.workspace.id, place.community.id, member.id)
+                      for member in (place.ana, place.ben)}
+    assert found == one_by_one  # the same as asking for each member, newest first; cem posted elsewhere only
+    assert two == {place.ben.id: one_by_one[place.ben.id][:2]}
+
+
 async def test_a_question_is_unanswered_until_someone_else_replies_or_reacts(uow_factory: UnitOfWorkFactory) -> None:
     place = await _place(uow_factory)
     day = timedelta(days=1)

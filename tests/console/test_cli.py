@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import re
@@ -22,17 +23,24 @@ def json_lines(text: str) -> list[dict[str, object]]:
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
-def test_demo_plays_through_without_a_failed_line(capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(["demo", "--json"], {}) == 0
-    records = json_lines(capsys.readouterr().out)
+@pytest.fixture(scope="module")
+def demo() -> list[dict[str, object]]:
+    """What `hearth demo --json` printed: played once for the tests that read it."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert run(["demo", "--json"], {}) == 0
+    return json_lines(out.getvalue())
+
+
+def test_demo_plays_through_without_a_failed_line(demo: list[dict[str, object]]) -> None:
+    records = demo
     assert [r for r in records if r["kind"] == "error"] == []
     assert {r["kind"] for r in records} >= {"post", "ephemeral", "form"}
     assert all(set(r) == KEYS for r in records)
 
 
-def test_the_demo_starts_with_a_kick_off_that_members_vote_on(capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(["demo", "--json"], {}) == 0
-    texts = [str(r["text"]) for r in json_lines(capsys.readouterr().out)]
+def test_the_demo_starts_with_a_kick_off_that_members_vote_on(demo: list[dict[str, object]]) -> None:
+    texts = [str(r["text"]) for r in demo]
     kickoff = next(i for i, text in enumerate(texts) if text.startswith("Gepland: Startbijeenkomst"))
     series = next(i for i, text in enumerate(texts) if text.startswith("Gepland: CoP sync"))
     assert kickoff < series and "Eenmalige bijeenkomst" in texts[kickoff]
@@ -41,9 +49,8 @@ def test_the_demo_starts_with_a_kick_off_that_members_vote_on(capsys: pytest.Cap
                for text in texts if text.startswith("Herinnering: Startbijeenkomst begint over 1 dag"))
 
 
-def test_the_demo_has_an_anonymous_poll_that_closes_by_itself(capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(["demo", "--json"], {}) == 0
-    lines = json_lines(capsys.readouterr().out)
+def test_the_demo_has_an_anonymous_poll_that_closes_by_itself(demo: list[dict[str, object]]) -> None:
+    lines = demo
     posts = [str(r["text"]) for r in lines if r["kind"] == "post"]
     closed = [text for text in posts if "Deze peiling is gesloten. De resultaten:" in text
               and "Hoe nuttig was deze bijeenkomst?" in text]
@@ -52,9 +59,8 @@ def test_the_demo_has_an_anonymous_poll_that_closes_by_itself(capsys: pytest.Cap
 
 
 def test_the_demo_ends_with_a_monthly_survey_answered_in_a_form_and_its_trend(
-        capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(["demo", "--json"], {}) == 0
-    lines = json_lines(capsys.readouterr().out)
+        demo: list[dict[str, object]]) -> None:
+    lines = demo
     texts = [str(r["text"]) for r in lines]
     assert any(text.startswith("Gepland: Hoe doen we het?, ronde 1") for text in texts)
     forms = [r for r in lines if r["kind"] == "form" and str(r["text"]).startswith("Peiling")]
@@ -65,11 +71,9 @@ def test_the_demo_ends_with_a_monthly_survey_answered_in_a_form_and_its_trend(
     assert "gemiddeld 4,3 van 5" in str(trend["text"]) and trend["files"]
 
 
-
 def test_the_demo_saves_to_the_library_keeps_one_page_once_and_finds_it_by_tag(
-        capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(["demo", "--json"], {}) == 0
-    texts = [str(r["text"]) for r in json_lines(capsys.readouterr().out)]
+        demo: list[dict[str, object]]) -> None:
+    texts = [str(r["text"]) for r in demo]
     assert any(text.startswith("@ben bewaarde in de bibliotheek: Datacontracten in de praktijk") for text in texts)
     again = next(text for text in texts if text.startswith("Staat al in de bibliotheek als item 1, bewaard door @ben"))
     assert "2 leden bewaarden het" in again
@@ -82,10 +86,8 @@ def test_the_demo_saves_to_the_library_keeps_one_page_once_and_finds_it_by_tag(
     assert any(text.startswith("Gevonden in de bibliotheek: lineage\n3. ") for text in texts)
 
 
-def test_the_demo_shows_a_quiet_week_with_a_prompt_and_a_member_nudge(capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(["demo", "--json"], {}) == 0
-    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    late = [r for r in records if r["at"] >= "2026-05-14"]
+def test_the_demo_shows_a_quiet_week_with_a_prompt_and_a_member_nudge(demo: list[dict[str, object]]) -> None:
+    late = [r for r in demo if str(r["at"]) >= "2026-05-14"]
     prompt = "Een gespreksvraag: dit kanaal was 5 dagen stil."
     prompts = [r for r in late if r["kind"] == "post" and prompt in r["text"]]
     assert len(prompts) == 1

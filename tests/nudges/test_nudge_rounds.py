@@ -1,4 +1,4 @@
-"""The hourly rounds through the console, as a community lives them: a quiet channel gets a prompt in working hours,
+"""The rounds through the console, as a community lives them: a quiet channel gets a prompt in working hours,
 a quiet member a DM that points at something concrete, a newcomer one welcome, an unanswered question is surfaced
 once in its thread, a week under the goal reaches the facilitators only; every nudge says why, and `/nudge why`
 explains it to whom it concerns. In English and in Dutch."""
@@ -127,7 +127,9 @@ async def test_facilitators_tune_the_rules_and_bad_input_changes_nothing(sqlite_
         assert "after 3 days without a post, between 8:00 and 18:00" in tuned.text and "Tuned by the" in tuned.text
         for bad, said in (("quiet-channel --days 0", "from 1 to 90"),
                           ("quiet-channel --days 400", "from 1 to 90"),
-                          ("quiet-channel --hours 17-9", "Working hours run from an earlier hour"),
+                          ("quiet-channel --hours 17-9", "Working hours lie between 7:00 and 21:00"),
+                          ("quiet-channel --hours 5-9", "span 2 hours at least"),
+                          ("quiet-channel --hours 9-10", "span 2 hours at least"),
                           ("quiet-channel --hours nine", "Working hours are written as two hours"),
                           ("quiet-channel --after 10", "The rule quiet-channel has no --after."),
                           ("quiet-channel maybe", "Say on, off or default"),
@@ -159,3 +161,30 @@ async def test_a_dutch_community_reads_its_nudges_in_dutch(sqlite_url: str) -> N
         for text in (prompt.text, dm.text, why.text, rules.text):
             for english in ("Why", "Hello", "the rule", " days", "working hours", "Facilitators tune"):
                 assert english not in text, (english, text)
+
+
+KIND_SETUP = """
+clock 2026-11-02T09:00 Europe/Brussels
+as ana
+in #data-cop
+/hearth setup --name "Data CoP" --type {kind}
+"""
+
+
+async def test_each_kind_of_community_points_a_quiet_member_at_its_own_first_thing(sqlite_url: str) -> None:
+    """A helping community points at a question waiting, a knowledge-stewarding one at a library item, an
+    innovation one at an open poll; each has all three to choose from."""
+    pointed = {}
+    for kind in ("helping", "knowledge", "innovation"):
+        async with transcript(sqlite_url.replace("hearth.db", f"{kind}.db")) as t:
+            await t.run(KIND_SETUP.format(kind=kind))
+            await two_busy_weeks(t, "ben")
+            await t.run("as cy\nsay Has anyone tried data contracts?\nas ana\n"
+                        "/library add https://voorbeeld.nl/contracts Data contracts in practice\n"
+                        '/poll new "Which idea do we try next?" "Pairing" "Demos"')
+            later = await t.run("wait 9d")
+            [dm] = [o for o in later if o.kind == "dm" and o.to == "ben"]
+            pointed[kind] = dm.text
+    assert "A question in #data-cop is waiting for an answer" in pointed["helping"]
+    assert "New in the library: Data contracts in practice" in pointed["knowledge"]
+    assert "The poll “Which idea do we try next?” is open and waits for your answer" in pointed["innovation"]
