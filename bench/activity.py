@@ -11,6 +11,11 @@ baseline's rows per second.
 
     python bench/activity.py [--events 100000] [--members 200] [--every 500] [--database-url postgresql+psycopg://…]
     python bench/activity.py --profile   # also: where the time of handling one event goes (cProfile)
+    python bench/activity.py --communities 0   # without the rule evaluation below
+
+Then, under `rule_evaluation`, what the record is for: the time to evaluate every nudge rule for `--communities`
+communities of `--members` members with a year of activity (bench/nudge_rounds.py, on a database of its own of the
+same kind).
 
 Events arrive in slices of `--slice` (the events a platform connection hands over between two reads); between
 slices the event loop runs everything else (the writer, the commands). With `--database-url` (PostgreSQL) the run
@@ -214,6 +219,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--every", type=int, default=500, help="a command every this many events")
     parser.add_argument("--slice", type=int, default=1, help="events handed over between two reads")
     parser.add_argument("--profile", action="store_true", help="also profile handling one event (cProfile)")
+    parser.add_argument("--communities", type=int, default=1000,
+                        help="communities of the rule evaluation (bench/nudge_rounds.py); 0: none")
     parser.add_argument("--database-url", help="a PostgreSQL URL (postgresql+psycopg://…); default: a SQLite file")
     args = parser.parse_args(argv)
     if args.database_url and not args.database_url.startswith("postgresql"):
@@ -254,6 +261,10 @@ def main(argv: list[str]) -> int:
     }
     if profile is not None:
         result["profile_per_event"] = profile
+    if args.communities:
+        from nudge_rounds import rule_evaluation
+
+        result["rule_evaluation"] = rule_evaluation(args.database_url, args.communities, args.members)
     print(json.dumps(result, indent=2))
     return 0
 

@@ -81,12 +81,12 @@ _COMMON = {
 }
 # What each kind of community starts with: a helping community watches its questions most closely; a
 # knowledge-stewarding one lets a channel be quiet longer (its life is in the library); an innovation one welcomes
-# its newcomers sooner.
+# its newcomers sooner and gets no weekly rhythm note (it works in bursts around ideas, not to a weekly beat).
 RULE_DEFAULTS: dict[str, dict[str, RuleSettings]] = {
     "best-practice": _COMMON,
     "helping": {**_COMMON, UNANSWERED: RuleSettings(True, hours=8), QUIET_CHANNEL: RuleSettings(True, days=3)},
     "knowledge": {**_COMMON, QUIET_CHANNEL: RuleSettings(True, days=7), UNANSWERED: RuleSettings(True, hours=48)},
-    "innovation": {**_COMMON, NEWCOMER: RuleSettings(True, days=2)},
+    "innovation": {**_COMMON, NEWCOMER: RuleSettings(True, days=2), BELOW_RHYTHM: RuleSettings(False)},
 }
 # What a quiet member's nudge points at first, by kind: an unanswered question for a helping community, a library
 # item for a knowledge-stewarding one, an idea poll for an innovation one.

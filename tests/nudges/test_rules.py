@@ -142,6 +142,11 @@ def test_every_kind_has_every_rule() -> None:
         kind: sorted(RULE_DEFAULTS["best-practice"]) for kind in ("best-practice", "helping", "knowledge",
                                                                    "innovation")}
     assert RULE_DEFAULTS["helping"]["unanswered"].hours < RULE_DEFAULTS["knowledge"]["unanswered"].hours
+    assert RULE_DEFAULTS["knowledge"]["quiet-channel"].days > RULE_DEFAULTS["helping"]["quiet-channel"].days
+    assert RULE_DEFAULTS["innovation"]["newcomer"].days < RULE_DEFAULTS["best-practice"]["newcomer"].days
+    on = {kind: {rule for rule, settings in rules.items() if settings.on} for kind, rules in RULE_DEFAULTS.items()}
+    assert on["innovation"] == on["best-practice"] - {"below-rhythm"}  # an innovation community works in bursts
+    assert on["best-practice"] == on["helping"] == on["knowledge"] == set(RULE_DEFAULTS["best-practice"])
 
 
 MOMENTS = st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2027, 12, 31),
