@@ -161,9 +161,10 @@ class SqlLibraryRepository:
 
     async def search(self, workspace_id: int, community_id: int, stems: Stems) -> tuple[list[Item], int]:
         # A community alone in its database (the usual SQLite one) is searched on the index without its items.
-        if (stems.phrases and not (stems.saver or stems.excluded or stems.most_saved)
+        if (stems.phrases and not (stems.saver or stems.most_saved)
                 and await self._indexed() and await self._alone(workspace_id, community_id)):
-            searched = await self._search_index(_match(stems.phrases), stems.tags, stems.offset, stems.limit)
+            searched = await self._search_index(_match(stems.phrases, stems.excluded), stems.tags, stems.offset,
+                                                stems.limit)
             if searched is not None:
                 return searched
         in_community: list[Any] = [col(LibraryItemRow.workspace_id) == workspace_id,
@@ -371,10 +372,11 @@ def _live_pages(workspace_id: int, community_id: int) -> list[Any]:
             col(LibraryPageRow.revoked_at).is_(None)]
 
 
-def _match(phrases: tuple[tuple[str, ...], ...]) -> str:
-    """An FTS5 query for items holding every phrase. Each phrase in double quotes: stems are letters and digits,
-    so no FTS5 operator can slip in."""
-    return " AND ".join(f'"{" ".join(phrase)}"' for phrase in phrases)
+def _match(phrases: tuple[tuple[str, ...], ...], excluded: tuple[tuple[str, ...], ...] = ()) -> str:
+    """An FTS5 query for items holding every phrase and none of the `excluded`. Each phrase in double quotes: stems
+    are letters and digits, so no FTS5 operator can slip in."""
+    wanted = " AND ".join(f'"{" ".join(phrase)}"' for phrase in phrases)
+    return f"({wanted})" + "".join(f' NOT "{" ".join(phrase)}"' for phrase in excluded) if excluded else wanted
 
 
 def _pattern(phrase: tuple[str, ...]) -> str:

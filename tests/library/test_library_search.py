@@ -68,6 +68,21 @@ async def test_phrases_exclusions_tags_and_members(library: LibraryService, acme
     assert await titles(library, acme, "") == []
 
 
+async def test_the_index_alone_and_the_whole_search_agree(library: LibraryService, acme: TwoCommunities) -> None:
+    """While one community holds every item its searches run on the index alone (exclusions as the index's NOT);
+    once another community has an item, on the items: the same answers either way."""
+    queries = ("contracts -draft", 'contracts -"old way"', "contracts -draft -schemas", "#dbt -lineage",
+               "contract -contract", '"data contracts" -practice', "lineage -nothing")
+    alone = {query: await titles(library, acme, query) for query in queries}
+    assert alone["contracts -draft"] == ["Data contracts in practice"]
+    assert alone['contracts -"old way"'] == ["Data contracts in practice"]
+    assert alone["contracts -draft -schemas"] == [] and alone["contract -contract"] == []
+    assert alone["#dbt -lineage"] == ["Data contracts in practice"]
+    assert alone["lineage -nothing"] == ["Column lineage for analysts"]
+    await library.save_idea(SaveIdea(acme.elsewhere, "Design systems that scale"))
+    assert {query: await titles(library, acme, query) for query in queries} == alone
+
+
 async def test_changes_and_removals_are_searched_at_once(library: LibraryService, acme: TwoCommunities) -> None:
     [item] = (await library.search(SearchItems(acme.ana, read_query("lineage", ACME)))).items
     await library.edit(EditItem(acme.ana, item.id, title="Provenance of columns"))
