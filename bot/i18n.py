@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Protocol, TypeAlias
 
@@ -62,6 +62,15 @@ class Translator(Protocol):
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _formatter = string.Formatter()
+
+
+def sayer(translator: Translator, language: str) -> Callable[[Msg | Text | Inline], Text]:
+    """Words for one reader: a message of Hearth's translated into `language` (`render`), anything else as it is."""
+
+    def say(message: Msg | Text | Inline) -> Text:
+        return render(translator, language, message) if isinstance(message, Msg) else Text.of(message)
+
+    return say
 
 
 def render(translator: Translator, language: str, message: Msg) -> Text:

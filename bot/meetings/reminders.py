@@ -18,11 +18,11 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from bot.action_refs import ActionRefs
-from bot.i18n import Msg, Translator, _, render
+from bot.i18n import Translator, _, render, sayer
 from bot.meetings.messages import Post, Say, announcement
 from bot.meetings.model import Answer, Change, Meeting, Series, SeriesStatus, meeting_at, next_meetings
 from bot.meetings.preferences import dm_leads_of, in_quiet_hours, quiet_hours_of
-from bot.messages import Inline, Message, Paragraph, Text, Timestamp, TimestampStyle, UserText
+from bot.messages import Message, Paragraph, Timestamp, TimestampStyle, UserText
 from bot.ports import Clock, Messenger, UnitOfWork, UnitOfWorkFactory
 from bot.preferences import community_language, member_language, member_zone
 from bot.recurrence import Recurrence
@@ -242,14 +242,7 @@ class _MeetingKind:
         raise NotImplementedError
 
     def say(self, community: Community) -> Say:
-        language = community_language(community)
-
-        def said(message: Msg | Text | Inline) -> Text:
-            if isinstance(message, Msg):
-                return render(self._translator, language, message)
-            return Text.of(message)
-
-        return said
+        return sayer(self._translator, community_language(community))
 
 
 class ChannelReminders(_MeetingKind):

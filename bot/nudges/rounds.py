@@ -18,8 +18,8 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from bot.i18n import Msg, Translator, render
-from bot.messages import Message, Text
+from bot.i18n import Translator, sayer
+from bot.messages import Message
 from bot.nudges.messages import nudge_blocks
 from bot.nudges.model import ROUND_KIND
 from bot.nudges.planning import PlannedNudge
@@ -102,12 +102,8 @@ class NudgeRounds:
         return served.outcome()
 
     async def _send(self, occurrence: Occurrence, community: Community, nudge: PlannedNudge) -> None:
-        language = (member_language(nudge.member, community) if nudge.member is not None
+        say = sayer(self._translator, member_language(nudge.member, community) if nudge.member is not None
                     else community_language(community))
-
-        def say(message: Msg | Text) -> Text:
-            return render(self._translator, language, message) if isinstance(message, Msg) else message
-
         key = f"{occurrence.delivery_key}|{nudge.record.id}"
         if nudge.member is not None:
             await self._messenger.send_direct(nudge.member.ref, Message(nudge_blocks(say, nudge, community),

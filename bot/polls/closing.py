@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.action_refs import ActionRefs
-from bot.i18n import Msg, Translator, _, render
-from bot.messages import Inline, Message, Paragraph, Text
+from bot.i18n import Translator, _, sayer
+from bot.messages import Message, Paragraph
 from bot.polls.messages import poll_post, results_files
 from bot.polls.service import CLOSING, PollService
 from bot.ports import Messenger
@@ -42,10 +42,7 @@ class PollClosing:
             return Outcome.OBSOLETE
         view, community = closed
         language = community_language(community)
-
-        def say(message: Msg | Text | Inline) -> Text:
-            return render(self._translator, language, message) if isinstance(message, Msg) else Text.of(message)
-
+        say = sayer(self._translator, language)
         blocks = list(poll_post(say, view, self._refs, self._polls.min_answers))
         blocks.insert(1, Paragraph(say(_("This poll has closed. The results:"))))
         await self._messenger.send(community.channel, Message(tuple(blocks), files=results_files(view, language),

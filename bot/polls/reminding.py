@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import logging
 
-from bot.i18n import Msg, Translator, _, render
+from bot.i18n import Translator, _, sayer
 from bot.meetings.preferences import in_quiet_hours, quiet_hours_of
-from bot.messages import ChannelMention, Inline, Message, Paragraph, Text, Timestamp, TimestampStyle, UserText
+from bot.messages import ChannelMention, Message, Paragraph, Timestamp, TimestampStyle, UserText
 from bot.polls.service import REMINDING, PollService
 from bot.ports import Clock, Messenger, Roster
 from bot.preferences import community_language, member_zone
@@ -63,10 +63,7 @@ class PollReminders:
             return Outcome.OBSOLETE
         poll, community, chosen = found
         language = community_language(community)
-
-        def say(message: Msg | Text | Inline) -> Text:
-            return render(self._translator, language, message) if isinstance(message, Msg) else Text.of(message)
-
+        say = sayer(self._translator, language)
         assert poll.closes_at is not None
         text = say(_("Poll {id} in {channel} closes {when}, and you have not answered yet: {question} Stop these "
                      "reminders with /poll remind off.", id=poll.id, channel=ChannelMention(community.channel),
