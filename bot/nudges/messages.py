@@ -5,7 +5,6 @@ it; `explanation` is what `/nudge why` says in full."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 from bot.i18n import Msg, _, _n
 from bot.messages import Block, ChannelMention, Link, Note, Paragraph, Text, Timestamp, TimestampStyle, UserText
@@ -91,7 +90,7 @@ def _pointer_words(pointer: Pointer | None, community: Community) -> Msg:
         return _("The poll “{title}” is open and waits for your answer: /poll show {id}.",
                  title=UserText(pointer.title), id=pointer.ident)
     label = UserText(pointer.title or pointer.url)
-    found = Link(pointer.url, label.value) if pointer.url.startswith(("https://", "http://")) else label
+    found = Link(pointer.url, label) if pointer.url.startswith(("https://", "http://")) else label
     return _("New in the library: {item}. What do you make of it? (/library show {id})", item=found,
              id=pointer.ident)
 
@@ -99,8 +98,8 @@ def _pointer_words(pointer: Pointer | None, community: Community) -> Msg:
 def explanation(say: Say, record: NudgeRecord, settings: RuleSettings) -> tuple[Block, ...]:
     """`/nudge why`: the rule, the numbers it fired on, its settings, and how to tune or stop it."""
     facts = record.facts
-    planned = record.planned_at or datetime.now(UTC)
-    when = say(_("Nudge {id}, {when}: the rule “{rule}”.", id=record.id, when=Timestamp(planned),
+    assert record.planned_at is not None  # a nudge of the log: it was planned at some moment
+    when = say(_("Nudge {id}, {when}: the rule “{rule}”.", id=record.id, when=Timestamp(record.planned_at),
                  rule=rule_name(record.rule)))
     if record.rule == QUIET_CHANNEL:
         why = _("Nobody had posted in the channel for {days} days during working hours ({start}:00 to {end}:00 on "

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.activity.model import MemberPosts, Question
@@ -60,7 +60,7 @@ LIVED = timedelta(days=4)  # of a week the community (and its goal) must have li
 @dataclass(frozen=True, slots=True)
 class Pointer:
     """What a personal nudge points at, resolved for showing: a meeting (`title`, `at`), a question waiting
-    (`channel`, `at`), an open poll (`title`, `poll_id`) or a library item (`title`, `url`, `item_id`)."""
+    (`channel`), an open poll (`title`, its id in `ident`) or a library item (`title`, `url`, its id in `ident`)."""
 
     kind: str
     title: str = ""
@@ -159,14 +159,14 @@ async def _prompt(uow: UnitOfWork, community: Community, bank: Bank, settings: R
 
 async def _surfaced(uow: UnitOfWork, community: Community, questions: Sequence[Question], settings: RuleSettings,
                     zone: str, now: datetime) -> list[NudgeRecord]:
-    if not settings.on or not questions:
+    if not settings.on or not questions or not _at_work(now, zone, settings):
         return []
     subjects = {question_subject(q): q for q in questions}
     done = await uow.nudges.subjects(community.workspace_id, community.id, UNANSWERED, list(subjects))
     planned: list[NudgeRecord] = []
     for subject, question in subjects.items():
         why = unanswered(now, question.at, zone, settings, subject in done)
-        if why is not None and len(planned) < SURFACED_MOST and _at_work(now, zone, settings):
+        if why is not None and len(planned) < SURFACED_MOST:
             planned.append(_record(community, why, None, subject))
     return planned
 
@@ -323,11 +323,12 @@ async def resolve(uow: UnitOfWork, community: Community, records: Sequence[Nudge
         prompt = prompts.get(int(rest)) if kind == "prompt" and rest.isdigit() else None
         if prompt is not None and prompt.key and default_prompt(prompt.key) is None:
             prompt = None  # one of Hearth's it no longer has
-        question = tuple(rest.split("/", 1)) if kind == "question" and "/" in rest else None
-        pointer = await _resolve_pointer(uow, community, record.pointer)
+        channel_id, slash, message_id = rest.partition("/")
+        question = (channel_id, message_id) if kind == "question" and slash else None
         if record.rule == QUIET_CHANNEL and prompt is None:
             continue  # the prompt was set aside since
-        found.append(PlannedNudge(record, member, prompt, (question[0], question[1]) if question else None, pointer))
+        found.append(PlannedNudge(record, member, prompt, question, await _resolve_pointer(uow, community,
+                                                                                              record.pointer)))
     return found
 
 
@@ -355,15 +356,6 @@ async def _resolve_pointer(uow: UnitOfWork, community: Community, pointer: str) 
 
 def question_subject(question: Question) -> str:
     return f"question:{question.channel_id}/{question.message_id}"
-
-
-def week_of(subject: str) -> date | None:
-    """The Monday a below-rhythm note's subject names."""
-    parts = subject.split(":")
-    try:
-        return date.fromisoformat(parts[1]) if len(parts) == 3 and parts[0] == "week" else None
-    except ValueError:
-        return None
 
 
 def _record(community: Community, why: Why, member_id: int | None, subject: str, pointer: str = "") -> NudgeRecord:

@@ -15,6 +15,7 @@ from bot.nudges.rules import BELOW_RHYTHM, NEWCOMER, PERSONAL, QUIET_CHANNEL, QU
 
 _HOURS = re.compile(r"(\d{1,2})(?::00)?\s*-\s*(\d{1,2})(?::00)?")
 _ON = {"on": True, "aan": True, "off": False, "uit": False}
+_DEFAULT = {"default", "standaard"}  # back to the kind's defaults
 
 
 async def rules(ctx: EventContext, args: dict[str, Any]) -> None:
@@ -25,7 +26,7 @@ async def rules(ctx: EventContext, args: dict[str, Any]) -> None:
 async def rule(ctx: EventContext, args: dict[str, Any]) -> None:
     """`/nudge rule <name> [on|off|default] [--days N] [--after N] [--hours 9-17]`: facilitators tune one rule."""
     state = str(args.get("state") or "").casefold()
-    if state and state not in _ON and state not in ("default", "standaard"):
+    if state and state not in _ON and state not in _DEFAULT:
         raise UserError(_("Say on, off or default after the rule's name."),
                         hint=_("For example: /nudge rule quiet-channel off"))
     working = None
@@ -36,7 +37,7 @@ async def rule(ctx: EventContext, args: dict[str, Any]) -> None:
                             hint=_("For example: /nudge rule quiet-channel --hours 9-17"))
         working = (int(match[1]), int(match[2]))
     change = ChangeRule(ctx.scope, str(args["name"]).casefold(), on=_ON.get(state), days=args.get("days"),
-                        after=args.get("after"), working=working, reset=state in ("default", "standaard"))
+                        after=args.get("after"), working=working, reset=state in _DEFAULT)
     book = await ctx.services.nudges.change_rule(change)
     await ctx.reply(_book_message(ctx, book))
 
