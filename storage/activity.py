@@ -20,7 +20,7 @@ from bot.activity.model import Activity, ActivityKind, MemberPosts, Question, We
 from bot.activity.weeks import week_bounds
 from bot.ports import ReadOnlyUnit
 from storage.directory import READ_ONLY_UNIT
-from storage.repositories import _rows
+from storage.repositories import _rows, id_chunks
 from storage.tables import ActivityRow, CommunityRow, MemberRow, WorkspaceRow
 
 __all__ = ["SqlActivityRepository"]
@@ -30,7 +30,6 @@ _COMMUNITIES = CommunityRow.__table__  # type: ignore[attr-defined]
 _MEMBERS = MemberRow.__table__  # type: ignore[attr-defined]
 _WORKSPACES = WorkspaceRow.__table__  # type: ignore[attr-defined]
 _MESSAGES = (ActivityKind.POST.value, ActivityKind.REPLY.value)
-_IDS_AT_ONCE = 1000  # ids in one IN list: well inside every database's limit of parameters
 _COLUMNS = ("workspace_id", "community_id", "member_id", "channel_id", "at", "kind", "message_id", "thread_id",
             "is_question", "has_links")
 _COPY = f"COPY activity ({', '.join(_COLUMNS)}) FROM STDIN"
@@ -138,12 +137,11 @@ class SqlActivityRepository:
     async def recent_messages_of(self, workspace_id: int, community_id: int, member_ids: Sequence[int], *,
                                  most: int = 30) -> dict[int, list[datetime]]:
         found: dict[int, list[datetime]] = {}
-        wanted = sorted(set(member_ids))
-        for start in range(0, len(wanted), _IDS_AT_ONCE):
+        for chunk in id_chunks(member_ids):
             ranked = select(ACTIVITY.c.member_id, ACTIVITY.c.at, func.row_number().over(
                 partition_by=ACTIVITY.c.member_id, order_by=ACTIVITY.c.at.desc()).label("n")).where(
                 ACTIVITY.c.workspace_id == workspace_id, ACTIVITY.c.community_id == community_id,
-                ACTIVITY.c.member_id.in_(wanted[start:start + _IDS_AT_ONCE]), ACTIVITY.c.kind.in_(_MESSAGES),
+                ACTIVITY.c.member_id.in_(chunk), ACTIVITY.c.kind.in_(_MESSAGES),
             ).subquery()
             statement = select(ranked.c.member_id, ranked.c.at).where(ranked.c.n <= max(0, most)).order_by(
                 ranked.c.member_id, ranked.c.at.desc())
@@ -178,10 +176,8 @@ class SqlActivityRepository:
 
     async def _workspaces_of(self, table: Any, ids: Iterable[int]) -> dict[int, int]:
         """The workspace of each of `ids` that is a row of `table` (a community or a member)."""
-        wanted = sorted(ids)
         found: dict[int, int] = {}
-        for start in range(0, len(wanted), _IDS_AT_ONCE):
-            chunk = wanted[start:start + _IDS_AT_ONCE]
+        for chunk in id_chunks(ids):
             found.update((int(ident), int(workspace)) for ident, workspace in await _rows(
                 self._session, select(table.c.id, table.c.workspace_id).where(table.c.id.in_(chunk))))
         return found

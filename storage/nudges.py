@@ -13,13 +13,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.nudges.model import Goal, LogState, MemberWishes, NudgeRecord, Period, Prompt
 from bot.nudges.rules import PERSONAL_RULES, RuleSettings
-from storage.repositories import COMMUNITIES, MEMBERS, _rows
+from storage.repositories import COMMUNITIES, MEMBERS, _rows, id_chunks
 from storage.tables import NudgeGoalRow, NudgeLogRow, NudgePromptRow, NudgeRuleRow, NudgeWishesRow
 
 LOG = NudgeLogRow.__table__  # type: ignore[attr-defined]
 RULE_ROWS = NudgeRuleRow.__table__  # type: ignore[attr-defined]
 WISHES = NudgeWishesRow.__table__  # type: ignore[attr-defined]
-CHUNK = 500  # ids in one IN list
 
 __all__ = ["SqlNudgeRepository"]
 
@@ -58,7 +57,7 @@ class SqlNudgeRepository:
 
     async def wishes_of(self, workspace_id: int, member_ids: Sequence[int]) -> dict[int, MemberWishes]:
         found: dict[int, MemberWishes] = {}
-        for chunk in _chunks(member_ids):
+        for chunk in id_chunks(member_ids):
             statement = select(WISHES).where(WISHES.c.workspace_id == workspace_id, WISHES.c.member_id.in_(chunk))
             for row in await _rows(self._session, statement):
                 found[row.member_id] = MemberWishes(row.every_days, row.off, row.snoozed_until, row.ignored,
@@ -167,7 +166,7 @@ class SqlNudgeRepository:
         return None if row is None or row.workspace_id != workspace_id else _record(row)
 
     async def settle(self, workspace_id: int, ids: Sequence[int], state: LogState, at: datetime) -> None:
-        for chunk in _chunks(ids):
+        for chunk in id_chunks(ids):
             await _rows(self._session, update(LOG).where(LOG.c.workspace_id == workspace_id, LOG.c.id.in_(chunk))
                         .values(state=state.value, settled_at=at))
 
@@ -179,7 +178,7 @@ class SqlNudgeRepository:
 
     async def subjects(self, workspace_id: int, community_id: int, rule: str, subjects: Sequence[str]) -> set[str]:
         found: set[str] = set()
-        for chunk in _chunks(subjects):
+        for chunk in id_chunks(subjects):
             statement = select(LOG.c.subject).where(
                 LOG.c.workspace_id == workspace_id, LOG.c.community_id == community_id, LOG.c.rule == rule,
                 LOG.c.subject.in_(chunk))
@@ -188,7 +187,7 @@ class SqlNudgeRepository:
 
     async def last_personal(self, workspace_id: int, member_ids: Sequence[int]) -> dict[int, datetime]:
         found: dict[int, datetime] = {}
-        for chunk in _chunks(member_ids):
+        for chunk in id_chunks(member_ids):
             statement = select(LOG.c.member_id, func.max(LOG.c.planned_at)).where(
                 LOG.c.workspace_id == workspace_id, LOG.c.member_id.in_(chunk), LOG.c.rule.in_(PERSONAL_RULES),
                 LOG.c.state != LogState.UNDELIVERABLE.value).group_by(LOG.c.member_id)
@@ -203,16 +202,11 @@ class SqlNudgeRepository:
 
     async def welcomed(self, workspace_id: int, member_ids: Sequence[int], rule: str) -> set[int]:
         found: set[int] = set()
-        for chunk in _chunks(member_ids):
+        for chunk in id_chunks(member_ids):
             statement = select(LOG.c.member_id).where(LOG.c.workspace_id == workspace_id, LOG.c.rule == rule,
                                                       LOG.c.member_id.in_(chunk))
             found.update(int(member) for (member,) in await _rows(self._session, statement))
         return found
-
-
-def _chunks(values: Sequence[Any]) -> list[list[Any]]:
-    unique = sorted(set(values))
-    return [unique[start:start + CHUNK] for start in range(0, len(unique), CHUNK)]
 
 
 def _record(row: Any) -> NudgeRecord:

@@ -8,7 +8,7 @@ Updates of a row that is not in the given workspace raise `LookupError` rather t
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any, TypeVar, cast
@@ -33,6 +33,7 @@ __all__ = [
 ]
 
 _Row = TypeVar("_Row", bound=HearthTable)
+_Id = TypeVar("_Id", int, str)  # what an IN list compares: ids, or keys such as a nudge's subject
 # Communities and members are read and changed with Core statements: no ORM objects to build, track or keep in
 # step (a tenth of the cost of the ORM path on the command path).
 COMMUNITIES = CommunityRow.__table__  # type: ignore[attr-defined]
@@ -77,6 +78,15 @@ async def _insert(session: AsyncSession, row: _Row, duplicate: str) -> _Row:
 def _is_unique_violation(error: IntegrityError) -> bool:
     # PostgreSQL reports SQLSTATE 23505; SQLite only says so in the message.
     return getattr(error.orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(error.orig)
+
+
+IDS_AT_ONCE = 1000  # ids in one IN list: well inside every database's limit of parameters
+
+
+def id_chunks(ids: Iterable[_Id]) -> list[list[_Id]]:
+    """`ids` once each, in order, in lists of at most `IDS_AT_ONCE`: one IN list a statement."""
+    wanted = sorted(set(ids))
+    return [wanted[start:start + IDS_AT_ONCE] for start in range(0, len(wanted), IDS_AT_ONCE)]
 
 
 async def _core(session: AsyncSession, statement: Executable) -> Result[Any]:
@@ -365,15 +375,14 @@ class SqlMemberRepository:
         return {member.ref: member for member in found}
 
     async def by_ids(self, workspace_id: int, ids: Sequence[int]) -> dict[int, Member]:
-        """Those of `ids` of members of `workspace_id`, by id, in one query per 500."""
+        """Those of `ids` of members of `workspace_id`, by id, in one query per `IDS_AT_ONCE`."""
         ref = await _workspace_ref(self._session, workspace_id)
-        wanted = sorted(set(ids))
         found: dict[int, Member] = {}
         if ref is None:
             return found
-        for start in range(0, len(wanted), 500):
+        for chunk in id_chunks(ids):
             statement = select(MEMBERS).where(col(MemberRow.workspace_id) == workspace_id,
-                                              col(MemberRow.id).in_(wanted[start:start + 500]))
+                                              col(MemberRow.id).in_(chunk))
             found.update((row.id, _member(row, ref)) for row in await _core(self._session, statement))
         return found
 
