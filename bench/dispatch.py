@@ -74,14 +74,10 @@ class Silent:
 
 async def scope_of(hearth: Hearth, actor: Actor) -> Scope:
     """The scope of `actor` in the bench's community (`CHANNEL`), once the community is set up: what a bench
-    hands a service directly."""
-    async with hearth.storage.uow(read_only=True) as unit:
-        workspace = await unit.workspaces.get(WORKSPACE)
-        assert workspace is not None
-        member = await unit.members.get(workspace.id, actor.member)
-        community = await unit.communities.get_by_channel(workspace.id, CHANNEL)
-    assert member is not None and community is not None
-    return Scope(workspace, member, community)
+    hands a service directly, resolved as a command's is (through the directory, which then holds it)."""
+    found = await hearth.storage.uow.directory.resolve(WORKSPACE, actor.member, CHANNEL)
+    assert found.workspace is not None and found.member is not None and found.community is not None
+    return Scope(found.workspace, found.member, found.community)
 
 
 def percentile(samples: list[float], fraction: float) -> float:

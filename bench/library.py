@@ -47,6 +47,7 @@ from bot.clock import SimulatedClock
 from bot.events import Actor, CommandInvoked
 from bot.library.export import ExportFormat, library_file
 from bot.library.model import ItemKind, PageMeta
+from bot.library.ports import RANKED, Stems
 from bot.library.requests import (
     ExportLibrary,
     ImportedItem,
@@ -58,10 +59,12 @@ from bot.library.requests import (
     SaveLink,
     SearchItems,
 )
+from bot.library.service import search_stems
 from bot.library.words import search_words
 from bot.refs import ChannelRef, MemberRef, Platform, WorkspaceRef
 from bot.tenancy import Scope
 from commands.library.query import read_query
+from storage.library import index_search
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dispatch import Silent, percentile, postgres_schema, scope_of
@@ -203,42 +206,79 @@ class Figures:
 
 
 class Direct:
-    """The searches run directly on the index in this process: the first ten best matches, and how many there
-    are. `settle` runs once the library is filled, before anything is measured."""
+    """The searches run directly in this process, as the baseline: `same` runs the statements Hearth's search runs
+    (the count, the newest ranked found, the page ranked, its items and their tags) straight on the database
+    driver, without the service, the unit of work or SQLAlchemy, and returns the count; `every` ranks every match
+    (FTS5's or PostgreSQL's best ten of all and the count, the tag as one more word), what searching cost before
+    a search ranked at most `RANKED`. `settle` runs once the library is filled, before anything is measured."""
 
-    def __init__(self, run: Callable[[str], tuple[list[int], int]], close: Callable[[], None],
+    def __init__(self, same: Callable[[Stems], int], every: Callable[[str], int], close: Callable[[], None],
                  settle: Callable[[], dict[str, str]] = dict) -> None:
-        self.run = run
+        self.same = same
+        self.every = every
         self.close = close
         self.settle = settle
 
     @classmethod
-    def sqlite(cls, path: Path) -> Direct:
+    def sqlite(cls, path: Path, scope: Scope) -> Direct:
         connection = sqlite3.connect(path)
+        community = scope_community(scope)
 
-        def run(match: str) -> tuple[list[int], int]:
-            ids = [row[0] for row in connection.execute(
-                "SELECT rowid FROM library_search WHERE library_search MATCH ? ORDER BY bm25(library_search) "
-                "LIMIT 10", (match,))]
-            count = connection.execute("SELECT count(*) FROM library_search WHERE library_search MATCH ?",
-                                       (match,)).fetchone()[0]
-            return ids, int(count)
+        def same(stems: Stems) -> int:
+            found = index_search(connection, scope.workspace.id, community, stems)
+            assert found is not None, "the bench's community holds every item"
+            return found[2]
 
-        return cls(run, connection.close)
+        def every(match: str) -> int:
+            connection.execute("SELECT rowid FROM library_search WHERE library_search MATCH ? "
+                               "ORDER BY bm25(library_search) LIMIT 10", (match,)).fetchall()
+            return int(connection.execute("SELECT count(*) FROM library_search WHERE library_search MATCH ?",
+                                          (match,)).fetchone()[0])
+
+        return cls(same, every, connection.close)
 
     @classmethod
-    def postgres(cls, database_url: str) -> Direct:
+    def postgres(cls, database_url: str, scope: Scope) -> Direct:
         url = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
         connection = psycopg.connect(url, autocommit=True)
+        community = scope_community(scope)
 
-        def run(query: str) -> tuple[list[int], int]:
-            ids = [row[0] for row in connection.execute(
+        def same(stems: Stems) -> int:
+            given: dict[str, Any] = {"w": scope.workspace.id, "c": community,
+                                     "q": " ".join(f'"{" ".join(phrase)}"' for phrase in stems.phrases)}
+            where = ("workspace_id = %(w)s AND community_id = %(c)s AND to_tsvector('simple', search_text) @@ "
+                     "websearch_to_tsquery('simple', %(q)s)")
+            for number, tag in enumerate(stems.tags):
+                where += (f" AND id IN (SELECT item_id FROM library_tag WHERE community_id = %(c)s "
+                          f"AND tag = %(t{number})s)")
+                given[f"t{number}"] = tag
+            for number, phrase in enumerate(stems.excluded):
+                where += f" AND search_text NOT LIKE %(x{number})s"
+                given[f"x{number}"] = "% " + " ".join(phrase) + " %"
+            with connection.transaction():
+                total = _one(connection.execute(f"SELECT count(*) FROM library_item WHERE {where}", given))
+                floor = 0
+                if total > stems.ranked:
+                    floor = _one(connection.execute(f"SELECT id FROM library_item WHERE {where} ORDER BY id DESC "
+                                                    "OFFSET %(n)s LIMIT 1", given | {"n": stems.ranked}))
+                ids = [row[0] for row in connection.execute(
+                    f"SELECT id FROM library_item WHERE {where} AND id > %(f)s ORDER BY ts_rank_cd(to_tsvector("
+                    "'simple', search_text), websearch_to_tsquery('simple', %(q)s)) DESC, id DESC LIMIT %(l)s",
+                    given | {"f": floor, "l": stems.limit})]
+                connection.execute("SELECT id, workspace_id, community_id, kind, url, title, text, note, saved_by, "
+                                   "saved_at, source, saves, description FROM library_item WHERE id = ANY(%(i)s)",
+                                   {"i": ids}).fetchall()
+                connection.execute("SELECT item_id, tag FROM library_tag WHERE item_id = ANY(%(i)s) ORDER BY "
+                                   "item_id, position", {"i": ids}).fetchall()
+            return total
+
+        def every(query: str) -> int:
+            connection.execute(
                 "SELECT id FROM library_item WHERE to_tsvector('simple', search_text) @@ "
                 "websearch_to_tsquery('simple', %(q)s) ORDER BY ts_rank_cd(to_tsvector('simple', search_text), "
-                "websearch_to_tsquery('simple', %(q)s)) DESC LIMIT 10", {"q": query})]
-            row = connection.execute("SELECT count(*) FROM library_item WHERE to_tsvector('simple', search_text) "
-                                     "@@ websearch_to_tsquery('simple', %(q)s)", {"q": query}).fetchone()
-            return ids, int(row[0]) if row is not None else 0
+                "websearch_to_tsquery('simple', %(q)s)) DESC LIMIT 10", {"q": query}).fetchall()
+            return _one(connection.execute("SELECT count(*) FROM library_item WHERE to_tsvector('simple', "
+                                           "search_text) @@ websearch_to_tsquery('simple', %(q)s)", {"q": query}))
 
         def settle() -> dict[str, str]:
             # What autovacuum does after a bulk load, once: without statistics the planner takes the community's
@@ -249,11 +289,29 @@ class Direct:
             return {"after_fill": "VACUUM ANALYZE library_item, library_tag, library_save",
                     "server_autovacuum": str(autovacuum[0]) if autovacuum is not None else "?"}
 
-        return cls(run, connection.close, settle)
+        return cls(same, every, connection.close, settle)
+
+
+def _one(cursor: Any) -> int:
+    row = cursor.fetchone()
+    return int(row[0]) if row is not None else 0
+
+
+def scope_community(scope: Scope) -> int:
+    assert scope.community is not None
+    return scope.community.id
+
+
+def stems_of(typed: str) -> Stems:
+    """`typed` as Hearth's search runs it: its first page (`bot.library.service.search_stems`)."""
+    stems = search_stems(read_query(typed, WORKSPACE), LANGUAGE, 1)
+    assert stems is not None
+    return stems
 
 
 def index_query(typed: str, postgres: bool) -> str:
-    """`typed` as the index reads it: every word and phrase, stemmed, tags as words, exclusions left out."""
+    """`typed` as the index reads it when every match is ranked: every word and phrase, stemmed, tags as words,
+    exclusions left out."""
     query = read_query(typed, WORKSPACE)
 
     def quoted(term: str) -> str:
@@ -323,33 +381,38 @@ async def saves(hearth: Hearth, scope: Scope, corpus: Corpus, first: int, count:
 
 
 async def searches(hearth: Hearth, scope: Scope, direct: Direct, postgres: bool) -> dict[str, dict[str, Any]]:
-    """Each search `ROUNDS` times, Hearth's and the direct one in turn (fewer, at least `FEWEST_ROUNDS`, for a
+    """Each search `ROUNDS` times, Hearth's and the direct ones in turn (fewer, at least `FEWEST_ROUNDS`, for a
     search that passes `SEARCH_BUDGET` seconds), after two unmeasured."""
     library = hearth.services.library
-    hearth_times: dict[str, list[float]] = {name: [] for name, _ in SEARCHES}
-    direct_times: dict[str, list[float]] = {name: [] for name, _ in SEARCHES}
-    found: dict[str, int] = {}
-    matched: dict[str, int] = {}
+    kinds = ("hearth", "direct", "every_match_ranked")
+    times: dict[str, dict[str, list[float]]] = {kind: {name: [] for name, _ in SEARCHES} for kind in kinds}
+    counts: dict[str, dict[str, int]] = {kind: {} for kind in kinds}
     for round_ in range(ROUNDS + 2):
         for name, typed in SEARCHES:
-            spent = sum(hearth_times[name]) + sum(direct_times[name])
-            if len(hearth_times[name]) >= FEWEST_ROUNDS and spent > SEARCH_BUDGET:
+            spent = sum(sum(times[kind][name]) for kind in kinds)
+            if len(times["hearth"][name]) >= FEWEST_ROUNDS and spent > SEARCH_BUDGET:
                 continue
+            # Each as a member's search arrives: the typed text read into a query (Hearth's), and into stems.
             before = time.perf_counter()
             page = await library.search(SearchItems(scope, read_query(typed, WORKSPACE)))
-            middle = time.perf_counter()
-            _ids, count = direct.run(index_query(typed, postgres))
-            after = time.perf_counter()
-            found[name], matched[name] = page.total, count
-            if round_ >= 2:
-                hearth_times[name].append(middle - before)
-                direct_times[name].append(after - middle)
+            first = time.perf_counter()
+            same = direct.same(stems_of(typed))
+            second = time.perf_counter()
+            every = direct.every(index_query(typed, postgres))
+            third = time.perf_counter()
+            for kind, found, elapsed in (("hearth", page.total, first - before), ("direct", same, second - first),
+                                         ("every_match_ranked", every, third - second)):
+                counts[kind][name] = found
+                if round_ >= 2:
+                    times[kind][name].append(elapsed)
     results: dict[str, dict[str, Any]] = {}
     for name, typed in SEARCHES:
-        mine, theirs = Figures(hearth_times[name]).summary(), Figures(direct_times[name]).summary()
-        results[name] = {"typed": typed, "found": found[name], "runs": len(hearth_times[name]), **mine,
-                         "direct": {"query": index_query(typed, postgres), "matched": matched[name], **theirs},
-                         "ratio": round(mine["p95_ms"] / theirs["p95_ms"], 2) if theirs["p95_ms"] else None}
+        mine, same, every = (Figures(times[kind][name]).summary() for kind in kinds)
+        results[name] = {"typed": typed, "found": counts["hearth"][name], "runs": len(times["hearth"][name]), **mine,
+                         "direct": {"found": counts["direct"][name], **same},
+                         "ratio": round(mine["p95_ms"] / same["p95_ms"], 2) if same["p95_ms"] else None,
+                         "every_match_ranked": {"query": index_query(typed, postgres),
+                                                "matched": counts["every_match_ranked"][name], **every}}
     measured = list(results.values())
     results["summary"] = {
         "slowest_p95_ms": max(figures["p95_ms"] for figures in measured),
@@ -357,6 +420,7 @@ async def searches(hearth: Hearth, scope: Scope, direct: Direct, postgres: bool)
         "p95_under_10_ms": sum(figures["p95_ms"] < 10 for figures in measured),
         "ratio_at_most_2": sum((figures["ratio"] or 0) <= 2 for figures in measured),
         "searches": len(measured),
+        "ranked_at_most": RANKED,
     }
     return results
 
@@ -386,7 +450,7 @@ async def first_page(hearth: Hearth, actor: Actor, silent: Silent) -> dict[str, 
     return Figures(latencies).summary()
 
 
-async def hearth_run(database_url: str, items: int, count: int, direct: Callable[[], Direct],
+async def hearth_run(database_url: str, items: int, count: int, direct: Callable[[Scope], Direct],
                      tasks: int) -> dict[str, Any]:
     settings = replace(Settings.from_env({}), database_url=database_url, rate_limit_count=1_000_000)
     silent = Silent()
@@ -397,7 +461,7 @@ async def hearth_run(database_url: str, items: int, count: int, direct: Callable
     scope = await scope_of(hearth, actor)
     corpus = Corpus()
     bulk = max(0, items - count)
-    index = direct()
+    index = direct(scope)
     try:
         results: dict[str, Any] = {"fill": await fill(hearth, scope, corpus, bulk, tasks)}
         results["fill"] |= index.settle()
@@ -423,7 +487,7 @@ def main(argv: list[str]) -> int:
     started = time.perf_counter()
     if args.database_url:
         with postgres_schema(args.database_url) as url:
-            results = asyncio.run(hearth_run(url, args.items, count, lambda: Direct.postgres(url), 2))
+            results = asyncio.run(hearth_run(url, args.items, count, lambda scope: Direct.postgres(url, scope), 2))
         database = "PostgreSQL (psycopg, asynchronous); GIN index on to_tsvector('simple', search_text)"
         what = ("psycopg: id WHERE to_tsvector('simple', search_text) @@ websearch_to_tsquery('simple', q) "
                 "ORDER BY ts_rank_cd DESC LIMIT 10; and the count")
@@ -431,7 +495,7 @@ def main(argv: list[str]) -> int:
         with tempfile.TemporaryDirectory(prefix="hearth-bench-") as name:
             path = Path(name) / "hearth.db"
             results = asyncio.run(hearth_run(f"sqlite:///{path}", args.items, count,
-                                              lambda: Direct.sqlite(path), 1))
+                                              lambda scope: Direct.sqlite(path, scope), 1))
         database = f"SQLite {sqlite3.sqlite_version} file, WAL; FTS5 table library_search"
         what = ("sqlite3: rowid FROM library_search WHERE library_search MATCH q ORDER BY bm25 LIMIT 10; "
                 "and the count")

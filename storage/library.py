@@ -7,33 +7,35 @@ finds the first. Tags and saves hang off the item and go with it.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Executable, column, delete, func, literal, or_, text, update
+from sqlalchemy import Executable, column, delete, func, text, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.library.model import Item, ItemKind, Save
 from bot.library.ports import LibraryPageToken, Listing, Stems
 from bot.refs import MemberRef, WorkspaceRef
-from storage.repositories import _rows, _workspace_ref
+from storage.repositories import _rows, _workspace_ref, _workspace_ref_in
 from storage.tables import LibraryItemRow, LibraryKeptSearchRow, LibraryPageRow, LibrarySaveRow, LibraryTagRow
 
-__all__ = ["KEEP_SEARCHES", "SqlLibraryRepository"]
+__all__ = ["KEEP_SEARCHES", "SqlLibraryRepository", "index_search"]
 
 KEEP_SEARCHES = timedelta(days=7)  # how long a search's Next and Previous buttons keep working
 
 _ITEMS = LibraryItemRow.__table__  # type: ignore[attr-defined]
 _BATCH = 500  # item ids in one query (an export reads every item)
-_TIES = 100  # matches read past a page when ranking on the search index alone, for ties at its end
 # What an `Item` is made of: every column but the words it is found by.
-_ITEM_FIELDS = tuple(col(getattr(LibraryItemRow, name)) for name in (
-    "id", "workspace_id", "community_id", "kind", "url", "title", "text", "note", "saved_by", "saved_at", "source",
-    "saves", "description"))
+_ITEM_NAMES = ("id", "workspace_id", "community_id", "kind", "url", "title", "text", "note", "saved_by", "saved_at",
+               "source", "saves", "description")
+_ITEM_FIELDS = tuple(col(getattr(LibraryItemRow, name)) for name in _ITEM_NAMES)
+_ITEM_COLUMNS = ", ".join(_ITEM_NAMES)
 
 
 class SqlLibraryRepository:
@@ -140,8 +142,7 @@ class SqlLibraryRepository:
         return row.typed
 
     async def remove_item(self, item: Item) -> None:
-        if await self._indexed():
-            await self._run(text("DELETE FROM library_search WHERE rowid = :id").bindparams(id=item.id))
+        # The FTS5 table's row goes with the item (its trigger, storage/migrations/versions/0022_…).
         await self._run(delete(LibraryItemRow).where(
             col(LibraryItemRow.id) == item.id, col(LibraryItemRow.workspace_id) == item.workspace_id))
 
@@ -161,10 +162,8 @@ class SqlLibraryRepository:
 
     async def search(self, workspace_id: int, community_id: int, stems: Stems) -> tuple[list[Item], int]:
         # A community alone in its database (the usual SQLite one) is searched on the index without its items.
-        if (stems.phrases and not (stems.saver or stems.most_saved)
-                and await self._indexed() and await self._alone(workspace_id, community_id)):
-            searched = await self._search_index(_match(stems.phrases, stems.excluded), stems.tags, stems.offset,
-                                                stems.limit)
+        if stems.phrases and not (stems.saver or stems.most_saved) and self._dialect() == "sqlite":
+            searched = await self._session.run_sync(_search_index, workspace_id, community_id, stems)
             if searched is not None:
                 return searched
         in_community: list[Any] = [col(LibraryItemRow.workspace_id) == workspace_id,
@@ -177,81 +176,62 @@ class SqlLibraryRepository:
                 LibraryTagRow.community_id == community_id, LibraryTagRow.tag == tag)))
         for phrase in stems.excluded:
             where.append(col(LibraryItemRow.search_text).not_like(_pattern(phrase)))
-        order: list[Any] = [col(LibraryItemRow.saved_at).desc(), col(LibraryItemRow.id).desc()]
+        newest: list[Any] = [col(LibraryItemRow.saved_at).desc(), col(LibraryItemRow.id).desc()]
+        item_id = col(LibraryItemRow.id)
+        indexed = await self._indexed()
+        # Ranked best match first, unless most saved first is asked or there is nothing to rank by (SQLite without
+        # FTS5: the newest first).
+        relevance = bool(stems.phrases) and not stems.most_saved and (indexed or self._dialect() == "postgresql")
         # Only the ids are ranked and counted: the page's items are read after, so that the words an item is found
         # by (a page's text, often kilobytes) are never read or sorted for the items that do not make the page.
-        statement = select(col(LibraryItemRow.id))
-        if stems.phrases and self._dialect() == "postgresql":
-            query = func.websearch_to_tsquery("simple", " ".join(f'"{" ".join(phrase)}"' for phrase in stems.phrases))
-            vector = func.to_tsvector("simple", col(LibraryItemRow.search_text))
-            where.append(vector.op("@@")(query))
-            order = [func.ts_rank_cd(vector, query).desc(), *order]
-        elif stems.phrases and await self._indexed():
-            found = text("SELECT rowid AS item_id, bm25(library_search) AS rank FROM library_search "
-                         "WHERE library_search MATCH :match").bindparams(match=_match(stems.phrases)).columns(
-                column("item_id"), column("rank")).subquery("found")
-            statement = statement.join(found, found.c.item_id == col(LibraryItemRow.id))
-            order = [found.c.rank, *order]
-            # Most items are in the community searched: `likely` says so to SQLite's planner (which has no
-            # statistics), so that it walks the index's matches and looks each one up, instead of walking the
-            # community's items and running the match once for each of them.
-            in_community = [func.likely(term) for term in in_community]
-        elif stems.phrases:  # SQLite without FTS5: each phrase as words in a row
-            where.extend(col(LibraryItemRow.search_text).like(_pattern(phrase)) for phrase in stems.phrases)
-        if stems.most_saved:
-            order = [col(LibraryItemRow.saves).desc(), *order]
-        statement = statement.where(*in_community, *where)
-        total = (await self._session.exec(select(func.count()).select_from(statement.subquery()))).one()
-        found_ids = await self._session.exec(statement.order_by(*order).offset(stems.offset).limit(stems.limit))
-        return await self._items_by_id([item_id for item_id in found_ids if item_id is not None]), int(total)
 
-    async def _alone(self, workspace_id: int, community_id: int) -> bool:
-        """Whether every item of the database is in this community (each test a seek in an index)."""
-        items = select(literal(1)).select_from(LibraryItemRow)
-        workspace, community = col(LibraryItemRow.workspace_id), col(LibraryItemRow.community_id)
-        others = await self._run(select(or_(
-            items.where(workspace < workspace_id).exists(), items.where(workspace > workspace_id).exists(),
-            items.where(workspace == workspace_id, community < community_id).exists(),
-            items.where(workspace == workspace_id, community > community_id).exists())))
-        return not others[0][0]
+        def matches(above: int = 0, rank: bool = False) -> tuple[Any, Any]:
+            """The matching ids (those above `above`), and what ranks them best first when `rank`."""
+            statement = select(item_id)
+            if stems.phrases and self._dialect() == "postgresql":
+                query = func.websearch_to_tsquery("simple", " ".join(f'"{" ".join(phrase)}"'
+                                                                     for phrase in stems.phrases))
+                vector = func.to_tsvector("simple", col(LibraryItemRow.search_text))
+                return (statement.where(*in_community, *where, vector.op("@@")(query), item_id > above),
+                        func.ts_rank_cd(vector, query).desc())
+            if stems.phrases and indexed:
+                found = text("SELECT rowid AS item_id" + (", bm25(library_search) AS rank" if rank else "")
+                             + " FROM library_search WHERE library_search MATCH :match AND rowid > :above"
+                             ).bindparams(match=_match(stems.phrases), above=above).columns(
+                    *(column("item_id"), column("rank"))[:2 if rank else 1]).subquery("found")
+                # Most items are in the community searched: `likely` says so to SQLite's planner (which has no
+                # statistics), so that it walks the index's matches and looks each one up, instead of walking the
+                # community's items and running the match once for each of them.
+                return (statement.join(found, found.c.item_id == item_id).where(
+                    *(func.likely(term) for term in in_community), *where),
+                    found.c.rank if rank else None)
+            phrases = [col(LibraryItemRow.search_text).like(_pattern(phrase)) for phrase in stems.phrases]
+            # SQLite without FTS5: each phrase as words in a row, ranked by nothing
+            return statement.where(*in_community, *where, *phrases, item_id > above), None
 
-    async def _search_index(self, match: str, tags: tuple[str, ...], offset: int,
-                            limit: int) -> tuple[list[Item], int] | None:
-        """A search of words (and tags) when the community holds every item: counted and ranked on the FTS5 table
-        (it holds a row for each item, written and removed with it) and the tags' key, never walking the items.
-        Only the best `offset + limit` matches and those ranking as the last of them are read from the items, for
-        the newest first among equal ranks. None when the index holds a match that is no item (then the whole
-        search decides)."""
-        matching = "FROM library_search WHERE library_search MATCH :match" + "".join(
-            f" AND EXISTS (SELECT 1 FROM library_tag WHERE library_tag.item_id = library_search.rowid AND "
-            f"library_tag.tag = :tag{number})" for number in range(len(tags)))
-        given: dict[str, Any] = {"match": match, **{f"tag{number}": tag for number, tag in enumerate(tags)}}
-        wanted = offset + limit
-        best = list(await self._run(text(
-            f"SELECT rowid, bm25(library_search), (SELECT count(*) {matching}) {matching} "
-            "ORDER BY bm25(library_search) LIMIT :n").bindparams(n=wanted + _TIES, **given)))
-        total = int(best[0][2]) if best else 0
-        if len(best) > wanted > 0:
-            last = best[wanted - 1][1]
-            if best[-1][1] == last:  # ties to the end of what was read: read every match ranking so
-                best = list(await self._run(text(
-                    f"SELECT rowid, bm25(library_search) {matching} AND bm25(library_search) <= :last").bindparams(
-                    last=last, **given)))
-            else:
-                best = best[:wanted] + [hit for hit in best[wanted:] if hit[1] == last]
-        rank = {int(hit[0]): hit[1] for hit in best}
-        ids = list(rank)
-        rows: list[Any] = []
-        for start in range(0, len(ids), _BATCH):
-            rows.extend(await self._session.exec(select(*_ITEM_FIELDS).where(
-                col(LibraryItemRow.id).in_(ids[start:start + _BATCH]))))
-        if len(rows) != len(ids):
-            return None
-        # The order of `search`: best rank first, then the newest, then the highest id (each sort keeps the last's).
-        rows.sort(key=lambda row: row.id, reverse=True)
-        rows.sort(key=lambda row: row.saved_at, reverse=True)
-        rows.sort(key=lambda row: rank[row.id])
-        return await self._items(rows[offset:wanted]), total
+        everything, _rank = matches()
+        total = int((await self._session.exec(select(func.count()).select_from(everything.subquery()))).one())
+        if not relevance:  # newest first, or the most saved first (then the best match, then the newest)
+            statement, rank = matches(rank=stems.most_saved)
+            order = [col(LibraryItemRow.saves).desc(), *(() if rank is None else (rank,)), *newest] \
+                if stems.most_saved else newest
+            found_ids = list(await self._session.exec(statement.order_by(*order).offset(stems.offset).limit(
+                stems.limit)))
+            return await self._items_by_id([found for found in found_ids if found is not None]), total
+        floor = 0
+        if total > stems.ranked:
+            floor = int((await self._session.exec(everything.order_by(item_id.desc()).offset(stems.ranked).limit(
+                1))).one())
+        best, rest = _slices(stems, total)
+        ids: list[int] = []
+        if best is not None:
+            statement, rank = matches(floor, rank=True)
+            order = [rank, item_id.desc()]
+            ids.extend(await self._session.exec(statement.order_by(*order).offset(best[0]).limit(best[1])))
+        if rest is not None:
+            ids.extend(await self._session.exec(everything.where(item_id <= floor).order_by(item_id.desc()).offset(
+                rest[0]).limit(rest[1])))
+        return await self._items_by_id(ids), total
 
     async def tags(self, workspace_id: int, community_id: int) -> list[tuple[str, int]]:
         uses = func.count().label("uses")
@@ -296,7 +276,7 @@ class SqlLibraryRepository:
         if self._dialect() != "sqlite":
             return False
         if self._has_index is None:
-            rows = await self._run(text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'library_search'"))
+            rows = await self._run(text(_HAS_INDEX))
             self._has_index = bool(rows)
         return self._has_index
 
@@ -321,28 +301,41 @@ class SqlLibraryRepository:
         return ref
 
     async def _items_by_id(self, ids: list[int]) -> list[Item]:
-        """The items with `ids`, in that order (one removed meanwhile left out), `_BATCH` at a time."""
-        rows: dict[int, Any] = {}
-        for start in range(0, len(ids), _BATCH):
-            statement = select(*_ITEM_FIELDS).where(col(LibraryItemRow.id).in_(ids[start:start + _BATCH]))
-            rows.update((row.id, row) for row in await self._session.exec(statement))
-        return await self._items([rows[item_id] for item_id in ids if item_id in rows])
+        """The items with `ids`, in that order (one removed meanwhile left out)."""
+        return await self._session.run_sync(_items_by_id, ids)
 
     async def _items(self, rows: Sequence[Any]) -> list[Item]:
-        """The items of `rows` (library items, or rows of `_ITEM_FIELDS`), in their order: their tags in one query
-        per `_BATCH` rows, each workspace's reference looked up once."""
-        refs: dict[int, WorkspaceRef] = {}
-        for workspace_id in dict.fromkeys(row.workspace_id for row in rows):
-            refs[workspace_id] = await self._ref(workspace_id)
-        ids = [row.id for row in rows if row.id is not None]
-        tags: dict[int, list[str]] = {item_id: [] for item_id in ids}
-        for start in range(0, len(ids), _BATCH):
-            statement = select(LibraryTagRow.item_id, LibraryTagRow.tag).where(
-                col(LibraryTagRow.item_id).in_(ids[start:start + _BATCH])).order_by(
-                col(LibraryTagRow.item_id), col(LibraryTagRow.position))
-            for item_id, tag in await self._session.exec(statement):
-                tags[item_id].append(tag)
-        return [_item(row, refs[row.workspace_id], tuple(tags[row.id])) for row in rows if row.id is not None]
+        """The items of `rows` (library items, or rows of `_ITEM_FIELDS`), in their order."""
+        return await self._session.run_sync(_items, rows)
+
+
+def _items_by_id(sync: Session, ids: list[int]) -> list[Item]:
+    """The items with `ids`, in that order (one removed meanwhile left out), `_BATCH` at a time."""
+    rows: dict[int, Any] = {}
+    for start in range(0, len(ids), _BATCH):
+        statement = select(*_ITEM_FIELDS).where(col(LibraryItemRow.id).in_(ids[start:start + _BATCH]))
+        rows.update((row.id, row) for row in sync.connection().execute(statement))
+    return _items(sync, [rows[item_id] for item_id in ids if item_id in rows])
+
+
+def _items(sync: Session, rows: Sequence[Any]) -> list[Item]:
+    """The items of `rows`, in their order: their tags in one query per `_BATCH` rows, each workspace's reference
+    looked up once."""
+    refs: dict[int, WorkspaceRef] = {}
+    for workspace_id in dict.fromkeys(row.workspace_id for row in rows):
+        ref = _workspace_ref_in(sync, workspace_id)
+        if ref is None:
+            raise LookupError(f"no workspace {workspace_id}")
+        refs[workspace_id] = ref
+    ids = [row.id for row in rows if row.id is not None]
+    tags: dict[int, list[str]] = {item_id: [] for item_id in ids}
+    for start in range(0, len(ids), _BATCH):
+        statement = select(LibraryTagRow.item_id, LibraryTagRow.tag).where(
+            col(LibraryTagRow.item_id).in_(ids[start:start + _BATCH])).order_by(
+            col(LibraryTagRow.item_id), col(LibraryTagRow.position))
+        for item_id, tag in sync.connection().execute(statement):
+            tags[item_id].append(tag)
+    return [_item(row, refs[row.workspace_id], tuple(tags[row.id])) for row in rows if row.id is not None]
 
 
 def _item(row: Any, ref: WorkspaceRef, tags: tuple[str, ...]) -> Item:
@@ -351,6 +344,100 @@ def _item(row: Any, ref: WorkspaceRef, tags: tuple[str, ...]) -> Item:
                 url=row.url, title=row.title, text=row.text, note=row.note, tags=tags,
                 saved_by=MemberRef(ref, row.saved_by), saved_at=row.saved_at, source=row.source, saves=row.saves,
                 description=row.description)
+
+
+def _search_index(sync: Session, workspace_id: int, community_id: int,
+                  stems: Stems) -> tuple[list[Item], int] | None:
+    """`index_search` in the unit's transaction, on its SQLite connection itself (a search is a few of the
+    database's microseconds: what runs around them counts), and the page's items built from its rows."""
+    connection = sync.connection()
+    raw = connection.connection.driver_connection
+    assert isinstance(raw, sqlite3.Connection)
+    found = index_search(raw, workspace_id, community_id, stems)
+    if found is None:
+        return None
+    rows, tags, total = found
+    # How SQLAlchemy reads the stored moment back (SQLite keeps text; `UtcDateTime` makes it aware).
+    moment = _ITEMS.c.saved_at.type.dialect_impl(connection.dialect).result_processor(connection.dialect, None)
+    assert moment is not None
+    ref = _workspace_ref_in(sync, workspace_id)
+    if ref is None:
+        raise LookupError(f"no workspace {workspace_id}")
+    return [Item(id=row[0], workspace_id=row[1], community_id=row[2], kind=ItemKind(row[3]), url=row[4],
+                 title=row[5], text=row[6], note=row[7], tags=tuple(tags.get(row[0], ())),
+                 saved_by=MemberRef(ref, row[8]), saved_at=moment(row[9]), source=row[10], saves=row[11],
+                 description=row[12]) for row in rows], total
+
+
+def index_search(connection: sqlite3.Connection, workspace_id: int, community_id: int,
+                 stems: Stems) -> tuple[list[tuple[Any, ...]], dict[int, list[str]], int] | None:
+    """A page of a search of words (and tags and exclusions) when the community holds every item of the SQLite
+    database, as rows of the library's item columns (`_ITEM_FIELDS`' order) with their tags, and how many match:
+    counted and ranked on the FTS5 table (a row for each item, written with it and removed with it by a trigger)
+    and the tags' key, the items read for the ranked matches' dates and the page only. Plain SQL on `connection`
+    (bench/library.py runs it as the search's direct baseline). None where there is no FTS5 table or another
+    community has items (then `search` decides on the items)."""
+    if connection.execute(_HAS_INDEX).fetchone() is None:
+        return None
+    matching = "FROM library_search WHERE library_search MATCH :match" + "".join(
+        f" AND EXISTS (SELECT 1 FROM library_tag WHERE library_tag.item_id = library_search.rowid AND "
+        f"library_tag.tag = :tag{number})" for number in range(len(stems.tags)))
+    given: dict[str, Any] = {"match": _match(stems.phrases, stems.excluded),
+                             **{f"tag{number}": tag for number, tag in enumerate(stems.tags)}}
+    places = {"workspace": workspace_id, "community": community_id}
+    matched: list[int] | None = None
+    if stems.tags:  # each match's tags are looked up: once, for every match, newest first
+        if connection.execute(f"SELECT {_OTHERS}", places).fetchone()[0]:
+            return None
+        matched = [row[0] for row in connection.execute(f"SELECT rowid {matching} ORDER BY rowid DESC", given)]
+        total, floor = len(matched), matched[stems.ranked] if len(matched) > stems.ranked else None
+    else:  # counted, and the newest ranked found, on the index alone
+        total, floor, others = connection.execute(
+            f"SELECT (SELECT count(*) {matching}), (SELECT rowid {matching} ORDER BY rowid DESC LIMIT 1 "
+            f"OFFSET :ranked), {_OTHERS}", given | places | {"ranked": stems.ranked}).fetchone()
+        if others:
+            return None
+    best, rest = _slices(stems, total)
+    ids: list[int] = []
+    if best is not None:
+        ids.extend(row[0] for row in connection.execute(
+            f"SELECT rowid {matching} AND rowid > :floor ORDER BY bm25(library_search), rowid DESC "
+            "LIMIT :limit OFFSET :offset", given | {"floor": floor or 0, "limit": best[1], "offset": best[0]}))
+    if rest is not None and matched is not None:
+        ids.extend(matched[stems.ranked + rest[0]:stems.ranked + rest[0] + rest[1]])
+    elif rest is not None:
+        ids.extend(row[0] for row in connection.execute(
+            f"SELECT rowid {matching} AND rowid <= :floor ORDER BY rowid DESC LIMIT :limit OFFSET :offset",
+            given | {"floor": floor, "limit": rest[1], "offset": rest[0]}))
+    rows: dict[int, tuple[Any, ...]] = {}
+    tags: dict[int, list[str]] = {}
+    for start in range(0, len(ids), _BATCH):
+        chunk = ids[start:start + _BATCH]
+        marks = ", ".join("?" * len(chunk))
+        rows.update((row[0], row) for row in connection.execute(
+            f"SELECT {_ITEM_COLUMNS} FROM library_item WHERE id IN ({marks})", chunk))
+        for item_id, tag in connection.execute(
+                f"SELECT item_id, tag FROM library_tag WHERE item_id IN ({marks}) ORDER BY item_id, position", chunk):
+            tags.setdefault(item_id, []).append(tag)
+    return [rows[item_id] for item_id in ids if item_id in rows], tags, int(total)
+
+
+_HAS_INDEX = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'library_search'"
+# Whether the library holds items of another workspace or community than :workspace's :community (each test a
+# seek in the index on the two).
+_OTHERS = " OR ".join(f"EXISTS (SELECT 1 FROM library_item WHERE {where})" for where in (
+    "workspace_id < :workspace", "workspace_id > :workspace", "workspace_id = :workspace AND community_id < :community",
+    "workspace_id = :workspace AND community_id > :community"))
+
+
+def _slices(stems: Stems, total: int) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+    """Where `stems`' page lies in a search of `total` matches: (offset, limit) in the ranked matches, and in the
+    others after them (the most recently added first); None where it has none."""
+    ranked = min(total, stems.ranked)
+    best = (stems.offset, min(stems.limit, ranked - stems.offset)) if stems.offset < ranked else None
+    left = stems.limit - (best[1] if best is not None else 0)
+    rest = (max(0, stems.offset - ranked), left) if total > stems.ranked and left > 0 else None
+    return best, rest
 
 
 def _padded(words: str) -> str:

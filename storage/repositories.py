@@ -16,6 +16,7 @@ from typing import Any, TypeVar, cast
 from sqlalchemy import func, update
 from sqlalchemy.engine import CursorResult, Result
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import Executable, UpdateBase
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -41,12 +42,20 @@ MEMBERS = MemberRow.__table__  # type: ignore[attr-defined]
 
 
 async def _workspace_ref(session: AsyncSession, workspace_id: int) -> WorkspaceRef | None:
-    # A workspace the directory holds is committed and current (its entry goes with every change); otherwise the
-    # session's identity map serves repeated lookups without a query, and forgets what a rollback undid.
     directory = session.info.get(DIRECTORY)
     if directory is not None and (known := directory.workspace_ref(workspace_id)) is not None:
         return cast(WorkspaceRef, known)
-    row = await session.get(WorkspaceRow, workspace_id)
+    return await session.run_sync(_workspace_ref_in, workspace_id)
+
+
+def _workspace_ref_in(sync: Session, workspace_id: int) -> WorkspaceRef | None:
+    """The reference of workspace `workspace_id` in a synchronous session (inside `run_sync`)."""
+    # A workspace the directory holds is committed and current (its entry goes with every change); otherwise the
+    # session's identity map serves repeated lookups without a query, and forgets what a rollback undid.
+    directory = sync.info.get(DIRECTORY)
+    if directory is not None and (known := directory.workspace_ref(workspace_id)) is not None:
+        return cast(WorkspaceRef, known)
+    row = sync.get(WorkspaceRow, workspace_id)
     return None if row is None else WorkspaceRef(Platform(row.platform), row.external_id)
 
 

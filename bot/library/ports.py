@@ -23,11 +23,20 @@ class Listing:
     most_saved: bool = False
 
 
+# Of a search's matches, at most this many are ranked by relevance: the most recently added. A search that
+# matches more (a word in every fifth item of a large library) lists the others after them, most recently added
+# first: ranking every match of such a word costs more than a member waits, and tells them little.
+RANKED = 1_000
+
+
 @dataclass(frozen=True, slots=True)
 class Stems:
     """A search as storage runs it: items holding every phrase of `phrases` (stems, in that order) and none of
     `excluded`, with every one of `tags`, saved by `saver` when given; best match first (newest first when there
-    are no phrases), or the most saved first with `most_saved`."""
+    are no phrases), or the most saved first with `most_saved`.
+
+    Best match first ranks the `ranked` most recently added matches (the highest ids), the best first, the most
+    recently added first among equals; any other matches follow, the most recently added first."""
 
     phrases: tuple[tuple[str, ...], ...] = ()
     excluded: tuple[tuple[str, ...], ...] = ()
@@ -36,6 +45,7 @@ class Stems:
     offset: int = 0
     limit: int = 10
     most_saved: bool = False
+    ranked: int = RANKED
 
 
 @dataclass(frozen=True, slots=True)

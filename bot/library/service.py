@@ -174,7 +174,7 @@ class LibraryService:
         nothing finds nothing. Never refuses a query: any text is one (`commands/library/query.py`)."""
         scope = request.scope
         community = in_community(scope)
-        stems = _stems(request.query, community_language(community), request.page)
+        stems = search_stems(request.query, community_language(community), request.page)
         if stems is None:
             return ItemPage((), 1, 1, 0)
         async with self._uow(read_only=not request.typed) as uow:
@@ -194,7 +194,8 @@ class LibraryService:
             typed = await uow.library.kept_search(scope.workspace.id, community.id, request.kept)
             if typed is None:
                 raise NotFound(_("That search is no longer kept."), hint=_("Search again with /library search."))
-            stems = _stems(request.reader(typed, scope.workspace.ref), community_language(community), request.page)
+            query = request.reader(typed, scope.workspace.ref)
+            stems = search_stems(query, community_language(community), request.page)
             if stems is None:
                 return ItemPage((), 1, 1, 0, kept=request.kept, typed=typed)
             found = await self._search(uow, scope, stems)
@@ -307,7 +308,7 @@ class LibraryService:
             workspace, community = found
             query = request.query(workspace.ref) if request.query is not None else None
             if query is not None:
-                stems = _stems(query, community_language(community), page)
+                stems = search_stems(query, community_language(community), page)
                 items, total = ([], 0) if stems is None else await uow.library.search(
                     workspace.id, community.id, replace(stems, most_saved=request.most_saved))
             else:
@@ -441,7 +442,7 @@ def checked_tags(tags: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(kept)
 
 
-def _stems(query: SearchQuery, language: str, page: int) -> Stems | None:
+def search_stems(query: SearchQuery, language: str, page: int) -> Stems | None:
     """The search as storage runs it, one page of it; None for a query of nothing."""
     phrases = tuple(stems for term in query.terms if (stems := tuple(search_words(term, language))))
     excluded = tuple(stems for term in query.excluded if (stems := tuple(search_words(term, language))))

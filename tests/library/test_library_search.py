@@ -13,9 +13,12 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.clock import SimulatedClock
+from bot.library.ports import Stems
 from bot.library.requests import EditItem, RemoveItem, SaveIdea, SaveLink, SearchItems
 from bot.library.service import LibraryService
 from bot.ports import UnitOfWorkFactory
+from bot.refs import ChannelRef, MemberRef, Platform, WorkspaceRef
+from bot.tenancy import Role, Scope
 from commands.library.query import read_query
 from tests.worlds import ACME, TwoCommunities, two_communities
 
@@ -131,6 +134,7 @@ async def test_without_fts5_sqlite_still_searches(library: LibraryService, acme:
     if database_engine.dialect.name != "sqlite":
         pytest.skip("FTS5 is SQLite's; PostgreSQL always has its index")
     async with database_engine.begin() as connection:
+        await connection.execute(text("DROP TRIGGER library_item_unindexed"))
         await connection.execute(text("DROP TABLE library_search"))
     assert set(await titles(library, acme, "contract")) == {"Data contracts in practice", "Contracts, the old way"}
     assert await titles(library, acme, '"contracts data"') == []
@@ -142,3 +146,81 @@ async def test_without_fts5_sqlite_still_searches(library: LibraryService, acme:
 def test_any_query_text_reads_into_a_search(query: str) -> None:
     read = read_query(query, ACME)
     assert read.saver is None or read.saver.workspace == ACME
+
+
+# Ideas saved in this order (ids rising): the oldest says "pipeline" most, the newest three less, in this order of
+# relevance among themselves: 5, 6, 4.
+PIPELINES = ("Pipeline pipeline pipeline", "Pipeline notes", "Pipeline pipeline",
+             "A long essay on many things with a pipeline somewhere in it", "Pipeline pipeline review",
+             "Pipeline thoughts and more words")
+
+
+async def _pipelines(uow_factory: UnitOfWorkFactory, acme: TwoCommunities) -> list[int]:
+    clock = SimulatedClock(NOW)
+    service = LibraryService(uow_factory, clock)
+    ids = []
+    for text_ in PIPELINES:
+        clock.advance(timedelta(minutes=1))
+        ids.append((await service.save_idea(SaveIdea(acme.ana, text_))).item.id)
+    return ids
+
+
+async def _found(uow_factory: UnitOfWorkFactory, acme: TwoCommunities, stems: Stems) -> tuple[list[int], int]:
+    async with uow_factory(read_only=True) as uow:
+        items, total = await uow.library.search(acme.ana.workspace.id, acme.ana.community.id, stems)  # type: ignore[union-attr]
+    return [item.id for item in items], total
+
+
+async def test_past_the_ranked_matches_the_others_follow_most_recently_added_first(
+        uow_factory: UnitOfWorkFactory, acme: TwoCommunities) -> None:
+    """Of more matches than a search ranks, the most recently added are ranked, the best first; the others follow,
+    the most recently added first; the count is every match; pages run on across the two; and the index alone and
+    the search over the items (once another community has an item) agree."""
+    one, two, three, four, five, six = await _pipelines(uow_factory, acme)
+    stems = Stems(phrases=(("pipelin",),), ranked=3)
+    alone = {(offset, limit): await _found(uow_factory, acme, replace(stems, offset=offset, limit=limit))
+             for offset, limit in ((0, 10), (2, 2), (4, 2), (3, 10), (6, 10))}
+    assert alone[(0, 10)] == ([five, six, four, three, two, one], 6)
+    assert alone[(2, 2)] == ([four, three], 6)
+    assert alone[(4, 2)] == ([two, one], 6)
+    assert alone[(3, 10)] == ([three, two, one], 6)
+    assert alone[(6, 10)] == ([], 6)
+    # With room to rank them all, the oldest is the best.
+    assert (await _found(uow_factory, acme, replace(stems, ranked=10)))[0][0] == one
+    await LibraryService(uow_factory, SimulatedClock(NOW)).save_idea(SaveIdea(acme.elsewhere, "A pipeline"))
+    assert {key: await _found(uow_factory, acme, replace(stems, offset=key[0], limit=key[1]))
+            for key in alone} == alone
+
+
+async def test_past_the_ranked_matches_with_a_tag(uow_factory: UnitOfWorkFactory, acme: TwoCommunities) -> None:
+    service = LibraryService(uow_factory, SimulatedClock(NOW))
+    tagged = [(await service.save_idea(SaveIdea(acme.ana, text_, tags=("flow",)))).item.id for text_ in PIPELINES]
+    await service.save_idea(SaveIdea(acme.ana, "Pipeline pipeline pipeline pipeline, untagged"))
+    found = await _found(uow_factory, acme, Stems(phrases=(("pipelin",),), tags=("flow",), ranked=3))
+    assert found == ([tagged[4], tagged[5], tagged[3], tagged[2], tagged[1], tagged[0]], 6)
+
+
+async def test_an_erased_workspace_leaves_nothing_in_the_index(uow_factory: UnitOfWorkFactory,
+                                                              acme: TwoCommunities) -> None:
+    """The items of an erased workspace leave the search index with them: none is found, and the ids SQLite gives
+    again to new items are indexed afresh."""
+    other = WorkspaceRef(Platform.SLACK, "T0002")
+    async with uow_factory() as uow:
+        workspace = await uow.workspaces.add(other, "Globex", NOW)
+        community = await uow.communities.add(workspace.id, ChannelRef(other, "C9"), name="Ops", goal="",
+                                              timezone="UTC", language="en", at=NOW)
+        member = await uow.members.add(workspace.id, MemberRef(other, "U9"), display_name="Gus",
+                                       role=Role.FACILITATOR, at=NOW)
+        await uow.commit()
+    service = LibraryService(uow_factory, SimulatedClock(NOW))
+    await service.save_idea(SaveIdea(acme.ana, "Contracts between teams"))
+    for text_ in ("Runbooks that age well", "Pager fatigue"):
+        await service.save_idea(SaveIdea(Scope(workspace, member, community), text_))
+    async with uow_factory() as uow:
+        await uow.workspaces.delete(workspace.id)
+        await uow.commit()
+    saved = [await service.save_idea(SaveIdea(acme.ana, text_)) for text_ in ("Data contracts", "Review habits")]
+    assert all(outcome.item.id > 0 for outcome in saved)
+    assert await titles(service, acme, "runbook") == [] and await titles(service, acme, "fatigue") == []
+    assert await titles(service, acme, "habit") == ["Review habits"]
+    assert set(await titles(service, acme, "contract")) == {"Contracts between teams", "Data contracts"}

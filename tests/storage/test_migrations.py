@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -162,3 +163,17 @@ def test_the_slack_tables_have_slack_sdks_own_shapes() -> None:
 
     for ours in (slack_installations, slack_bots, slack_oauth_states):
         assert shape(ours) == shape(built[ours.name])
+
+
+def test_the_library_index_loses_the_rows_items_left_behind(tmp_path: Path) -> None:
+    """Before 0022 an erased workspace's items stayed in SQLite's FTS5 table; the upgrade removes those rows, and
+    from then on the table's row goes with its item."""
+    url = f"sqlite:///{tmp_path / 'hearth.db'}"
+    upgrade(url, "0021")
+    with sqlite3.connect(tmp_path / "hearth.db") as connection:
+        connection.execute("INSERT INTO library_search (rowid, words) VALUES (7, 'left behind')")
+    upgrade(url)
+    with sqlite3.connect(tmp_path / "hearth.db") as connection:
+        assert connection.execute("SELECT count(*) FROM library_search").fetchone() == (0,)
+        triggers = connection.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()
+    assert ("library_item_unindexed",) in triggers
