@@ -2,13 +2,13 @@
 
 Prints one JSON object: for a set of searches as members type them (a common word, a rare word, two words, a
 phrase, a word with an exclusion, a tag with a word), p50/p95 latency through the service (reading the query,
-one unit of work, the repository's search and its count, the page's items with their tags); and beside each, as
-the baseline, the same search run directly on the index in the same process (SQLite: the FTS5 table through
-`sqlite3`; PostgreSQL: the `to_tsvector` expression through psycopg): its ten best matches and how many there
-are, the tag read as one more word. `ratio` is Hearth's p95 divided by the baseline's. Also: items saved per
-second through `LibraryService.save_link` and `save_idea` (one unit of work each, into the full library), the
-export of every item (`LibraryService.export`, then a CSV and a bookmark file), and `/library list` through the
-core.
+one unit of work, the repository's search and its count, the page's items with their tags); beside each, as the
+baseline, the same statements run directly in the same process (`direct`; SQLite: `storage.library.index_search`
+on a `sqlite3` connection; PostgreSQL: the same SQL through psycopg), and what ranking every match costs
+(`every_match_ranked`: the index's ten best of all its matches and their count, the tag read as one more word).
+`ratio` is Hearth's p95 divided by the direct one's. Also: items saved per second through
+`LibraryService.save_link` and `save_idea` (one unit of work each, into the full library), the export of every
+item (`LibraryService.export`, then a CSV and a bookmark file), and `/library list` through the core.
 
 The library holds links with titles, notes, tags and, for one in twenty, their page's words (recorded through
 `LibraryService.record_page`, as the page fetcher records them) and some ideas. The bulk is filled through
