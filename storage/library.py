@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Executable, column, delete, func, text, update
+from sqlalchemy import Executable, column, delete, func, literal_column, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlmodel import col, select
@@ -191,7 +191,8 @@ class SqlLibraryRepository:
             if stems.phrases and self._dialect() == "postgresql":
                 query = func.websearch_to_tsquery("simple", " ".join(f'"{" ".join(phrase)}"'
                                                                      for phrase in stems.phrases))
-                vector = func.to_tsvector("simple", col(LibraryItemRow.search_text))
+                # The stored vector of the words (storage/migrations/versions/0023_…), which the GIN index holds.
+                vector = literal_column("library_item.search_vector")
                 return (statement.where(*in_community, *where, vector.op("@@")(query), item_id > above),
                         func.ts_rank_cd(vector, query).desc())
             if stems.phrases and indexed:

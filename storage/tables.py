@@ -575,8 +575,8 @@ class LibraryKeptSearchRow(HearthTable, table=True):
 
 
 # The library's search index is no model (storage/migrations/versions/0015_library_search.py): FTS5's table and
-# its shadow tables on SQLite, an expression index on PostgreSQL.
-SEARCH_INDEXES = ("library_search", "ix_library_item_search")
+# its shadow tables on SQLite; on PostgreSQL the items' generated column of search vectors and its GIN index (0023).
+SEARCH_INDEXES = ("library_search", "ix_library_item_search", "search_vector")
 
 
 def is_model_object(item: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:

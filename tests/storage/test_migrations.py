@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -177,3 +178,60 @@ def test_the_library_index_loses_the_rows_items_left_behind(tmp_path: Path) -> N
         assert connection.execute("SELECT count(*) FROM library_search").fetchone() == (0,)
         triggers = connection.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()
     assert ("library_item_unindexed",) in triggers
+
+
+async def test_postgresql_searches_the_items_stored_vector(unmigrated_database_url: str) -> None:
+    """From 0023 PostgreSQL's GIN index is on the items' stored `search_vector`: an item saved before the upgrade is
+    found after it, and again after a downgrade to 0022 and another upgrade."""
+    url = unmigrated_database_url
+    if not url.startswith("postgresql"):
+        pytest.skip("SQLite searches its FTS5 table: 0023 changes nothing there")
+    from alembic import command
+
+    from bot.clock import SimulatedClock
+    from bot.library.requests import SaveLink, SearchItems
+    from bot.library.service import LibraryService
+    from commands.library.query import read_query
+    from storage.database import create_engine_for
+    from storage.unit_of_work import SqlUnitOfWorkFactory
+    from tests.worlds import ACME, two_communities
+
+    now = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+    upgrade(url, "0022")
+    engine = create_engine_for(url)
+    try:
+        factory = SqlUnitOfWorkFactory(engine)
+        acme = await two_communities(factory, members=2, at=now)
+        library = LibraryService(factory, SimulatedClock(now))
+        await library.save_link(SaveLink(acme.members[0], "https://example.com/contracts",
+                                         title="Data contracts in practice"))
+
+        async def found() -> list[str]:
+            page = await library.search(SearchItems(acme.ana, read_query("contract", ACME)))
+            return [item.heading for item in page.items]
+
+        def indexed() -> list[str]:
+            migration = create_migration_engine(url)
+            try:
+                with migration.connect() as connection:
+                    return [row[0] for row in connection.exec_driver_sql(
+                        "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_library_item_search' "
+                        "AND schemaname = current_schema()")]
+            finally:
+                migration.dispose()
+
+        await asyncio.to_thread(upgrade, url)
+        assert await found() == ["Data contracts in practice"]
+        assert [definition.endswith("USING gin (search_vector)") for definition in indexed()] == [True]
+        migration = create_migration_engine(url)
+        try:
+            with migration.begin() as connection:
+                command.downgrade(alembic_config(connection), "0022")
+        finally:
+            migration.dispose()
+        assert [definition.endswith("USING gin (to_tsvector('simple'::regconfig, search_text))")
+                for definition in indexed()] == [True]
+        await asyncio.to_thread(upgrade, url)
+        assert await found() == ["Data contracts in practice"]
+    finally:
+        await engine.dispose()
