@@ -74,8 +74,11 @@ class Silent:
 
 async def scope_of(hearth: Hearth, actor: Actor) -> Scope:
     """The scope of `actor` in the bench's community (`CHANNEL`), once the community is set up: what a bench
-    hands a service directly, resolved as a command's is (through the directory, which then holds it)."""
-    found = await hearth.storage.uow.directory.resolve(WORKSPACE, actor.member, CHANNEL)
+    hands a service directly, resolved as a command's is (through the directory, which then holds it: on
+    PostgreSQL once it listens for the other processes' changes, as a running Hearth does)."""
+    directory = hearth.storage.uow.directory
+    await directory.listening()
+    found = await directory.resolve(WORKSPACE, actor.member, CHANNEL)
     assert found.workspace is not None and found.member is not None and found.community is not None
     return Scope(found.workspace, found.member, found.community)
 

@@ -8,10 +8,10 @@ finds the first. Tags and saves hang off the item and go with it.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Executable, column, delete, func, literal_column, text, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -25,7 +25,10 @@ from bot.refs import MemberRef, WorkspaceRef
 from storage.repositories import _rows, _workspace_ref, _workspace_ref_in
 from storage.tables import LibraryItemRow, LibraryKeptSearchRow, LibraryPageRow, LibrarySaveRow, LibraryTagRow
 
-__all__ = ["KEEP_SEARCHES", "SqlLibraryRepository", "index_search"]
+if TYPE_CHECKING:
+    import psycopg
+
+__all__ = ["KEEP_SEARCHES", "SqlLibraryRepository", "index_search", "postgres_search"]
 
 KEEP_SEARCHES = timedelta(days=7)  # how long a search's Next and Previous buttons keep working
 
@@ -166,6 +169,13 @@ class SqlLibraryRepository:
             searched = await self._session.run_sync(_search_index, workspace_id, community_id, stems)
             if searched is not None:
                 return searched
+        if stems.phrases and not (stems.saver or stems.most_saved) and self._dialect() == "postgresql":
+            connection = await self._session.connection()
+            raw = (await connection.get_raw_connection()).driver_connection
+            assert raw is not None
+            rows, tags, total = await postgres_search(raw, workspace_id, community_id, stems)
+            ref = await self._ref(workspace_id)
+            return _built(rows, tags, ref, _moment(connection.dialect)), total
         in_community: list[Any] = [col(LibraryItemRow.workspace_id) == workspace_id,
                                    col(LibraryItemRow.community_id) == community_id]
         where: list[Any] = []
@@ -192,7 +202,7 @@ class SqlLibraryRepository:
                 query = func.websearch_to_tsquery("simple", " ".join(f'"{" ".join(phrase)}"'
                                                                      for phrase in stems.phrases))
                 # The stored vector of the words (storage/migrations/versions/0023_…), which the GIN index holds.
-                vector = literal_column("library_item.search_vector")
+                vector: Any = literal_column("library_item.search_vector")
                 return (statement.where(*in_community, *where, vector.op("@@")(query), item_id > above),
                         func.ts_rank_cd(vector, query).desc())
             if stems.phrases and indexed:
@@ -358,16 +368,26 @@ def _search_index(sync: Session, workspace_id: int, community_id: int,
     if found is None:
         return None
     rows, tags, total = found
-    # How SQLAlchemy reads the stored moment back (SQLite keeps text; `UtcDateTime` makes it aware).
-    moment = _ITEMS.c.saved_at.type.dialect_impl(connection.dialect).result_processor(connection.dialect, None)
-    assert moment is not None
     ref = _workspace_ref_in(sync, workspace_id)
     if ref is None:
         raise LookupError(f"no workspace {workspace_id}")
+    return _built(rows, tags, ref, _moment(connection.dialect)), total
+
+
+def _moment(dialect: Any) -> Callable[[Any], datetime]:
+    """How SQLAlchemy reads a stored moment back (`UtcDateTime`: SQLite keeps text, both end up aware in UTC)."""
+    moment = _ITEMS.c.saved_at.type.dialect_impl(dialect).result_processor(dialect, None)
+    assert moment is not None
+    return cast(Callable[[Any], datetime], moment)
+
+
+def _built(rows: Sequence[tuple[Any, ...]], tags: dict[int, list[str]], ref: WorkspaceRef,
+           moment: Callable[[Any], datetime]) -> list[Item]:
+    """The items of `rows` (the library's item columns, `_ITEM_NAMES`' order) of the workspace `ref`."""
     return [Item(id=row[0], workspace_id=row[1], community_id=row[2], kind=ItemKind(row[3]), url=row[4],
                  title=row[5], text=row[6], note=row[7], tags=tuple(tags.get(row[0], ())),
                  saved_by=MemberRef(ref, row[8]), saved_at=moment(row[9]), source=row[10], saves=row[11],
-                 description=row[12]) for row in rows], total
+                 description=row[12]) for row in rows]
 
 
 def index_search(connection: sqlite3.Connection, workspace_id: int, community_id: int,
@@ -421,6 +441,48 @@ def index_search(connection: sqlite3.Connection, workspace_id: int, community_id
                 f"SELECT item_id, tag FROM library_tag WHERE item_id IN ({marks}) ORDER BY item_id, position", chunk):
             tags.setdefault(item_id, []).append(tag)
     return [rows[item_id] for item_id in ids if item_id in rows], tags, int(total)
+
+
+async def postgres_search(connection: psycopg.AsyncConnection[Any], workspace_id: int, community_id: int,
+                          stems: Stems) -> tuple[list[tuple[Any, ...]], dict[int, list[str]], int]:
+    """A page of a search of words (and tags and exclusions) on PostgreSQL, as `index_search` gives it: the rows
+    of the page's items with their tags, and how many match. Two statements, as plain SQL on `connection` (the
+    unit's own; bench/library.py runs it as the search's direct baseline): the matches found once on the stored
+    search vector's GIN index (the exclusions being the query's NOT), counted, with the ids of the newest `ranked`;
+    then the page, those ranked by `ts_rank_cd` with the page's items' columns and tags (a page past them: the
+    others, the most recently added first). Only the page's rows are read for their columns."""
+    matching = ("FROM library_item WHERE workspace_id = %(workspace)s AND community_id = %(community)s AND "
+                "search_vector @@ websearch_to_tsquery('simple', %(query)s)") + "".join(
+        f" AND id IN (SELECT item_id FROM library_tag WHERE community_id = %(community)s AND tag = %(tag{number})s)"
+        for number in range(len(stems.tags)))
+    # Every phrase in double quotes, each exclusion as websearch_to_tsquery's `-"…"` (NOT, on the index): stems
+    # are letters and digits, so no other operator can slip in.
+    query = " ".join([*(f'"{" ".join(phrase)}"' for phrase in stems.phrases),
+                      *(f'-"{" ".join(phrase)}"' for phrase in stems.excluded)])
+    given: dict[str, Any] = {"workspace": workspace_id, "community": community_id, "query": query,
+                             **{f"tag{number}": tag for number, tag in enumerate(stems.tags)}}
+    # The matches' ids once: how many, the newest `ranked` of them (those ranked) and the next one (the floor).
+    head = await (await connection.execute(
+        f"WITH found AS MATERIALIZED (SELECT id {matching}) SELECT (SELECT count(*) FROM found), "
+        "ARRAY(SELECT id FROM found ORDER BY id DESC LIMIT %(ranked)s), "
+        "(SELECT id FROM found ORDER BY id DESC OFFSET %(ranked)s LIMIT 1)", given | {"ranked": stems.ranked})
+    ).fetchone()
+    assert head is not None
+    total, ranked, floor = int(head[0]), list(head[1]), head[2]
+    columns = ", ".join(_ITEM_NAMES) + (", ARRAY(SELECT tag FROM library_tag WHERE library_tag.item_id = "
+                                         "library_item.id ORDER BY position)")
+    best, rest = _slices(stems, total)
+    rows: list[tuple[Any, ...]] = []
+    if best is not None:
+        rows.extend(await (await connection.execute(
+            f"SELECT {columns} FROM library_item WHERE id = ANY(%(ranked)s) ORDER BY ts_rank_cd(search_vector, "
+            "websearch_to_tsquery('simple', %(query)s)) DESC, id DESC OFFSET %(offset)s LIMIT %(limit)s",
+            {"ranked": ranked, "query": query, "offset": best[0], "limit": best[1]})).fetchall())
+    if rest is not None:
+        rows.extend(await (await connection.execute(
+            f"SELECT {columns} {matching} AND id <= %(floor)s ORDER BY id DESC OFFSET %(offset)s LIMIT %(limit)s",
+            given | {"floor": floor, "offset": rest[0], "limit": rest[1]})).fetchall())
+    return [row[:-1] for row in rows], {row[0]: list(row[-1]) for row in rows}, total
 
 
 _HAS_INDEX = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'library_search'"

@@ -86,6 +86,21 @@ async def test_the_index_alone_and_the_whole_search_agree(library: LibraryServic
     assert {query: await titles(library, acme, query) for query in queries} == alone
 
 
+async def test_a_members_search_agrees_with_the_index(library: LibraryService, acme: TwoCommunities) -> None:
+    """A search for one member's items runs on the items (their words as text, exclusions as NOT LIKE); the
+    others on the index (FTS5's NOT on SQLite, the query's NOT on PostgreSQL): exclusions mean the same."""
+    queries = ("contracts -draft", 'contracts -"old way"', 'contracts -"way old"', "contract -contract",
+               '"data contracts" -practice', "contracts -schemas", "#dbt -lineage")
+    found = 0
+    for member in acme.members[:2]:
+        for query in queries:
+            page = await library.search(SearchItems(acme.ana, read_query(query, ACME)))
+            theirs = [item.heading for item in page.items if item.saved_by == member.member.ref]
+            assert await titles(library, acme, f"by:<@{member.member.ref.id}> {query}") == theirs, query
+            found += len(theirs)
+    assert found >= 4
+
+
 async def test_changes_and_removals_are_searched_at_once(library: LibraryService, acme: TwoCommunities) -> None:
     [item] = (await library.search(SearchItems(acme.ana, read_query("lineage", ACME)))).items
     await library.edit(EditItem(acme.ana, item.id, title="Provenance of columns"))
