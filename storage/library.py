@@ -165,11 +165,12 @@ class SqlLibraryRepository:
 
     async def search(self, workspace_id: int, community_id: int, stems: Stems) -> tuple[list[Item], int]:
         # A community alone in its database (the usual SQLite one) is searched on the index without its items.
-        if stems.phrases and not (stems.saver or stems.most_saved) and self._dialect() == "sqlite":
+        on_index = bool(stems.phrases) and not (stems.saver or stems.most_saved)
+        if on_index and self._dialect() == "sqlite":
             searched = await self._session.run_sync(_search_index, workspace_id, community_id, stems)
             if searched is not None:
                 return searched
-        if stems.phrases and not (stems.saver or stems.most_saved) and self._dialect() == "postgresql":
+        if on_index and self._dialect() == "postgresql":
             connection = await self._session.connection()
             raw = (await connection.get_raw_connection()).driver_connection
             assert raw is not None
@@ -199,8 +200,7 @@ class SqlLibraryRepository:
             """The matching ids (those above `above`), and what ranks them best first when `rank`."""
             statement = select(item_id)
             if stems.phrases and self._dialect() == "postgresql":
-                query = func.websearch_to_tsquery("simple", " ".join(f'"{" ".join(phrase)}"'
-                                                                     for phrase in stems.phrases))
+                query = func.websearch_to_tsquery("simple", _tsquery(stems.phrases))
                 # The stored vector of the words (storage/migrations/versions/0023_…), which the GIN index holds.
                 vector: Any = literal_column("library_item.search_vector")
                 return (statement.where(*in_community, *where, vector.op("@@")(query), item_id > above),
@@ -455,10 +455,7 @@ async def postgres_search(connection: psycopg.AsyncConnection[Any], workspace_id
                 "search_vector @@ websearch_to_tsquery('simple', %(query)s)") + "".join(
         f" AND id IN (SELECT item_id FROM library_tag WHERE community_id = %(community)s AND tag = %(tag{number})s)"
         for number in range(len(stems.tags)))
-    # Every phrase in double quotes, each exclusion as websearch_to_tsquery's `-"…"` (NOT, on the index): stems
-    # are letters and digits, so no other operator can slip in.
-    query = " ".join([*(f'"{" ".join(phrase)}"' for phrase in stems.phrases),
-                      *(f'-"{" ".join(phrase)}"' for phrase in stems.excluded)])
+    query = _tsquery(stems.phrases, stems.excluded)
     given: dict[str, Any] = {"workspace": workspace_id, "community": community_id, "query": query,
                              **{f"tag{number}": tag for number, tag in enumerate(stems.tags)}}
     # The matches' ids once: how many, the newest `ranked` of them (those ranked) and the next one (the floor).
@@ -527,6 +524,13 @@ def _match(phrases: tuple[tuple[str, ...], ...], excluded: tuple[tuple[str, ...]
     are letters and digits, so no FTS5 operator can slip in."""
     wanted = " AND ".join(f'"{" ".join(phrase)}"' for phrase in phrases)
     return f"({wanted})" + "".join(f' NOT "{" ".join(phrase)}"' for phrase in excluded) if excluded else wanted
+
+
+def _tsquery(phrases: tuple[tuple[str, ...], ...], excluded: tuple[tuple[str, ...], ...] = ()) -> str:
+    """`websearch_to_tsquery`'s text for items holding every phrase and none of the `excluded` (its `-"…"`, a NOT
+    on the index). Each phrase in double quotes: stems are letters and digits, so no other operator can slip in."""
+    return " ".join([*(f'"{" ".join(phrase)}"' for phrase in phrases),
+                     *(f'-"{" ".join(phrase)}"' for phrase in excluded)])
 
 
 def _pattern(phrase: tuple[str, ...]) -> str:
